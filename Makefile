@@ -1,0 +1,61 @@
+# Quality Service Platform — `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://qs:qs@127.0.0.1:5432/qs
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: setup run test test-sqlite test-postgres lint system messages bench clean
+
+.venv/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: .venv/.installed
+	$(PY) scripts/compilemessages.py
+
+setup: .venv/.installed node_modules/.installed messages
+	mkdir -p var/cache var/queue var/media
+	$(PY) manage.py migrate --noinput -v0
+
+# Serve the demo on SQLite with a Celery worker + beat (filesystem broker, no Redis needed).
+run: setup
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  .venv/bin/celery -A config worker -B --pool=solo --loglevel=WARNING & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Installs/starts PostgreSQL, Redis, Chromium, fonts, dovecot when run as root (CI).
+system:
+	bash scripts/system-setup.sh
+
+lint: .venv/.installed
+	.venv/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v1
+
+test: system setup lint test-sqlite test-postgres
+
+test-sqlite: setup
+	$(PY) -m pytest -n 2 -q
+
+test-postgres: setup
+	@if (cd / && pg_isready -q -h 127.0.0.1 2>/dev/null); then \
+	  DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -n 2 -q; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is not running on 127.0.0.1: cannot run the PostgreSQL suite" >&2; exit 1; \
+	else echo "SKIPPED: PostgreSQL suite (no server on 127.0.0.1; run 'sudo make system' or set PG_TEST_URL)" >&2; fi
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv node_modules staticfiles var

@@ -1,0 +1,41 @@
+"""Load demo data: every installed app with a ``demo`` module contributes, in app order.
+
+Each app's ``demo.seed(out, rng)`` must be idempotent: running it twice changes nothing.
+``org.demo.seed`` returns the demo accounts, printed at the end."""
+
+import importlib
+import random
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (idempotent) and print the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+
+    def handle(self, *args, seed: int, **options):
+        accounts = {}
+        for config in apps.get_app_configs():
+            if not config.name.startswith("qualityservice."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{config.name}.demo":
+                    continue
+                raise
+            with transaction.atomic():
+                result = module.seed(self.stdout, random.Random(seed))
+            if config.label == "org" and result:
+                accounts = result
+            self.stdout.write(f"demo data: {config.label} ready")
+        from qualityservice.org.demo import DEMO_PASSWORD
+
+        self.stdout.write("")
+        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        for username, (role, who) in accounts.items():
+            self.stdout.write(f"  {username:<14} {role:<10} {who}")

@@ -1,0 +1,34 @@
+import zlib
+
+from django import template
+
+register = template.Library()
+
+AVATAR_COLOURS = 12
+
+
+@register.inclusion_tag("core/_avatar.html")
+def avatar(name: str, size: str = "md"):
+    """Initials avatar: the last one or two characters of a Chinese name (how colleagues
+    address each other), the initials of a Latin one; colour from a stable hash."""
+    name = (name or "?").strip()
+    if name.isascii():
+        parts = name.split()
+        initials = "".join(p[0] for p in parts[:2]).upper() or "?"
+    else:
+        initials = name[-2:] if len(name) >= 3 else name[-1:]
+    colour = zlib.crc32(name.encode()) % AVATAR_COLOURS
+    return {"initials": initials, "colour": colour, "size": size, "name": name}
+
+
+@register.simple_tag(takes_context=True)
+def extension_point(context, point: str):
+    """Render every template registered for ``point`` with the current context."""
+    from django.template.loader import get_template
+    from django.utils.safestring import mark_safe
+
+    from qualityservice.core.extensions import templates_for
+
+    flat = context.flatten()
+    request = context.get("request")
+    return mark_safe("".join(get_template(name).render(flat, request) for name in templates_for(point)))

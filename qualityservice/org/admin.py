@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Commitment, Department, Place, ServicePhrase, SiteSettings, Staff
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "parent", "code", "service_phone", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(Place)
+class PlaceAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "campus", "department", "is_active")
+    list_filter = ("kind", "campus")
+    search_fields = ("name",)
+
+
+@admin.register(Staff)
+class StaffAdmin(SimpleHistoryAdmin):
+    list_display = ("badge_number", "name", "department", "post", "role", "on_duty", "is_active")
+    list_filter = ("department", "role", "on_duty", "is_active")
+    search_fields = ("name", "badge_number", "phone")
+    raw_id_fields = ("user",)
+    list_select_related = ("department",)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "department", "is_measurable", "request_kind", "deadline_value", "deadline_unit", "is_published")
+    list_filter = ("department", "is_measurable", "is_published")
+
+
+@admin.register(ServicePhrase)
+class ServicePhraseAdmin(SimpleHistoryAdmin):
+    list_display = ("text", "kind", "situation", "is_active")
+    list_filter = ("kind", "is_active")
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation_name", "hotline", "mailbox")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "qualityservice.org"
+    label = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        from qualityservice.core import nav
+        from qualityservice.core.roles import Role
+
+        managers = (Role.HEAD, Role.SUPERVISOR)
+        nav.register(_("Departments"), "org:department_list", icon="diagram-3", roles=managers + (Role.OPERATOR,), order=10)
+        nav.register(_("Staff"), "org:staff_list", icon="people", roles=managers, order=20)
+        nav.register(_("Commitments"), "org:commitment_list", icon="patch-check", roles=managers, order=30)
+        nav.register(_("Service phrases"), "org:phrase_list", icon="chat-quote", roles=(Role.SUPERVISOR,), order=40)
+        nav.register(_("Roster import"), "org:roster_import", icon="file-earmark-spreadsheet", roles=(Role.ADMIN,), order=90)
+        nav.register(_("Site settings"), "org:site_settings", icon="gear", roles=(Role.ADMIN,), order=95)
