@@ -16,6 +16,6 @@ app.autodiscover_tasks()
 @app.on_after_configure.connect
 def _make_queue_dirs(sender, **kwargs):
     opts = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if opts.get(key):
             Path(opts[key]).mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
+    "qualityservice.benchceiling",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -231,9 +233,32 @@ QS_ORGANISATION_NAME = env("QS_ORGANISATION_NAME", "后勤集团")
 QS_HOTLINE = env("QS_HOTLINE", "66781315")
 QS_MAILBOX = env("QS_MAILBOX", "hqjt@ouc.edu.cn")
 QS_NOTIFY_WEBHOOK_URL = env("QS_NOTIFY_WEBHOOK_URL")
+# Benchmarks only (bench/run.py): expose the ceiling view.
+QS_BENCH_CEILING = env_bool("QS_BENCH_CEILING", False)
 
 # --- Feedback app (hotline, mailbox, callbacks) ----------------------------------------
 # (feedback settings go here)
+# Business calendar for deadlines: working periods of a day and ISO weekdays (1=Monday).
+QS_BUSINESS_HOURS = env("QS_BUSINESS_HOURS", "08:00-12:00,13:30-17:30")
+QS_WORK_DAYS = env("QS_WORK_DAYS", "1-5")
+# Deadline when a department has no measurable commitment for the kind (working hours; 0 = none).
+QS_FEEDBACK_DEFAULT_WORKING_HOURS = env_int("QS_FEEDBACK_DEFAULT_WORKING_HOURS", 16)
+# Department (code) that receives what nobody routed (web form without place, mailbox).
+QS_FEEDBACK_TRIAGE_DEPARTMENT = env("QS_FEEDBACK_TRIAGE_DEPARTMENT", "bangongshi")
+QS_CALLBACK_MAX_ATTEMPTS = env_int("QS_CALLBACK_MAX_ATTEMPTS", 3)
+# Public form rate limits (django-ratelimit syntax): generous per IP (a campus NAT shares one),
+# strict per browser session.
+QS_FEEDBACK_RATE_PER_IP = env("QS_FEEDBACK_RATE_PER_IP", "300/h")
+QS_FEEDBACK_RATE_PER_SESSION = env("QS_FEEDBACK_RATE_PER_SESSION", "20/h")
+QS_FEEDBACK_MAX_IMAGE_BYTES = env_int("QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+QS_FEEDBACK_MAX_IMAGES = env_int("QS_FEEDBACK_MAX_IMAGES", 3)
+# Complaint mailbox (IMAP); polling is off while QS_IMAP_HOST is empty.
+QS_IMAP_HOST = env("QS_IMAP_HOST")
+QS_IMAP_PORT = env_int("QS_IMAP_PORT", 993)
+QS_IMAP_USER = env("QS_IMAP_USER")
+QS_IMAP_PASSWORD = env("QS_IMAP_PASSWORD")
+QS_IMAP_FOLDER = env("QS_IMAP_FOLDER", "INBOX")
+QS_IMAP_SSL = env_bool("QS_IMAP_SSL", True)
 
 # --- Inspections app ----------------------------------------------------------------------
 # (inspections settings go here)
@@ -269,6 +294,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Submitting the domain to the browsers' preload list binds every subdomain of the
+        # university: the network office decides that, not this application.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

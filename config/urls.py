@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("qualityservice.org.urls")),
 ]
 
+if settings.QS_BENCH_CEILING:
+    urlpatterns.insert(0, path("", include("qualityservice.benchceiling.urls")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

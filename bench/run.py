@@ -1,0 +1,273 @@
+#!/usr/bin/env python
+"""Benchmark suite: serve the platform with gunicorn (2 workers) on 127.0.0.1 against SQLite and
+PostgreSQL, drive it with the bounded load generator, and report every figure as a ratio to the
+*ceiling* (a minimal view of the same project: one trivial GET, one INSERT per POST).
+
+    .venv/bin/python bench/run.py                      # both databases, sizes 10k,100k,1M
+    .venv/bin/python bench/run.py --db postgres --sizes 10000,100000 --seconds 8
+    .venv/bin/python bench/run.py --quick              # smoke: tiny data, 1 s per scenario
+
+Results: a Markdown report on stdout and in bench/results/<db>-<timestamp>.md (+ .json).
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
+
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+GUNICORN = str(Path(PY).parent / "gunicorn")
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "var" / "bench"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://qs:qs@127.0.0.1:5432/qs")
+HOST = "127.0.0.1"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def base_env(db: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY="bench-secret-key-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_MANIFEST="false",
+        QS_BENCH_CEILING="true",
+        CACHE_DIR=str(WORK / f"cache-{db}"),
+        CELERY_TASK_ALWAYS_EAGER="true",
+        LOG_LEVEL="WARNING",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    )
+    env.pop("REDIS_URL", None)
+    if db == "sqlite":
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = str(WORK / "bench.sqlite3")
+    else:
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/qs_bench"
+    return env
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    proc = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, text=True,
+                          capture_output=capture, check=True)
+    return proc.stdout if capture else ""
+
+
+def reset_database(db: str, env: dict) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(WORK / f"cache-{db}", ignore_errors=True)
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(WORK / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        admin = PG_ADMIN_URL
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS qs_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE qs_bench")
+    manage(env, "migrate", "--noinput", "-v0")
+
+
+class Server:
+    def __init__(self, env: dict, workers: int = 2):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [GUNICORN, "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{self.port}", "--log-level", "warning",
+             "--timeout", "120", "config.wsgi"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("gunicorn exited: " + self.proc.stderr.read().decode()[-2000:])
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def targets(env: dict) -> dict:
+    """Ask the project (bench/targets.py, run under Django) for the URLs to load."""
+    out = subprocess.run([PY, str(ROOT / "bench" / "targets.py")], cwd=ROOT, env=env, text=True,
+                         capture_output=True, check=True).stdout
+    return json.loads(out)
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    if x is None or x != x:  # NaN
+        return "—"
+    return f"{x:.{digits}f}"
+
+
+def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_requests: int, quick: bool) -> dict:
+    env = base_env(db)
+    log(f"{db}: resetting database")
+    reset_database(db, env)
+    report: dict = {"db": db, "sizes": sizes, "submissions": {}, "pages": {}, "queries": {}, "exports": {}}
+    generated = 0
+    for index, size in enumerate(sizes):
+        log(f"{db}: generating data up to {size} records")
+        t0 = time.time()
+        manage(env, "generate_scale_data", "--feedback", str(size - generated), "--responses", str(size - generated),
+               "--inspections", str(max(0, (size - generated) // 100)))
+        report.setdefault("generation_seconds", {})[size] = round(time.time() - t0, 1)
+        generated = size
+        tg = targets(env)
+        server = Server(env)
+        try:
+            run = lambda name, flow, **kw: loadgen.run(  # noqa: E731
+                name, HOST, server.port, flow, concurrency=kw.pop("concurrency", concurrency), seconds=seconds,
+                max_requests=max_requests, **kw)
+            if index == 0:
+                # Throughput: the ceiling and the public submissions (measured once, at the smallest size).
+                ok_ticket = re.compile(r"ticket=|/t/[A-Za-z0-9]+")
+                subs = {
+                    "ceiling_get": run("ceiling GET", loadgen.get_flow("/_bench/ceiling/")),
+                    "ceiling_post": run("ceiling POST (1 INSERT)", loadgen.submit_flow(
+                        "/_bench/ceiling/", lambda n: {"payload": f"row {n}"}, re.compile(r"ticket="))),
+                }
+                if tg.get("feedback_form"):
+                    fields = tg["feedback_fields"]
+                    subs["feedback_submit"] = run("public feedback submission", loadgen.submit_flow(
+                        tg["feedback_form"], lambda n, f=fields: {**f, "body": f"{f.get('body', '')} #{n}"},
+                        re.compile(tg.get("feedback_success", ok_ticket.pattern))))
+                if tg.get("survey_form"):
+                    subs["survey_submit"] = run("survey response submission", loadgen.submit_flow(
+                        tg["survey_form"], lambda n, f=tg["survey_fields"]: dict(f),
+                        re.compile(tg.get("survey_success", r"thanks|done|ticket="))))
+                report["submissions"] = {k: summary(v) for k, v in subs.items()}
+            pages = {"ceiling_get": tg.get("ceiling", "/_bench/ceiling/")}
+            pages.update(tg.get("pages", {}))
+            for key, path in pages.items():
+                login_as = tg.get("page_users", {}).get(key)
+                setup = (lambda c, u=login_as: c.login(u, tg["password"])) if login_as else None
+                res = run(key, loadgen.get_flow(path), setup=setup, concurrency=2)
+                report["pages"].setdefault(key, {})[size] = summary(res)
+        finally:
+            server.stop()
+        report["queries"][size] = json.loads(subprocess.run(
+            [PY, str(ROOT / "bench" / "querycounts.py")], cwd=ROOT, env=env, text=True, capture_output=True,
+            check=True).stdout)
+    if not quick or os.environ.get("BENCH_EXPORTS"):
+        for kind in ("feedback", "surveys"):
+            proc = subprocess.run([PY, str(ROOT / "bench" / "export_memory.py"), kind, str(min(100_000, sizes[-1]))],
+                                  cwd=ROOT, env=env, text=True, capture_output=True)
+            if proc.returncode == 0 and proc.stdout.strip():
+                report["exports"][kind] = json.loads(proc.stdout)
+            else:
+                report["exports"][kind] = {"error": proc.stderr.strip()[-500:]}
+    return report
+
+
+def summary(r: loadgen.Result) -> dict:
+    return {"ok": r.ok, "failed": r.failed, "seconds": round(r.seconds, 2), "throughput": round(r.throughput, 1),
+            "p50_ms": round(r.p50, 1), "p95_ms": round(r.p95, 1), "p99_ms": round(r.p99, 1)}
+
+
+def markdown(report: dict) -> str:
+    db, sizes = report["db"], report["sizes"]
+    lines = [f"## {db}", ""]
+    subs = report["submissions"]
+    if subs:
+        ceiling_post = subs.get("ceiling_post", {}).get("throughput") or float("nan")
+        ceiling_get = subs.get("ceiling_get", {}).get("throughput") or float("nan")
+        lines += ["### Throughput (requests/s, successes only)", "",
+                  "| scenario | ok | failed | req/s | p50 ms | p95 ms | p99 ms | ratio to ceiling |", "|---|---|---|---|---|---|---|---|"]
+        for key, s in subs.items():
+            ceiling = ceiling_get if key == "ceiling_get" else ceiling_post
+            lines.append(f"| {key} | {s['ok']} | {s['failed']} | {fmt(s['throughput'])} | {fmt(s['p50_ms'])} | "
+                         f"{fmt(s['p95_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['throughput'] / ceiling, 2)} |")
+        lines.append("")
+    if report["pages"]:
+        head = " | ".join(f"p50 @{n:,}" for n in sizes)
+        growth = " | ".join(f"×@{n:,}" for n in sizes)
+        lines += ["### Pages (latency ms; growth = p50 / p50 at the smallest size; ceiling = p50 / ceiling GET p50)", "",
+                  f"| page | {head} | {growth} | p95 @{sizes[-1]:,} | ceiling ratio @{sizes[-1]:,} | queries |",
+                  "|---|" + "---|" * (2 * len(sizes) + 3)]
+        ceiling_p50 = {n: report["pages"].get("ceiling_get", {}).get(n, {}).get("p50_ms") for n in sizes}
+        for key, by_size in report["pages"].items():
+            p50s = [by_size.get(n, {}).get("p50_ms") for n in sizes]
+            base = p50s[0]
+            growth_cells = [fmt(p / base, 2) if p and base else "—" for p in p50s]
+            last = by_size.get(sizes[-1], {})
+            ceil = ceiling_p50.get(sizes[-1])
+            qcounts = sorted({report["queries"].get(n, {}).get(key) for n in sizes} - {None})
+            lines.append(f"| {key} | " + " | ".join(fmt(p) for p in p50s) + " | " + " | ".join(growth_cells)
+                         + f" | {fmt(last.get('p95_ms'))} | {fmt(last.get('p50_ms') / ceil, 1) if ceil and last.get('p50_ms') else '—'}"
+                         + f" | {'/'.join(str(q) for q in qcounts) or '—'} |")
+        lines.append("")
+    if report["exports"]:
+        lines += ["### Exports", "", "| export | rows | seconds | peak RSS MB |", "|---|---|---|---|"]
+        for kind, e in report["exports"].items():
+            if "error" in e:
+                lines.append(f"| {kind} | — | — | error: {e['error'][:80]} |")
+            else:
+                lines.append(f"| {kind} | {e['rows']} | {fmt(e['seconds'])} | {fmt(e['peak_rss_mb'])} |")
+        lines.append("")
+    if report.get("generation_seconds"):
+        lines += ["Data generation (seconds, cumulative steps): " + ", ".join(
+            f"{int(k):,}: {v}" for k, v in report["generation_seconds"].items()), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--max-requests", type=int, default=3000)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 200 records, 1 s per scenario")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    seconds, max_requests = args.seconds, args.max_requests
+    if args.quick:
+        sizes, seconds, max_requests = [200], 1.0, 50
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for db in args.db.split(","):
+        report = bench_db(db, sizes, seconds, args.concurrency, max_requests, args.quick)
+        text = markdown(report)
+        print(text, flush=True)
+        (RESULTS / f"{db}-{stamp}.md").write_text(text)
+        (RESULTS / f"{db}-{stamp}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
