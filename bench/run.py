@@ -151,9 +151,9 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
         tg = targets(env)
         server = Server(env)
         try:
-            run = lambda name, flow, **kw: loadgen.run(  # noqa: E731
-                name, HOST, server.port, flow, concurrency=kw.pop("concurrency", concurrency), seconds=seconds,
-                max_requests=max_requests, **kw)
+            def run(name, flow, port=server.port, **kw):
+                return loadgen.run(name, HOST, port, flow, concurrency=kw.pop("concurrency", concurrency),
+                                   seconds=seconds, max_requests=max_requests, **kw)
             if index == 0:
                 # Throughput: the ceiling and the public submissions (measured once, at the smallest size).
                 ok_ticket = re.compile(r"ticket=|/t/[A-Za-z0-9]+")
@@ -176,7 +176,7 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
             pages.update(tg.get("pages", {}))
             for key, path in pages.items():
                 login_as = tg.get("page_users", {}).get(key)
-                setup = (lambda c, u=login_as: c.login(u, tg["password"])) if login_as else None
+                setup = (lambda c, u=login_as, pw=tg["password"]: c.login(u, pw)) if login_as else None
                 res = run(key, loadgen.get_flow(path), setup=setup, concurrency=2)
                 report["pages"].setdefault(key, {})[size] = summary(res)
         finally:

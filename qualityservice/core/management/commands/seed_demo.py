@@ -36,6 +36,6 @@ class Command(BaseCommand):
         from qualityservice.org.demo import DEMO_PASSWORD
 
         self.stdout.write("")
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for username, (role, who) in accounts.items():
             self.stdout.write(f"  {username:<14} {role:<10} {who}")
