@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-from qualityservice.core.testing import require_service  # noqa: E402,F401 (re-exported)
+from qualityservice.core.testing import require_service  # noqa: F401 (re-exported)
 
 
 @pytest.fixture(autouse=True)

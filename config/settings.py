@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -262,6 +261,8 @@ QS_IMAP_SSL = env_bool("QS_IMAP_SSL", True)
 
 # --- Inspections app ----------------------------------------------------------------------
 # (inspections settings go here)
+QS_INSPECTIONS_RECTIFICATION_DAYS = env_int("QS_INSPECTIONS_RECTIFICATION_DAYS", 7)  # default deadline of a finding
+QS_INSPECTIONS_MAX_UPLOAD_MB = env_int("QS_INSPECTIONS_MAX_UPLOAD_MB", 5)  # photos, evidence, attachments
 
 # --- Surveys app ----------------------------------------------------------------------------
 # (surveys settings go here)
