@@ -9,8 +9,13 @@ from .models import Commitment, Department, ServicePhrase, SiteSettings, Staff
 
 
 class StaffFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=50)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, badge number or phone"), "type": "search"}),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All departments")
+    )
     on_duty = forms.ChoiceField(
         label=_("On duty"), required=False, choices=[("", _("All")), ("1", _("On duty")), ("0", _("Off duty"))]
     )

@@ -319,6 +319,8 @@ class Commitment(models.Model):
                 condition=Q(is_measurable=True),
                 name="org_commitment_one_deadline_per_kind",
             ),
+            # A department states each commitment once; also makes a double-submitted form create one row.
+            models.UniqueConstraint(fields=["department", "title"], name="org_commitment_unique_title_in_department"),
         ]
 
     def __str__(self) -> str:
@@ -331,6 +333,10 @@ class Commitment(models.Model):
         return self.title
 
     def clean(self):
+        if self.department_id and self.title and (
+            Commitment.objects.filter(department_id=self.department_id, title=self.title).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"title": _("This department already has this commitment.")})
         if self.is_measurable:
             errors = {}
             if not self.request_kind:

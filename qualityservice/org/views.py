@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -92,10 +93,18 @@ def badge_page(request: HttpRequest, code: str) -> HttpResponse:
 # --- Staff pages: departments -----------------------------------------------------------
 
 
+def _readable_departments(user):
+    """Hotline operators route calls to every department, so they read all departments (contact
+    numbers, teams, commitments) — and change none; everyone else reads their scope."""
+    if user_role(user) == Role.OPERATOR:
+        return Department.objects.all()
+    return Department.objects.visible_to(user)
+
+
 @role_required(*MANAGER_ROLES, Role.OPERATOR)
 def department_list(request: HttpRequest) -> HttpResponse:
     departments = (
-        Department.objects.visible_to(request.user)
+        _readable_departments(request.user)
         .filter(kind__in=[Department.Kind.CENTRE, Department.Kind.GROUP])
         .annotate(
             staff_count=Count("staff_members", filter=Q(staff_members__is_active=True), distinct=True),
@@ -107,8 +116,10 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MANAGER_ROLES, Role.OPERATOR)
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    department = get_object_or_404(Department.objects.visible_to(request.user), pk=pk)
-    teams = department.children.filter(kind=Department.Kind.TEAM).annotate(n=Count("team_members"))
+    department = get_object_or_404(_readable_departments(request.user), pk=pk)
+    teams = department.children.filter(kind=Department.Kind.TEAM).annotate(
+        n=Count("team_members", filter=Q(team_members__is_active=True))
+    )
     commitments = department.commitments.all()
     staff_count = department.staff_members.filter(is_active=True).count()
     return render(
@@ -132,7 +143,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Department saved."))
         return redirect(department)
-    return render(request, "org/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": department.name}, "back": department.get_absolute_url()})
+    return render(request, "org/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": department.display_name}, "back": department.get_absolute_url()})
 
 
 @role_required(*MANAGER_ROLES)
@@ -189,7 +200,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     if dept.isdigit():
         staff = staff.filter(department_id=int(dept))
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return services.export_roster(staff, f"{_('roster')}-{stamp}.xlsx")
+    return services.export_roster(staff, _("roster") + f"-{stamp}.xlsx")
 
 
 @role_required(Role.ADMIN)
@@ -225,8 +236,14 @@ def commitment_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         initial["department"] = next(iter(scope))
     form = CommitmentForm(request.POST or None, instance=commitment, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Commitment saved."))
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # A concurrent double submit that passed validation before the first one committed.
+            messages.info(request, _("This commitment had already been saved."))
+        else:
+            messages.success(request, _("Commitment saved."))
         return redirect("org:commitment_list")
     title = _("Edit commitment") if commitment else _("New commitment")
     return render(request, "org/form.html", {"form": form, "title": title, "back": "/staff/org/commitments/", "once": commitment is None})

@@ -1,14 +1,22 @@
 """factory_boy factories and a ready-made small organisation for tests of every app."""
 
+from functools import lru_cache
 from types import SimpleNamespace
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Commitment, Department, Place, ServicePhrase, Staff
 
 PASSWORD = "test-pass-123"
+
+
+@lru_cache(maxsize=1)
+def _default_password_hash() -> str:
+    # Hashing costs ~0.2 s (PBKDF2); hash the shared test password once per process.
+    return make_password(PASSWORD)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -34,7 +42,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.set_password(extracted)
+        else:
+            obj.password = _default_password_hash()
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):

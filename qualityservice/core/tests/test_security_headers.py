@@ -1,0 +1,42 @@
+"""The Content-Security-Policy forbids inline code; the foundation's templates need none."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+TEMPLATES = sorted(
+    p for app in ("core", "org") for p in (Path(settings.BASE_DIR) / "qualityservice" / app / "templates").rglob("*.html")
+    if p.name != "badges_pdf.html"  # rendered to PDF by WeasyPrint, never served to a browser
+)
+
+
+def test_it_sends_a_strict_content_security_policy_and_security_headers(client, org):
+    response = client.get(reverse("org:home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=[p.name for p in TEMPLATES])
+def test_it_keeps_scripts_and_styles_out_of_the_templates(path):
+    html = path.read_text()
+    assert not re.search(r"\sstyle\s*=", html), "style attributes are blocked by the CSP: use a class"
+    assert "<style" not in html
+    assert not re.search(r"\son[a-z]+\s*=", html), "inline event handlers are blocked by the CSP"
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag, f"inline script {tag}: put the code in a static .js file"
+
+
+def test_it_renders_initials_avatars(client, org):
+    from qualityservice.core.templatetags.qs_tags import avatar
+
+    assert avatar("欧阳晓峰")["initials"] == "晓峰"
+    assert avatar("李娜")["initials"] == "娜"
+    assert avatar("Zhang Wei")["initials"] == "ZW"
+    assert avatar("")["initials"] == "?"
+    assert avatar("王芳")["colour"] == avatar("王芳")["colour"]
