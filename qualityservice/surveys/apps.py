@@ -6,3 +6,13 @@ class SurveysConfig(AppConfig):
     name = "qualityservice.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from qualityservice.core import extensions, nav
+        from qualityservice.core.roles import Role
+
+        readers = (Role.HEAD, Role.SUPERVISOR)
+        nav.register(_("Surveys"), "surveys:list", icon="ui-checks", roles=readers, order=50)
+        nav.register(_("Satisfaction index"), "surveys:index", icon="graph-up", roles=readers, order=55)
+        extensions.register("department_detail", "surveys/_department_index.html", order=50)
+        extensions.register("public_nav", "surveys/_public_nav.html", order=50)

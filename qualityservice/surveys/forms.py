@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.org.models import Department
+
+from . import services
+from .models import Question, Section, Survey
+
+
+class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title", "title_en", "description", "description_en", "kind", "audience", "anonymous",
+            "ask_respondent_type", "ask_place", "period", "opens_at", "closes_at", "target_responses",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The survey must close after it opens."))
+        if data.get("audience") == Survey.Audience.ANYONE and data.get("anonymous") is False:
+            self.add_error("anonymous", _("A survey open to anyone cannot record who answered: make it anonymous or choose another audience."))
+        return data
+
+
+class SectionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "title_en", "order"]
+
+
+class QuestionForm(BootstrapFormMixin, forms.ModelForm):
+    options_text = forms.CharField(
+        label=_("Options or matrix items"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line; add the English text after a bar: 满意 | Satisfied"),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "section", "kind", "text", "text_en", "required", "department", "servqual_dimension", "servqual_part",
+            "show_if_question", "show_if_value", "order",
+        ]
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.fields["section"].queryset = survey.sections.all()
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(kind=Department.Kind.TEAM)
+        earlier = survey.questions.filter(kind__in=[Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RATING, Question.Kind.NPS])
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+        self.fields["show_if_question"].queryset = earlier
+        if self.instance.pk and not self.is_bound:
+            self.fields["options_text"].initial = services.option_lines(self.instance)
+        if not self.instance.pk:
+            self.fields["order"].initial = survey.questions.count() + 1
+            self.fields["section"].initial = survey.sections.order_by("-order", "-pk").values_list("pk", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if self.instance.pk and kind != self.instance.kind and self.instance.answers.exists():
+            self.add_error("kind", _("The type of a question that has answers cannot change."))
+        options = services.parse_option_lines(data.get("options_text", ""))
+        if kind in Question.OPTION_KINDS and len(options) < (1 if kind == Question.Kind.MATRIX else 2):
+            self.add_error("options_text", _("Give at least two options (or one matrix item), one per line."))
+        if len(options) > 30:
+            self.add_error("options_text", _("At most 30 options."))
+        data["options"] = options if kind in Question.OPTION_KINDS else []
+        if data.get("show_if_question") and not (data.get("show_if_value") or "").strip():
+            self.add_error("show_if_value", _("Say which answer makes this question appear."))
+        if data.get("servqual_dimension") and not data.get("servqual_part"):
+            self.add_error("servqual_part", _("A SERVQUAL question is either an expectation or a perception."))
+        return data
+
+    def save(self, commit=True):
+        question = super().save(commit=False)
+        question.survey = self.survey
+        question.save()
+        services.set_options(question, self.cleaned_data["options"])
+        return question
+
+
+class TokenBatchForm(BootstrapFormMixin, forms.Form):
+    count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=5000, initial=50)
+    batch = forms.CharField(label=_("Batch name"), max_length=60, required=False, help_text=_("e.g. a class or a building"))
+    recipients = forms.CharField(
+        label=_("Recipients (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One name or e-mail per line, for the mail-merge export."),
+    )
+
+
+class FeedbackFromAnswerForm(BootstrapFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Route to department"), queryset=Department.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(kind=Department.Kind.TEAM)

@@ -1,0 +1,502 @@
+"""Surveys and the satisfaction index (product.md section D).
+
+A survey has sections and questions; questions of type choice and matrix have options (for a
+matrix the options are its items, answered on the 1–5 scale). Respondents answer into a draft
+``Response`` (status draft) that becomes a response only when submitted and fully valid.
+
+One response per person: a ``Participation`` row per (survey, person key) — the person key is the
+signed-in account or the single-use token — under a database unique constraint, written in the
+same transaction that submits the response. Participation rows carry no link to the answers, so an
+anonymous survey stores no identity with its answers.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
+
+MAX_TEXT_LENGTH = 2000
+RATING_MIN, RATING_MAX = 1, 5
+NPS_MIN, NPS_MAX = 0, 10
+
+
+def new_survey_code() -> str:
+    """Unguessable code for the public link: 96 random bits, URL-safe."""
+    return secrets.token_urlsafe(12)
+
+
+def new_token_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_draft_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def current_period() -> str:
+    return str(timezone.localdate().year)
+
+
+def _localised(obj, field: str) -> str:
+    if (get_language() or "").startswith("en"):
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+class SurveyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Supervisors/admins: every survey. Heads and others: surveys that ask about their department."""
+        scope = department_scope(user)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        return self.filter(
+            Exists(Question.objects.filter(survey=OuterRef("pk"), department_id__in=scope))
+        )
+
+    def templates(self):
+        return self.filter(is_template=True)
+
+    def surveys(self):
+        return self.filter(is_template=False)
+
+
+class Survey(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("survey status", "Draft")
+        OPEN = "open", pgettext_lazy("survey status", "Open")
+        CLOSED = "closed", pgettext_lazy("survey status", "Closed")
+
+    class Audience(models.TextChoices):
+        ANYONE = "anyone", _("Anyone with the link")
+        SIGNED_IN = "signed_in", _("Signed-in users only (one response each)")
+        TOKEN = "token", _("Single-use tokens (one response per token)")
+
+    class Kind(models.TextChoices):
+        CUSTOM = "custom", _("Custom")
+        SATISFACTION = "satisfaction", _("Satisfaction survey")
+        SERVQUAL = "servqual", _("SERVQUAL")
+        NPS = "nps", _("Net Promoter Score")
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description = models.TextField(_("introduction"), blank=True)
+    description_en = models.TextField(_("introduction (English)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CUSTOM)
+    is_template = models.BooleanField(_("template"), default=False)
+    template_key = models.SlugField(_("template key"), max_length=40, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.ANYONE)
+    anonymous = models.BooleanField(
+        _("anonymous"), default=True, help_text=_("Anonymous surveys store no identity with the answers.")
+    )
+    ask_respondent_type = models.BooleanField(_("ask whether student, teacher or staff"), default=True)
+    ask_place = models.BooleanField(_("ask which place the answers are about"), default=False)
+    period = models.CharField(
+        _("period"), max_length=20, default=current_period,
+        help_text=_("The period the satisfaction index of this survey counts for, e.g. 2026 or 2026-spring."),
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    target_responses = models.PositiveIntegerField(_("target number of responses"), null=True, blank=True)
+    public_code = models.CharField(_("public code"), max_length=24, unique=True, default=new_survey_code, editable=False)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Server-side guarantee against a double-submitted "new survey" form.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["public_code", "submission_key"])
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_key"], condition=~Q(template_key=""), name="surveys_survey_unique_template_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="surveys_survey_closes_after_opens",
+            ),
+        ]
+        indexes = [
+            # Survey list: WHERE is_template = ? ORDER BY created_at DESC
+            models.Index(fields=["is_template", "-created_at"], name="surveys_survey_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return _localised(self, "title")
+
+    @property
+    def display_description(self) -> str:
+        return _localised(self, "description")
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:builder", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("surveys:start", args=[self.public_code])
+
+    def is_accepting(self, now=None) -> bool:
+        """A survey accepts answers only while open and inside its dates."""
+        if self.is_template or self.status != self.Status.OPEN:
+            return False
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return False
+        if self.closes_at and now >= self.closes_at:
+            return False
+        return True
+
+
+class SurveyStatusLog(models.Model):
+    """Who moved a survey from one status to another, and when (see services.transition)."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="status_log")
+    from_status = models.CharField(_("from"), max_length=8, choices=Survey.Status.choices)
+    to_status = models.CharField(_("to"), max_length=8, choices=Survey.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey status change")
+        verbose_name_plural = _("survey status changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Section(models.Model):
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return _localised(self, "title")
+
+
+class ServqualDimension(models.TextChoices):
+    TANGIBLES = "tangibles", _("Tangibles")
+    RELIABILITY = "reliability", _("Reliability")
+    RESPONSIVENESS = "responsiveness", _("Responsiveness")
+    ASSURANCE = "assurance", _("Assurance")
+    EMPATHY = "empathy", _("Empathy")
+
+
+class QuestionQuerySet(DepartmentScopedQuerySet):
+    department_field = "department"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating 1–5")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TEXT = "text", _("Text")
+        NPS = "nps", _("Recommendation 0–10 (NPS)")
+        MATRIX = "matrix", _("Matrix (several items rated 1–5)")
+
+    class ServqualPart(models.TextChoices):
+        EXPECTATION = "expectation", _("Expectation")
+        PERCEPTION = "perception", _("Perception")
+
+    SCALED_KINDS = (Kind.RATING, Kind.MATRIX)  # answers on the 1–5 scale: they feed the satisfaction index
+    OPTION_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.MATRIX)
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.RATING)
+    text = models.CharField(_("question"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=400, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="survey_questions", help_text=_("The department this question rates (for the satisfaction index)."),
+    )
+    department_code = models.SlugField(
+        _("department code"), max_length=40, blank=True,
+        help_text=_("Templates name departments by code; copying a template resolves the code."),
+    )
+    servqual_dimension = models.CharField(
+        _("SERVQUAL dimension"), max_length=16, choices=ServqualDimension.choices, blank=True
+    )
+    servqual_part = models.CharField(_("SERVQUAL part"), max_length=12, choices=ServqualPart.choices, blank=True)
+    show_if_question = models.ForeignKey(
+        "self", verbose_name=_("show only if question"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="dependents",
+    )
+    show_if_value = models.CharField(
+        _("has the answer"), max_length=20, blank=True,
+        help_text=_("The rating, score or option number that makes this question appear."),
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["section__order", "order", "pk"]
+        indexes = [
+            # Satisfaction index: questions of a department (JOIN answers ON question_id)
+            models.Index(fields=["department", "kind"], name="surveys_question_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return _localised(self, "text")
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.pk}"
+
+    def scale(self) -> list[int]:
+        if self.kind == self.Kind.NPS:
+            return list(range(NPS_MIN, NPS_MAX + 1))
+        if self.kind in self.SCALED_KINDS:
+            return list(range(RATING_MIN, RATING_MAX + 1))
+        return []
+
+
+class Option(models.Model):
+    """A choice of a single/multiple-choice question, or an item of a matrix. ``value`` is its
+    number within the question (1, 2, …): answers and skip logic refer to it, so it survives copies."""
+
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options")
+    value = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("text"), max_length=200)
+    text_en = models.CharField(_("text (English)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["value"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="surveys_option_unique_value"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return _localised(self, "text")
+
+
+class Token(models.Model):
+    """A single-use invitation to answer a survey (issued in batches, exported for mail-merge)."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="tokens")
+    code = models.CharField(_("code"), max_length=24, unique=True, default=new_token_code)
+    batch = models.CharField(_("batch"), max_length=60, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token")
+        verbose_name_plural = _("tokens")
+        ordering = ["pk"]
+        indexes = [
+            # Distribution page: tokens of a survey, used or not
+            models.Index(fields=["survey", "used_at"], name="surveys_token_survey_used_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Participation(models.Model):
+    """That a person (an account ``u:<id>`` or a token ``t:<id>``) has answered a survey. The
+    unique constraint is what enforces one response per person, also under concurrent submits.
+    It is deliberately not linked to the response, and carries no time."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="participations")
+    person = models.CharField(_("person"), max_length=40)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "person"], name="surveys_participation_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return self.person
+
+
+class RespondentType(models.TextChoices):
+    STUDENT = "student", _("Student")
+    TEACHER = "teacher", _("Teacher")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Other")
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Response.Status.SUBMITTED)
+
+
+class Response(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("survey response status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("survey response status", "Submitted")
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bound to the respondent's session or token while a draft; cleared on submit.
+    draft_key = models.CharField(max_length=48, null=True, blank=True, unique=True, editable=False)
+    respondent_type = models.CharField(_("respondent"), max_length=10, choices=RespondentType.choices, blank=True)
+    place = models.ForeignKey(
+        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Identity only for surveys that are not anonymous (and say so on their first page).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("respondent account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    token = models.ForeignKey(Token, verbose_name=_("token"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The answer form's random key: a double-submitted form makes one response.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["pk"]
+        indexes = [
+            # Results: submitted responses of a survey, counted per day
+            models.Index(fields=["survey", "status", "submitted_at"], name="surveys_response_results_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Answer(models.Model):
+    """One answer: ``number`` for rating/NPS/single choice/matrix cells, ``item`` for the matrix
+    item or the chosen option of a multiple choice (0 otherwise), ``text`` for text answers."""
+
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers")
+    item = models.PositiveSmallIntegerField(_("item"), default=0)
+    number = models.SmallIntegerField(_("number"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    feedback_ref = models.CharField(_("feedback record"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question", "item"], name="surveys_answer_unique_cell"),
+        ]
+        indexes = [
+            # Distributions and averages: GROUP BY question, item, number over one survey's answers
+            models.Index(fields=["question", "item", "number"], name="surveys_answer_question_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40] if self.text else str(self.number)
+
+
+class SatisfactionIndexQuerySet(DepartmentScopedQuerySet):
+    department_field = "department"
+
+
+class SatisfactionIndex(models.Model):
+    """Cached aggregate read by dashboards and the year-end evaluation. Two kinds of rows:
+    per survey (``survey`` set) — the trend across surveys — and per period (``survey`` empty).
+    Formula (see README): index = (m − 1) / 4 × 100 where m is the mean over respondents of each
+    respondent's mean answer to the department's 1–5 questions (rating and matrix)."""
+
+    department = models.ForeignKey("org.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(_("period"), max_length=20)
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("satisfaction index"))
+    mean_rating = models.FloatField(_("mean rating"))
+    respondents = models.PositiveIntegerField(_("respondents"))
+    answers = models.PositiveIntegerField(_("answers"))
+    as_of = models.DateTimeField(_("date"))
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    objects = SatisfactionIndexQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("satisfaction index")
+        verbose_name_plural = _("satisfaction indices")
+        ordering = ["department_id", "as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "survey"], condition=Q(survey__isnull=False), name="surveys_index_one_per_survey"
+            ),
+            models.UniqueConstraint(
+                fields=["department", "period"], condition=Q(survey__isnull=True), name="surveys_index_one_per_period"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="surveys_index_score_0_100"),
+        ]
+        indexes = [
+            # Department page trend: WHERE department_id = ? ORDER BY as_of
+            models.Index(fields=["department", "as_of"], name="surveys_index_dept_trend_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.score}"
+
+
+class SubmissionKey(models.Model):
+    """Server-side guarantee against double-submitted forms (add question/section, copy, token batch):
+    each rendered form carries a random key; the first POST claims it, a repeat finds it and only redirects."""
+
+    key = models.UUIDField(unique=True)
+    result_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return str(self.key)

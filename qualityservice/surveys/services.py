@@ -1,0 +1,753 @@
+"""Survey workflows: status transitions, copying, answering (drafts and submission),
+results aggregated in the database, the satisfaction index and the Excel exports."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from . import scoring
+from .models import (
+    MAX_TEXT_LENGTH,
+    Answer,
+    Option,
+    Participation,
+    Question,
+    RespondentType,
+    Response,
+    SatisfactionIndex,
+    Section,
+    SubmissionKey,
+    Survey,
+    SurveyStatusLog,
+    Token,
+)
+
+# --- Status workflow --------------------------------------------------------------------
+
+ALLOWED_MOVES = {
+    (Survey.Status.DRAFT, Survey.Status.OPEN),
+    (Survey.Status.OPEN, Survey.Status.CLOSED),
+    (Survey.Status.CLOSED, Survey.Status.OPEN),
+}
+
+
+class TransitionError(Exception):
+    pass
+
+
+def transition(survey: Survey, to: str, by) -> Survey:
+    """The one way a survey's status changes: validates the move, records who and when.
+    Closing a survey refreshes its satisfaction index."""
+    if survey.is_template:
+        raise TransitionError(_("A template cannot be opened; copy it into a survey first."))
+    if (survey.status, to) not in ALLOWED_MOVES:
+        raise TransitionError(_("A survey cannot go from %(a)s to %(b)s.") % {"a": survey.get_status_display(), "b": to})
+    if to == Survey.Status.OPEN and not survey.questions.exists():
+        raise TransitionError(_("Add at least one question before opening the survey."))
+    with transaction.atomic():
+        moved = Survey.objects.filter(pk=survey.pk, status=survey.status).update(status=to)
+        if moved != 1:
+            raise TransitionError(_("The survey was changed meanwhile; reload the page."))
+        SurveyStatusLog.objects.create(survey=survey, from_status=survey.status, to_status=to, by=by)
+        survey.status = to
+    if to == Survey.Status.CLOSED:
+        refresh_satisfaction_index(surveys=[survey])
+    return survey
+
+
+# --- Building ---------------------------------------------------------------------------
+
+
+def parse_option_lines(text: str) -> list[tuple[str, str]]:
+    """One option per line, optionally "中文 | English"."""
+    options = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        zh, _sep, en = line.partition("|")
+        options.append((zh.strip()[:200], en.strip()[:300]))
+    return options
+
+
+def option_lines(question: Question) -> str:
+    return "\n".join(f"{o.text} | {o.text_en}" if o.text_en else o.text for o in question.options.all())
+
+
+def set_options(question: Question, options: list[tuple[str, str]]) -> None:
+    question.options.all().delete()
+    Option.objects.bulk_create([Option(question=question, value=i, text=zh, text_en=en) for i, (zh, en) in enumerate(options, 1)])
+
+
+def move_question(question: Question, step: int) -> None:
+    """Move a question up (−1) or down (+1) within its section; orders are renumbered 1…n."""
+    siblings = list(Question.objects.filter(section_id=question.section_id).order_by("order", "pk"))
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    target = index + step
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+    for number, q in enumerate(siblings, 1):
+        q.order = number
+    Question.objects.bulk_update(siblings, ["order"])
+
+
+def copy_survey(source: Survey, by, *, as_template: bool = False) -> Survey:
+    """Copy a survey or template with its sections, questions, options and skip logic into a new draft.
+    Department codes of template questions are resolved to this installation's departments."""
+    from qualityservice.org.models import Department
+
+    departments = dict(Department.objects.values_list("code", "pk"))
+    with transaction.atomic():
+        survey = Survey.objects.create(
+            title=source.title if as_template or source.is_template else _("%(title)s (copy)") % {"title": source.title},
+            title_en=source.title_en, description=source.description, description_en=source.description_en,
+            kind=source.kind, is_template=as_template, audience=source.audience, anonymous=source.anonymous,
+            ask_respondent_type=source.ask_respondent_type, ask_place=source.ask_place,
+            target_responses=source.target_responses, copied_from=source, created_by=by,
+        )
+        section_map = {}
+        for sec in source.sections.all():
+            section_map[sec.pk] = Section.objects.create(survey=survey, order=sec.order, title=sec.title, title_en=sec.title_en)
+        question_map: dict[int, Question] = {}
+        sources = list(source.questions.prefetch_related("options"))
+        for q in sources:
+            department_id = q.department_id or departments.get(q.department_code)
+            question_map[q.pk] = Question.objects.create(
+                survey=survey, section=section_map[q.section_id], order=q.order, kind=q.kind, text=q.text, text_en=q.text_en,
+                required=q.required, department_id=department_id, department_code=q.department_code,
+                servqual_dimension=q.servqual_dimension, servqual_part=q.servqual_part, show_if_value=q.show_if_value,
+            )
+        Option.objects.bulk_create(
+            [Option(question=question_map[q.pk], value=o.value, text=o.text, text_en=o.text_en) for q in sources for o in q.options.all()]
+        )
+        for q in sources:
+            if q.show_if_question_id in question_map:
+                Question.objects.filter(pk=question_map[q.pk].pk).update(show_if_question=question_map[q.show_if_question_id])
+    return survey
+
+
+# --- Answering --------------------------------------------------------------------------
+
+
+class AnswerError(Exception):
+    """Bad input for one question; the message is in the respondent's language."""
+
+
+@dataclass
+class Cell:
+    item: int = 0
+    number: int | None = None
+    text: str = ""
+
+
+@dataclass
+class SurveyForm:
+    """The questions of a survey, loaded once (3 queries) and reused for rendering and validation."""
+
+    survey: Survey
+    sections: list = field(default_factory=list)
+    questions: dict[int, Question] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, survey: Survey) -> SurveyForm:
+        sections = list(survey.sections.all())
+        questions = list(survey.questions.select_related("department").prefetch_related("options").order_by("section__order", "section_id", "order", "pk"))
+        by_section = defaultdict(list)
+        for q in questions:
+            q.option_list = list(q.options.all())
+            by_section[q.section_id].append(q)
+        for sec in sections:
+            sec.question_list = by_section.get(sec.pk, [])
+        by_id = {q.pk: q for q in questions}
+        for q in questions:
+            parent = by_id.get(q.show_if_question_id)
+            q.show_if_text = parent.display_text if parent else ""
+        return cls(survey=survey, sections=sections, questions={q.pk: q for q in questions})
+
+    def ordered(self) -> list[Question]:
+        return [q for sec in self.sections for q in sec.question_list]
+
+
+def _int(raw, question: Question) -> int:
+    try:
+        return int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise AnswerError(_("“%(q)s”: please choose a value from the list.") % {"q": question.display_text}) from None
+
+
+def parse_answer(question: Question, data) -> list[Cell]:
+    """Validate the posted value(s) of one question. ``data`` is a QueryDict. Returns the cells
+    to store (empty list: unanswered). Raises AnswerError with a translated message."""
+    name = question.field_name
+    label = question.display_text
+    options = {o.value for o in getattr(question, "option_list", question.options.all())}
+    kind = question.kind
+    if kind == Question.Kind.TEXT:
+        text = (data.get(name) or "").strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            raise AnswerError(
+                _("“%(q)s”: the answer is too long (%(n)d characters; at most %(max)d).") % {"q": label, "n": len(text), "max": MAX_TEXT_LENGTH}
+            )
+        return [Cell(text=text)] if text else []
+    if kind == Question.Kind.MULTIPLE:
+        raw = [v for v in data.getlist(name) if str(v).strip()]
+        values = sorted({_int(v, question) for v in raw})
+        if any(v not in options for v in values):
+            raise AnswerError(_("“%(q)s”: please choose a value from the list.") % {"q": label})
+        return [Cell(item=v, number=v) for v in values]
+    if kind == Question.Kind.MATRIX:
+        cells = []
+        for option in sorted(options):
+            raw = data.get(f"{name}_{option}")
+            if raw in (None, ""):
+                continue
+            value = _int(raw, question)
+            if value not in question.scale():
+                raise AnswerError(_("“%(q)s”: a rating must be between 1 and 5.") % {"q": label})
+            cells.append(Cell(item=option, number=value))
+        return cells
+    raw = data.get(name)
+    if raw in (None, ""):
+        return []
+    value = _int(raw, question)
+    if kind == Question.Kind.SINGLE:
+        if value not in options:
+            raise AnswerError(_("“%(q)s”: please choose a value from the list.") % {"q": label})
+    elif value not in question.scale():
+        if kind == Question.Kind.NPS:
+            raise AnswerError(_("“%(q)s”: a score must be between 0 and 10.") % {"q": label})
+        raise AnswerError(_("“%(q)s”: a rating must be between 1 and 5.") % {"q": label})
+    return [Cell(number=value)]
+
+
+def is_complete(question: Question, cells: list[Cell]) -> bool:
+    if question.kind == Question.Kind.MATRIX:
+        return len(cells) == len(question.option_list)
+    return bool(cells)
+
+
+def visible_questions(form: SurveyForm, answers: dict[int, list[Cell]]) -> list[Question]:
+    """Skip logic: a question with a condition shows only when the earlier question is shown
+    and its answer matches (for a multiple choice: the option is among those chosen)."""
+    shown = []
+    shown_ids = set()
+    for q in form.ordered():
+        if q.show_if_question_id:
+            if q.show_if_question_id not in shown_ids:
+                continue
+            wanted = q.show_if_value.strip()
+            values = {str(c.number) for c in answers.get(q.show_if_question_id, [])}
+            if wanted not in values:
+                continue
+        shown.append(q)
+        shown_ids.add(q.pk)
+    return shown
+
+
+def forged_fields(form: SurveyForm, data) -> list[str]:
+    """Posted ``q…`` fields that name no question of this survey (forged or stale)."""
+    bad = []
+    for key in data.keys():
+        if not key.startswith("q"):
+            continue
+        head = key[1:].split("_", 1)[0]
+        if not head.isdigit() or int(head) not in form.questions:
+            bad.append(key)
+    return bad
+
+
+@dataclass
+class Respondent:
+    """Who is answering, as far as one-response-per-person needs to know."""
+
+    user: object = None
+    token: Token | None = None
+    draft_key: str | None = None
+
+    @property
+    def person(self) -> str | None:
+        if self.token is not None:
+            return f"t:{self.token.pk}"
+        if self.user is not None:
+            return f"u:{self.user.pk}"
+        return None
+
+
+def find_draft(survey: Survey, respondent: Respondent) -> Response | None:
+    if not respondent.draft_key:
+        return None
+    return Response.objects.filter(survey=survey, draft_key=respondent.draft_key, status=Response.Status.DRAFT).first()
+
+
+def get_or_create_draft(survey: Survey, respondent: Respondent) -> Response:
+    draft = find_draft(survey, respondent)
+    if draft is None:
+        try:
+            with transaction.atomic():
+                draft = Response.objects.create(survey=survey, draft_key=respondent.draft_key)
+        except IntegrityError:
+            draft = Response.objects.get(draft_key=respondent.draft_key)
+    return draft
+
+
+def draft_answers(response: Response | None) -> dict[int, list[Cell]]:
+    result: dict[int, list[Cell]] = defaultdict(list)
+    if response is None:
+        return result
+    for question_id, item, number, text in response.answers.values_list("question_id", "item", "number", "text"):
+        result[question_id].append(Cell(item=item, number=number, text=text))
+    return result
+
+
+def _store(response: Response, question_id: int, cells: list[Cell]) -> None:
+    Answer.objects.filter(response=response, question_id=question_id).delete()
+    Answer.objects.bulk_create(
+        [Answer(response=response, question_id=question_id, item=c.item, number=c.number, text=c.text) for c in cells]
+    )
+
+
+META_FIELDS = ("respondent_type", "place")
+
+
+def clean_meta(survey: Survey, data) -> dict:
+    from qualityservice.org.models import Place
+
+    meta = {}
+    if survey.ask_respondent_type and "respondent_type" in data:
+        value = data.get("respondent_type") or ""
+        if value and value not in RespondentType.values:
+            raise AnswerError(_("Please choose who you are from the list."))
+        meta["respondent_type"] = value
+    if survey.ask_place and "place" in data:
+        value = data.get("place") or ""
+        if value and (not value.isdigit() or not Place.objects.filter(pk=int(value), is_active=True).exists()):
+            raise AnswerError(_("Please choose a place from the list."))
+        meta["place_id"] = int(value) if value else None
+    return meta
+
+
+def save_draft(survey: Survey, respondent: Respondent, data) -> Response:
+    """Save one question (or the respondent type/place) into the draft. Raises AnswerError."""
+    if not survey.is_accepting():
+        raise AnswerError(_("This survey is closed and accepts no answers."))
+    form = SurveyForm.load(survey)
+    if forged_fields(form, data):
+        raise AnswerError(_("The form does not match this survey. Please reload the page."))
+    meta = clean_meta(survey, data)
+    cells_by_question = {}
+    for key in data.keys():
+        if key.startswith("q"):
+            question = form.questions[int(key[1:].split("_", 1)[0])]
+            if question.pk not in cells_by_question:
+                cells_by_question[question.pk] = parse_answer(question, data)
+    with transaction.atomic():
+        draft = get_or_create_draft(survey, respondent)
+        if meta:
+            Response.objects.filter(pk=draft.pk).update(**meta)
+        for question_id, cells in cells_by_question.items():
+            _store(draft, question_id, cells)
+    return draft
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+def _submission_key(data) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(data.get("submission_key") or "")
+    except ValueError:
+        return None
+
+
+def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | None, list[str]]:
+    """Validate every answer; on success turn the draft into a submitted response. Returns
+    (response, []) or (None, errors). Valid answers of a failed attempt are kept in the draft so
+    the respondent loses nothing, but nothing becomes a response. Raises AlreadyAnswered."""
+    errors: list[str] = []
+    key = _submission_key(data)
+    if key is not None:
+        repeat = Response.objects.filter(survey=survey, submission_key=key, status=Response.Status.SUBMITTED).first()
+        if repeat is not None:
+            return repeat, []  # the same form posted twice: one response
+    if not survey.is_accepting():
+        return None, [_("This survey is closed and accepts no answers.")]
+    form = SurveyForm.load(survey)
+    if forged_fields(form, data):
+        return None, [_("The form does not match this survey. Please reload the page.")]
+    try:
+        meta = clean_meta(survey, data)
+    except AnswerError as exc:
+        errors.append(str(exc))
+        meta = {}
+    if survey.ask_respondent_type and not meta.get("respondent_type"):
+        errors.append(_("Please tell us whether you are a student, a teacher or staff."))
+    answers: dict[int, list[Cell]] = {}
+    for question in form.ordered():
+        try:
+            answers[question.pk] = parse_answer(question, data)
+        except AnswerError as exc:
+            errors.append(str(exc))
+            answers[question.pk] = []
+    shown = visible_questions(form, answers)
+    for question in shown:
+        if question.required and not is_complete(question, answers[question.pk]) and not any(
+            question.display_text in e for e in errors
+        ):
+            errors.append(_("“%(q)s” is required.") % {"q": question.display_text})
+    if errors:
+        if respondent.draft_key:
+            with transaction.atomic():
+                draft = get_or_create_draft(survey, respondent)
+                for question_id, cells in answers.items():
+                    if cells:
+                        _store(draft, question_id, cells)
+        return None, errors
+    shown_ids = {q.pk for q in shown}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if respondent.person:
+                # The database's unique constraint decides between concurrent submits.
+                Participation.objects.create(survey=survey, person=respondent.person)
+            if respondent.token is not None:
+                claimed = Token.objects.filter(pk=respondent.token.pk, survey=survey, used_at__isnull=True).update(used_at=now)
+                if claimed != 1:
+                    raise AlreadyAnswered
+            draft = get_or_create_draft(survey, respondent) if respondent.draft_key else Response.objects.create(survey=survey)
+            Answer.objects.filter(response=draft).delete()
+            Answer.objects.bulk_create(
+                [
+                    Answer(response=draft, question_id=qid, item=c.item, number=c.number, text=c.text)
+                    for qid, cells in answers.items() if qid in shown_ids for c in cells
+                ]
+            )
+            identity = {}
+            if not survey.anonymous:
+                identity = {"user": respondent.user, "token": respondent.token}
+            moved = Response.objects.filter(pk=draft.pk, status=Response.Status.DRAFT).update(
+                status=Response.Status.SUBMITTED, submitted_at=now, draft_key=None, language=(data.get("lang") or "")[:10],
+                submission_key=key,
+                respondent_type=meta.get("respondent_type", ""), place_id=meta.get("place_id"), **identity,
+            )
+            if moved != 1:
+                raise AlreadyAnswered
+    except IntegrityError:
+        if key is not None:
+            repeat = Response.objects.filter(survey=survey, submission_key=key, status=Response.Status.SUBMITTED).first()
+            if repeat is not None:
+                return repeat, []
+        raise AlreadyAnswered from None
+    draft.refresh_from_db()
+    return draft, []
+
+
+def has_answered(survey: Survey, respondent: Respondent) -> bool:
+    if respondent.token is not None and respondent.token.used_at is not None:
+        return True
+    return bool(respondent.person) and Participation.objects.filter(survey=survey, person=respondent.person).exists()
+
+
+def issue_tokens(survey: Survey, count: int, batch: str, recipients: list[str] | None = None) -> int:
+    recipients = recipients or []
+    tokens = [Token(survey=survey, batch=batch, recipient=(recipients[i] if i < len(recipients) else "")) for i in range(count)]
+    Token.objects.bulk_create(tokens, batch_size=1000)
+    return len(tokens)
+
+
+# --- Results (aggregated in the database) -------------------------------------------------
+
+
+def submitted_answers(survey: Survey, questions=None):
+    qs = Answer.objects.filter(response__survey=survey, response__status=Response.Status.SUBMITTED)
+    if questions is not None:
+        qs = qs.filter(question__in=questions)
+    return qs
+
+
+def results(survey: Survey, questions: list[Question]) -> dict:
+    """Everything the results page shows, in a fixed number of queries whatever the number of responses."""
+    responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    total = responses.count()
+    per_day = [
+        {"day": row["day"].isoformat(), "n": row["n"]}
+        for row in responses.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("pk")).order_by("day")
+        if row["day"]
+    ]
+    question_ids = [q.pk for q in questions]
+    answers = submitted_answers(survey).filter(question_id__in=question_ids)
+    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for row in answers.exclude(number__isnull=True).values("question_id", "item", "number").annotate(n=Count("pk")):
+        counts[(row["question_id"], row["item"])][row["number"]] = row["n"]
+    averages = {
+        (row["question_id"], row["item"]): (row["avg"], row["n"])
+        for row in answers.exclude(number__isnull=True).values("question_id", "item").annotate(avg=Avg("number"), n=Count("pk"))
+    }
+    answered = dict(answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n"))
+    blocks = []
+    servqual_means: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    nps_counts: dict[int, int] = defaultdict(int)
+    for q in questions:
+        block = {"question": q, "answered": answered.get(q.pk, 0), "chart": None, "rows": []}
+        if q.kind in (Question.Kind.RATING, Question.Kind.NPS):
+            dist = counts.get((q.pk, 0), {})
+            avg, n = averages.get((q.pk, 0), (None, 0))
+            block["average"] = round(float(avg), 2) if avg is not None else None
+            block["chart"] = {"type": "bar", "labels": [str(v) for v in q.scale()], "values": [dist.get(v, 0) for v in q.scale()]}
+            if q.kind == Question.Kind.NPS:
+                for v, c in dist.items():
+                    nps_counts[v] += c
+                block["nps"] = scoring.nps_from_counts(dist)
+        elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            dist = defaultdict(int)
+            for (qid, _item), values in counts.items():
+                if qid == q.pk:
+                    for v, c in values.items():
+                        dist[v] += c
+            block["chart"] = {"type": "hbar", "labels": [o.display_text for o in q.option_list], "values": [dist.get(o.value, 0) for o in q.option_list]}
+        elif q.kind == Question.Kind.MATRIX:
+            labels, values = [], []
+            for o in q.option_list:
+                avg, n = averages.get((q.pk, o.value), (None, 0))
+                labels.append(o.display_text)
+                values.append(round(float(avg), 2) if avg is not None else 0)
+                block["rows"].append({"item": o.display_text, "average": round(float(avg), 2) if avg is not None else None, "n": n,
+                                      "dist": [counts.get((q.pk, o.value), {}).get(v, 0) for v in q.scale()]})
+                if q.servqual_dimension and q.servqual_part and avg is not None:
+                    servqual_means[(q.servqual_dimension, q.servqual_part)].append((float(avg), n))
+            block["chart"] = {"type": "hbar", "labels": labels, "values": values, "max": 5}
+        blocks.append(block)
+    gaps = scoring.servqual_gaps(
+        {key: sum(m * n for m, n in parts) / sum(n for _m, n in parts) for key, parts in servqual_means.items() if sum(n for _m, n in parts)}
+    )
+    return {
+        "total": total,
+        "per_day": per_day,
+        "blocks": blocks,
+        "nps": scoring.nps_from_counts(nps_counts) if nps_counts else None,
+        "servqual_gaps": gaps,
+        "servqual_overall": scoring.overall_gap(gaps),
+    }
+
+
+def crosstabs(survey: Survey, questions: list[Question]) -> dict:
+    """Mean 1–5 rating by department (of the question) × respondent type, and by place × respondent type."""
+    scaled = [q.pk for q in questions if q.kind in Question.SCALED_KINDS]
+    base = submitted_answers(survey).filter(question_id__in=scaled, number__isnull=False)
+    by_department = defaultdict(dict)
+    names = {}
+    for row in base.filter(question__department__isnull=False).values(
+        "question__department_id", "question__department__name", "response__respondent_type"
+    ).annotate(avg=Avg("number"), n=Count("response_id", distinct=True)):
+        names[row["question__department_id"]] = row["question__department__name"]
+        by_department[row["question__department_id"]][row["response__respondent_type"] or "other"] = (round(float(row["avg"]), 2), row["n"])
+    by_place = defaultdict(dict)
+    place_names = {}
+    for row in base.filter(response__place__isnull=False).values("response__place_id", "response__place__name", "response__respondent_type").annotate(
+        avg=Avg("number"), n=Count("response_id", distinct=True)
+    ):
+        place_names[row["response__place_id"]] = row["response__place__name"]
+        by_place[row["response__place_id"]][row["response__respondent_type"] or "other"] = (round(float(row["avg"]), 2), row["n"])
+    types = list(RespondentType.choices)
+    return {
+        "types": types,
+        "departments": [{"name": names[d], "cells": [cells.get(t) for t, _l in types]} for d, cells in by_department.items()],
+        "places": [{"name": place_names[p], "cells": [cells.get(t) for t, _l in types]} for p, cells in by_place.items()],
+    }
+
+
+# --- Satisfaction index -----------------------------------------------------------------
+
+INDEX_SQL = """
+SELECT dept, COUNT(*) AS respondents, AVG(m) AS mean_rating, SUM(k) AS answers
+FROM (
+    SELECT q.department_id AS dept, a.response_id AS rid, AVG(a.number * 1.0) AS m, COUNT(*) AS k
+    FROM {answer} a
+    JOIN {question} q ON q.id = a.question_id
+    JOIN {response} r ON r.id = a.response_id
+    WHERE r.survey_id = %s AND r.status = 'submitted' AND q.department_id IS NOT NULL
+      AND q.kind IN ('rating', 'matrix') AND a.number BETWEEN 1 AND 5
+    GROUP BY q.department_id, a.response_id
+) per_respondent
+GROUP BY dept
+"""
+
+
+def survey_index_rows(survey: Survey) -> list[tuple[int, int, float, int]]:
+    """(department id, respondents, respondent-weighted mean rating, answers) for one survey, in one query."""
+    sql = INDEX_SQL.format(answer=Answer._meta.db_table, question=Question._meta.db_table, response=Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [survey.pk])
+        return [(int(d), int(n), float(m), int(k)) for d, n, m, k in cursor.fetchall()]
+
+
+def refresh_satisfaction_index(surveys=None) -> int:
+    """Recompute the cached index rows of the given surveys (default: every open or closed survey)
+    and of their periods. Idempotent: rows are upserted by their unique keys."""
+    if surveys is None:
+        surveys = list(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT))
+    written = 0
+    periods = set()
+    for survey in surveys:
+        rows = survey_index_rows(survey)
+        as_of = survey.closes_at if survey.closes_at and survey.closes_at <= timezone.now() else timezone.now()
+        if survey.status != Survey.Status.OPEN and survey.closes_at is None:
+            last = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED).order_by("-submitted_at").values_list(
+                "submitted_at", flat=True).first()
+            as_of = last or as_of
+        with transaction.atomic():
+            SatisfactionIndex.objects.filter(survey=survey).exclude(department_id__in=[r[0] for r in rows]).delete()
+            for dept, n, mean, k in rows:
+                SatisfactionIndex.objects.update_or_create(
+                    department_id=dept, survey=survey,
+                    defaults={"period": survey.period, "score": scoring.rating_to_index(mean), "mean_rating": round(mean, 3),
+                              "respondents": n, "answers": k, "as_of": as_of},
+                )
+                written += 1
+        periods.add(survey.period)
+    for period in periods:
+        written += _refresh_period(period)
+    return written
+
+
+def _refresh_period(period: str) -> int:
+    """Period rows combine the period's survey rows, weighted by respondents."""
+    parts = defaultdict(list)
+    answers = defaultdict(int)
+    latest = {}
+    for dept, mean, n, k, as_of in SatisfactionIndex.objects.filter(period=period, survey__isnull=False).values_list(
+        "department_id", "mean_rating", "respondents", "answers", "as_of"
+    ):
+        parts[dept].append((mean, n))
+        answers[dept] += k
+        latest[dept] = max(latest.get(dept, as_of), as_of)
+    with transaction.atomic():
+        SatisfactionIndex.objects.filter(period=period, survey__isnull=True).exclude(department_id__in=list(parts)).delete()
+        for dept, values in parts.items():
+            mean = scoring.combine_periods(values)
+            if mean is None:
+                continue
+            SatisfactionIndex.objects.update_or_create(
+                department_id=dept, period=period, survey=None,
+                defaults={"score": scoring.rating_to_index(mean), "mean_rating": round(mean, 3),
+                          "respondents": sum(n for _m, n in values), "answers": answers[dept], "as_of": latest[dept]},
+            )
+    return len(parts)
+
+
+DRAFT_RETENTION_DAYS = 30
+
+
+def purge_stale_drafts(now=None) -> int:
+    """Delete drafts nobody submitted: those of closed surveys and those untouched for 30 days."""
+    now = now or timezone.now()
+    stale = Response.objects.filter(status=Response.Status.DRAFT).filter(
+        Q(survey__status=Survey.Status.CLOSED) | Q(started_at__lt=now - timedelta(days=DRAFT_RETENTION_DAYS))
+    )
+    deleted, _by_model = stale.delete()
+    SubmissionKey.objects.filter(created_at__lt=now - timedelta(days=2)).delete()
+    return deleted
+
+
+# --- Exports ----------------------------------------------------------------------------
+
+
+def raw_export_columns(form: SurveyForm) -> list[tuple[str, int, int]]:
+    """Stable column order: (header, question id, item) in the survey's question order; a matrix gets a
+    column per item and a multiple choice a column per option (1 when chosen)."""
+    columns = []
+    for q in form.ordered():
+        if q.kind == Question.Kind.MATRIX:
+            columns += [(f"{q.display_text} — {o.display_text}", q.pk, o.value) for o in q.option_list]
+        elif q.kind == Question.Kind.MULTIPLE:
+            columns += [(f"{q.display_text} — {o.display_text}", q.pk, o.value) for o in q.option_list]
+        else:
+            columns.append((q.display_text, q.pk, 0))
+    return columns
+
+
+def raw_export_rows(survey: Survey, form: SurveyForm, questions_allowed: set[int] | None = None):
+    """One row per submitted response, streamed: a merge of two ordered server-side iterators
+    (responses and answers by response id), so memory stays bounded at any number of responses."""
+    columns = [c for c in raw_export_columns(form) if questions_allowed is None or c[1] in questions_allowed]
+    index = {(qid, item): i for i, (_h, qid, item) in enumerate(columns)}
+    choice_labels = {(q.pk, o.value): o.display_text for q in form.ordered() if q.kind == Question.Kind.SINGLE for o in q.option_list}
+    multiple = {q.pk for q in form.ordered() if q.kind == Question.Kind.MULTIPLE}
+    types = dict(RespondentType.choices)
+    responses = (
+        Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+        .order_by("pk").values_list("pk", "submitted_at", "respondent_type", "place__name").iterator(chunk_size=2000)
+    )
+    answers = (
+        submitted_answers(survey).order_by("response_id", "question_id", "item")
+        .values_list("response_id", "question_id", "item", "number", "text").iterator(chunk_size=2000)
+    )
+    pending = next(answers, None)
+    for pk, submitted_at, rtype, place in responses:
+        cells = [""] * len(columns)
+        while pending is not None and pending[0] <= pk:
+            rid, qid, item, number, text = pending
+            if rid == pk:
+                key = (qid, item) if (qid in multiple or item) else (qid, 0)
+                i = index.get(key)
+                if i is not None:
+                    if qid in multiple:
+                        cells[i] = 1
+                    elif text:
+                        cells[i] = text
+                    elif (qid, number) in choice_labels:
+                        cells[i] = choice_labels[(qid, number)]
+                    else:
+                        cells[i] = number
+            pending = next(answers, None)
+        local = timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None
+        yield [pk, local, str(types.get(rtype, "")), place or "", *cells]
+
+
+def raw_export_headers(form: SurveyForm, questions_allowed: set[int] | None = None) -> list[str]:
+    columns = [c for c in raw_export_columns(form) if questions_allowed is None or c[1] in questions_allowed]
+    return [_("Response"), _("Submitted"), _("Respondent"), _("Place"), *[h for h, _q, _i in columns]]
+
+
+def summary_rows(data: dict):
+    for block in data["blocks"]:
+        q = block["question"]
+        if q.kind == Question.Kind.MATRIX:
+            for row in block["rows"]:
+                yield [q.display_text, row["item"], q.get_kind_display(), row["n"], row["average"], " / ".join(map(str, row["dist"]))]
+        elif block["chart"]:
+            chart = block["chart"]
+            dist = "; ".join(f"{label}: {value}" for label, value in zip(chart["labels"], chart["values"], strict=False))
+            yield [q.display_text, "", q.get_kind_display(), block["answered"], block.get("average"), dist]
+        else:
+            yield [q.display_text, "", q.get_kind_display(), block["answered"], None, ""]
+
+
+def summary_headers() -> list[str]:
+    return [_("Question"), pgettext("survey matrix item", "Item"), _("Type"), _("Answers"), _("Average"), _("Distribution")]
+
+
+def text_answers(survey: Survey, questions: list[Question]):
+    ids = [q.pk for q in questions if q.kind == Question.Kind.TEXT]
+    return (
+        submitted_answers(survey).filter(question_id__in=ids).exclude(text="")
+        .select_related("question__department", "response").order_by("-response__submitted_at", "-pk")
+    )
+
+
+def response_counts(survey_ids: list[int]) -> dict[int, int]:
+    return dict(
+        Response.objects.filter(survey_id__in=survey_ids, status=Response.Status.SUBMITTED)
+        .values("survey_id").annotate(n=Count("pk")).values_list("survey_id", "n")
+    )
+

@@ -1,0 +1,21 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def latest_satisfaction(department, limit: int = 3):
+    """The department's most recent period indices (one query), for the department page fragment."""
+    from qualityservice.surveys.models import SatisfactionIndex
+
+    return list(SatisfactionIndex.objects.filter(department=department, survey__isnull=True).order_by("-period")[:limit])
+
+
+@register.simple_tag
+def submission_key_input():
+    """A hidden field with a fresh key: the server acts once per key (see views._claim)."""
+    import uuid
+
+    from django.utils.html import format_html
+
+    return format_html('<input type="hidden" name="submission_key" value="{}">', uuid.uuid4())

@@ -1,0 +1,594 @@
+from __future__ import annotations
+
+import uuid
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
+from qualityservice.core.exports import xlsx_response
+from qualityservice.core.permissions import department_scope, role_required
+from qualityservice.core.roles import Role
+from qualityservice.org.models import Department, Place
+
+from . import services
+from .forms import FeedbackFromAnswerForm, QuestionForm, SectionForm, SurveySettingsForm, TokenBatchForm
+from .models import (
+    Answer,
+    Question,
+    RespondentType,
+    SatisfactionIndex,
+    Section,
+    SubmissionKey,
+    Survey,
+    Token,
+    new_draft_key,
+)
+
+SUPERVISORS = (Role.SUPERVISOR,)
+
+
+def _claim(request):
+    """Claim the form's submission key. Returns (claim, None) for a first POST, (None, url) for a repeat
+    (url: where the first one went), (None, None) for a form without a key."""
+    try:
+        key = uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return None, None
+    try:
+        with transaction.atomic():
+            return SubmissionKey.objects.create(key=key), None
+    except IntegrityError:
+        return None, SubmissionKey.objects.filter(key=key).values_list("result_url", flat=True).first() or ""
+
+
+def _done(claim, url: str) -> str:
+    if claim is not None:
+        SubmissionKey.objects.filter(pk=claim.pk).update(result_url=url[:200])
+    return url
+READERS = (Role.SUPERVISOR, Role.HEAD)
+
+# --- Staff: surveys and the builder -------------------------------------------------------
+
+
+@role_required(*READERS)
+def survey_list(request: HttpRequest) -> HttpResponse:
+    surveys = Survey.objects.visible_to(request.user).surveys().annotate(
+        responses_n=Count("responses", filter=Q(responses__status="submitted"))
+    )
+    page = Paginator(surveys, 30).get_page(request.GET.get("page"))
+    templates = list(Survey.objects.templates().order_by("pk")) if department_scope(request.user) is None else []
+    return render(request, "surveys/survey_list.html", {"page_obj": page, "templates": templates,
+                                                        "can_build": department_scope(request.user) is None})
+
+
+def _own_survey(request, pk) -> Survey:
+    return get_object_or_404(Survey.objects.visible_to(request.user), pk=pk)
+
+
+@role_required(*SUPERVISORS)
+def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create and edit share this view; a double-submitted create makes one survey (submission key)."""
+    survey = _own_survey(request, pk) if pk else None
+    form = SurveySettingsForm(request.POST or None, instance=survey, initial={} if survey else {"submission_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data.get("submission_key")
+        if survey is None and key:
+            existing = Survey.objects.filter(submission_key=key).first()
+            if existing is not None:
+                return redirect(existing)
+        saved = form.save(commit=False)
+        if survey is None:
+            saved.created_by = request.user
+            saved.submission_key = key
+        saved.save()
+        if survey is None and not saved.sections.exists():
+            Section.objects.create(survey=saved, order=1, title=_("Questions"), title_en="Questions")
+        messages.success(request, _("Survey saved."))
+        return redirect(saved)
+    title = _("Survey settings") if survey else _("New survey")
+    back = survey.get_absolute_url() if survey else reverse("surveys:list")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": survey is None})
+
+
+@role_required(*SUPERVISORS)
+def builder(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    return render(request, "surveys/builder.html", {
+        "survey": survey, "loaded": loaded, "section_form": SectionForm(initial={"order": len(loaded.sections) + 1}),
+        "question_form": QuestionForm(survey=survey) if loaded.sections else None,
+        "public_url": absolute_url(survey.get_public_url()), "log": survey.status_log.select_related("by")[:10],
+    })
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        claim, repeat = _claim(request)
+        if repeat is not None:
+            return redirect(survey)
+        section = form.save(commit=False)
+        section.survey = survey
+        section.save()
+        messages.success(request, _("Section added."))
+    else:
+        messages.error(request, _("The section needs a title."))
+    return redirect(survey)
+
+
+@role_required(*SUPERVISORS)
+def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    section = get_object_or_404(survey.sections, pk=section_pk)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Section saved."))
+        return redirect(survey)
+    return render(request, "org/form.html", {"form": form, "title": _("Edit section"), "back": survey.get_absolute_url()})
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    section = get_object_or_404(survey.sections, pk=section_pk)
+    if survey.status != Survey.Status.DRAFT and section.questions.exists():
+        messages.error(request, _("Questions of a survey that has been opened cannot be deleted."))
+    else:
+        section.delete()
+        messages.success(request, _("Section deleted."))
+    return redirect(survey)
+
+
+@role_required(*SUPERVISORS)
+def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None) -> HttpResponse:
+    """Add and edit share this view."""
+    survey = _own_survey(request, pk)
+    question = get_object_or_404(survey.questions, pk=question_pk) if question_pk else None
+    form = QuestionForm(request.POST or None, instance=question, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        claim, repeat = _claim(request)
+        if repeat is not None:
+            return redirect(survey)
+        form.save()
+        messages.success(request, _("Question saved."))
+        return redirect(survey)
+    if request.method == "POST" and question is None:
+        messages.error(request, _("The question was not added: %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+    title = _("Edit question") if question else _("New question")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": survey.get_absolute_url()})
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    question = get_object_or_404(survey.questions, pk=question_pk)
+    if survey.status != Survey.Status.DRAFT and question.answers.exists():
+        messages.error(request, _("Questions of a survey that has been opened cannot be deleted."))
+    else:
+        question.delete()
+        messages.success(request, _("Question deleted."))
+    return redirect(survey)
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    question = get_object_or_404(survey.questions, pk=question_pk)
+    services.move_question(question, -1 if request.POST.get("direction") == "up" else 1)
+    return redirect(survey)
+
+
+@role_required(*SUPERVISORS)
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    _prepare(loaded, {})
+    return render(request, "surveys/answer.html", _answer_context(request, survey, loaded, preview=True))
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _own_survey(request, pk)
+    claim, repeat = _claim(request)
+    if repeat is not None:
+        return redirect(repeat or reverse("surveys:list"))
+    copy = services.copy_survey(source, request.user)
+    messages.success(request, _("Copied into a new draft survey: %(title)s") % {"title": copy.title})
+    return redirect(_done(claim, copy.get_absolute_url()))
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    target = request.POST.get("to", "")
+    if target not in Survey.Status.values:
+        raise Http404
+    try:
+        services.transition(survey, target, request.user)
+        messages.success(request, _("The survey is now %(status)s.") % {"status": survey.get_status_display()})
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(survey)
+
+
+# --- Staff: distribution --------------------------------------------------------------------
+
+
+@role_required(*SUPERVISORS)
+def distribute(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    url = absolute_url(survey.get_public_url())
+    stats = survey.tokens.aggregate(total=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False)))
+    batches = survey.tokens.values("batch").annotate(n=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False))).order_by("batch")
+    return render(request, "surveys/distribute.html", {
+        "survey": survey, "url": url, "qr": qr_data_uri(url, scale=5), "token_form": TokenBatchForm(),
+        "stats": stats, "batches": batches, "responses": services.response_counts([survey.pk]).get(survey.pk, 0),
+    })
+
+
+@role_required(*SUPERVISORS)
+def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("svg", "png"):
+        raise Http404
+    survey = _own_survey(request, pk)
+    url = absolute_url(survey.get_public_url())
+    if fmt == "svg":
+        response = HttpResponse(qr_svg(url, scale=8, border=2), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(qr_png(url, scale=12), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-qr.{fmt}"'
+    return response
+
+
+@role_required(*SUPERVISORS)
+def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    url = absolute_url(survey.get_public_url())
+    pdf = render_pdf("surveys/poster_pdf.html", {"survey": survey, "url": url, "qr": qr_data_uri(url, scale=10)}, request)
+    return pdf_response(pdf, f"survey-{survey.pk}-poster.pdf")
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def tokens_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    form = TokenBatchForm(request.POST)
+    claim, repeat = _claim(request) if form.is_valid() else (None, None)
+    if repeat is not None:
+        return redirect("surveys:distribute", survey.pk)
+    if form.is_valid():
+        recipients = [line.strip()[:120] for line in form.cleaned_data["recipients"].splitlines() if line.strip()]
+        count = max(form.cleaned_data["count"], len(recipients))
+        batch = form.cleaned_data["batch"] or timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        services.issue_tokens(survey, min(count, 5000), batch, recipients)
+        messages.success(request, _("%(n)d tokens issued in batch “%(batch)s”.") % {"n": min(count, 5000), "batch": batch})
+    else:
+        messages.error(request, _("Tokens not issued: %(errors)s") % {"errors": " ".join(str(e) for es in form.errors.values() for e in es)})
+    return redirect("surveys:distribute", survey.pk)
+
+
+@role_required(*SUPERVISORS)
+def tokens_export(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    base = absolute_url(survey.get_public_url())
+    tokens = survey.tokens.order_by("pk")
+    batch = request.GET.get("batch")
+    if batch is not None:
+        tokens = tokens.filter(batch=batch)
+    rows = (
+        (batch, recipient, code, f"{base}?t={code}", timezone.localtime(used).replace(tzinfo=None) if used else "")
+        for batch, recipient, code, used in tokens.values_list("batch", "recipient", "code", "used_at").iterator(chunk_size=2000)
+    )
+    headers = [_("Batch"), _("Recipient"), _("Token"), _("Link"), _("Used")]
+    return xlsx_response(f"survey-{survey.pk}-tokens.xlsx", headers, rows, title=_("Tokens"))
+
+
+# --- Staff: results -------------------------------------------------------------------------
+
+
+def _visible_questions(request, loaded: services.SurveyForm) -> list[Question]:
+    scope = department_scope(request.user)
+    questions = loaded.ordered()
+    if scope is None:
+        return questions
+    return [q for q in questions if q.department_id in scope]
+
+
+def feedback_available() -> bool:
+    if not apps.is_installed("qualityservice.feedback"):
+        return False
+    try:
+        from qualityservice.feedback.services import create_feedback  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@role_required(*READERS)
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    questions = _visible_questions(request, loaded)
+    data = services.results(survey, questions)
+    tabs = services.crosstabs(survey, questions)
+    texts = Paginator(services.text_answers(survey, questions), 20).get_page(request.GET.get("page"))
+    charts = [{"id": "per-day", "type": "line", "labels": [d["day"] for d in data["per_day"]], "values": [d["n"] for d in data["per_day"]]}]
+    for block in data["blocks"]:
+        if block["chart"]:
+            charts.append({"id": f"q{block['question'].pk}", **block["chart"]})
+    if data["servqual_gaps"]:
+        charts.append({"id": "servqual", "type": "bar", "labels": [str(dict(_dimension_labels()).get(d, d)) for d in data["servqual_gaps"]],
+                       "values": list(data["servqual_gaps"].values()), "signed": True})
+    if data["nps"]:
+        n = data["nps"]
+        charts.append({"id": "nps", "type": "pie", "labels": [_("Promoters"), _("Passives"), _("Detractors")],
+                       "values": [n.promoters, n.passives, n.detractors]})
+    progress = None
+    if survey.target_responses:
+        progress = min(100, round(100 * data["total"] / survey.target_responses))
+    return render(request, "surveys/results.html", {
+        "survey": survey, "data": data, "tabs": tabs, "texts": texts, "charts": charts, "progress": progress,
+        "feedback_available": feedback_available(),
+        "feedback_departments": list(Department.objects.filter(is_active=True).exclude(kind=Department.Kind.TEAM)) if texts else [],
+        "dimension_labels": dict(_dimension_labels()), "can_build": department_scope(request.user) is None,
+    })
+
+
+def _dimension_labels():
+    from .models import ServqualDimension
+
+    return ServqualDimension.choices
+
+
+@role_required(*READERS)
+def export_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    allowed = None if department_scope(request.user) is None else {q.pk for q in _visible_questions(request, loaded)}
+    return xlsx_response(
+        f"survey-{survey.pk}-responses.xlsx", services.raw_export_headers(loaded, allowed),
+        services.raw_export_rows(survey, loaded, allowed), title=_("Responses"),
+    )
+
+
+@role_required(*READERS)
+def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    data = services.results(survey, _visible_questions(request, loaded))
+    return xlsx_response(f"survey-{survey.pk}-summary.xlsx", services.summary_headers(), services.summary_rows(data), title=pgettext("survey results", "Summary"))
+
+
+@require_POST
+@role_required(*READERS)
+def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    loaded = services.SurveyForm.load(survey)
+    allowed = [q.pk for q in _visible_questions(request, loaded) if q.kind == Question.Kind.TEXT]
+    answer = get_object_or_404(
+        Answer.objects.select_related("question"), pk=answer_pk, question_id__in=allowed, response__survey=survey,
+        response__status="submitted",
+    )
+    back = reverse("surveys:results", args=[survey.pk]) + "#texts"
+    if answer.feedback_ref:
+        messages.info(request, _("This answer has already become a feedback record."))
+        return redirect(back)
+    if not feedback_available():
+        messages.error(request, _("The feedback module is not available."))
+        return redirect(back)
+    form = FeedbackFromAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the department to route the feedback to."))
+        return redirect(back)
+    department = form.cleaned_data["department"]
+    scope = department_scope(request.user)
+    if scope is not None and department.pk not in scope:
+        raise Http404
+    from qualityservice.feedback.services import create_feedback
+
+    try:
+        record = create_feedback(
+            kind="suggestion", channel="survey", department=department,
+            title=_("Survey answer: %(q)s") % {"q": answer.question.text[:80]}, body=answer.text,
+            anonymous=True, created_by=request.user, source_ref=f"survey-answer:{answer.pk}",
+            submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"qualityservice:survey-answer:{answer.pk}"),
+        )
+    except Exception as exc:
+        messages.error(request, _("The feedback record could not be created: %(error)s") % {"error": exc})
+        return redirect(back)
+    ref = str(getattr(record, "code", "") or getattr(record, "pk", "") or "created")[:60]
+    Answer.objects.filter(pk=answer.pk, feedback_ref="").update(feedback_ref=ref)
+    messages.success(request, _("Feedback record %(ref)s created for %(dept)s.") % {"ref": ref, "dept": department.display_name})
+    return redirect(back)
+
+
+# --- Staff: satisfaction index --------------------------------------------------------------
+
+
+def _index_chart(rows, key_name) -> dict:
+    """Trend across surveys: one category per survey (in date order), one line per department."""
+    surveys = {}
+    for row in sorted(rows, key=lambda r: r.as_of):
+        surveys.setdefault(row.survey_id, f"{row.survey.display_title} ({row.as_of.date().isoformat()})")
+    order = list(surveys)
+    series: dict[str, list] = {}
+    for row in rows:
+        series.setdefault(key_name(row), [None] * len(order))[order.index(row.survey_id)] = row.score
+    return {"id": "index-trend", "type": "trend", "labels": list(surveys.values()),
+            "series": [{"name": name, "values": values} for name, values in series.items()]}
+
+
+@role_required(*READERS)
+def index_overview(request: HttpRequest) -> HttpResponse:
+    rows = list(SatisfactionIndex.objects.visible_to(request.user).select_related("department", "survey").order_by("department__sort_order", "as_of"))
+    period_rows = [r for r in rows if r.survey_id is None]
+    periods = sorted({r.period for r in period_rows}, reverse=True)
+    table = {}
+    for r in period_rows:
+        table.setdefault(r.department, {})[r.period] = r
+    table_rows = [{"department": d, "cells": [cells.get(p) for p in periods]} for d, cells in table.items()]
+    survey_rows = [r for r in rows if r.survey_id is not None]
+    chart = _index_chart(survey_rows, lambda r: r.department.display_name)
+    return render(request, "surveys/index_overview.html", {"periods": periods, "table_rows": table_rows, "charts": [chart]})
+
+
+@role_required(*READERS)
+def index_department(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=pk)
+    rows = list(SatisfactionIndex.objects.filter(department=department).select_related("survey").order_by("as_of"))
+    survey_rows = [r for r in rows if r.survey_id is not None]
+    period_rows = [r for r in rows if r.survey_id is None]
+    chart = _index_chart(survey_rows, lambda r: department.display_name)
+    return render(request, "surveys/index_department.html", {"department": department, "survey_rows": survey_rows,
+                                                             "period_rows": period_rows, "charts": [chart]})
+
+
+# --- Public: answering ----------------------------------------------------------------------
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """Open surveys anyone can find (token surveys are reached only through their personal links)."""
+    now = timezone.now()
+    surveys = (
+        Survey.objects.surveys().filter(status=Survey.Status.OPEN).exclude(audience=Survey.Audience.TOKEN)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now)).filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("closes_at", "-created_at")[:50]
+    )
+    return render(request, "surveys/public_list.html", {"surveys": surveys})
+
+
+def _session_key(survey: Survey) -> str:
+    return f"surveys:draft:{survey.pk}"
+
+
+def _respondent(request, survey: Survey, *, create_key: bool) -> services.Respondent:
+    """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser session."""
+    if survey.audience == Survey.Audience.TOKEN:
+        code = (request.POST.get("t") or request.GET.get("t") or "").strip()[:24]
+        token = Token.objects.filter(survey=survey, code=code).first() if code else None
+        if token is None:
+            return services.Respondent()
+        return services.Respondent(token=token, user=request.user if request.user.is_authenticated else None, draft_key=f"t{token.code}")
+    key = request.session.get(_session_key(survey))
+    if key is None and create_key:
+        key = new_draft_key()
+        request.session[_session_key(survey)] = key
+    user = request.user if request.user.is_authenticated and survey.audience == Survey.Audience.SIGNED_IN else None
+    return services.Respondent(user=user, draft_key=key)
+
+
+def _public_survey(code: str) -> Survey:
+    return get_object_or_404(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT), public_code=code)
+
+
+def _prepare(loaded: services.SurveyForm, answers: dict) -> None:
+    """Attach the current (draft) answers and the initial skip-logic visibility to the questions."""
+    shown = {q.pk for q in services.visible_questions(loaded, answers)}
+    for q in loaded.ordered():
+        cells = answers.get(q.pk, [])
+        q.hidden = q.pk not in shown
+        q.scale_values = q.scale()
+        q.current = cells[0].number if cells and q.kind in (Question.Kind.RATING, Question.Kind.NPS, Question.Kind.SINGLE) else None
+        q.current_text = cells[0].text if cells and q.kind == Question.Kind.TEXT else ""
+        chosen = {c.item: c.number for c in cells}
+        for o in q.option_list:
+            o.checked = (q.kind == Question.Kind.SINGLE and q.current == o.value) or (q.kind == Question.Kind.MULTIPLE and o.value in chosen)
+            o.current = chosen.get(o.value) if q.kind == Question.Kind.MATRIX else None
+
+
+def _answer_context(request, survey, loaded, *, preview=False, respondent=None, draft=None, errors=()):
+    places = list(Place.objects.filter(is_active=True).exclude(kind=Place.Kind.CAMPUS).order_by("kind", "name")) if survey.ask_place else []
+    return {
+        "survey": survey, "loaded": loaded, "preview": preview, "errors": errors, "draft": draft,
+        "token": respondent.token.code if respondent and respondent.token else "",
+        "respondent_types": RespondentType.choices, "places": places, "max_text": 2000,
+        "lang": get_language() or "",
+    }
+
+
+def _gate(request, survey: Survey, respondent: services.Respondent):
+    """Return a response that stops the respondent (closed, sign-in, token, answered) or None."""
+    if not survey.is_accepting():
+        return render(request, "surveys/closed.html", {"survey": survey}, status=410)
+    if survey.audience == Survey.Audience.SIGNED_IN and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if survey.audience == Survey.Audience.TOKEN and respondent.token is None:
+        return render(request, "surveys/token_required.html", {"survey": survey}, status=403)
+    if services.has_answered(survey, respondent):
+        return render(request, "surveys/already.html", {"survey": survey}, status=409)
+    return None
+
+
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    survey = _public_survey(code)
+    respondent = _respondent(request, survey, create_key=True)
+    stop = _gate(request, survey, respondent)
+    if stop is not None:
+        return stop
+    loaded = services.SurveyForm.load(survey)
+    draft = services.find_draft(survey, respondent)
+    _prepare(loaded, services.draft_answers(draft))
+    return render(request, "surveys/answer.html", _answer_context(request, survey, loaded, respondent=respondent, draft=draft))
+
+
+@require_POST
+def save_answer(request: HttpRequest, code: str) -> HttpResponse:
+    """Autosave of one question into the draft (fetch from answer.js). JSON {ok, error}."""
+    survey = _public_survey(code)
+    respondent = _respondent(request, survey, create_key=True)
+    if _gate(request, survey, respondent) is not None:
+        return JsonResponse({"ok": False, "error": _("This survey accepts no answers from you.")}, status=409)
+    try:
+        services.save_draft(survey, respondent, request.POST)
+    except services.AnswerError as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    return JsonResponse({"ok": True, "message": _("Saved")})
+
+
+@require_POST
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    survey = _public_survey(code)
+    respondent = _respondent(request, survey, create_key=True)
+    stop = _gate(request, survey, respondent)
+    if stop is not None:
+        return stop
+    try:
+        response, errors = services.submit(survey, respondent, request.POST)
+    except services.AlreadyAnswered:
+        return render(request, "surveys/already.html", {"survey": survey}, status=409)
+    if errors:
+        loaded = services.SurveyForm.load(survey)
+        draft = services.find_draft(survey, respondent)
+        _prepare(loaded, services.draft_answers(draft))
+        return render(request, "surveys/answer.html",
+                      _answer_context(request, survey, loaded, respondent=respondent, draft=draft, errors=errors), status=400)
+    request.session.pop(_session_key(survey), None)
+    return redirect("surveys:thanks", survey.public_code)
+
+
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    survey = get_object_or_404(Survey.objects.surveys(), public_code=code)
+    return render(request, "surveys/thanks.html", {"survey": survey})
+
