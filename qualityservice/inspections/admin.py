@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, DiscussionRecord, Finding, Inspection, InspectionSchedule
+
+
+class SectionInline(admin.TabularInline):
+    model = ChecklistSection
+    extra = 0
+
+
+class ItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "pass_mark", "is_active"]
+    inlines = [SectionInline]
+
+
+@admin.register(ChecklistSection)
+class ChecklistSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "template", "dimension", "weight", "order"]
+    list_filter = ["template"]
+    inlines = [ItemInline]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "department", "due_date", "status", "score", "passed"]
+    list_filter = ["kind", "status", "department"]
+    raw_id_fields = ["inspector", "schedule"]
+    # Submitted inspections change only through a recorded correction in the app.
+    readonly_fields = ["score", "passed", "critical_failed", "submitted_at", "started_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == Inspection.Status.SUBMITTED:
+            return [f.name for f in Inspection._meta.fields]
+        return self.readonly_fields
+
+
+@admin.register(InspectionSchedule)
+class InspectionScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "department", "recurrence", "start_date", "is_active"]
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "department", "status", "deadline", "verified_at"]
+    list_filter = ["status", "department"]
+    raw_id_fields = ["inspection", "answer", "opinion", "owner", "verified_by"]
+    readonly_fields = ["status"]  # states change through services.transition()
+
+
+@admin.register(DiscussionRecord)
+class DiscussionRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["topic", "department", "held_on"]

@@ -1,0 +1,636 @@
+"""Workflows of inspections and rectifications: each checks, then acts, inside one transaction."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qualityservice.core.permissions import department_scope, user_role
+from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
+
+from . import scoring
+from .models import (
+    AnswerPhoto,
+    ChecklistItem,
+    ChecklistSection,
+    Dimension,
+    Evidence,
+    Finding,
+    FindingEvent,
+    Inspection,
+    InspectionAnswer,
+    InspectionCorrection,
+    InspectionSchedule,
+    Kind,
+    Opinion,
+    Result,
+    SectionScore,
+)
+from .uploads import clean_file, clean_image
+
+log = logging.getLogger(__name__)
+
+
+def rectification_days() -> int:
+    return int(getattr(settings, "QS_INSPECTIONS_RECTIFICATION_DAYS", 7))
+
+
+# --- Permissions beyond scoping -------------------------------------------------------------------
+
+
+def is_group_wide(user) -> bool:
+    return user_role(user) in GROUP_WIDE_ROLES
+
+
+def can_fill(user, inspection: Inspection) -> bool:
+    """Supervisors fill every kind; a department head fills only self-checks of their department."""
+    if not inspection.is_open:
+        return False
+    role = user_role(user)
+    if role in GROUP_WIDE_ROLES:
+        return True
+    return role == Role.HEAD and inspection.kind == Kind.SELF
+
+
+def can_answer_finding(user, finding: Finding) -> bool:
+    role = user_role(user)
+    return finding.status in Finding.OPEN_STATES and (role in GROUP_WIDE_ROLES or role == Role.HEAD)
+
+
+def can_verify(user, finding: Finding) -> bool:
+    return finding.status == Finding.Status.SUBMITTED and is_group_wide(user)
+
+
+def allowed_kinds(user) -> list[str]:
+    return list(Kind.values) if is_group_wide(user) else [Kind.SELF]
+
+
+# --- Filling -------------------------------------------------------------------------------------
+
+
+def template_structure(template_id: int) -> list[ChecklistSection]:
+    """Sections with their items (2 queries)."""
+    return list(
+        ChecklistSection.objects.filter(template_id=template_id)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("order", "pk")))
+    )
+
+
+def parse_score(raw) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"score": _("Enter a number.")}) from None
+    if not value.is_finite():
+        raise ValidationError({"score": _("Enter a number.")})
+    return value
+
+
+def validate_answer(item: ChecklistItem, result: str, score: Decimal | None) -> Decimal | None:
+    """Check one answer against its item; returns the score to store."""
+    if item.is_scored:
+        if result == Result.NA:
+            return None
+        if result not in (Result.SCORE,):
+            raise ValidationError({"result": _("This item is scored: enter a score or mark it N/A.")})
+        if score is None:
+            raise ValidationError({"score": _("Enter a score.")})
+        if score < 0 or score > item.max_score:
+            raise ValidationError(
+                {"score": _("The score must be between 0 and %(max)d.") % {"max": item.max_score}}
+            )
+        if score != score.quantize(Decimal("0.01")):
+            raise ValidationError({"score": _("Use at most two decimals.")})
+        return score
+    if result not in (Result.PASS, Result.FAIL, Result.NA):
+        raise ValidationError({"result": _("Choose pass, fail or N/A.")})
+    return None
+
+
+def start_inspection(inspection: Inspection, user) -> None:
+    if inspection.status == Inspection.Status.DUE:
+        Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DUE).update(
+            status=Inspection.Status.DRAFT, started_at=timezone.now(), inspector=user
+        )
+        inspection.refresh_from_db()
+
+
+def save_answer(inspection: Inspection, item: ChecklistItem, *, result: str, score, note: str, photos=(), user=None) -> InspectionAnswer:
+    """Save one item's answer (autosave). All-or-nothing: an invalid photo saves nothing."""
+    if not inspection.is_open:
+        raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
+    if item.section.template_id != inspection.template_id:
+        raise ValidationError(_("This item does not belong to the inspection's checklist."))
+    score = validate_answer(item, result, parse_score(score) if not isinstance(score, Decimal) else score)
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": _("The note is too long (2000 characters at most).")})
+    cleaned = []
+    errors = []
+    for upload in photos:
+        try:
+            cleaned.append(clean_image(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"photo": errors})
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if not locked.is_open:
+            raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
+        if locked.status == Inspection.Status.DUE:
+            locked.status = Inspection.Status.DRAFT
+            locked.started_at = timezone.now()
+            locked.inspector = locked.inspector or user
+            locked.save(update_fields=["status", "started_at", "inspector"])
+        answer, _created = InspectionAnswer.objects.update_or_create(
+            inspection=locked, item=item, defaults={"result": result, "score": score, "note": note}
+        )
+        for content in cleaned:
+            photo = AnswerPhoto(answer=answer, uploaded_by=user)
+            photo.image.save(content.name, content, save=False)
+            photo.save()
+    return answer
+
+
+def add_opinion(inspection: Inspection, *, given_by: str, content: str, needs_rectification: bool) -> Opinion:
+    if not inspection.is_open:
+        raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
+    with transaction.atomic():
+        Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DUE).update(
+            status=Inspection.Status.DRAFT, started_at=timezone.now()
+        )
+        return Opinion.objects.create(inspection=inspection, given_by=given_by.strip(), content=content.strip(),
+                                      needs_rectification=needs_rectification)
+
+
+def score_inputs(sections, answers_by_item: dict) -> list[scoring.SectionInput]:
+    out = []
+    for section in sections:
+        items = []
+        for item in section.items.all():
+            answer = answers_by_item.get(item.pk)
+            items.append(
+                scoring.ItemInput(
+                    weight=item.weight,
+                    result=answer.result if answer else None,
+                    score=answer.score if answer else None,
+                    max_score=item.max_score if item.is_scored else 1,
+                    critical=item.is_critical,
+                    key=item.pk,
+                )
+            )
+        out.append(scoring.SectionInput(weight=section.weight, items=tuple(items), key=section.pk))
+    return out
+
+
+def completeness_errors(inspection: Inspection, sections, answers_by_item: dict) -> list[str]:
+    """What stops a submission: unanswered items, failed items lacking a required note or photo."""
+    errors = []
+    for section in sections:
+        for item in section.items.all():
+            answer = answers_by_item.get(item.pk)
+            label = f"{section.title} · {item.text}"
+            if answer is None:
+                errors.append(_("%(item)s: not answered.") % {"item": label})
+                continue
+            failed = scoring.item_failed(
+                scoring.ItemInput(result=answer.result, score=answer.score, max_score=item.max_score if item.is_scored else 1)
+            )
+            if failed and item.note_on_fail and not answer.note:
+                errors.append(_("%(item)s: a failed item needs a note.") % {"item": label})
+            if failed and item.photo_on_fail and not answer.photos.all():
+                errors.append(_("%(item)s: a failed item needs a photo.") % {"item": label})
+    return errors
+
+
+def _answers(inspection: Inspection) -> dict:
+    return {a.item_id: a for a in inspection.answers.prefetch_related("photos")}
+
+
+@transaction.atomic
+def submit_inspection(inspection: Inspection, user, *, location: str = "", summary: str = "") -> Inspection:
+    """Score, record findings and lock the inspection. Double submission is harmless (claim by update)."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not locked.is_open:
+        raise ValidationError(_("This inspection has already been submitted."))
+    sections = template_structure(locked.template_id) if locked.template_id else []
+    answers = _answers(locked)
+    errors = completeness_errors(locked, sections, answers)
+    opinions = list(locked.opinions.all())
+    if locked.kind == Kind.VISIT and not opinions and not answers:
+        errors.append(_("Record at least one opinion of the office visited."))
+    if not sections and locked.kind != Kind.VISIT:
+        errors.append(_("This inspection has no checklist."))
+    if errors:
+        raise ValidationError(errors)
+    result = scoring.compute_score(score_inputs(sections, answers), pass_mark=locked.pass_mark)
+    now = timezone.now()
+    claimed = Inspection.objects.filter(pk=locked.pk, status__in=[Inspection.Status.DUE, Inspection.Status.DRAFT]).update(
+        status=Inspection.Status.SUBMITTED, submitted_at=now, score=result.score, passed=result.passed,
+        critical_failed=result.critical_failed, location=location[:200] or locked.location, summary=summary or locked.summary,
+        inspector=locked.inspector or user, started_at=locked.started_at or now,
+    )
+    if claimed != 1:
+        raise ValidationError(_("This inspection has already been submitted."))
+    locked.refresh_from_db()
+    locked._change_reason = "submitted"
+    locked.save(update_fields=["status"])  # records the submission in the audit history
+    _store_section_scores(locked, sections, result)
+    deadline = timezone.localdate() + datetime.timedelta(days=rectification_days())
+    items = {i.pk: (s, i) for s in sections for i in s.items.all()}
+    findings = []
+    for item_pk in result.failed_items:
+        section, item = items[item_pk]
+        answer = answers[item_pk]
+        problem = f"{section.title} · {item.text}" + (f"：{answer.note}" if answer.note else "")
+        needs = item.rectification_on_fail
+        findings.append(Finding(
+            inspection=locked, department_id=locked.department_id, source=Finding.Source.ITEM, answer=answer, problem=problem,
+            status=Finding.Status.OPEN if needs else Finding.Status.NOTED, deadline=deadline if needs else None,
+        ))
+    for opinion in opinions:
+        prefix = f"{opinion.given_by}：" if opinion.given_by else ""
+        findings.append(Finding(
+            inspection=locked, department_id=locked.department_id, source=Finding.Source.OPINION, opinion=opinion,
+            problem=prefix + opinion.content,
+            status=Finding.Status.OPEN if opinion.needs_rectification else Finding.Status.NOTED,
+            deadline=deadline if opinion.needs_rectification else None,
+        ))
+    for finding in findings:
+        finding.save()  # few rows; save() keeps simple_history's records
+        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=user,
+                                    note=_("Found in inspection “%(title)s”.") % {"title": locked.title})
+    _notify_department_of_findings(locked, [f for f in findings if f.status == Finding.Status.OPEN])
+    return locked
+
+
+def _store_section_scores(inspection: Inspection, sections, result: scoring.ScoreResult) -> None:
+    SectionScore.objects.filter(inspection=inspection).delete()
+    SectionScore.objects.bulk_create([
+        SectionScore(inspection=inspection, section=s, dimension=s.dimension, score=result.section_scores[s.pk])
+        for s in sections if s.pk in result.section_scores
+    ])
+
+
+def _department_heads(department_id: int):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(staff__department_id=department_id, staff__role=Role.HEAD, staff__is_active=True))
+
+
+def _supervisors():
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(staff__role=Role.SUPERVISOR, staff__is_active=True))
+
+
+def _notify_department_of_findings(inspection: Inspection, findings: list[Finding]) -> None:
+    if not findings:
+        return
+    from qualityservice.core.notifications import notify
+
+    notify(
+        users=_department_heads(inspection.department_id),
+        subject=_("%(n)d item(s) to rectify: %(title)s") % {"n": len(findings), "title": inspection.title},
+        body=_("The inspection “%(title)s” found problems that need rectification by %(deadline)s.")
+        % {"title": inspection.title, "deadline": findings[0].deadline},
+        url=reverse("inspections:ledger"), webhook=False,
+    )
+
+
+# --- Corrections of submitted inspections ----------------------------------------------------
+
+
+@transaction.atomic
+def correct_answer(inspection: Inspection, item: ChecklistItem, *, result: str, score, reason: str, user) -> InspectionCorrection:
+    """The only way to change a submitted inspection: recorded, by the supervisor, with a reason."""
+    if not is_group_wide(user):
+        raise ValidationError(_("Only the supervisor may correct a submitted inspection."))
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.status != Inspection.Status.SUBMITTED:
+        raise ValidationError(_("Only submitted inspections are corrected; open ones are simply edited."))
+    if item.section.template_id != locked.template_id:
+        raise ValidationError(_("This item does not belong to the inspection's checklist."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    score = validate_answer(item, result, parse_score(score) if not isinstance(score, Decimal) else score)
+    answer = InspectionAnswer.objects.filter(inspection=locked, item=item).first()
+    old_result, old_score = (answer.result, answer.score) if answer else (Result.NA, None)
+    if answer is None:
+        answer = InspectionAnswer(inspection=locked, item=item)
+    answer.result, answer.score = result, score
+    answer.save()
+    sections = template_structure(locked.template_id)
+    outcome = scoring.compute_score(score_inputs(sections, _answers(locked)), pass_mark=locked.pass_mark)
+    correction = InspectionCorrection.objects.create(
+        inspection=locked, item=item, old_result=old_result, old_score=old_score, new_result=result, new_score=score,
+        old_total=locked.score, new_total=outcome.score, reason=reason.strip(), corrected_by=user,
+    )
+    locked.score, locked.passed, locked.critical_failed = outcome.score, outcome.passed, outcome.critical_failed
+    locked.save(update_fields=["score", "passed", "critical_failed"])
+    _store_section_scores(locked, sections, outcome)
+    if item.pk in outcome.failed_items and not Finding.objects.filter(answer=answer).exists():
+        # The corrected item now fails: it becomes a finding like any failed item.
+        needs = item.rectification_on_fail
+        finding = Finding.objects.create(
+            inspection=locked, department_id=locked.department_id, source=Finding.Source.ITEM, answer=answer,
+            problem=f"{item.section.title} · {item.text}" + (f"：{answer.note}" if answer.note else ""),
+            status=Finding.Status.OPEN if needs else Finding.Status.NOTED,
+            deadline=timezone.localdate() + datetime.timedelta(days=rectification_days()) if needs else None,
+        )
+        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=user,
+                                    note=_("Found by a correction: %(reason)s") % {"reason": correction.reason})
+    return correction
+
+
+# --- Rectification workflow -------------------------------------------------------------------
+
+TRANSITIONS = {
+    Finding.Status.OPEN: {Finding.Status.SUBMITTED},
+    Finding.Status.RETURNED: {Finding.Status.SUBMITTED},
+    Finding.Status.SUBMITTED: {Finding.Status.ACCEPTED, Finding.Status.RETURNED},
+    Finding.Status.ACCEPTED: set(),
+    Finding.Status.NOTED: set(),
+}
+
+
+@transaction.atomic
+def transition(finding: Finding, to: str, *, actor, note: str = "", **changes) -> Finding:
+    """THE state change of a rectification: validates the move and the actor, records who/when."""
+    locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    if to not in TRANSITIONS.get(locked.status, set()):
+        raise ValidationError(
+            _("A rectification cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": Finding.Status(to).label}
+        )
+    if to == Finding.Status.SUBMITTED and not (user_role(actor) == Role.HEAD or is_group_wide(actor)):
+        raise ValidationError(_("Only the department head or the supervisor answers a rectification."))
+    if to in (Finding.Status.ACCEPTED, Finding.Status.RETURNED) and not is_group_wide(actor):
+        raise ValidationError(_("Only the supervisor verifies a rectification."))
+    if to == Finding.Status.RETURNED and not note.strip():
+        raise ValidationError({"reason": _("Give the reason for sending it back.")})
+    now = timezone.now()
+    previous = locked.status
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.status = to
+    if to == Finding.Status.SUBMITTED:
+        locked.rectified_at = now
+    elif to == Finding.Status.ACCEPTED:
+        locked.verified_by, locked.verified_at = actor, now
+    elif to == Finding.Status.RETURNED:
+        locked.return_reason = note.strip()
+        locked.escalated_at = None  # a new round: may escalate again when overdue
+    locked.save()
+    FindingEvent.objects.create(finding=locked, from_status=previous, to_status=to, actor=actor, note=note.strip())
+    return locked
+
+
+def answer_finding(finding: Finding, *, actor, measure: str, owner, deadline: datetime.date, files=()) -> Finding:
+    """The department's answer: measure, owner, deadline (not in the past), evidence files."""
+    errors = {}
+    if not (measure or "").strip():
+        errors["measure"] = [_("Describe the rectification measure.")]
+    if deadline is None:
+        errors["deadline"] = [_("Set a deadline.")]
+    elif deadline < timezone.localdate():
+        errors["deadline"] = [_("The deadline cannot be in the past.")]
+    if owner is None:
+        errors["owner"] = [_("Name the person responsible.")]
+    elif owner.department_id != finding.department_id:
+        errors["owner"] = [_("The person responsible must belong to the department.")]
+    cleaned = []
+    file_errors = []
+    for upload in files:
+        try:
+            cleaned.append((upload.name, *clean_file(upload)))
+        except ValidationError as exc:
+            file_errors.extend(exc.messages)
+    if file_errors:
+        errors["evidence"] = file_errors
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        updated = transition(finding, Finding.Status.SUBMITTED, actor=actor, measure=measure.strip(), owner=owner, deadline=deadline)
+        for original, content, is_image in cleaned:
+            ev = Evidence(finding=updated, name=original[-200:], is_image=is_image, uploaded_by=actor)
+            ev.file.save(content.name, content, save=False)
+            ev.save()
+    from qualityservice.core.notifications import notify
+
+    notify(users=_supervisors(), subject=_("Rectification to verify: %(p)s") % {"p": str(updated)},
+           body=updated.measure, url=updated.get_absolute_url(), webhook=False)
+    return updated
+
+
+def verify_finding(finding: Finding, *, actor, accept: bool, reason: str = "") -> Finding:
+    to = Finding.Status.ACCEPTED if accept else Finding.Status.RETURNED
+    updated = transition(finding, to, actor=actor, note=reason)
+    if not accept:
+        from qualityservice.core.notifications import notify
+
+        notify(users=_department_heads(updated.department_id), subject=_("Rectification sent back: %(p)s") % {"p": str(updated)},
+               body=reason, url=updated.get_absolute_url(), webhook=False)
+    return updated
+
+
+# --- Link to feedback (optional app) -----------------------------------------------------------
+
+
+def feedback_available() -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("qualityservice.feedback"):
+        return False
+    try:
+        from qualityservice.feedback.services import create_feedback  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def link_feedback(finding: Finding, *, actor) -> str:
+    """Create a feedback record for the finding (once) and store its code. Returns the code."""
+    if finding.feedback_code:
+        return finding.feedback_code
+    try:
+        from qualityservice.feedback.services import create_feedback
+    except ImportError:
+        raise ValidationError(_("The feedback module is not available.")) from None
+    inspection = finding.inspection
+    record = create_feedback(
+        kind="complaint" if finding.source == Finding.Source.ITEM else "suggestion",
+        channel="visit" if inspection.kind == Kind.VISIT else "inspection",
+        department=finding.inspection.department, title=str(finding)[:100], body=finding.problem, place=inspection.place,
+        anonymous=True, created_by=actor, source_ref=f"inspections.finding:{finding.pk}", submission_key=f"insp-finding-{finding.pk}",
+    )
+    code = str(getattr(record, "tracking_code", "") or getattr(record, "code", "") or getattr(record, "pk", ""))[:40]
+    Finding.objects.filter(pk=finding.pk, feedback_code="").update(feedback_code=code)
+    return code
+
+
+# --- Periodic jobs ----------------------------------------------------------------------------
+
+
+def _add_month(day: datetime.date, months: int = 1) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def occurrences(schedule: InspectionSchedule, until: datetime.date) -> list[datetime.date]:
+    dates = []
+    day = schedule.start_date
+    end = min(until, schedule.end_date) if schedule.end_date else until
+    n = 0
+    while day <= end:
+        dates.append(day)
+        if schedule.recurrence == InspectionSchedule.Recurrence.ONCE:
+            break
+        n += 1
+        day = (schedule.start_date + datetime.timedelta(weeks=n) if schedule.recurrence == InspectionSchedule.Recurrence.WEEKLY
+               else _add_month(schedule.start_date, n))
+    return dates
+
+
+def generate_due_inspections(today: datetime.date | None = None, horizon_days: int = 7) -> int:
+    """Create the due inspections of active schedules up to today + horizon (idempotent: one per date)."""
+    today = today or timezone.localdate()
+    created = 0
+    for schedule in InspectionSchedule.objects.filter(is_active=True).select_related("template"):
+        existing = set(schedule.inspections.values_list("due_date", flat=True))
+        for day in occurrences(schedule, today + datetime.timedelta(days=horizon_days)):
+            if day in existing or day < today - datetime.timedelta(days=31):
+                continue
+            try:
+                with transaction.atomic():
+                    Inspection.objects.create(
+                        kind=schedule.kind, template=schedule.template, department_id=schedule.department_id, place_id=schedule.place_id,
+                        schedule=schedule, title=schedule.title, due_date=day, pass_mark=schedule.template.pass_mark,
+                    )
+                created += 1
+            except IntegrityError:  # another worker made it
+                continue
+    return created
+
+
+def mark_missed_inspections(today: datetime.date | None = None) -> int:
+    """Due or unfinished inspections whose date has passed become missed (claimed by one UPDATE)."""
+    today = today or timezone.localdate()
+    return Inspection.objects.filter(status__in=[Inspection.Status.DUE, Inspection.Status.DRAFT], due_date__lt=today).update(
+        status=Inspection.Status.MISSED
+    )
+
+
+def escalate_overdue_rectifications(today: datetime.date | None = None) -> int:
+    """Notify the supervisors and the department heads once per overdue rectification (atomic claim)."""
+    from qualityservice.core.notifications import notify
+
+    today = today or timezone.localdate()
+    candidates = list(
+        Finding.objects.filter(status__in=Finding.OPEN_STATES, escalated_at__isnull=True, deadline__lt=today).values_list("pk", flat=True)[:500]
+    )
+    escalated = 0
+    for pk in candidates:
+        claimed = Finding.objects.filter(pk=pk, status__in=Finding.OPEN_STATES, escalated_at__isnull=True).update(escalated_at=timezone.now())
+        if claimed != 1:
+            continue
+        finding = Finding.objects.select_related("department").get(pk=pk)
+        FindingEvent.objects.create(finding=finding, from_status=finding.status, to_status=finding.status, actor=None,
+                                    note=_("Overdue: escalated to the supervisor."))
+        notify(
+            users=_supervisors() + _department_heads(finding.department_id),
+            subject=_("Overdue rectification: %(dept)s") % {"dept": finding.department.name},
+            body=_("“%(problem)s” was due on %(deadline)s.") % {"problem": str(finding), "deadline": finding.deadline},
+            url=finding.get_absolute_url(),
+        )
+        escalated += 1
+    return escalated
+
+
+# --- Charts (aggregated in the database) ------------------------------------------------------
+
+DIMENSIONS_SIX = [Dimension.SKILL, Dimension.ATTITUDE, Dimension.ENVIRONMENT, Dimension.WORKFLOW, Dimension.APPEARANCE,
+                  Dimension.LANGUAGE]
+
+
+def _month_label(value) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime("%Y-%m")
+
+
+def chart_data(*, department_ids=None, since: datetime.date | None = None) -> dict:
+    """Monthly average scores per department and per dimension (two aggregate queries)."""
+    since = since or (timezone.localdate() - datetime.timedelta(days=365))
+    base = Inspection.objects.submitted().filter(submitted_at__date__gte=since, score__isnull=False)
+    sections = SectionScore.objects.filter(inspection__status=Inspection.Status.SUBMITTED, inspection__submitted_at__date__gte=since,
+                                           dimension__in=DIMENSIONS_SIX)
+    if department_ids is not None:
+        base = base.filter(department_id__in=department_ids)
+        sections = sections.filter(inspection__department_id__in=department_ids)
+    tz = timezone.get_current_timezone()
+    by_dept = list(
+        base.annotate(month=TruncMonth("submitted_at", tzinfo=tz)).values("month", "department_id", "department__name")
+        .annotate(avg=Avg("score"), n=Count("pk")).order_by("month", "department_id")
+    )
+    by_dim = list(
+        sections.annotate(month=TruncMonth("inspection__submitted_at", tzinfo=tz)).values("month", "dimension")
+        .annotate(avg=Avg("score")).order_by("month", "dimension")
+    )
+    months = sorted({_month_label(r["month"]) for r in by_dept} | {_month_label(r["month"]) for r in by_dim})
+    departments: dict[int, dict] = {}
+    for row in by_dept:
+        entry = departments.setdefault(row["department_id"], {"name": row["department__name"], "values": {}})
+        entry["values"][_month_label(row["month"])] = round(float(row["avg"]), 1)
+    dims: dict[str, dict] = {d.value: {} for d in DIMENSIONS_SIX}
+    for row in by_dim:
+        dims[row["dimension"]][_month_label(row["month"])] = round(float(row["avg"]), 1)
+    overall = {}
+    for d in DIMENSIONS_SIX:
+        vals = list(dims[d.value].values())
+        overall[d.value] = round(sum(vals) / len(vals), 1) if vals else None
+    return {
+        "months": months,
+        "departments": [{"name": e["name"], "data": [e["values"].get(m) for m in months]} for e in departments.values()],
+        "dimensions": [{"name": str(d.label), "data": [dims[d.value].get(m) for m in months]} for d in DIMENSIONS_SIX],
+        "radar": {"indicators": [{"name": str(d.label), "min": 50, "max": 100} for d in DIMENSIONS_SIX],
+                  "values": [overall[d.value] for d in DIMENSIONS_SIX]},
+        "labels": {"score": _("Score"), "departments": _("Score by department"), "dimensions": _("Score by dimension")},
+    }
+
+
+def ledger_counts(queryset) -> dict:
+    today = timezone.localdate()
+    return queryset.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=Finding.OPEN_STATES)),
+        awaiting=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
+        accepted=Count("pk", filter=Q(status=Finding.Status.ACCEPTED)),
+        overdue=Count("pk", filter=Q(status__in=Finding.OPEN_STATES, deadline__lt=today)),
+    )
+
+
+def visible_departments(user):
+    from qualityservice.org.models import Department
+
+    scope = department_scope(user)
+    qs = Department.objects.filter(kind=Department.Kind.CENTRE, is_active=True)
+    return qs if scope is None else qs.filter(pk__in=scope)
+
