@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.org.models import Department, Place, Staff
+
+from .images import sanitize_image
+from .models import Category, Channel, Kind, Rating, Status
+
+PUBLIC_KINDS = [(k, label) for k, label in Kind.choices if k != Kind.REPAIR]
+SCORES = [(i, str(i)) for i in range(1, 6)]
+SATISFACTION = [(5, _("5 · Very satisfied")), (4, _("4 · Satisfied")), (3, _("3 · Acceptable")),
+                (2, _("2 · Dissatisfied")), (1, _("1 · Very dissatisfied"))]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to QS_FEEDBACK_MAX_IMAGES photos, each checked by content and re-encoded without EXIF.
+    Cleans to a list of CleanImage."""
+
+    def __init__(self, *args, multiple=True, **kwargs):
+        attrs = {"accept": "image/*"}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs) if multiple else forms.ClearableFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        limit = getattr(settings, "QS_FEEDBACK_MAX_IMAGES", 3)
+        if len(items) > limit:
+            raise ValidationError(_("At most %(n)d photos.") % {"n": limit})
+        cleaned, errors = [], []
+        for upload in items:
+            super().clean(upload, initial)
+            try:
+                if upload.size > getattr(settings, "QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024):
+                    data_bytes = upload.read(getattr(settings, "QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024) + 1)
+                else:
+                    data_bytes = upload.read()
+                cleaned.append(sanitize_image(data_bytes, upload.name))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _submission_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdentityMixin:
+    """Anonymous by default; a name is optional, a contact is needed for a callback."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(_("Your submission could not be accepted."), code="honeypot")
+        if not data.get("anonymous") and not data.get("contact"):
+            self.add_error("contact", _("Leave a phone number or e-mail so that we can call you back, or stay anonymous."))
+        if data.get("anonymous"):
+            data["name"] = ""
+            data["contact"] = ""
+        return data
+
+
+class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
+                                      empty_label=_("— choose —"))
+    place = forms.ModelChoiceField(label=_("Where?"), queryset=Place.objects.none(), required=False, empty_label=_("— not sure —"))
+    department = forms.ModelChoiceField(label=_("Which department?"), queryset=Department.objects.none(), required=False,
+                                        empty_label=_("— not sure, route it for me —"))
+    title = forms.CharField(label=_("Subject"), max_length=100, required=False)
+    body = forms.CharField(label=_("What happened?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    images = ImagesField(label=_("Photos (optional)"))
+    anonymous = forms.BooleanField(label=_("Stay anonymous"), required=False, initial=True)
+    name = forms.CharField(label=_("Your name"), max_length=60, required=False)
+    contact = forms.CharField(label=_("Phone or e-mail"), max_length=120, required=False)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
+        self.fields["department"].queryset = Department.objects.centres()
+        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _submission_key())
+
+
+class BadgeRatingForm(IdentityMixin, BootstrapFormMixin, forms.Form):
+    TEXT_KINDS = [("", _("No, only the rating")), (Kind.PRAISE, _("Praise")), (Kind.COMPLAINT, _("Complaint"))]
+
+    skill = forms.TypedChoiceField(label=_("Skill"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    attitude = forms.TypedChoiceField(label=_("Attitude"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    environment = forms.TypedChoiceField(label=_("Environment"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    process = forms.TypedChoiceField(label=_("Process"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    appearance = forms.TypedChoiceField(label=_("Appearance"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    language = forms.TypedChoiceField(label=_("Language"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    text_kind = forms.ChoiceField(label=_("Add a praise or a complaint?"), choices=TEXT_KINDS, required=False)
+    body = forms.CharField(label=_("Your words"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    images = ImagesField(label=_("Photo (optional)"))
+    anonymous = forms.BooleanField(label=_("Stay anonymous"), required=False, initial=True)
+    name = forms.CharField(label=_("Your name"), max_length=60, required=False)
+    contact = forms.CharField(label=_("Phone or e-mail"), max_length=120, required=False)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    DIMENSIONS = [d for d, _label in Rating.DIMENSIONS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DIMENSIONS:
+            self.fields[name].widget.attrs["class"] = "btn-check"
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _submission_key())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text_kind") and not (data.get("body") or "").strip():
+            self.add_error("body", _("Write your praise or complaint, or choose “only the rating”."))
+        if not data.get("text_kind") and (data.get("body") or "").strip():
+            data["text_kind"] = Kind.COMPLAINT if min(data.get(d) or 5 for d in self.DIMENSIONS) <= 2 else Kind.PRAISE
+        return data
+
+    def dimension_fields(self):
+        return [self[name] for name in self.DIMENSIONS]
+
+
+class HandlingRatingForm(BootstrapFormMixin, forms.Form):
+    score = forms.TypedChoiceField(label=_("How satisfied are you with how we handled it?"), choices=SATISFACTION, coerce=int,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].widget.attrs["class"] = "form-check-input"
+
+
+class HotlineForm(BootstrapFormMixin, forms.Form):
+    caller_name = forms.CharField(label=_("Caller"), max_length=60, required=False)
+    caller_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    anonymous = forms.BooleanField(label=_("The caller wants to stay anonymous"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    place = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Place"), queryset=Place.objects.none(), required=False)
+    department = forms.ModelChoiceField(label=_("Route to department"), queryset=Department.objects.none())
+    staff = forms.ModelChoiceField(label=_("Staff member concerned"), queryset=Staff.objects.none(), required=False)
+    title = forms.CharField(label=_("Subject"), max_length=100, required=False)
+    body = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
+        self.fields["department"].queryset = Department.objects.centres()
+        self.fields["staff"].queryset = Staff.objects.active().select_related("department")
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _submission_key())
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("anonymous") and not (data.get("caller_phone") or data.get("caller_name")):
+            self.add_error("caller_phone", _("Record the caller's number, or tick anonymous."))
+        staff, dept = data.get("staff"), data.get("department")
+        if staff and dept and staff.department_id != dept.pk:
+            self.add_error("staff", _("This person works in %(dept)s.") % {"dept": staff.department.name})
+        return data
+
+
+class InboxFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), ("open", _("Open")), *Status.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All categories"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False,
+                                        empty_label=_("All departments"))
+    place = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Place"), queryset=Place.objects.none(), required=False, empty_label=_("All places"))
+    staff = forms.ModelChoiceField(label=_("Staff"), queryset=Staff.objects.none(), required=False, empty_label=_("Anyone"))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()
+        from qualityservice.core.permissions import user_role
+        from qualityservice.core.roles import Role
+
+        depts = Department.objects.filter(kind=Department.Kind.CENTRE)
+        self.fields["department"].queryset = depts if user_role(user) == Role.OPERATOR else depts.visible_to(user)
+        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
+        self.fields["staff"].queryset = Staff.objects.visible_to(user).active()
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    staff = forms.ModelChoiceField(label=_("Assign to"), queryset=Staff.objects.none())
+    note = forms.CharField(label=pgettext_lazy("feedback", "Note"), required=False, max_length=500)
+
+    def __init__(self, *args, department_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.active().filter(department_id=department_id).order_by("badge_number")
+
+
+class BulkAssignForm(AssignForm):
+    ids = forms.CharField(required=False)
+
+
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    body = forms.CharField(label=_("Reply"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    visibility = forms.ChoiceField(label=_("Who sees it"), choices=[("public", _("The submitter (public reply)")),
+                                                                  ("internal", _("Staff only (internal note)"))], initial="public")
+    resolve = forms.BooleanField(label=_("Mark as resolved"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _submission_key())
+
+
+class CallbackForm(BootstrapFormMixin, forms.Form):
+    reached = forms.TypedChoiceField(label=_("Reached the submitter?"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("Reached")), ("0", _("Not reached"))])
+    satisfied = forms.TypedChoiceField(label=_("Satisfaction"), choices=[("", "—"), *SATISFACTION], coerce=int,
+                                       required=False, empty_value=None)
+    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _submission_key())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reached") and not data.get("satisfied"):
+            self.add_error("satisfied", _("Record how satisfied the submitter is."))
+        return data
+
+
+class TransferForm(BootstrapFormMixin, forms.Form):
+    department = forms.ModelChoiceField(label=_("Transfer to"), queryset=Department.objects.none())
+    note = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres()
+
+
+class MergeForm(BootstrapFormMixin, forms.Form):
+    target = forms.CharField(label=_("Tracking code of the item to keep"), max_length=16)
+    note = forms.CharField(label=pgettext_lazy("feedback", "Note"), required=False, max_length=500)
+
+    def clean_target(self):
+        return self.cleaned_data["target"].strip().upper()
+
+
+class TrackForm(BootstrapFormMixin, forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=16)

@@ -1,0 +1,529 @@
+"""Feedback: complaints, suggestions, praise and enquiries from every channel, their workflow,
+replies, callbacks, badge ratings, the mailbox log and the published monthly figures
+(product.md section B)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope, staff_profile, user_role
+from qualityservice.core.roles import Role
+from qualityservice.org.models import RequestKind
+
+# Unambiguous alphabet: no 0/O, 1/I/L. 10 characters = 50 random bits.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_rating_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random names: media URLs must not be guessable or leak the uploader's file name.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"feedback/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+Kind = RequestKind
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    BADGE_QR = "badge_qr", _("Badge QR code")
+    HOTLINE = "hotline", _("Hotline")
+    EMAIL = "email", _("E-mail")
+    SURVEY = "survey", pgettext_lazy("channel", "Survey")
+    INSPECTION = "inspection", _("Inspection")
+    VISIT = "visit", _("Supervision visit")
+    FORUM = "forum", _("Forum")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ASSIGNED = "assigned", _("Accepted / assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("feedback status", "In progress")
+    REOPENED = "reopened", _("Reopened")
+    RESOLVED = "resolved", _("Replied / resolved")
+    CALLBACK = "callback", _("Callback in progress")
+    CLOSED = "closed", _("Closed")
+    MERGED = "merged", _("Merged")
+
+
+# Statuses in which the department still owes an answer: the deadline runs.
+PENDING_STATUSES = (Status.RECEIVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+# Statuses of the callback queue.
+CALLBACK_STATUSES = (Status.RESOLVED, Status.CALLBACK)
+OPEN_STATUSES = PENDING_STATUSES + CALLBACK_STATUSES
+DONE_STATUSES = (Status.RESOLVED, Status.CALLBACK, Status.CLOSED)
+
+
+class CallbackResult(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class Holiday(models.Model):
+    """A day off on a working weekday (public holiday), or a make-up working day (调休) on a
+    weekend. Edited in the admin; read by the business calendar."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    is_workday = models.BooleanField(
+        _("make-up working day"), default=False, help_text=_("Tick for a weekend day that is worked (调休).")
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_categories",
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class FeedbackQuerySet(DepartmentScopedQuerySet):
+    department_field = "department"
+
+    def visible_to(self, user):
+        # Hotline operators route and call back across the whole group.
+        if user_role(user) == Role.OPERATOR:
+            return self
+        return super().visible_to(user)
+
+    def pending(self):
+        return self.filter(status__in=PENDING_STATUSES)
+
+    def overdue(self, now=None):
+        return self.filter(status__in=PENDING_STATUSES, deadline__lt=now or timezone.now())
+
+    def callback_queue(self):
+        return self.filter(status__in=CALLBACK_STATUSES).exclude(submitter_contact="")
+
+    def for_list(self):
+        return self.select_related("department", "place", "place__campus", "staff", "assigned_to", "category")
+
+
+class Feedback(models.Model):
+    code = models.CharField(_("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False)
+    rating_token = models.CharField(max_length=32, unique=True, default=new_rating_token, editable=False)
+    rating_used_at = models.DateTimeField(_("handling rated at"), null=True, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    department = models.ForeignKey(
+        "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="feedback"
+    )
+    staff = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("staff member concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_about",
+    )
+    place = models.ForeignKey(
+        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("details"))
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    submitter_name = models.CharField(_("name"), max_length=60, blank=True)
+    submitter_contact = models.CharField(_("phone or e-mail"), max_length=120, blank=True)
+    submitter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    source_ref = models.CharField(_("source reference"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_logged",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    assigned_to = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_assigned",
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_on_time = models.BooleanField(_("resolved on time"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    callback_result = models.CharField(_("callback result"), max_length=12, choices=CallbackResult.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at"])
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Anonymous records store no identity at all, IP address included.
+            models.CheckConstraint(
+                condition=Q(anonymous=False)
+                | (Q(submitter_name="") & Q(submitter_contact="") & Q(submitter_user__isnull=True) & Q(client_ip__isnull=True)),
+                name="feedback_anonymous_has_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="feedback_satisfaction_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="feedback_merged_has_target"
+            ),
+        ]
+        indexes = [
+            # Department inbox: WHERE department_id IN (...) ORDER BY created_at DESC
+            models.Index(fields=["department", "-created_at"], name="feedback_dept_created_idx"),
+            # Group-wide inbox / figures by month: ORDER BY created_at DESC, WHERE created_at >= ?
+            models.Index(fields=["-created_at"], name="feedback_created_idx"),
+            # Inbox status filter within a department.
+            models.Index(fields=["department", "status"], name="feedback_dept_status_idx"),
+            # Escalation job: open and overdue, not yet escalated (partial index = the queue).
+            models.Index(
+                fields=["deadline"],
+                name="feedback_escalation_queue_idx",
+                condition=Q(status__in=["received", "assigned", "in_progress", "reopened"], escalated_at__isnull=True),
+            ),
+            # Callback queue: resolved items awaiting a callback.
+            models.Index(fields=["resolved_at"], name="feedback_callback_queue_idx", condition=Q(status__in=["resolved", "callback"])),
+            # Praise on a staff record / items about a person.
+            models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:detail", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("feedback:track", args=[self.code])
+
+    def get_rating_url(self) -> str:
+        return reverse("feedback:rate_handling", args=[self.code, self.rating_token])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_late(self) -> bool:
+        """Past its deadline while an answer is still owed (inbox overdue flag)."""
+        return bool(self.deadline and self.status in PENDING_STATUSES and self.deadline < timezone.now())
+
+    @property
+    def rating_available(self) -> bool:
+        return self.rating_used_at is None and self.status in DONE_STATUSES
+
+    # --- Privacy: the one place that decides who sees the submitter's identity ----------
+    def identity_hidden_from(self, user) -> bool:
+        """True when ``user`` must not see who sent this: the record is anonymous, or the user
+        is the staff member it is about. Views, templates and exports all go through here."""
+        if self.anonymous:
+            return True
+        if self.staff_id is None or not getattr(user, "is_authenticated", False):
+            return not getattr(user, "is_authenticated", False)
+        profile = staff_profile(user)
+        return profile is not None and profile.pk == self.staff_id
+
+    def submitter_for(self, user) -> dict:
+        """The submitter's identity as ``user`` may see it."""
+        if self.identity_hidden_from(user):
+            label = _("Anonymous") if self.anonymous else _("Withheld (the feedback is about you)")
+            return {"hidden": True, "name": str(label), "contact": ""}
+        return {"hidden": False, "name": self.submitter_name, "contact": self.submitter_contact}
+
+
+def can_handle(user, feedback: Feedback) -> bool:
+    """Staff of the feedback's department (and group-wide roles) may work on it."""
+    scope = department_scope(user)
+    if user_role(user) == Role.OPERATOR:
+        return True
+    return scope is None or feedback.department_id in scope
+
+
+class FeedbackEvent(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        INTERNAL = "internal", _("Internal")
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("by"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback event")
+        verbose_name_plural = _("feedback events")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Timeline of one item: WHERE feedback_id = ? ORDER BY created_at
+            models.Index(fields=["feedback", "created_at"], name="feedback_event_timeline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from .services import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class Reply(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(_("author"), max_length=60, blank=True)
+    body = models.TextField(_("reply"))
+    is_public = models.BooleanField(_("visible to the submitter"), default=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # One reply per submitted form (a double submit of the reply form adds nothing).
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Replies of one item: WHERE feedback_id = ? ORDER BY created_at
+            models.Index(fields=["feedback", "created_at"], name="feedback_reply_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class Attachment(models.Model):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
+    rating = models.ForeignKey("Rating", on_delete=models.CASCADE, related_name="attachments", null=True, blank=True)
+    file = models.ImageField(_("image"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class Rating(models.Model):
+    """A rating of a staff member from the badge page, on the six service dimensions."""
+
+    DIMENSIONS = (
+        ("skill", _("Skill")),
+        ("attitude", _("Attitude")),
+        ("environment", _("Environment")),
+        ("process", _("Process")),
+        ("appearance", _("Appearance")),
+        ("language", _("Language")),
+    )
+    staff = models.ForeignKey("org.Staff", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="ratings")
+    skill = models.PositiveSmallIntegerField(_("Skill"))
+    attitude = models.PositiveSmallIntegerField(_("Attitude"))
+    environment = models.PositiveSmallIntegerField(_("Environment"))
+    process = models.PositiveSmallIntegerField(_("Process"))
+    appearance = models.PositiveSmallIntegerField(_("Appearance"))
+    language = models.PositiveSmallIntegerField(_("Language"))
+    comment = models.TextField(_("comment"), blank=True)
+    feedback = models.OneToOneField(
+        Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="badge_rating"
+    )
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("badge rating")
+        verbose_name_plural = _("badge ratings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(**{f"{d}__gte": 1, f"{d}__lte": 5}), name=f"feedback_rating_{d}_1_5")
+            for d in ("skill", "attitude", "environment", "process", "appearance", "language")
+        ]
+        indexes = [
+            # A person's ratings: WHERE staff_id = ? ORDER BY created_at DESC
+            models.Index(fields=["staff", "-created_at"], name="feedback_rating_staff_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.average:.1f}"
+
+    @property
+    def average(self) -> float:
+        return sum(getattr(self, d) for d, _label in self.DIMENSIONS) / len(self.DIMENSIONS)
+
+
+class CallbackAttempt(models.Model):
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        UNREACHABLE = "unreachable", _("Not reached")
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="callbacks")
+    attempt_no = models.PositiveSmallIntegerField(_("attempt"))
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices)
+    satisfied = models.PositiveSmallIntegerField(
+        _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["feedback", "attempt_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "attempt_no"], name="feedback_callback_attempt_unique"),
+            models.CheckConstraint(
+                condition=Q(result="unreachable", satisfied__isnull=True) | Q(result="reached", satisfied__gte=1, satisfied__lte=5),
+                name="feedback_callback_reached_has_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id} #{self.attempt_no} {self.result}"
+
+
+class MailMessage(models.Model):
+    """Every message taken from the mailbox, once (Message-ID is unique), with what became of it."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        SKIPPED = "skipped", _("Skipped (auto-reply or bounce)")
+        FAILED = "failed", pgettext_lazy("mail import", "Failed")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    sender = models.CharField(_("sender"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    feedback = models.ForeignKey(Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mailbox message")
+        verbose_name_plural = _("mailbox messages")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class PublishedFigure(models.Model):
+    """Monthly figures per department, recomputed by ``feedback.refresh_public_figures``;
+    the public figures page reads only this table."""
+
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="feedback_figures")
+    month = models.DateField(_("month"))
+    received = models.PositiveIntegerField(_("received"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
+    rated = models.PositiveIntegerField(_("callbacks with a score"), default=0)
+    satisfaction_sum = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+        ordering = ["-month", "department__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="feedback_figure_unique_dept_month"),
+        ]
+        indexes = [
+            # Public figures page: WHERE month >= ? ORDER BY month DESC
+            models.Index(fields=["-month"], name="feedback_figure_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.month:%Y-%m}"
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.resolved, 1) if self.resolved else None
+
+    @property
+    def resolved_rate(self) -> float | None:
+        return round(100 * self.resolved / self.received, 1) if self.received else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(self.satisfaction_sum / self.rated, 2) if self.rated else None

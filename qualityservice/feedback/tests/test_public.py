@@ -1,0 +1,217 @@
+"""Public pages: web form, tracking page, rating link, badge rating, uploads, abuse guards."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from qualityservice.feedback import services
+from qualityservice.feedback.models import Attachment, Feedback, Rating, Status
+from qualityservice.org.models import Staff
+
+from .factories import jpeg_bytes, make_feedback, png_bytes
+
+NEW = "/feedback/new/"
+
+
+def post_form(client, **overrides):
+    data = {"kind": "complaint", "body": "二食堂的米饭夹生，希望改进。", "anonymous": "on", "submission_key": "", "website": ""}
+    data.update(overrides)
+    return client.post(NEW, data)
+
+
+def test_it_shows_the_form_with_categories_places_and_a_honeypot(client, org):
+    response = client.get(NEW + "?kind=praise")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "第一餐厅" in html and 'name="website"' in html and 'name="submission_key"' in html and "data-once" in html
+    assert 'value="praise"' in html and "表扬" in html
+
+
+def test_a_good_post_redirects_to_a_location_with_the_tracking_code(client, org):
+    response = post_form(client)
+    assert response.status_code == 302
+    fb = Feedback.objects.get()
+    assert fb.code in response["Location"] and response["Location"].startswith("/feedback/t/")
+    page = client.get(response["Location"])
+    assert fb.code in page.content.decode() and "感谢您的反馈" in page.content.decode()
+
+
+def test_anonymous_web_feedback_keeps_no_identity_or_ip(client, org):
+    post_form(client, name="李四", contact="13900000000", REMOTE_ADDR="10.1.2.3")
+    fb = Feedback.objects.get()
+    assert fb.anonymous and fb.submitter_name == "" and fb.submitter_contact == "" and fb.client_ip is None
+
+
+def test_named_feedback_needs_a_contact_and_keeps_it(client, org):
+    response = post_form(client, anonymous="", name="李四", contact="")
+    assert response.status_code == 400 and Feedback.objects.count() == 0
+    post_form(client, anonymous="", name="李四", contact="13900000000", place=org.canteen.pk)
+    fb = Feedback.objects.get()
+    assert (fb.submitter_name, fb.submitter_contact, fb.department) == ("李四", "13900000000", org.yinshi)
+    assert fb.client_ip == "127.0.0.1"
+
+
+def test_the_honeypot_stops_naive_bots(client, org):
+    response = post_form(client, website="http://spam.example")
+    assert response.status_code == 400 and Feedback.objects.count() == 0
+
+
+def test_a_double_submitted_form_creates_one_record(client, org):
+    first = post_form(client, submission_key="abc123")
+    second = post_form(client, submission_key="abc123")
+    assert Feedback.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_the_rate_limit_stops_a_flood_from_one_session_but_not_a_nat(client, org, settings):
+    settings.QS_FEEDBACK_RATE_PER_SESSION = "3/h"
+    settings.QS_FEEDBACK_RATE_PER_IP = "8/h"
+    client.get(NEW)  # opens a session
+    codes = [post_form(client).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
+    # Other people behind the same NAT address (other sessions) still get through ...
+    from django.test import Client
+
+    for _ in range(2):
+        other = Client()
+        other.get(NEW)
+        assert post_form(other).status_code == 302
+    # ... until the generous per-address ceiling.
+    flood = Client()
+    flood.get(NEW)
+    statuses = [post_form(flood).status_code for _ in range(4)]
+    assert 429 in statuses
+
+
+def test_it_accepts_a_photo_and_strips_its_exif(client, org):
+    upload = SimpleUploadedFile("IMG_0001.JPG", jpeg_bytes(gps=True), content_type="image/jpeg")
+    response = client.post(NEW, {"kind": "complaint", "body": "地面湿滑", "anonymous": "on", "images": [upload]})
+    assert response.status_code == 302
+    att = Attachment.objects.get()
+    with Image.open(att.file.path) as img:
+        assert not img.getexif()
+        assert img.format == "JPEG"
+    assert "IMG_0001" not in att.file.name  # random stored name
+
+
+def test_it_keeps_png_transparency(client, org):
+    upload = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    client.post(NEW, {"kind": "complaint", "body": "x", "anonymous": "on", "images": [upload]})
+    assert Attachment.objects.get().file.name.endswith(".png")
+
+
+def test_it_refuses_a_file_that_is_not_an_image_whatever_its_name(client, org):
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    response = client.post(NEW, {"kind": "complaint", "body": "x", "anonymous": "on", "images": [fake]})
+    assert response.status_code == 400 and Feedback.objects.count() == 0
+    assert "photo.jpg" in response.content.decode()
+
+
+def test_it_refuses_an_image_that_is_too_large(client, org, settings):
+    settings.QS_FEEDBACK_MAX_IMAGE_BYTES = 1000
+    big = SimpleUploadedFile("big.jpg", jpeg_bytes(gps=False, size=(400, 400)), content_type="image/jpeg")
+    response = client.post(NEW, {"kind": "complaint", "body": "x", "anonymous": "on", "images": [big]})
+    assert response.status_code == 400 and Feedback.objects.count() == 0
+
+
+def test_the_status_page_shows_public_replies_only_and_no_staff_names(client, org):
+    fb = make_feedback(org, anonymous=True)
+    services.add_reply(fb, "内部：此人多次投诉", by=org.head_wuye, public=False)
+    services.assign(fb, Staff.objects.get(user=org.staff_wuye), by=org.head_wuye)
+    services.transition(fb, "resolve", by=org.staff_wuye, note="已修好，感谢反映。")
+    html = client.get(reverse("feedback:track", args=[fb.code.lower()])).content.decode()
+    assert "已修好，感谢反映。" in html
+    assert "内部" not in html and "物业员工" not in html and "物业主任" not in html
+    assert "物业管理中心" in html
+    assert fb.get_rating_url() in html  # one-time rating link shown with the code
+
+
+def test_an_unknown_code_is_a_404_and_the_lookup_explains(client, org):
+    assert client.get("/feedback/t/ZZZZZZZZZZ/").status_code == 404
+    fb = make_feedback(org)
+    assert client.get("/feedback/track/", {"code": fb.code.lower()})["Location"] == fb.get_public_url()
+    assert "没有找到该跟踪码" in client.get("/feedback/track/", {"code": "ZZZ"}).content.decode()
+
+
+def test_the_rating_link_is_one_time(client, org):
+    fb = make_feedback(org)
+    services.transition(fb, "resolve", by=org.head_wuye, note="已处理")
+    url = fb.get_rating_url()
+    assert client.post(url, {"score": 5, "comment": "很好"}).status_code == 302
+    fb.refresh_from_db()
+    assert fb.status == Status.CLOSED and fb.satisfaction == 5
+    again = client.get(url)
+    assert "该评价链接已使用" in again.content.decode()
+    assert client.get(url.replace(fb.rating_token, "x" * 10)).status_code == 404
+
+
+@pytest.fixture
+def cook(org):
+    return Staff.objects.create(department=org.yinshi, name="王师傅", badge_number="Y001", post="厨师")
+
+
+def badge_post(client, cook, **extra):
+    data = {d: 4 for d in ("skill", "attitude", "environment", "process", "appearance", "language")}
+    data.update({"text_kind": "", "body": "", "anonymous": "on", "website": ""})
+    data.update(extra)
+    return client.post(reverse("feedback:badge_rate", args=[cook.public_code]), data)
+
+
+def test_the_badge_page_links_to_the_rating_page(client, cook):
+    html = client.get(cook.get_public_url()).content.decode()
+    assert reverse("feedback:badge_rate", args=[cook.public_code]) in html
+
+
+def test_a_badge_rating_without_text_records_the_six_scores(client, cook):
+    response = badge_post(client, cook, skill=5, language=3)
+    assert response.status_code == 302 and "thanks" in response["Location"]
+    r = Rating.objects.get()
+    assert (r.skill, r.language, r.staff) == (5, 3, cook) and r.feedback is None
+    assert Feedback.objects.count() == 0
+
+
+def test_a_badge_complaint_with_a_photo_becomes_feedback_about_the_person(client, cook, org):
+    photo = SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")
+    response = badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", images=photo,
+                          submission_key="bk1")
+    fb = Feedback.objects.get()
+    assert fb.code in response["Location"]
+    assert (fb.kind, fb.channel, fb.staff, fb.department, fb.anonymous) == ("complaint", "badge_qr", cook, org.yinshi, True)
+    assert fb.attachments.count() == 1 and Rating.objects.get().feedback == fb
+    badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", submission_key="bk1")
+    assert Feedback.objects.count() == 1 and Rating.objects.count() == 1
+
+
+def test_invalid_scores_are_refused(client, cook):
+    response = badge_post(client, cook, skill=9)
+    assert response.status_code == 400 and Rating.objects.count() == 0
+
+
+def test_praise_shows_on_the_staff_record(client, cook, org):
+    badge_post(client, cook, skill=5, text_kind="praise", body="王师傅的红烧肉特别好吃")
+    client.force_login(org.head_yinshi)
+    html = client.get(reverse("org:staff_detail", args=[cook.pk])).content.decode()
+    assert "王师傅的红烧肉特别好吃" in html and 'data-testid="staff-praise"' in html
+
+
+def test_home_and_nav_link_to_feedback(client, org):
+    html = client.get("/").content.decode()
+    assert 'href="/feedback/new/?kind=complaint"' in html and 'href="/feedback/figures/"' in html
+
+
+def test_exif_helper_really_writes_gps():
+    with Image.open(io.BytesIO(jpeg_bytes(gps=True))) as img:
+        assert img.getexif().get_ifd(0x8825)
+
+
+def test_a_merged_duplicate_shows_the_kept_items_answer_but_not_its_code(client, org):
+    dup = make_feedback(org, anonymous=True, title="我的投诉")
+    keep = make_feedback(org, title="别人的投诉：张三住在302")
+    services.transition(dup, "merge", by=org.supervisor, target=keep)
+    services.transition(keep, "resolve", by=org.head_wuye, note="两处问题已一并处理。")
+    html = client.get(dup.get_public_url()).content.decode()
+    assert "两处问题已一并处理。" in html and 'data-testid="merged"' in html
+    assert keep.code not in html and "张三" not in html

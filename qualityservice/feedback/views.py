@@ -1,0 +1,567 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from qualityservice.core.exports import xlsx_response
+from qualityservice.core.permissions import role_required, user_role
+from qualityservice.core.roles import Role
+from qualityservice.org.models import Department, Staff
+
+from . import services
+from .forms import (
+    AssignForm,
+    BadgeRatingForm,
+    BulkAssignForm,
+    CallbackForm,
+    HandlingRatingForm,
+    HotlineForm,
+    InboxFilterForm,
+    MergeForm,
+    PublicFeedbackForm,
+    ReplyForm,
+    TrackForm,
+    TransferForm,
+)
+from .models import (
+    PENDING_STATUSES,
+    Attachment,
+    Channel,
+    Feedback,
+    FeedbackEvent,
+    Kind,
+    PublishedFigure,
+    Rating,
+    Reply,
+    Status,
+)
+from .services import TransitionError
+
+PAGE_SIZE = 30
+HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
+
+
+# --- Public: rate limits ----------------------------------------------------------------
+
+
+def _session_key(group, request):
+    return request.session.session_key or ""
+
+
+def _rate_limited(request, group: str) -> bool:
+    """A generous per-IP limit (a campus NAT puts thousands behind one address) and a strict
+    per-browser-session limit. Both count only POSTs."""
+    if is_ratelimited(request, group=f"{group}-ip", key="ip", rate=settings.QS_FEEDBACK_RATE_PER_IP, method="POST",
+                      increment=True):
+        return True
+    if request.session.session_key and is_ratelimited(
+        request, group=f"{group}-session", key=_session_key, rate=settings.QS_FEEDBACK_RATE_PER_SESSION, method="POST",
+        increment=True,
+    ):
+        return True
+    return False
+
+
+def _too_many(request) -> HttpResponse:
+    return render(request, "feedback/public_message.html", {
+        "title": _("Too many submissions"),
+        "message": _("You have sent many submissions in a short time. Please wait a while and try again, or call the hotline."),
+    }, status=429)
+
+
+def _ensure_session(request) -> None:
+    if not request.session.session_key:
+        request.session["fb"] = 1
+        request.session.save()
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --- Public pages -----------------------------------------------------------------------
+
+
+def feedback_new(request: HttpRequest) -> HttpResponse:
+    staff = None
+    staff_code = request.GET.get("staff") or request.POST.get("staff_code") or ""
+    if staff_code:
+        staff = Staff.objects.active().select_related("department").filter(public_code=staff_code).first()
+    if request.method == "POST":
+        if _rate_limited(request, "feedback"):
+            return _too_many(request)
+        form = PublicFeedbackForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            key = data.get("submission_key") or None
+            fb = services.create_feedback(
+                kind=data["kind"], channel=Channel.BADGE_QR if staff else Channel.WEB, department=data.get("department"),
+                title=data.get("title", ""), body=data["body"], place=data.get("place"), staff=staff,
+                submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
+                anonymous=data.get("anonymous", False), submission_key=f"web:{key}" if key else None,
+                category=data.get("category"), client_ip=None if data.get("anonymous") else _client_ip(request),
+                images=data.get("images") or [],
+            )
+            return redirect(f"{fb.get_public_url()}?new=1")
+        status = 400
+    else:
+        _ensure_session(request)
+        initial = {}
+        if request.GET.get("kind") in dict(Kind.choices):
+            initial["kind"] = request.GET["kind"]
+        if request.GET.get("place", "").isdigit():
+            initial["place"] = int(request.GET["place"])
+        form = PublicFeedbackForm(initial=initial)
+        status = 200
+    return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=status)
+
+
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if Feedback.objects.filter(code=code).exists():
+            return redirect("feedback:track", code=code)
+        form.add_error("code", _("No item has this tracking code. Check the code and try again."))
+    return render(request, "feedback/track_lookup.html", {"form": form})
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The public status page: public events and public replies only, no staff names."""
+    fb = get_object_or_404(Feedback.objects.select_related("department", "merged_into"), code=code.upper())
+    events = fb.events.filter(visibility=FeedbackEvent.Visibility.PUBLIC).only("action", "to_status", "created_at", "note")
+    # A merged duplicate shows the answers of the item it was merged into — but not that item's
+    # code or title, which belong to another submitter.
+    replies = Reply.objects.filter(feedback_id=fb.merged_into_id or fb.pk, is_public=True).only("body", "created_at")
+    return render(request, "feedback/track.html", {
+        "fb": fb, "events": events, "replies": replies, "is_new": request.GET.get("new") == "1",
+        "rating_url": fb.get_rating_url() if fb.rating_available else "",
+    })
+
+
+def rate_handling(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    fb = get_object_or_404(Feedback, code=code.upper(), rating_token=token)
+    if not fb.rating_available:
+        return render(request, "feedback/public_message.html", {
+            "title": _("Rating"), "message": _("This rating link has already been used or the item is not answered yet."),
+            "back": fb.get_public_url()})
+    form = HandlingRatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_handling(fb, token, form.cleaned_data["score"], form.cleaned_data["comment"])
+        except TransitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return redirect(fb.get_public_url())
+    return render(request, "feedback/rate_handling.html", {"fb": fb, "form": form})
+
+
+def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """Rate a staff member from their badge's QR code: six dimensions, optional praise or
+    complaint with a photo. Creates a Rating and, with text, a feedback record."""
+    staff = get_object_or_404(Staff.objects.select_related("department", "team"), public_code=code, is_active=True)
+    if request.method == "POST":
+        if _rate_limited(request, "badge"):
+            return _too_many(request)
+        form = BadgeRatingForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            key = data.get("submission_key") or None
+            existing = Rating.objects.filter(submission_key=f"badge:{key}").select_related("feedback").first() if key else None
+            if existing is None:
+                try:
+                    existing = _save_badge_rating(staff, data, key, request)
+                except IntegrityError:  # the same form posted twice at once
+                    existing = Rating.objects.select_related("feedback").get(submission_key=f"badge:{key}")
+            if existing.feedback_id:
+                return redirect(f"{existing.feedback.get_public_url()}?new=1")
+            return redirect(f"{reverse('feedback:badge_thanks', args=[staff.public_code])}")
+        status = 400
+    else:
+        _ensure_session(request)
+        form = BadgeRatingForm()
+        status = 200
+    return render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status)
+
+
+def _save_badge_rating(staff, data, key, request) -> Rating:
+    with transaction.atomic():
+        feedback = None
+        body = (data.get("body") or "").strip()
+        if data.get("text_kind") and body:
+            feedback = services.create_feedback(
+                kind=data["text_kind"], channel=Channel.BADGE_QR, title="", body=body, staff=staff,
+                submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
+                anonymous=data.get("anonymous", False), submission_key=f"web:badge:{key}" if key else None,
+                client_ip=None if data.get("anonymous") else _client_ip(request), images=data.get("images") or [],
+            )
+        rating = Rating.objects.create(
+            staff=staff, feedback=feedback, comment=body, submission_key=f"badge:{key}" if key else None,
+            **{d: data[d] for d in BadgeRatingForm.DIMENSIONS},
+        )
+        if feedback is None:
+            for image in data.get("images") or []:
+                Attachment.objects.create(rating=rating, file=image.content, original_name=image.name,
+                                          size=image.content.size, width=image.width, height=image.height)
+    return rating
+
+
+def badge_thanks(request: HttpRequest, code: str) -> HttpResponse:
+    staff = get_object_or_404(Staff, public_code=code, is_active=True)
+    return render(request, "feedback/public_message.html", {
+        "title": _("Thank you"), "message": _("Your rating of %(name)s has been recorded.") % {"name": staff.name},
+        "back": staff.get_public_url()})
+
+
+def public_figures(request: HttpRequest) -> HttpResponse:
+    """Published figures by department and month, read from the aggregate table only."""
+    months = 12
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    since = dt.date(index // 12, index % 12 + 1, 1)
+    rows = list(PublishedFigure.objects.filter(month__gte=since).select_related("department")
+                .order_by("-month", "department__sort_order", "department_id"))
+    by_month: OrderedDict = OrderedDict()
+    totals: dict = {}
+    for row in rows:
+        by_month.setdefault(row.month, []).append(row)
+        t = totals.setdefault(row.department_id, {"name": row.department.display_name, "received": 0, "resolved": 0,
+                                                   "on_time": 0, "rated": 0, "sum": 0})
+        t["received"] += row.received
+        t["resolved"] += row.resolved
+        t["on_time"] += row.on_time
+        t["rated"] += row.rated
+        t["sum"] += row.satisfaction_sum
+    summary = []
+    for t in totals.values():
+        summary.append({**t, "on_time_rate": round(100 * t["on_time"] / t["resolved"], 1) if t["resolved"] else None,
+                        "satisfaction": round(t["sum"] / t["rated"], 2) if t["rated"] else None})
+    chart = {"departments": [s["name"] for s in summary], "received": [s["received"] for s in summary],
+             "resolved": [s["resolved"] for s in summary], "on_time_rate": [s["on_time_rate"] or 0 for s in summary],
+             "labels": {"received": _("Received"), "resolved": _("Resolved"), "on_time_rate": _("On-time rate (%)")}}
+    refreshed = max((r.refreshed_at for r in rows), default=None)
+    return render(request, "feedback/public_figures.html",
+                  {"by_month": by_month, "summary": summary, "chart": chart, "refreshed": refreshed, "since": since})
+
+
+# --- Staff: inbox ------------------------------------------------------------------------
+
+
+def _filtered(request):
+    dept = request.GET.get("department", "")
+    if dept.isdigit() and not Department.objects.visible_to(request.user).filter(pk=int(dept)).exists():
+        if user_role(request.user) != Role.OPERATOR:
+            raise Http404  # another department's list or export: nothing to see here
+    form = InboxFilterForm(request.GET or None, user=request.user)
+    qs = Feedback.objects.visible_to(request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["q"]:
+            q = d["q"].strip()
+            qs = qs.filter(Q(code__iexact=q) | Q(title__icontains=q) | Q(body__icontains=q))
+        if d["status"] == "open":
+            qs = qs.exclude(status__in=[Status.CLOSED, Status.MERGED])
+        elif d["status"]:
+            qs = qs.filter(status=d["status"])
+        if d["kind"]:
+            qs = qs.filter(kind=d["kind"])
+        if d["category"]:
+            qs = qs.filter(category=d["category"])
+        if d["channel"]:
+            qs = qs.filter(channel=d["channel"])
+        if d["department"]:
+            qs = qs.filter(department=d["department"])
+        if d["place"]:
+            qs = qs.filter(place=d["place"])
+        if d["staff"]:
+            qs = qs.filter(Q(staff=d["staff"]) | Q(assigned_to=d["staff"]))
+        if d["overdue"]:
+            qs = qs.filter(Q(status__in=PENDING_STATUSES, deadline__lt=timezone.now()) | Q(is_overdue=True))
+        tz = timezone.get_current_timezone()
+        if d["date_from"]:
+            qs = qs.filter(created_at__gte=dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz))
+        if d["date_to"]:
+            qs = qs.filter(created_at__lt=dt.datetime.combine(d["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return form, qs
+
+
+@role_required(*HANDLERS)
+def inbox(request: HttpRequest) -> HttpResponse:
+    form, qs = _filtered(request)
+    page = Paginator(qs.for_list().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for fb in page.object_list:
+        fb.who = fb.submitter_for(request.user)
+    role = user_role(request.user)
+    can_bulk = role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN)
+    bulk_form = None
+    scope_depts = {fb.department_id for fb in page.object_list}
+    if can_bulk and len(scope_depts) == 1:
+        bulk_form = BulkAssignForm(department_id=next(iter(scope_depts)))
+    return render(request, "feedback/inbox.html", {
+        "form": form, "page_obj": page, "bulk_form": bulk_form, "now": timezone.now(),
+        "export_query": request.GET.urlencode(),
+    })
+
+
+def export_rows(queryset, user):
+    """Rows of the Excel export; the submitter's identity passes through the same privacy rule as the pages."""
+    yes, no = _("Yes"), _("No")
+    tz = timezone.get_current_timezone()
+
+    def fmt(value):
+        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    for fb in queryset.for_list().order_by("-created_at", "-pk").iterator(chunk_size=2000):
+        who = fb.submitter_for(user)
+        yield (
+            fb.code, fmt(fb.created_at), fb.get_kind_display(), fb.get_channel_display(), fb.department.name,
+            str(fb.category) if fb.category_id else "", str(fb.place) if fb.place_id else "",
+            fb.staff.name if fb.staff_id else "", fb.title, fb.body, fb.get_status_display(),
+            fb.assigned_to.name if fb.assigned_to_id else "", fmt(fb.deadline), yes if fb.is_late or fb.is_overdue else no,
+            fmt(fb.resolved_at), "" if fb.resolved_on_time is None else (yes if fb.resolved_on_time else no),
+            fb.satisfaction or "", who["name"], who["contact"],
+        )
+
+
+@role_required(*HANDLERS)
+def export(request: HttpRequest) -> HttpResponse:
+    _form, qs = _filtered(request)
+    headers = [_("Tracking code"), _("Received"), _("Kind"), _("Channel"), _("Department"), _("Category"), pgettext("feedback", "Place"),
+               _("Staff concerned"), _("Subject"), _("Details"), _("Status"), _("Assigned to"), _("Deadline"), pgettext("feedback", "Overdue"),
+               _("Resolved"), _("On time"), _("Satisfaction"), _("Submitter"), _("Contact")]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(f"{_('feedback')}-{stamp}.xlsx", headers, export_rows(qs, request.user), title=_("Feedback"))
+
+
+@require_POST
+@role_required(Role.HEAD, Role.SUPERVISOR)
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    items = list(Feedback.objects.visible_to(request.user).filter(pk__in=ids).select_related("department"))
+    depts = {fb.department_id for fb in items}
+    if not items or len(depts) != 1:
+        messages.error(request, _("Select items of one department to assign them together."))
+        return redirect(request.POST.get("next") or "feedback:inbox")
+    form = BulkAssignForm(request.POST, department_id=next(iter(depts)))
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the department."))
+        return redirect(request.POST.get("next") or "feedback:inbox")
+    done, errors = services.bulk_assign(items, form.cleaned_data["staff"], by=request.user)
+    if done:
+        messages.success(request, _("%(n)d items assigned to %(name)s.") % {"n": done, "name": form.cleaned_data["staff"].name})
+    for error in errors[:10]:
+        messages.warning(request, error)
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/staff/feedback/") else "feedback:inbox")
+
+
+# --- Staff: one item ---------------------------------------------------------------------
+
+
+def _item(request, pk):
+    return get_object_or_404(
+        Feedback.objects.visible_to(request.user).select_related(
+            "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by"),
+        pk=pk,
+    )
+
+
+@role_required(*HANDLERS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    actions = services.allowed_actions(request.user, fb)
+    events = list(fb.events.all())
+    replies = list(fb.replies.all())
+    attachments = list(fb.attachments.all())
+    callbacks = list(fb.callbacks.all())
+    duplicates = list(fb.duplicates.only("pk", "code", "title"))
+    rating = Rating.objects.filter(feedback=fb).first()
+    return render(request, "feedback/detail.html", {
+        "fb": fb, "who": fb.submitter_for(request.user), "events": events, "replies": replies,
+        "attachments": attachments, "callbacks": callbacks, "duplicates": duplicates, "rating": rating,
+        "actions": actions, "simple_actions": [a for a in services.SIMPLE_ACTIONS if a in actions],
+        "action_labels": services.ACTION_LABELS,
+        "assign_form": AssignForm(department_id=fb.department_id) if "assign" in actions else None,
+        "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if user_role(request.user) != Role.JUDGE else None,
+        "can_resolve": "resolve" in actions,
+        "callback_form": CallbackForm() if "callback_satisfied" in actions else None,
+        "transfer_form": TransferForm() if "transfer" in actions else None,
+        "merge_form": MergeForm() if "merge" in actions else None,
+        "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS,
+    })
+
+
+def _done(request, fb, message=None):
+    if message:
+        messages.success(request, message)
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/staff/feedback/") else fb.get_absolute_url())
+
+
+@require_POST
+@role_required(*HANDLERS)
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    action = request.POST.get("action", "")
+    if action not in services.SIMPLE_ACTIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect(fb)
+    try:
+        services.transition(fb, action, by=request.user, note=request.POST.get("note", "")[:1000])
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fb)
+    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": services.ACTION_LABELS[action], "code": fb.code})
+
+
+@require_POST
+@role_required(*HANDLERS)
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    form = AssignForm(request.POST, department_id=fb.department_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the department."))
+        return redirect(fb)
+    try:
+        services.assign(fb, form.cleaned_data["staff"], by=request.user, note=form.cleaned_data["note"])
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fb)
+    return _done(request, fb, _("Assigned to %(name)s.") % {"name": form.cleaned_data["staff"].name})
+
+
+@require_POST
+@role_required(*HANDLERS)
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reply is empty."))
+        return redirect(fb)
+    d = form.cleaned_data
+    try:
+        services.add_reply(fb, d["body"], by=request.user, public=d["visibility"] == "public", resolve=d["resolve"],
+                           submission_key=f"reply:{d['submission_key']}" if d.get("submission_key") else None)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fb)
+    return _done(request, fb, _("Reply saved.") if not d["resolve"] else _("Replied and marked resolved."))
+
+
+@require_POST
+@role_required(Role.OPERATOR, Role.HEAD, Role.SUPERVISOR)
+def callback(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    form = CallbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return _done(request, fb)
+    d = form.cleaned_data
+    try:
+        services.record_callback(fb, by=request.user, reached=d["reached"], satisfied=d["satisfied"], comment=d["comment"],
+                                 submission_key=f"callback:{d['submission_key']}" if d.get("submission_key") else None)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return _done(request, fb)
+    fb.refresh_from_db()
+    return _done(request, fb, _("Callback recorded: %(code)s is now “%(status)s”.") % {"code": fb.code, "status": fb.get_status_display()})
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.OPERATOR)
+def transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    form = TransferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a department."))
+        return redirect(fb)
+    try:
+        services.transition(fb, "transfer", by=request.user, note=form.cleaned_data["note"], department=form.cleaned_data["department"])
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fb)
+    messages.success(request, _("Transferred to %(dept)s.") % {"dept": form.cleaned_data["department"].name})
+    # The operator may no longer see the item's department inbox, but still the item.
+    return redirect(fb)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = _item(request, pk)
+    form = MergeForm(request.POST)
+    target = None
+    if form.is_valid():
+        target = Feedback.objects.visible_to(request.user).filter(code=form.cleaned_data["target"]).first()
+    if target is None:
+        messages.error(request, _("No item has this tracking code."))
+        return redirect(fb)
+    try:
+        services.transition(fb, "merge", by=request.user, note=form.cleaned_data["note"], target=target)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        return redirect(fb)
+    messages.success(request, _("Merged into %(code)s.") % {"code": target.code})
+    return redirect(target)
+
+
+# --- Staff: hotline and callbacks ---------------------------------------------------------
+
+
+@role_required(Role.OPERATOR, Role.SUPERVISOR)
+def hotline(request: HttpRequest) -> HttpResponse:
+    """The operator logs a phone call and routes it to a department."""
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        key = d.get("submission_key") or None
+        fb = services.create_feedback(
+            kind=d["kind"], channel=Channel.HOTLINE, department=d["department"], title=d.get("title", ""), body=d["body"],
+            place=d.get("place"), staff=d.get("staff"), submitter_name=d.get("caller_name", ""),
+            submitter_contact=d.get("caller_phone", ""), anonymous=d.get("anonymous", False), created_by=request.user,
+            submission_key=f"hotline:{key}" if key else None, category=d.get("category"),
+        )
+        messages.success(request, _("Call logged as %(code)s and routed to %(dept)s. Tell the caller the tracking code.")
+                         % {"code": fb.code, "dept": fb.department.name})
+        return redirect(fb)
+    return render(request, "feedback/hotline.html", {"form": form})
+
+
+@role_required(Role.OPERATOR, Role.HEAD, Role.SUPERVISOR)
+def callbacks(request: HttpRequest) -> HttpResponse:
+    qs = (Feedback.objects.visible_to(request.user).callback_queue().for_list()
+          .annotate(attempts=Count("callbacks")).order_by("resolved_at", "pk"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for fb in page.object_list:
+        fb.who = fb.submitter_for(request.user)
+        fb.form_key = uuid.uuid4().hex  # one callback attempt per rendered row form
+    return render(request, "feedback/callbacks.html", {"page_obj": page, "form": CallbackForm(),
+                                                        "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS})
+
+
+@role_required(Role.HEAD, Role.SUPERVISOR, Role.OPERATOR)
+def department_figures(request: HttpRequest, department_id: int) -> HttpResponse:
+    department = get_object_or_404(Department.objects.visible_to(request.user), pk=department_id)
+    rows = list(PublishedFigure.objects.filter(department=department).order_by("-month")[:24])
+    live = Feedback.objects.filter(department=department).aggregate(
+        open=Count("pk", filter=~Q(status__in=[Status.CLOSED, Status.MERGED])),
+        overdue=Count("pk", filter=Q(status__in=PENDING_STATUSES, deadline__lt=timezone.now())),
+    )
+    return render(request, "feedback/department_figures.html", {"department": department, "rows": rows, "live": live})
+
