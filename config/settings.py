@@ -284,6 +284,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# Rate limits key on the client address; behind nginx set RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP
+# (deploy/nginx-qualityservice.conf sets that header) or every client looks like the proxy.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -422,14 +422,14 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers")
-    item = models.PositiveSmallIntegerField(_("item"), default=0)
+    item = models.PositiveSmallIntegerField(pgettext_lazy("survey matrix", "item"), default=0)
     number = models.SmallIntegerField(_("number"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     feedback_ref = models.CharField(_("feedback record"), max_length=60, blank=True)
 
     class Meta:
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = pgettext_lazy("survey", "answer")
+        verbose_name_plural = pgettext_lazy("survey", "answers")
         constraints = [
             models.UniqueConstraint(fields=["response", "question", "item"], name="surveys_answer_unique_cell"),
         ]
@@ -458,7 +458,7 @@ class SatisfactionIndex(models.Model):
     score = models.FloatField(_("satisfaction index"))
     mean_rating = models.FloatField(_("mean rating"))
     respondents = models.PositiveIntegerField(_("respondents"))
-    answers = models.PositiveIntegerField(_("answers"))
+    answers = models.PositiveIntegerField(pgettext_lazy("survey", "answers"))
     as_of = models.DateTimeField(_("date"))
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
