@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from qualityservice.core.testing import require_service
 from qualityservice.surveys.models import Participation, Response, Survey, Token
 
 from .factories import make_survey, valid_post
@@ -18,7 +17,8 @@ THREADS = 8
 
 @pytest.mark.django_db(transaction=True)
 def test_it_uses_a_token_once_under_concurrent_submits(org):
-    require_service(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL race: runs in the PostgreSQL pass of make test (SQLite serialises writers)")
     ns = make_survey(org, audience=Survey.Audience.TOKEN)
     token = Token.objects.create(survey=ns.survey)
     url = reverse("surveys:submit", args=[ns.survey.public_code])
@@ -52,7 +52,8 @@ def test_it_uses_a_token_once_under_concurrent_submits(org):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_takes_one_response_per_account_under_concurrent_submits(org):
-    require_service(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL race: runs in the PostgreSQL pass of make test (SQLite serialises writers)")
     ns = make_survey(org, audience=Survey.Audience.SIGNED_IN)
     url = reverse("surveys:submit", args=[ns.survey.public_code])
     barrier = threading.Barrier(4)
