@@ -62,6 +62,10 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂兰红玉华建国春梅海燕云飞鹏辉宁波晶晓东志立新文彬斌浩凯婷雪琳颖"
 CHANNELS = ["web"] * 45 + ["badge_qr"] * 15 + ["hotline"] * 20 + ["email"] * 8 + ["survey"] * 4 + ["inspection"] * 3 \
     + ["visit"] * 3 + ["forum"] * 2
+CHANNEL_LABELS = {"web": "网页表单", "badge_qr": "工牌二维码", "hotline": "投诉热线", "email": "电子邮件", "survey": "满意度问卷",
+                  "inspection": "服务检查", "visit": "督导走访", "forum": "校园论坛"}
+# Local hour of submission (UTC+8): mostly daytime and evening, a few at night.
+HOURS = [7, 8, 9, 9, 10, 10, 11, 11, 12, 13, 14, 14, 15, 15, 16, 16, 17, 18, 19, 20, 20, 21, 21, 22, 23, 0]
 KINDS = ["complaint"] * 50 + ["suggestion"] * 20 + ["enquiry"] * 10 + ["repair"] * 8 + ["praise"] * 12
 
 
@@ -236,7 +240,10 @@ def generate(out, rng, counts) -> None:
             fid += 1
             # Newer months carry more feedback (growing use): age skewed towards the present.
             age_days = DAYS * (random() ** 1.4)
-            created = now - age_days * 86400 - randint(0, 3600)
+            local_day = (now + 8 * 3600 - age_days * 86400) // 86400 * 86400
+            created = local_day + choice(HOURS) * 3600 + randint(0, 3599) - 8 * 3600
+            if created > now - 60:
+                created -= 86400
             dept = centres[_weighted(rng, weights)]
             d = dept.pk
             kind = choice(KINDS)
@@ -285,7 +292,7 @@ def generate(out, rng, counts) -> None:
                 status = "resolved"
 
             events = [(eid, pk, "create", "", "received", created_by, "" if created_by else "提交人",
-                       f"由{dept.name}通过渠道接收。", pub, created)]
+                       f"由{dept.name}通过{CHANNEL_LABELS.get(channel, channel)}接收。", pub, created)]
             eid += 1
             steps = [uniform(600, 8 * 3600), uniform(1800, 24 * 3600), uniform(3600, 60 * 3600), uniform(2 * 3600, 72 * 3600),
                      uniform(3600, 48 * 3600)]

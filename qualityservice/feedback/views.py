@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from qualityservice.core.exports import xlsx_response
+from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Staff
@@ -304,7 +305,8 @@ def _filtered(request):
 @role_required(*HANDLERS)
 def inbox(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
-    page = Paginator(qs.for_list().order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keyset pages + a capped count: constant time at any depth and any number of records.
+    page = KeysetPaginator(qs.for_list(), ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
     for fb in page.object_list:
         fb.who = fb.submitter_for(request.user)
     role = user_role(request.user)
