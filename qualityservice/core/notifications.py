@@ -17,16 +17,19 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 
+from .roles import Role
+
 log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT = 5
 
 
-def notify(*, users=(), emails=(), subject: str, body: str, url: str = "", webhook: bool = True) -> None:
-    """Queue a notification to ``users`` (their e-mail addresses) and/or raw ``emails``, and to
-    the configured group-robot webhook. Strings should already be translated."""
+def notify(*, users=(), emails=(), heads_of=(), subject: str, body: str, url: str = "", webhook: bool = True) -> None:
+    """Queue a notification to ``users`` (their e-mail addresses), raw ``emails`` and the heads of the
+    departments ``heads_of`` (ids; resolved by the worker, off the request path), and to the configured
+    group-robot webhook. Strings should already be translated."""
     user_ids = [u.pk for u in users if u is not None]
-    payload = {"user_ids": user_ids, "emails": list(emails), "subject": str(subject), "body": str(body), "url": url,
-               "webhook": webhook}
+    payload = {"user_ids": user_ids, "emails": list(emails), "heads_of": [int(d) for d in heads_of],
+               "subject": str(subject), "body": str(body), "url": url, "webhook": webhook}
     transaction.on_commit(lambda: _enqueue(payload))
 
 
@@ -60,6 +63,11 @@ def deliver_notification(payload: dict) -> dict:
     recipients = set(payload.get("emails") or [])
     if payload.get("user_ids"):
         recipients |= {e for e in User.objects.filter(pk__in=payload["user_ids"]).values_list("email", flat=True) if e}
+    if payload.get("heads_of"):
+        # The heads of departments, through the staff profile (``user.staff``; core imports no domain app).
+        heads = User.objects.filter(staff__department_id__in=payload["heads_of"], staff__role=Role.HEAD,
+                                    staff__is_active=True, is_active=True)
+        recipients |= {e for e in heads.values_list("email", flat=True) if e}
     url = payload.get("url") or ""
     full_url = (settings.SITE_URL + url) if url.startswith("/") else url
     sent_mail = 0

@@ -279,7 +279,7 @@ def _transfer(fb, *, now, department: Department, **kw):
     fb.deadline = compute_deadline(now, department.pk, fb.kind)
     fb.escalated_at = None
     fb.is_overdue = False
-    notify(users=_department_users(department.pk, Role.HEAD),
+    notify(heads_of=[department.pk],
            subject=_("Feedback %(code)s transferred to your department") % {"code": fb.code}, body=fb.title,
            url=fb.get_absolute_url())
     return Status.RECEIVED, True, _("From %(old)s to %(new)s.") % {"old": old.name, "new": department.name}
@@ -445,10 +445,8 @@ def create_feedback(
     if channel not in Channel.values:
         raise ValueError(f"unknown feedback channel {channel!r}")
     submission_key = str(submission_key)[:64] if submission_key else None  # callers may pass a UUID
-    if submission_key:
-        existing = Feedback.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    # A repeated submission_key is answered by the unique constraint (IntegrityError below): no
+    # look-up on the hot path of the public form.
     if anonymous:
         submitter_name, submitter_contact, client_ip = "", "", None
     dept = route_department(department=department, staff=staff, place=place, category=category)
@@ -474,7 +472,7 @@ def create_feedback(
             _log(fb, "create", by=created_by, actor_name="" if created_by else str(_("Submitter")),
                  note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name, "channel": fb.get_channel_display()}),
                  public=True, to_status=Status.RECEIVED, at=now)
-            notify(users=_department_users(dept.pk, Role.HEAD),
+            notify(heads_of=[dept.pk],
                    subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(), "code": fb.code},
                    body=fb.title, url=fb.get_absolute_url())
     except IntegrityError:

@@ -81,3 +81,16 @@ def test_it_can_skip_the_webhook(db, robot, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         notify(emails=["a@example.edu.cn"], subject="x", body="y", webhook=False)
     assert len(mail.outbox) == 1 and robot == []
+
+
+def test_it_finds_the_heads_of_a_department_in_the_worker(org, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    for user, email in ((org.head_wuye, "wuye@example.edu.cn"), (org.head_yinshi, "yinshi@example.edu.cn"),
+                        (org.staff_wuye, "staff@example.edu.cn")):
+        user.email = email
+        user.save()
+    with django_assert_max_num_queries(0):  # the caller's request does no look-up
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            notify(heads_of=[org.wuye.pk], subject="新投诉", body="楼道灯坏了")
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [["wuye@example.edu.cn"]]
