@@ -157,7 +157,9 @@ class HotlineForm(BootstrapFormMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
     place = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Place"), queryset=Place.objects.none(), required=False)
     department = forms.ModelChoiceField(label=_("Route to department"), queryset=Department.objects.none())
-    staff = forms.ModelChoiceField(label=_("Staff member concerned"), queryset=Staff.objects.none(), required=False)
+    # Callers read the badge number (工号) off the badge; a list of 2,000 names would be unusable.
+    staff = forms.CharField(label=_("Staff member concerned"), max_length=50, required=False,
+                            help_text=_("Badge number (工号) from the badge, or the full name."))
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
@@ -167,9 +169,25 @@ class HotlineForm(BootstrapFormMixin, forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["department"].queryset = Department.objects.centres()
-        self.fields["staff"].queryset = Staff.objects.active().select_related("department")
         if not self.is_bound:
             self.initial.setdefault("submission_key", _submission_key())
+
+    def clean_staff(self):
+        raw = self.cleaned_data.get("staff", "").strip()
+        if not raw:
+            return None
+        people = Staff.objects.active().select_related("department")
+        match = people.filter(badge_number__iexact=raw).first()
+        if match is None:
+            named = list(people.filter(name=raw)[:6])
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("Several staff are called %(name)s: give the badge number (%(badges)s).")
+                    % {"name": raw, "badges": "、".join(s.badge_number for s in named)})
+            match = named[0] if named else None
+        if match is None:
+            raise forms.ValidationError(_("No staff member with badge number or name “%(value)s”.") % {"value": raw})
+        return match
 
     def clean(self):
         data = super().clean()

@@ -285,3 +285,19 @@ def test_double_submitted_reply_and_callback_forms_record_once(client, org, item
     for _ in range(2):
         client.post(reverse("feedback:callback", args=[item.pk]), {"reached": "0", "submission_key": "c1"})
     assert item.callbacks.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_finds_the_staff_member_of_a_hotline_call_by_badge_number_or_name(client, org):
+    from qualityservice.feedback.models import Feedback
+    from qualityservice.org.models import Staff
+
+    person = Staff.objects.get(user=org.staff_wuye)
+    client.force_login(org.operator)
+    base = {"caller_phone": "0532-1234", "kind": "complaint", "department": org.wuye.pk, "body": "态度冷漠"}
+    response = client.post(reverse("feedback:hotline"), {**base, "staff": "NOPE-1", "submission_key": "k1"})
+    assert "No staff member" in response.content.decode() or "没有工号或姓名" in response.content.decode()
+    assert not Feedback.objects.exists()
+    client.post(reverse("feedback:hotline"), {**base, "staff": person.badge_number.lower(), "submission_key": "k2"})
+    client.post(reverse("feedback:hotline"), {**base, "staff": person.name, "submission_key": "k3"})
+    assert list(Feedback.objects.values_list("staff_id", flat=True)) == [person.pk, person.pk]
