@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -382,6 +382,20 @@ def _item(request, pk):
             "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by"),
         pk=pk,
     )
+
+
+@role_required(*HANDLERS)
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo of a feedback item, only for those who may read the item (media files are not public)."""
+    att = get_object_or_404(Attachment.objects.filter(feedback__in=Feedback.objects.visible_to(request.user)), pk=pk)
+    try:
+        handle = att.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = "image/png" if att.file.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @role_required(*HANDLERS)
