@@ -153,6 +153,8 @@ def seed(out=None, rng: random.Random | None = None) -> None:
     Token.objects.filter(pk__in=used).update(used_at=now)
     Participation.objects.bulk_create([Participation(survey=nps, person=f"t:{pk}") for pk in used])
     created += [servqual, nps]
+    for survey in created:
+        services.rebuild_results(survey)  # answers were bulk-created without the counters
     services.refresh_satisfaction_index(surveys=created)
     if out is not None:
         out.write(f"  surveys: {len(created)} surveys, {Response.objects.count()} responses, {Answer.objects.count()} answers")

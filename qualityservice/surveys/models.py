@@ -436,6 +436,9 @@ class Answer(models.Model):
         indexes = [
             # Distributions and averages: GROUP BY question, item, number over one survey's answers
             models.Index(fields=["question", "item", "number"], name="surveys_answer_question_idx"),
+            # Free-text list on the results page (partial: text answers only):
+            # WHERE question_id IN (…) AND NOT text = '' ORDER BY question_id, id DESC LIMIT 20 OFFSET k
+            models.Index(fields=["question", "-id"], condition=~Q(text=""), name="surveys_answer_text_page_idx"),
         ]
 
     def __str__(self) -> str:
@@ -500,3 +503,102 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return str(self.key)
+
+
+# --- Stored result aggregates (see services "Results" and README "Design notes") ------------------
+#
+# Counters incremented in the transaction that submits a response (services.submit →
+# services.count_submitted_response) and recomputed from the answers by services.rebuild_results
+# (bulk loaders, the rebuild_survey_results command, the periodic job when a survey's stored total
+# disagrees with its responses). Reading the results page costs O(questions), not O(answers).
+
+
+class ResultCell(models.Model):
+    """How many submitted answers of (question, item) have the number ``value``."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
+    item = models.PositiveSmallIntegerField(pgettext_lazy("survey matrix", "item"), default=0)
+    value = models.SmallIntegerField(_("number"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("result counter")
+        verbose_name_plural = _("result counters")
+        constraints = [
+            # Upsert target of the submit (ON CONFLICT); its leading survey column serves the results
+            # page: WHERE survey_id = ? AND question_id IN (…)
+            models.UniqueConstraint(fields=["survey", "question", "item", "value"], name="surveys_resultcell_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"q{self.question_id}/{self.item}={self.value}: {self.count}"
+
+
+class ResultQuestion(models.Model):
+    """Per question: how many submitted responses answered it, and how many non-empty text answers it has
+    (the count of the paginated free-text list)."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="+")
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    texts = models.PositiveIntegerField(_("text answers"), default=0)
+
+    class Meta:
+        verbose_name = _("question result")
+        verbose_name_plural = _("question results")
+        constraints = [
+            # Upsert target of the submit; serves WHERE survey_id = ? on the results page
+            models.UniqueConstraint(fields=["survey", "question"], name="surveys_resultquestion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"q{self.question_id}: {self.responses}"
+
+
+class ResponseDay(models.Model):
+    """Submitted responses of a survey per local day (``day`` empty: responses without a submission time,
+    written only by a rebuild). The survey's total is the sum of its rows."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("responses per day")
+        verbose_name_plural = _("responses per day")
+        constraints = [
+            # Upsert target of the submit; serves the results page and the survey list: WHERE survey_id = ?
+            models.UniqueConstraint(fields=["survey", "day"], name="surveys_responseday_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"
+
+
+class CrossCell(models.Model):
+    """Cross-tab counters of the 1–5 answers (rating and matrix questions) by respondent type:
+    ``department`` = the questions' department (0: all questions of the survey), ``place`` = the response's
+    place (0: any place). ``total``/``answers`` give the mean; ``respondents`` counts distinct responses.
+    Department and place are plain ids (0 is not a row), so the unique key needs no NULLs."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="+")
+    department = models.PositiveIntegerField(_("department"), default=0)
+    place = models.PositiveIntegerField(_("place"), default=0)
+    respondent_type = models.CharField(_("respondent"), max_length=10)
+    total = models.BigIntegerField(_("sum"), default=0)
+    answers = models.PositiveIntegerField(pgettext_lazy("survey", "answers"), default=0)
+    respondents = models.PositiveIntegerField(_("respondents"), default=0)
+
+    class Meta:
+        verbose_name = _("cross-tab counter")
+        verbose_name_plural = _("cross-tab counters")
+        constraints = [
+            # Upsert target of the submit; serves the cross-tabs: WHERE survey_id = ? [AND department = ?]
+            models.UniqueConstraint(
+                fields=["survey", "department", "place", "respondent_type"], name="surveys_crosscell_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}/{self.place}/{self.respondent_type}"

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,11 +19,15 @@ from . import scoring
 from .models import (
     MAX_TEXT_LENGTH,
     Answer,
+    CrossCell,
     Option,
     Participation,
     Question,
     RespondentType,
     Response,
+    ResponseDay,
+    ResultCell,
+    ResultQuestion,
     SatisfactionIndex,
     Section,
     SubmissionKey,
@@ -442,6 +446,10 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
             )
             if moved != 1:
                 raise AlreadyAnswered
+            count_submitted_response(
+                survey, form.questions, {qid: cells for qid, cells in answers.items() if qid in shown_ids},
+                meta.get("respondent_type", ""), meta.get("place_id"), now,
+            )
     except IntegrityError:
         if key is not None:
             repeat = Response.objects.filter(survey=survey, submission_key=key, status=Response.Status.SUBMITTED).first()
@@ -475,25 +483,14 @@ def submitted_answers(survey: Survey, questions=None):
     return qs
 
 
-def results(survey: Survey, questions: list[Question]) -> dict:
-    """Everything the results page shows, in a fixed number of queries whatever the number of responses."""
-    responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
-    total = responses.count()
-    per_day = [
-        {"day": row["day"].isoformat(), "n": row["n"]}
-        for row in responses.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("pk")).order_by("day")
-        if row["day"]
-    ]
-    question_ids = [q.pk for q in questions]
-    answers = submitted_answers(survey).filter(question_id__in=question_ids)
-    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for row in answers.exclude(number__isnull=True).values("question_id", "item", "number").annotate(n=Count("pk")):
-        counts[(row["question_id"], row["item"])][row["number"]] = row["n"]
-    averages = {
-        (row["question_id"], row["item"]): (row["avg"], row["n"])
-        for row in answers.exclude(number__isnull=True).values("question_id", "item").annotate(avg=Avg("number"), n=Count("pk"))
-    }
-    answered = dict(answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n"))
+def _rtype(field: str = "response__respondent_type"):
+    """The respondent type as the cross-tabs show it: an empty type counts as "other"."""
+    return Coalesce(NullIf(field, Value("")), Value(RespondentType.OTHER), output_field=CharField())
+
+
+def _blocks(questions: list[Question], counts, averages, answered) -> dict:
+    """Turn the aggregates into what the page shows. ``counts``: (question, item) → {number: answers};
+    ``averages``: (question, item) → (mean, answers); ``answered``: question → responses."""
     blocks = []
     servqual_means: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     nps_counts: dict[int, int] = defaultdict(int)
@@ -531,8 +528,6 @@ def results(survey: Survey, questions: list[Question]) -> dict:
         {key: sum(m * n for m, n in parts) / sum(n for _m, n in parts) for key, parts in servqual_means.items() if sum(n for _m, n in parts)}
     )
     return {
-        "total": total,
-        "per_day": per_day,
         "blocks": blocks,
         "nps": scoring.nps_from_counts(nps_counts) if nps_counts else None,
         "servqual_gaps": gaps,
@@ -540,30 +535,245 @@ def results(survey: Survey, questions: list[Question]) -> dict:
     }
 
 
-def crosstabs(survey: Survey, questions: list[Question]) -> dict:
-    """Mean 1–5 rating by department (of the question) × respondent type, and by place × respondent type."""
+def results(survey: Survey, questions: list[Question]) -> dict:
+    """Everything the results page shows, read from the stored counters: three queries of
+    O(questions + days) rows, whatever the number of responses (see count_submitted_response)."""
+    ids = [q.pk for q in questions]
+    days = list(ResponseDay.objects.filter(survey=survey).values_list("day", "count"))
+    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for qid, item, value, n in ResultCell.objects.filter(survey=survey, question_id__in=ids).values_list(
+        "question_id", "item", "value", "count"
+    ):
+        if n:
+            counts[(qid, item)][value] = n
+    averages = {}
+    for key, dist in counts.items():
+        n = sum(dist.values())
+        averages[key] = (sum(v * c for v, c in dist.items()) / n, n)
+    answered, texts = {}, {}
+    for qid, n, t in ResultQuestion.objects.filter(survey=survey, question_id__in=ids).values_list("question_id", "responses", "texts"):
+        answered[qid] = n
+        texts[qid] = t
+    return {
+        "total": sum(n for _d, n in days),
+        "per_day": [{"day": d.isoformat(), "n": n} for d, n in sorted((d, n) for d, n in days if d is not None and n)],
+        "text_count": sum(texts.get(q.pk, 0) for q in questions if q.kind == Question.Kind.TEXT),
+        **_blocks(questions, counts, averages, answered),
+    }
+
+
+def compute_results_from_answers(survey: Survey, questions: list[Question]) -> dict:
+    """The same figures as ``results`` aggregated over all answers (O(answers)): the reference the
+    counters are tested against."""
+    responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    total = responses.count()
+    per_day = [
+        {"day": row["day"].isoformat(), "n": row["n"]}
+        for row in responses.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("pk")).order_by("day")
+        if row["day"]
+    ]
+    question_ids = [q.pk for q in questions]
+    answers = submitted_answers(survey).filter(question_id__in=question_ids)
+    counts: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for row in answers.exclude(number__isnull=True).values("question_id", "item", "number").annotate(n=Count("pk")):
+        counts[(row["question_id"], row["item"])][row["number"]] = row["n"]
+    averages = {
+        (row["question_id"], row["item"]): (row["avg"], row["n"])
+        for row in answers.exclude(number__isnull=True).values("question_id", "item").annotate(avg=Avg("number"), n=Count("pk"))
+    }
+    answered = dict(answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n"))
+    text_ids = [q.pk for q in questions if q.kind == Question.Kind.TEXT]
+    return {
+        "total": total,
+        "per_day": per_day,
+        "text_count": answers.filter(question_id__in=text_ids).exclude(text="").count(),
+        **_blocks(questions, counts, averages, answered),
+    }
+
+
+def _crosstab_table(by_key: dict, names: dict, order: list) -> list[dict]:
+    types = [t for t, _l in RespondentType.choices]
+    return [{"name": names[k], "cells": [by_key[k].get(t) for t in types]} for k in order if k in by_key and k in names]
+
+
+def crosstabs(survey: Survey, questions: list[Question], scope=None) -> dict:
+    """Mean 1–5 rating by department (of the question) × respondent type, and by place × respondent type,
+    read from the stored ``CrossCell`` counters. ``scope``: None (every question) or the reader's
+    department ids (``department_scope``) — then only those departments' questions count."""
+    from qualityservice.org.models import Department, Place
+
+    if scope is not None and len(scope) > 1:  # distinct respondents over several departments are not stored
+        return compute_crosstabs_from_answers(survey, questions)
+    cells = CrossCell.objects.filter(survey=survey)
+    if scope is not None:
+        cells = cells.filter(department__in=scope or [-1])
+    by_department: dict[int, dict] = defaultdict(dict)
+    by_place: dict[int, dict] = defaultdict(dict)
+    for department, place, rtype, total, answers, respondents in cells.values_list(
+        "department", "place", "respondent_type", "total", "answers", "respondents"
+    ):
+        if not answers:
+            continue
+        cell = (round(total / answers, 2), respondents)
+        if place == 0 and department:
+            by_department[department][rtype] = cell
+        elif place and (department == 0 if scope is None else department in scope):
+            by_place[place][rtype] = cell
+    departments = list(Department.objects.filter(pk__in=list(by_department)).values_list("pk", "name")) if by_department else []
+    places = list(Place.objects.filter(pk__in=list(by_place)).values_list("pk", "name")) if by_place else []
+    return {
+        "types": list(RespondentType.choices),
+        "departments": _crosstab_table(by_department, dict(departments), [pk for pk, _n in departments]),
+        "places": _crosstab_table(by_place, dict(places), [pk for pk, _n in places]),
+    }
+
+
+def compute_crosstabs_from_answers(survey: Survey, questions: list[Question]) -> dict:
+    """The cross-tabs aggregated over all answers (O(answers)); the reference for ``crosstabs``."""
     scaled = [q.pk for q in questions if q.kind in Question.SCALED_KINDS]
-    base = submitted_answers(survey).filter(question_id__in=scaled, number__isnull=False)
+    base = submitted_answers(survey).filter(question_id__in=scaled, number__isnull=False).annotate(rtype=_rtype())
     by_department = defaultdict(dict)
     names = {}
     for row in base.filter(question__department__isnull=False).values(
-        "question__department_id", "question__department__name", "response__respondent_type"
+        "question__department_id", "question__department__name", "rtype"
     ).annotate(avg=Avg("number"), n=Count("response_id", distinct=True)):
         names[row["question__department_id"]] = row["question__department__name"]
-        by_department[row["question__department_id"]][row["response__respondent_type"] or "other"] = (round(float(row["avg"]), 2), row["n"])
+        by_department[row["question__department_id"]][row["rtype"]] = (round(float(row["avg"]), 2), row["n"])
     by_place = defaultdict(dict)
     place_names = {}
-    for row in base.filter(response__place__isnull=False).values("response__place_id", "response__place__name", "response__respondent_type").annotate(
+    for row in base.filter(response__place__isnull=False).values("response__place_id", "response__place__name", "rtype").annotate(
         avg=Avg("number"), n=Count("response_id", distinct=True)
     ):
         place_names[row["response__place_id"]] = row["response__place__name"]
-        by_place[row["response__place_id"]][row["response__respondent_type"] or "other"] = (round(float(row["avg"]), 2), row["n"])
-    types = list(RespondentType.choices)
+        by_place[row["response__place_id"]][row["rtype"]] = (round(float(row["avg"]), 2), row["n"])
     return {
-        "types": types,
-        "departments": [{"name": names[d], "cells": [cells.get(t) for t, _l in types]} for d, cells in by_department.items()],
-        "places": [{"name": place_names[p], "cells": [cells.get(t) for t, _l in types]} for p, cells in by_place.items()],
+        "types": list(RespondentType.choices),
+        "departments": _crosstab_table(by_department, names, list(by_department)),
+        "places": _crosstab_table(by_place, place_names, list(by_place)),
     }
+
+
+# --- Stored aggregates: counted at submit, rebuilt from the answers ------------------------------
+
+COUNTER_MODELS = (ResponseDay, ResultCell, ResultQuestion, CrossCell)  # also the lock order
+
+
+def _upsert(model, keys: list[str], adds: list[str], rows: list[tuple]) -> None:
+    """Add ``rows`` (key values + increments) to the counters in one statement:
+    INSERT … ON CONFLICT (key) DO UPDATE SET c = t.c + excluded.c (PostgreSQL, SQLite ≥ 3.24). The
+    increment is atomic under concurrent submits; rows go in key order so concurrent transactions lock
+    counter rows in the same order (no deadlock)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = [*keys, *adds]
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(qn, columns))}) VALUES {', '.join([marks] * len(rows))} "
+        f"ON CONFLICT ({', '.join(map(qn, keys))}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in adds)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in sorted(rows) for value in row])
+
+
+def count_submitted_response(survey: Survey, questions: dict[int, Question], answers: dict[int, list[Cell]],
+                             respondent_type: str, place_id: int | None, submitted_at) -> None:
+    """Add one submitted response to the stored aggregates. Called inside the transaction that submits
+    it, so the counters commit (or roll back) with the response: four upserts whatever its size."""
+    sid = survey.pk
+    cells: dict[tuple, int] = defaultdict(int)
+    per_question = []
+    scaled: dict[int, list[int]] = defaultdict(list)  # department (0: none) → the response's 1–5 answers
+    for qid, answer_cells in answers.items():
+        if not answer_cells:
+            continue
+        per_question.append((sid, qid, 1, sum(1 for c in answer_cells if c.text)))
+        question = questions[qid]
+        for c in answer_cells:
+            if c.number is not None:
+                cells[(sid, qid, c.item, c.number)] += 1
+                if question.kind in Question.SCALED_KINDS:
+                    scaled[question.department_id or 0].append(c.number)
+    rtype = respondent_type or RespondentType.OTHER
+    cross = []
+    for department, numbers in scaled.items():
+        if department:
+            cross.append((sid, department, 0, rtype, sum(numbers), len(numbers), 1))
+            if place_id:
+                cross.append((sid, department, place_id, rtype, sum(numbers), len(numbers), 1))
+    if place_id and scaled:
+        numbers = [n for values in scaled.values() for n in values]
+        cross.append((sid, 0, place_id, rtype, sum(numbers), len(numbers), 1))
+    day = timezone.localtime(submitted_at).date()
+    _upsert(ResponseDay, ["survey_id", "day"], ["count"], [(sid, day, 1)])
+    _upsert(ResultCell, ["survey_id", "question_id", "item", "value"], ["count"], [(*k, n) for k, n in cells.items()])
+    _upsert(ResultQuestion, ["survey_id", "question_id"], ["responses", "texts"], per_question)
+    _upsert(CrossCell, ["survey_id", "department", "place", "respondent_type"], ["total", "answers", "respondents"], cross)
+
+
+def rebuild_results(survey: Survey) -> None:
+    """Recompute the survey's stored aggregates from its submitted answers (O(answers); seconds at a million
+    answers). For bulk loaders that write answers directly, the ``rebuild_survey_results`` command and the
+    periodic check. On PostgreSQL the counter tables are locked (SHARE ROW EXCLUSIVE: reads go on, submits
+    wait) so that no submit is counted twice or lost while the rebuild runs."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in COUNTER_MODELS)
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        for model in COUNTER_MODELS:
+            model.objects.filter(survey=survey).delete()
+        responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+        ResponseDay.objects.bulk_create([
+            ResponseDay(survey=survey, day=row["day"], count=row["n"])
+            for row in responses.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("pk")).order_by("day")
+        ], batch_size=500)
+        answers = submitted_answers(survey)
+        ResultCell.objects.bulk_create([
+            ResultCell(survey=survey, question_id=row["question_id"], item=row["item"], value=row["number"], count=row["n"])
+            for row in answers.exclude(number__isnull=True).values("question_id", "item", "number").annotate(n=Count("pk")).order_by()
+        ], batch_size=500)
+        ResultQuestion.objects.bulk_create([
+            ResultQuestion(survey=survey, question_id=row["question_id"], responses=row["n"], texts=row["t"])
+            for row in answers.values("question_id").annotate(
+                n=Count("response_id", distinct=True), t=Count("pk", filter=~Q(text=""))).order_by()
+        ], batch_size=500)
+        base = answers.filter(question__kind__in=Question.SCALED_KINDS, number__isnull=False).annotate(rtype=_rtype())
+        sums = {"s": Sum("number"), "k": Count("pk"), "n": Count("response_id", distinct=True)}
+        groups = (
+            (base.filter(question__department__isnull=False), "question__department_id", None),
+            (base.filter(response__place__isnull=False), None, "response__place_id"),
+            (base.filter(question__department__isnull=False, response__place__isnull=False), "question__department_id", "response__place_id"),
+        )
+        cross = []
+        for qs, dept, place in groups:
+            for row in qs.values(*[f for f in (dept, place, "rtype") if f]).annotate(**sums).order_by():
+                cross.append(CrossCell(survey=survey, department=row.get(dept, 0) if dept else 0, place=row[place] if place else 0,
+                                       respondent_type=row["rtype"], total=row["s"], answers=row["k"], respondents=row["n"]))
+        CrossCell.objects.bulk_create(cross, batch_size=500)
+
+
+def stale_result_surveys() -> list[Survey]:
+    """Surveys whose stored total of responses differs from their submitted responses (answers written
+    without the counters). One statement, so both counts come from the same snapshot."""
+    stored = ResponseDay.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Sum("count")).values("n")
+    actual = (Response.objects.filter(survey=OuterRef("pk"), status=Response.Status.SUBMITTED).order_by()
+              .values("survey").annotate(n=Count("pk")).values("n"))
+    return list(
+        Survey.objects.surveys().exclude(status=Survey.Status.DRAFT)
+        .annotate(stored=Coalesce(Subquery(stored), 0), actual=Coalesce(Subquery(actual), 0))
+        .exclude(stored=F("actual"))
+    )
+
+
+def rebuild_stale_results() -> int:
+    """Periodic safety net: rebuild the aggregates of surveys whose counters disagree with their responses."""
+    surveys = stale_result_surveys()
+    for survey in surveys:
+        rebuild_results(survey)
+    return len(surveys)
 
 
 # --- Satisfaction index -----------------------------------------------------------------
@@ -737,17 +947,48 @@ def summary_headers() -> list[str]:
     return [_("Question"), pgettext("survey matrix item", "Item"), _("Type"), _("Answers"), _("Average"), _("Distribution")]
 
 
-def text_answers(survey: Survey, questions: list[Question]):
+class CountedAnswers:
+    """A queryset with a known length, for the Paginator: its count comes from the stored counters
+    instead of a COUNT over the answers."""
+
+    ordered = True
+
+    def __init__(self, queryset, count: int):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
+def text_answers(survey: Survey, questions: list[Question], count: int | None = None):
+    """Non-empty free-text answers of submitted responses, by question then newest first
+    (index ``surveys_answer_text_page_idx`` serves the order; LIMIT/OFFSET per page). With ``count``
+    (``results(...)["text_count"]``) the paginator needs no COUNT query."""
     ids = [q.pk for q in questions if q.kind == Question.Kind.TEXT]
-    return (
-        submitted_answers(survey).filter(question_id__in=ids).exclude(text="")
-        .select_related("question__department", "response").order_by("-response__submitted_at", "-pk")
+    queryset = (
+        Answer.objects.filter(question_id__in=ids, response__status=Response.Status.SUBMITTED).exclude(text="")
+        .select_related("question__department", "response").order_by("question_id", "-id")
     )
+    return queryset if count is None else CountedAnswers(queryset, count)
+
+
+def stored_response_total():
+    """Annotation: a survey's submitted responses from the stored per-day counters (0 without any)."""
+    total = ResponseDay.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Sum("count")).values("n")
+    return Coalesce(Subquery(total), 0)
 
 
 def response_counts(survey_ids: list[int]) -> dict[int, int]:
+    """Submitted responses per survey, from the stored per-day counters."""
     return dict(
-        Response.objects.filter(survey_id__in=survey_ids, status=Response.Status.SUBMITTED)
-        .values("survey_id").annotate(n=Count("pk")).values_list("survey_id", "n")
+        ResponseDay.objects.filter(survey_id__in=survey_ids).order_by()
+        .values("survey_id").annotate(n=Sum("count")).values_list("survey_id", "n")
     )
 

@@ -5,9 +5,11 @@ from . import services
 
 @shared_task(name="surveys.refresh_satisfaction_index")
 def refresh_satisfaction_index() -> int:
-    """Periodic: recompute the cached satisfaction index of every open or closed survey and of their
+    """Periodic: rebuild the stored result counters of surveys whose total is off (cheap check, one
+    query), recompute the cached satisfaction index of every open or closed survey and of their
     periods. Idempotent (rows are upserted by unique keys), so overlapping runs do no harm."""
     services.purge_stale_drafts()
+    services.rebuild_stale_results()  # safety net: only surveys whose stored total disagrees with their responses
     return services.refresh_satisfaction_index()
 
 

@@ -64,9 +64,7 @@ READERS = (Role.SUPERVISOR, Role.HEAD)
 
 @role_required(*READERS)
 def survey_list(request: HttpRequest) -> HttpResponse:
-    surveys = Survey.objects.visible_to(request.user).surveys().annotate(
-        responses_n=Count("responses", filter=Q(responses__status="submitted"))
-    )
+    surveys = Survey.objects.visible_to(request.user).surveys().annotate(responses_n=services.stored_response_total())
     page = Paginator(surveys, 30).get_page(request.GET.get("page"))
     templates = list(Survey.objects.templates().order_by("pk")) if department_scope(request.user) is None else []
     return render(request, "surveys/survey_list.html", {"page_obj": page, "templates": templates,
@@ -161,12 +159,15 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     """Add and edit share this view."""
     survey = _own_survey(request, pk)
     question = get_object_or_404(survey.questions, pk=question_pk) if question_pk else None
+    department_before = question.department_id if question else None
     form = QuestionForm(request.POST or None, instance=question, survey=survey)
     if request.method == "POST" and form.is_valid():
         claim, repeat = _claim(request)
         if repeat is not None:
             return redirect(survey)
-        form.save()
+        saved = form.save()
+        if question is not None and saved.department_id != department_before:
+            services.rebuild_results(survey)  # the cross-tabs count answers under the question's department
         messages.success(request, _("Question saved."))
         return redirect(survey)
     if request.method == "POST" and question is None:
@@ -332,8 +333,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     loaded = services.SurveyForm.load(survey)
     questions = _visible_questions(request, loaded)
     data = services.results(survey, questions)
-    tabs = services.crosstabs(survey, questions)
-    texts = Paginator(services.text_answers(survey, questions), 20).get_page(request.GET.get("page"))
+    tabs = services.crosstabs(survey, questions, department_scope(request.user))
+    texts = Paginator(services.text_answers(survey, questions, data["text_count"]), 20).get_page(request.GET.get("page"))
     charts = [{"id": "per-day", "type": "line", "labels": [d["day"] for d in data["per_day"]], "values": [d["n"] for d in data["per_day"]]}]
     for block in data["blocks"]:
         if block["chart"]:
