@@ -134,9 +134,10 @@ def get_flow(path: str | Callable[[], str], expect: bytes | None = None) -> Flow
     return flow
 
 
-def submit_flow(form_path: str, fields: Callable[[int], dict], success: re.Pattern) -> Flow:
-    """GET the form (for the CSRF token), POST it; success only for a redirect whose Location
-    matches ``success`` (e.g. carries the tracking code). The POST's latency is measured."""
+def submit_flow(form_path: str, fields: Callable[[int], dict], success: re.Pattern, post_path: str | None = None) -> Flow:
+    """GET the form (for the CSRF token), POST it (to ``post_path`` when the form posts elsewhere);
+    success only for a redirect whose Location matches ``success`` (e.g. carries the tracking code).
+    The POST's latency is measured."""
     counter = {"n": 0}
     lock = threading.Lock()
 
@@ -149,7 +150,7 @@ def submit_flow(form_path: str, fields: Callable[[int], dict], success: re.Patte
             return False, 0.0
         data = {"csrfmiddlewaretoken": client.csrf_from(body), **fields(n)}
         start = time.perf_counter()
-        status, headers, _ = client.request("POST", form_path, data)
+        status, headers, _ = client.request("POST", post_path or form_path, data)
         elapsed = time.perf_counter() - start
         return status in (302, 303) and bool(success.search(headers.get("location", ""))), elapsed
 

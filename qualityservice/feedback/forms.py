@@ -93,7 +93,8 @@ class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
+        # The chosen place's department routes the item: fetch it with the place.
+        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus", "department")
         self.fields["department"].queryset = Department.objects.centres()
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
         if not self.is_bound:

@@ -1,0 +1,73 @@
+"""The benchmark scripts start, serve, load and report (bench/run.py --quick), on the database of
+the current test run: SQLite without DATABASE_URL, PostgreSQL with it. The run gets its own
+database / directory, never the test database nor a real benchmark run's qs_bench / var/bench."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from qualityservice.core.testing import require_service
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pg_up(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(tmp_path):
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    require_service(gunicorn.exists() or bool(shutil.which("gunicorn")), "gunicorn")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+    env.update(BENCH_WORK=str(tmp_path / "work"), BENCH_RESULTS=str(tmp_path / "results"))
+    database_url = os.environ.get("DATABASE_URL", "")
+    db = "postgres" if database_url.startswith("postgres") else "sqlite"
+    pg_db = f"qs_bench_smoke_{os.getpid()}"
+    admin = ""
+    if db == "postgres":
+        require_service(_pg_up(database_url), "PostgreSQL")
+        parts = urlsplit(database_url)
+        admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+        env.update(BENCH_PG_URL=admin, BENCH_PG_DB=pg_db)
+    env.pop("DATABASE_URL", None)
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--db", db],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=150,
+        )
+    finally:
+        if db == "postgres":
+            import psycopg
+
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = proc.stdout
+    assert f"## {db}" in report
+    for row in ("| ceiling_get |", "| ceiling_post |", "| feedback_submit |", "| survey_submit |",
+                "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
+        assert row in report, f"{row} missing from the report:\n{report}"
+    data = json.loads(next((tmp_path / "results").glob(f"{db}-*.json")).read_text())
+    subs = data["submissions"]
+    # Every scenario succeeded at least once and none failed (a failure means a broken flow).
+    for key in ("ceiling_post", "feedback_submit", "survey_submit"):
+        assert subs[key]["ok"] > 0 and subs[key]["failed"] == 0, (key, subs[key])
+    assert all(isinstance(n, int) for n in data["queries"]["200"].values()), data["queries"]
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_it_documents_its_options(flag):
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), flag], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and "--sizes" in out.stdout and "--quick" in out.stdout
