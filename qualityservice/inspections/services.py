@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualityservice.core.permissions import department_scope, user_role
+from qualityservice.core.registry import optional_function
 from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
 
 from . import scoring
@@ -453,15 +454,7 @@ def verify_finding(finding: Finding, *, actor, accept: bool, reason: str = "") -
 
 
 def feedback_available() -> bool:
-    from django.apps import apps
-
-    if not apps.is_installed("qualityservice.feedback"):
-        return False
-    try:
-        from qualityservice.feedback.services import create_feedback  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return optional_function("qualityservice.feedback", "services", "create_feedback") is not None
 
 
 def link_feedback(finding: Finding, *, actor) -> str:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.permissions import department_scope, role_required
+from qualityservice.core.registry import optional_function
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Place
 
@@ -318,13 +318,7 @@ def _visible_questions(request, loaded: services.SurveyForm) -> list[Question]:
 
 
 def feedback_available() -> bool:
-    if not apps.is_installed("qualityservice.feedback"):
-        return False
-    try:
-        from qualityservice.feedback.services import create_feedback  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return optional_function("qualityservice.feedback", "services", "create_feedback") is not None
 
 
 @role_required(*READERS)

@@ -4,12 +4,12 @@ Every installed app with a ``scale`` module contributes ``generate(out, rng, cou
 the dict of the options below; counts are *additional* rows (run it again to grow the data). The org
 demo data is loaded first if the database has none."""
 
-import importlib
 import random
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from qualityservice.core.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -31,15 +31,7 @@ class Command(BaseCommand):
             from qualityservice.org import demo
 
             demo.seed(self.stdout, random.Random(2026))
-        for config in apps.get_app_configs():
-            if not config.name.startswith("qualityservice."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.scale")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"{config.name}.scale":
-                    continue
-                raise
+        for config, module in app_modules("scale"):
             start = time.perf_counter()
             module.generate(self.stdout, rng, counts)
             self.stdout.write(f"scale data: {config.label} in {time.perf_counter() - start:.1f}s")

@@ -3,12 +3,12 @@
 Each app's ``demo.seed(out, rng)`` must be idempotent: running it twice changes nothing.
 ``org.demo.seed`` returns the demo accounts, printed at the end."""
 
-import importlib
 import random
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from qualityservice.core.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -19,15 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options):
         accounts = {}
-        for config in apps.get_app_configs():
-            if not config.name.startswith("qualityservice."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"{config.name}.demo":
-                    continue
-                raise
+        for config, module in app_modules("demo"):
             with transaction.atomic():
                 result = module.seed(self.stdout, random.Random(seed))
             if config.label == "org" and result:
