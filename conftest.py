@@ -29,7 +29,11 @@ def _isolated_settings(settings, tmp_path):
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    from qualityservice.core import pagecache
+
+    pagecache.clear()  # rendered pages and reference-data memos of an earlier test's (rolled back) data
     yield
+    pagecache.clear()
 
 
 @pytest.fixture

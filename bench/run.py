@@ -40,6 +40,9 @@ RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))
 WORK = Path(os.environ.get("BENCH_WORK", ROOT / "var" / "bench"))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://qs:qs@127.0.0.1:5432/qs")
 PG_DB = os.environ.get("BENCH_PG_DB", "qs_bench")
+# The PostgreSQL run uses the grown topology: Redis for cache, sessions, rate limits and the Celery
+# broker (a database of its own, flushed at the start). "none" keeps the file cache there too.
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 HOST = "127.0.0.1"
 
 
@@ -64,7 +67,10 @@ def base_env(db: str) -> dict:
         STATIC_MANIFEST="false",
         QS_BENCH_CEILING="true",
         CACHE_DIR=str(WORK / f"cache-{db}"),
-        CELERY_TASK_ALWAYS_EAGER="true",
+        CELERY_QUEUE_DIR=str(WORK / f"queue-{db}"),
+        # Background work (notifications) goes through the broker to a real worker process running
+        # beside gunicorn on the same cores (Worker below), as in production: its CPU is in the figures.
+        CELERY_TASK_ALWAYS_EAGER="false",
         LOG_LEVEL="WARNING",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         # One client address and a few sessions send thousands of forms: lift the abuse limits
@@ -73,12 +79,33 @@ def base_env(db: str) -> dict:
         QS_FEEDBACK_RATE_PER_SESSION="100000000/h",
     )
     env.pop("REDIS_URL", None)
+    env.pop("CELERY_BROKER_URL", None)
+    if db == "postgres" and redis_available():
+        env["REDIS_URL"] = BENCH_REDIS_URL
     if db == "sqlite":
         env.pop("DATABASE_URL", None)
         env["SQLITE_PATH"] = str(WORK / "bench.sqlite3")
     else:
         env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_DB
     return env
+
+
+def redis_available() -> bool:
+    if BENCH_REDIS_URL == "none":
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(BENCH_REDIS_URL, socket_timeout=2).ping())
+    except Exception:
+        return False
+
+
+def topology(env: dict) -> str:
+    cache = "Redis" if env.get("REDIS_URL") else "file cache"
+    broker = "Redis" if env.get("REDIS_URL") else "filesystem queue"
+    return (f"gunicorn 2 sync workers + 1 Celery worker (solo pool); cache, sessions and rate limits: {cache}; "
+            f"Celery broker: {broker}")
 
 
 def manage(env: dict, *args: str, capture: bool = False) -> str:
@@ -93,6 +120,12 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
 def reset_database(db: str, env: dict) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK / f"cache-{db}", ignore_errors=True)
+    shutil.rmtree(WORK / f"queue-{db}", ignore_errors=True)
+    (WORK / f"queue-{db}" / "processed").mkdir(parents=True, exist_ok=True)
+    if env.get("REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(str(WORK / "bench.sqlite3") + suffix).unlink(missing_ok=True)
@@ -150,6 +183,25 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+class Worker:
+    """One Celery worker (solo pool) on the run's broker, started with the server: the work the
+    requests defer runs during the measurements, on the same cores."""
+
+    def __init__(self, env: dict):
+        self.proc = subprocess.Popen(
+            [str(Path(PY).parent / "celery"), "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
 def targets(env: dict) -> dict:
     """Ask the project (bench/targets.py, run under Django) for the URLs to load."""
     out = subprocess.run([PY, str(ROOT / "bench" / "targets.py")], cwd=ROOT, env=env, text=True,
@@ -163,11 +215,13 @@ def fmt(x: float | None, digits: int = 1) -> str:
     return f"{x:.{digits}f}"
 
 
-def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_requests: int, quick: bool) -> dict:
+def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_requests: int, quick: bool,
+             submissions_only: bool = False) -> dict:
     env = base_env(db)
     log(f"{db}: resetting database")
     reset_database(db, env)
-    report: dict = {"db": db, "sizes": sizes, "submissions": {}, "pages": {}, "queries": {}, "exports": {}}
+    report: dict = {"db": db, "sizes": sizes, "submissions": {}, "pages": {}, "queries": {}, "exports": {},
+                    "topology": topology(env)}
     generated = 0
     for index, size in enumerate(sizes):
         log(f"{db}: generating data up to {size} records")
@@ -184,6 +238,7 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
         generated = size
         tg = targets(env)
         server = Server(env)
+        worker = Worker(env)
         try:
             def run(name, flow, port=server.port, size=size, **kw):
                 log(f"{db} @{size:,}: {name}")
@@ -211,6 +266,8 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
                         re.compile(re.escape(tg.get("survey_success", "thanks"))), post_path=tg.get("survey_post"))
                 subs = interleaved(flows, server.port, seconds, max_requests, concurrency, rounds=1 if quick else 4)
                 report["submissions"] = {k: summary(v) for k, v in subs.items()}
+            if submissions_only:
+                continue
             pages = {"ceiling_get": tg.get("ceiling", "/_bench/ceiling/")}
             pages.update(tg.get("pages", {}))
             for key, path in pages.items():
@@ -223,6 +280,9 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
                 report["pages"].setdefault(key, {})[size] = summary(res)
         finally:
             server.stop()
+            worker.stop()
+        if submissions_only:
+            continue
         proc = subprocess.run([PY, str(ROOT / "bench" / "querycounts.py")], cwd=ROOT, env=env, text=True,
                               capture_output=True)
         if proc.returncode == 0:
@@ -230,7 +290,7 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
         else:
             log(f"{db}: query counts failed: {proc.stderr.strip()[-300:]}")
             report["queries"][size] = {}
-    if not quick or os.environ.get("BENCH_EXPORTS"):
+    if not submissions_only and (not quick or os.environ.get("BENCH_EXPORTS")):
         for kind in ("feedback", "surveys"):
             proc = subprocess.run([PY, str(ROOT / "bench" / "export_memory.py"), kind, str(min(100_000, sizes[-1]))],
                                   cwd=ROOT, env=env, text=True, capture_output=True)
@@ -269,6 +329,8 @@ def summary(r: loadgen.Result) -> dict:
 def markdown(report: dict) -> str:
     db, sizes = report["db"], report["sizes"]
     lines = [f"## {db}", ""]
+    if report.get("topology"):
+        lines += [f"Served by: {report['topology']}.", ""]
     subs = report["submissions"]
     if subs:
         ceiling_post = subs.get("ceiling_post", {}).get("throughput") or float("nan")
@@ -320,6 +382,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--quick", action="store_true", help="smoke run: 200 records, 1 s per scenario")
+    parser.add_argument("--submissions-only", action="store_true",
+                        help="only the ceiling and the public submissions, at the first size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     seconds, max_requests = args.seconds, args.max_requests
@@ -328,7 +392,9 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for db in args.db.split(","):
-        report = bench_db(db, sizes, seconds, args.concurrency, max_requests, args.quick)
+        if args.submissions_only:
+            sizes = sizes[:1]
+        report = bench_db(db, sizes, seconds, args.concurrency, max_requests, args.quick, args.submissions_only)
         text = markdown(report)
         print(text, flush=True)
         (RESULTS / f"{db}-{stamp}.md").write_text(text)

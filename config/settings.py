@@ -165,6 +165,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
 # Periodic jobs: name -> (task, seconds). Apps add theirs here.
 CELERY_BEAT_SCHEDULE = {
+    "core-deliver-notifications": {"task": "core.deliver_pending_notifications", "schedule": 60.0},
+    "core-purge-notifications": {"task": "core.purge_notifications", "schedule": 86400.0},
     "refresh-public-statistics": {"task": "org.refresh_public_statistics", "schedule": 300.0},
     "feedback-escalate-overdue": {"task": "feedback.escalate_overdue", "schedule": 300.0},
     "feedback-poll-mailbox": {"task": "feedback.poll_mailbox", "schedule": 120.0},
@@ -232,6 +234,8 @@ QS_ORGANISATION_NAME = env("QS_ORGANISATION_NAME", "后勤集团")
 QS_HOTLINE = env("QS_HOTLINE", "66781315")
 QS_MAILBOX = env("QS_MAILBOX", "hqjt@ouc.edu.cn")
 QS_NOTIFY_WEBHOOK_URL = env("QS_NOTIFY_WEBHOOK_URL")
+# Notifications are delivered in batches at most this many seconds after they are queued.
+QS_NOTIFY_BATCH_SECONDS = env_int("QS_NOTIFY_BATCH_SECONDS", 2)
 # Benchmarks only (bench/run.py): expose the ceiling view.
 QS_BENCH_CEILING = env_bool("QS_BENCH_CEILING", False)
 

@@ -43,3 +43,32 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{base} {css}".strip()
+
+
+class MemoModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for small reference lists (places, departments, categories) on a public
+    form: the submitted id is checked against a per-process memo of the queryset
+    (``core.pagecache.memo``, rebuilt when the content version changes) instead of a query per POST.
+    ``memo_name`` must name the queryset uniquely. The chosen instance is shared: read-only."""
+
+    def __init__(self, *args, memo_name: str, **kwargs):
+        self.memo_name = memo_name
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        from . import pagecache
+
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            pk = int(str(value))
+        except (TypeError, ValueError):
+            pk = None
+        queryset = self.queryset
+        choices = pagecache.memo(self.memo_name, lambda: {obj.pk: obj for obj in queryset})
+        if pk not in choices:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
+        return choices[pk]

@@ -8,11 +8,14 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self):
-        from qualityservice.core import extensions, nav
+        from qualityservice.core import extensions, nav, pagecache
         from qualityservice.core.roles import Role
 
         from . import tasks  # noqa: F401 (registers the periodic jobs)
+        from .models import Category, Holiday
 
+        # The public form's category list; the holiday calendar memoised for deadlines.
+        pagecache.depends_on(Category, Holiday)
         handlers = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
         nav.register(_("Feedback inbox"), "feedback:inbox", icon="inbox", roles=handlers, order=5)
         nav.register(_("Log a call"), "feedback:hotline", icon="telephone", roles=(Role.OPERATOR, Role.SUPERVISOR), order=6)

@@ -62,9 +62,12 @@ class BusinessCalendar:
     @classmethod
     def from_settings(cls, holidays=None) -> BusinessCalendar:
         if holidays is None:
+            from qualityservice.core import pagecache
+
             from .models import Holiday
 
-            holidays = list(Holiday.objects.values_list("date", "is_workday"))
+            # Reference data read on every submission: kept per process until a Holiday changes.
+            holidays = pagecache.memo("feedback.holidays", lambda: list(Holiday.objects.values_list("date", "is_workday")))
         return cls(
             periods=_parse_periods(getattr(settings, "QS_BUSINESS_HOURS", "08:00-12:00,13:30-17:30")),
             work_days=_parse_days(getattr(settings, "QS_WORK_DAYS", "1-5")),
@@ -101,16 +104,30 @@ class BusinessCalendar:
         raise ImproperlyConfigured("The business calendar has no working time")
 
 
+def commitment_terms() -> dict[tuple[int, str], tuple[int | None, bool]]:
+    """(department id, request kind) → (deadline minutes, counted in working time) of every measurable
+    commitment — the first by id, as ``Commitment.deadline_for`` — kept per process until a
+    commitment changes (one query, not one per submission)."""
+    from qualityservice.core import pagecache
+    from qualityservice.org.models import Commitment
+
+    def build():
+        terms: dict = {}
+        for c in Commitment.objects.filter(is_measurable=True).order_by("pk"):
+            terms.setdefault((c.department_id, c.request_kind), (c.deadline_minutes, c.counts_working_time))
+        return terms
+
+    return pagecache.memo("org.commitment_terms", build)
+
+
 def compute_deadline(start: dt.datetime, department_id: int, kind: str, calendar: BusinessCalendar | None = None):
     """The reply deadline of a new item from the department's measurable commitment for this
     kind, or the default (QS_FEEDBACK_DEFAULT_WORKING_HOURS); praise has none."""
-    from qualityservice.org.models import Commitment
-
-    commitment = Commitment.deadline_for(department_id, kind)
-    if commitment is not None and commitment.deadline_minutes:
-        if commitment.counts_working_time:
-            return (calendar or BusinessCalendar.from_settings()).add_working_minutes(start, commitment.deadline_minutes)
-        return start + dt.timedelta(minutes=commitment.deadline_minutes)
+    minutes, working_time = commitment_terms().get((department_id, kind), (None, False))
+    if minutes:
+        if working_time:
+            return (calendar or BusinessCalendar.from_settings()).add_working_minutes(start, minutes)
+        return start + dt.timedelta(minutes=minutes)
     if kind == "praise":
         return None
     hours = getattr(settings, "QS_FEEDBACK_DEFAULT_WORKING_HOURS", 16)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.core.forms import BootstrapFormMixin, MemoModelChoiceField
 from qualityservice.org.models import Department, Place, Staff
 
 from .images import sanitize_image
@@ -76,11 +76,13 @@ class IdentityMixin:
 
 class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
-                                      empty_label=_("— choose —"))
-    place = forms.ModelChoiceField(label=_("Where?"), queryset=Place.objects.none(), required=False, empty_label=_("— not sure —"))
-    department = forms.ModelChoiceField(label=_("Which department?"), queryset=Department.objects.none(), required=False,
-                                        empty_label=_("— not sure, route it for me —"))
+    # Checked against per-process memos of these short lists: no query per submission.
+    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
+                                    empty_label=_("— choose —"), memo_name="feedback.public.category")
+    place = MemoModelChoiceField(label=_("Where?"), queryset=Place.objects.none(), required=False, empty_label=_("— not sure —"),
+                                 memo_name="feedback.public.place")
+    department = MemoModelChoiceField(label=_("Which department?"), queryset=Department.objects.none(), required=False,
+                                      empty_label=_("— not sure, route it for me —"), memo_name="feedback.public.department")
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     images = ImagesField(label=_("Photos (optional)"))

@@ -463,6 +463,8 @@ def create_feedback(
         source_ref=source_ref[:255], submission_key=submission_key, created_at=now,
         deadline=compute_deadline(now, dept.pk, kind),
     )
+    # The history row's author is known here: spare simple-history loading the session to find it.
+    fb._history_user = created_by if getattr(created_by, "is_authenticated", False) else None
     try:
         with transaction.atomic():
             fb.save()

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
+from qualityservice.core import pagecache, ratelimit
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
@@ -60,22 +60,15 @@ HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
 # --- Public: rate limits ----------------------------------------------------------------
 
 
-def _session_key(group, request):
-    return request.session.session_key or ""
-
-
 def _rate_limited(request, group: str) -> bool:
     """A generous per-IP limit (a campus NAT puts thousands behind one address) and a strict
-    per-browser-session limit. Both count only POSTs."""
-    if is_ratelimited(request, group=f"{group}-ip", key="ip", rate=settings.QS_FEEDBACK_RATE_PER_IP, method="POST",
-                      increment=True):
-        return True
-    if request.session.session_key and is_ratelimited(
-        request, group=f"{group}-session", key=_session_key, rate=settings.QS_FEEDBACK_RATE_PER_SESSION, method="POST",
-        increment=True,
-    ):
-        return True
-    return False
+    per-browser-session limit. Both count only POSTs, in one round trip (core.ratelimit)."""
+    if request.method != "POST":
+        return False
+    limits = [(f"{group}-ip", ratelimit.client_ip(request), settings.QS_FEEDBACK_RATE_PER_IP)]
+    if request.session.session_key:
+        limits.append((f"{group}-session", request.session.session_key, settings.QS_FEEDBACK_RATE_PER_SESSION))
+    return ratelimit.hit(limits)
 
 
 def _too_many(request) -> HttpResponse:
@@ -119,17 +112,24 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
                 images=data.get("images") or [],
             )
             return redirect(f"{fb.get_public_url()}?new=1")
-        status = 400
-    else:
-        _ensure_session(request)
+        return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=400)
+    _ensure_session(request)
+
+    def build(placeholders: bool) -> HttpResponse:
         initial = {}
         if request.GET.get("kind") in dict(Kind.choices):
             initial["kind"] = request.GET["kind"]
         if request.GET.get("place", "").isdigit():
             initial["place"] = int(request.GET["place"])
-        form = PublicFeedbackForm(initial=initial)
-        status = 200
-    return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=status)
+        context = {"staff": staff}
+        if placeholders:
+            initial["submission_key"] = pagecache.KEY_PLACEHOLDER
+            context.update(pagecache.placeholder_context())
+        context["form"] = PublicFeedbackForm(initial=initial)
+        return render(request, "feedback/public_form.html", context)
+
+    # The same page for every anonymous visitor: served from the rendered-page cache (core.pagecache).
+    return pagecache.anonymous_page(request, (), build)
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:

@@ -8,8 +8,13 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from qualityservice.core import nav
+        from qualityservice.core import nav, pagecache
         from qualityservice.core.roles import Role
+
+        from .models import Commitment, Department, Place, SiteSettings, Staff
+
+        # The cached public form pages show departments, places, staff names and the site settings.
+        pagecache.depends_on(SiteSettings, Department, Place, Staff, Commitment)
 
         managers = (Role.HEAD, Role.SUPERVISOR)
         nav.register(_("Departments"), "org:department_list", icon="diagram-3", roles=managers + (Role.OPERATOR,), order=10)

@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from qualityservice.core.notifications import notify
+from qualityservice.core import notifications
+from qualityservice.core.models import Notification
+from qualityservice.core.notifications import deliver_pending_notifications, notify
 
 
 @pytest.fixture
@@ -88,9 +90,86 @@ def test_it_finds_the_heads_of_a_department_in_the_worker(org, django_capture_on
                         (org.staff_wuye, "staff@example.edu.cn")):
         user.email = email
         user.save()
-    with django_assert_max_num_queries(0):  # the caller's request does no look-up
+    with django_assert_max_num_queries(1):  # the caller writes the outbox row and looks nothing up
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             notify(heads_of=[org.wuye.pk], subject="新投诉", body="楼道灯坏了")
     for callback in callbacks:
         callback()
     assert [m.to for m in mail.outbox] == [["wuye@example.edu.cn"]]
+
+
+def test_the_outbox_row_is_written_in_the_callers_transaction_and_marked_sent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            notify(emails=["a@example.edu.cn"], subject="新投诉", body="y")
+    row = Notification.objects.get()
+    assert row.sent_at is None and row.payload["subject"] == "新投诉"
+    for callback in callbacks:
+        callback()
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.attempts == 1
+    assert [m.subject for m in mail.outbox] == ["新投诉"]
+
+
+def test_a_rolled_back_transaction_leaves_no_outbox_row(db):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            notify(emails=["a@example.edu.cn"], subject="x", body="y")
+            raise RuntimeError
+    assert not Notification.objects.exists()
+
+
+def test_a_burst_is_delivered_by_one_run_with_a_query_count_independent_of_its_size(
+        org, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    org.head_wuye.email = "wuye@example.edu.cn"
+    org.head_wuye.save()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    kicked = []
+    real = notifications.deliver_pending_notifications.apply_async
+    notifications.deliver_pending_notifications.apply_async = lambda *a, **kw: kicked.append(kw)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(30):
+                notify(heads_of=[org.wuye.pk], emails=[f"duty{i % 3}@example.edu.cn"], subject=f"新投诉 {i}", body="…")
+    finally:
+        notifications.deliver_pending_notifications.apply_async = real
+        app.conf.task_always_eager = True
+    assert len(kicked) == 1 and kicked[0]["countdown"] == settings.QS_NOTIFY_BATCH_SECONDS  # one task for the burst
+    assert mail.outbox == []
+    with django_assert_max_num_queries(10):  # claim, recipients, mark, the empty last claim: not per item
+        assert deliver_pending_notifications() == 30
+    assert len(mail.outbox) == 30
+    assert sorted(mail.outbox[0].to) == ["duty0@example.edu.cn", "wuye@example.edu.cn"]
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert deliver_pending_notifications() == 0  # nothing twice
+
+
+def test_a_dead_mail_server_keeps_the_notification_for_a_later_run(db, settings, robot):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    with transaction.atomic():
+        notify(emails=["duty@example.edu.cn"], subject="x", body="y")
+    assert deliver_pending_notifications() == 0
+    row = Notification.objects.get()
+    assert row.sent_at is None and row.attempts == 1 and row.result == "mail failed"
+    assert len(robot) == 1  # the robot got it once
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_pending_notifications() == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and len(mail.outbox) == 1
+    assert len(robot) == 1  # and not again on the retry
+
+
+def test_a_broker_outage_loses_nothing(db, monkeypatch, django_capture_on_commit_callbacks):
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(notifications.deliver_pending_notifications, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(emails=["duty@example.edu.cn"], subject="x", body="y")  # must not raise
+    assert mail.outbox == [] and Notification.objects.filter(sent_at__isnull=True).count() == 1
+    assert deliver_pending_notifications() == 1  # the periodic job
+    assert len(mail.outbox) == 1

@@ -1,0 +1,158 @@
+"""Public form pages served from a per-process cache of their rendered HTML.
+
+The public feedback form and a survey's answer page are what 30,000 people open in the same hour.
+Rendering them is ~95 % of their cost (Django's widget templates for every radio and option), and
+for an anonymous visitor everything on them is the same for everyone — except the CSRF token and
+the form's one-time submission key. So the page is rendered once per (content version, language,
+path, extra key) with placeholders for those two values, kept in this process for ``TTL`` seconds,
+and each request gets a copy with a fresh masked CSRF token (which also sets the CSRF cookie, as
+rendering it would) and a fresh submission key.
+
+The cache is used only for a GET by an anonymous visitor with no pending flash messages; a bound
+form (errors), a signed-in user or a page showing a draft is always rendered normally.
+
+Invalidation: models that feed these pages are registered with ``depends_on(Model, …)`` (in each
+app's ``ready()``); saving or deleting one of them changes the shared content version (in the
+Django cache, so every app server and process sees it on its next request). ``TTL`` bounds what
+depends on time alone (a survey reaching its closing time: the POST checks that anyway). A process
+re-reads the shared version at most once a second (``VERSION_RECHECK``).
+
+``memo(name, build)`` keeps other derived values under the same version: the choice lists the public
+forms validate against, the departments' commitment terms, the holiday calendar — reference data
+that a submission would otherwise fetch from the database on every POST.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "qs-csrf-placeholder-5f1c8e2b"
+KEY_PLACEHOLDER = "qs-submission-key-9d3e7a41"
+VERSION_KEY = "qs:pagecache:version"
+TTL = 60.0
+MAX_ENTRIES = 256
+
+VERSION_RECHECK = 1.0
+
+_pages: OrderedDict[tuple, tuple[float, str, str]] = OrderedDict()
+_memos: dict[str, tuple[str, float, object]] = {}
+_version: dict = {"value": None, "checked": 0.0}
+_lock = threading.Lock()
+stats = {"hits": 0, "misses": 0, "bypass": 0}
+
+
+def content_version() -> str:
+    """The shared version of the cached content (a random token: an evicted key cannot bring back an
+    older version). Read from the shared cache at most once per ``VERSION_RECHECK`` seconds."""
+    now = time.monotonic()
+    if _version["value"] is not None and now - _version["checked"] < VERSION_RECHECK:
+        return _version["value"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY) or "0"
+    _version.update(value=version, checked=now)
+    return version
+
+
+def invalidate(*args, **kwargs) -> None:
+    """Make every process re-render its cached pages and rebuild its memos (signal receiver; also
+    callable directly). This process forgets at once; the others within ``VERSION_RECHECK``."""
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, None)
+    with _lock:
+        _pages.clear()
+        _memos.clear()
+        _version.update(value=version, checked=time.monotonic())
+
+
+def memo(name: str, build: Callable[[], object]):
+    """``build()``'s value, kept in this process until the content version changes or ``TTL`` passes.
+    The value is shared by every request of the process: treat it as read-only."""
+    version = content_version()
+    now = time.monotonic()
+    entry = _memos.get(name)
+    if entry is not None and entry[0] == version and entry[1] > now:
+        return entry[2]
+    value = build()
+    _memos[name] = (version, now + TTL, value)
+    return value
+
+
+def depends_on(*models) -> None:
+    """The cached pages show these models: re-render after any of them is saved or deleted."""
+    for model in models:
+        uid = f"qs-pagecache-{model._meta.label_lower}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=uid + "-save", weak=False)
+        post_delete.connect(invalidate, sender=model, dispatch_uid=uid + "-delete", weak=False)
+
+
+def cacheable(request: HttpRequest) -> bool:
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    return not len(get_messages(request))
+
+
+def _fill(request: HttpRequest, html: str, content_type: str, status: int = 200) -> HttpResponse:
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
+    return HttpResponse(html, content_type=content_type, status=status)
+
+
+def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], HttpResponse]) -> HttpResponse:
+    """Serve ``build``'s page for ``request``, from the cache when it can be.
+
+    ``build(placeholders)`` renders the page; with ``placeholders=True`` it must render the CSRF
+    token as ``CSRF_PLACEHOLDER`` (``placeholder_context()`` does that when merged into the template
+    context) and any one-time submission key as ``KEY_PLACEHOLDER``. Only a 200 is cached."""
+    if not cacheable(request):
+        stats["bypass"] += 1
+        return build(False)
+    full_key = (content_version(), get_language(), request.get_full_path(), *key)
+    now = time.monotonic()
+    with _lock:
+        entry = _pages.get(full_key)
+        if entry is not None and entry[0] > now:
+            _pages.move_to_end(full_key)
+        else:
+            entry = None
+    if entry is not None:
+        stats["hits"] += 1
+        return _fill(request, entry[1], entry[2])
+    stats["misses"] += 1
+    response = build(True)
+    if response.streaming:
+        return response
+    html = response.content.decode(response.charset)
+    if response.status_code != 200:  # not cached, but filled like any other
+        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
+        return response
+    content_type = response.get("Content-Type", "text/html; charset=utf-8")
+    with _lock:
+        _pages[full_key] = (now + TTL, html, content_type)
+        while len(_pages) > MAX_ENTRIES:
+            _pages.popitem(last=False)
+    return _fill(request, html, content_type)
+
+
+def placeholder_context() -> dict:
+    """Template context that renders ``{% csrf_token %}`` / ``{{ csrf_token }}`` as the placeholder."""
+    return {"csrf_token": CSRF_PLACEHOLDER}
+
+
+def clear() -> None:
+    """Forget this process's cached pages, memos and version (tests)."""
+    with _lock:
+        _pages.clear()
+        _memos.clear()
+        _version.update(value=None, checked=0.0)
