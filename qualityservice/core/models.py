@@ -22,7 +22,6 @@ class Notification(models.Model):
         indexes = [
             # The worker's queue: pending rows only, in order.
             models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="core_notification_pending_idx"),
-            models.Index(fields=["sent_at"], name="core_notification_sent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -214,7 +214,11 @@ class Feedback(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at"])
+    # The field-level history's first row ("+", the record as received) is written at the first change
+    # rather than in the INSERT of a new submission (one statement fewer on the public hot path; the
+    # creation itself is in the event timeline). True until that first change.
+    history_baseline_pending = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at", "history_baseline_pending"])
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -258,6 +262,18 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.history_baseline_pending and not self._state.adding and self.pk:
+            # First change of a record created without its history row: record it as it was received.
+            before = type(self).objects.filter(pk=self.pk, history_baseline_pending=True).first()
+            if before is not None:
+                type(self).history.bulk_history_create([before], default_date=before.created_at,
+                                                       default_user=before.created_by)
+            self.history_baseline_pending = False
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "history_baseline_pending"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("feedback:detail", args=[self.pk])

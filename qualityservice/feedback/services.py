@@ -463,11 +463,13 @@ def create_feedback(
         source_ref=source_ref[:255], submission_key=submission_key, created_at=now,
         deadline=compute_deadline(now, dept.pk, kind),
     )
-    # The history row's author is known here: spare simple-history loading the session to find it.
-    fb._history_user = created_by if getattr(created_by, "is_authenticated", False) else None
+    # No history row in this INSERT: Feedback.save() writes it ("+", as received) at the first change.
+    fb.history_baseline_pending = True
+    fb.skip_history_when_saving = True
     try:
         with transaction.atomic():
             fb.save()
+            del fb.skip_history_when_saving  # later saves of this instance are recorded
             for image in images:
                 Attachment.objects.create(feedback=fb, file=image.content, original_name=image.name,
                                           size=image.content.size, width=image.width, height=image.height)

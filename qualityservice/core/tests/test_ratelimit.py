@@ -76,3 +76,20 @@ def test_the_client_address_follows_the_proxy_header(settings):
     assert ratelimit.client_ip(request) == "127.0.0.1"
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
     assert ratelimit.client_ip(request) == "203.0.113.7"
+
+
+def test_the_redis_cache_backend_reuses_its_client_and_works(settings):
+    require_service(redis_up(), "Redis on 127.0.0.1:6379")
+    from django.core.cache.backends.redis import RedisCache as Django
+
+    from qualityservice.core.cache import RedisCache
+
+    cache = RedisCache(REDIS_TEST_URL, {})
+    assert isinstance(cache, Django)
+    cache.clear()
+    assert cache.add("k", {"v": "中文"}, 30) is True and cache.add("k", 1, 30) is False
+    assert cache.get("k") == {"v": "中文"}
+    cache.set("n", 1, 30)
+    assert cache.incr("n") == 2
+    client = cache._cache
+    assert client.get_client(write=True) is client.get_client(write=True)

@@ -48,6 +48,18 @@ def test_it_walks_the_whole_loop_and_attributes_every_step(fb, org):
     assert fb.history.count() >= 5  # audit history kept
 
 
+def test_the_history_starts_with_the_record_as_received_written_at_its_first_change(fb, org):
+    assert fb.history.count() == 0  # the INSERT of a new submission writes no history row
+    received_title, received_at = fb.title, fb.created_at
+    services.assign(fb, staff_of(org.staff_wuye), by=org.head_wuye)
+    rows = list(fb.history.order_by("history_date", "history_id").values_list("history_type", "status", "title", "history_date"))
+    assert [(t, s) for t, s, _title, _d in rows] == [("+", Status.RECEIVED), ("~", Status.ASSIGNED)]
+    assert rows[0][2] == received_title and rows[0][3] == received_at
+    Feedback.objects.get(pk=fb.pk).save()
+    assert fb.history.filter(history_type="+").count() == 1  # once
+    assert not Feedback.objects.get(pk=fb.pk).history_baseline_pending
+
+
 def test_it_refuses_an_illegal_move_with_a_clear_message(fb, org):
     with translation.override("en"), pytest.raises(TransitionError, match="not possible while the item is"):
         transition(fb, "close", by=org.operator)
