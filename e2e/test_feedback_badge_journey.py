@@ -78,3 +78,26 @@ def test_public_form_and_figures_render_on_a_phone(phone, live_server, org):
     assert "物业管理中心" in page.get_by_test_id("figures-summary").inner_text()
     page.wait_for_function("document.querySelector('#fb-figures-chart canvas') !== null")
     page.screenshot(path="/tmp/feedback-figures.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_form_from_the_page_cache_submits_once_and_shows_the_tracking_code(phone, live_server, org):
+    """The anonymous form page is served from the rendered-page cache after its first view: each view
+    still gets its own CSRF token and submission key, and a double-tapped submit makes one record."""
+    page = phone
+    page.goto(live_server.url + "/feedback/new/")
+    first_key = page.locator("input[name=submission_key]").input_value()
+    page.goto(live_server.url + "/feedback/new/")  # from the cache
+    key = page.locator("input[name=submission_key]").input_value()
+    assert key and key != first_key and "placeholder" not in key
+    assert "placeholder" not in page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    page.check("input[name=kind][value=complaint]")
+    page.select_option("#id_department", str(org.wuye.pk))
+    page.fill("#id_body", "三号楼二楼楼道灯坏了，晚上很黑。")
+    page.locator("[data-testid=feedback-form] button[type=submit]").dblclick()
+    page.wait_for_url(re.compile(r"/feedback/t/[A-Z0-9]+/\?new=1"))
+    code = page.get_by_test_id("tracking-code").inner_text().strip()
+    assert Feedback.objects.count() == 1
+    fb = Feedback.objects.get()
+    assert fb.code == code and fb.department == org.wuye and fb.anonymous and fb.submission_key == f"web:{key}"
+    page.screenshot(path="/tmp/feedback-cached-form-submitted.png", full_page=True)

@@ -215,3 +215,42 @@ def test_a_merged_duplicate_shows_the_kept_items_answer_but_not_its_code(client,
     html = client.get(dup.get_public_url()).content.decode()
     assert "两处问题已一并处理。" in html and 'data-testid="merged"' in html
     assert keep.code not in html and "张三" not in html
+
+
+def test_the_cached_form_shows_a_new_place_and_a_renamed_category_at_once(client, org):
+    from qualityservice.feedback.models import Category
+    from qualityservice.org.models import Place
+
+    client.get(NEW)
+    assert "新建学生食堂" not in client.get(NEW).content.decode()  # served from the page cache
+    place = Place.objects.create(name="新建学生食堂", kind=Place.Kind.CANTEEN, department=org.yinshi)
+    html = client.get(NEW).content.decode()
+    assert "新建学生食堂" in html
+    category = Category.objects.create(name="饭菜质量", department=org.yinshi)
+    assert "饭菜质量" in client.get(NEW).content.decode()
+    category.name = "饭菜质量（新）"
+    category.save()
+    assert "饭菜质量（新）" in client.get(NEW).content.decode()
+    # and the memoised choice list used to validate the POST knows the new place
+    assert post_form(client, place=str(place.pk)).status_code == 302
+    assert Feedback.objects.get().department == org.yinshi
+
+
+def test_a_deactivated_place_is_refused_after_it_was_cached(client, org):
+    from qualityservice.org.models import Place
+
+    place = Place.objects.filter(is_active=True).first()
+    assert post_form(client, place=str(place.pk), submission_key="a" * 32).status_code == 302
+    place.is_active = False
+    place.save()
+    response = post_form(client, place=str(place.pk), submission_key="b" * 32)
+    assert response.status_code == 400 and Feedback.objects.count() == 1
+    assert "选择一个有效的选项" in response.content.decode()
+
+
+def test_a_public_post_costs_a_fixed_handful_of_statements(client, org, django_assert_max_num_queries):
+    """The hot path: the record, its creation event and the notification outbox row, in one transaction;
+    choices, commitments and holidays come from per-process memos, the history row is deferred."""
+    post_form(client, submission_key="c" * 32)  # warms the memos
+    with django_assert_max_num_queries(7):  # SAVEPOINT/RELEASE where the test wraps a transaction + 3 INSERTs
+        assert post_form(client, submission_key="d" * 32, department=str(org.wuye.pk)).status_code == 302
