@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -90,12 +91,19 @@ def memo(name: str, build: Callable[[], object]):
     return value
 
 
+def _changed(sender, **kwargs) -> None:
+    """A model the cached content depends on changed: forget now (this process) and again once the
+    transaction commits — a process that rebuilt in between saw the old rows and would keep them."""
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
 def depends_on(*models) -> None:
     """The cached pages show these models: re-render after any of them is saved or deleted."""
     for model in models:
         uid = f"qs-pagecache-{model._meta.label_lower}"
-        post_save.connect(invalidate, sender=model, dispatch_uid=uid + "-save", weak=False)
-        post_delete.connect(invalidate, sender=model, dispatch_uid=uid + "-delete", weak=False)
+        post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save", weak=False)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete", weak=False)
 
 
 def cacheable(request: HttpRequest) -> bool:

@@ -8,8 +8,13 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from qualityservice.core import extensions, nav
+        from qualityservice.core import extensions, nav, pagecache
         from qualityservice.core.roles import Role
+
+        from .models import Option, Question, Section, Survey
+
+        # A survey's cached answer page (and its cached structure for validation) follow its edits.
+        pagecache.depends_on(Survey, Section, Question, Option)
 
         readers = (Role.HEAD, Role.SUPERVISOR)
         nav.register(_("Surveys"), "surveys:list", icon="ui-checks", roles=readers, order=50)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from qualityservice.core import pagecache
 
 from . import scoring
 from .models import (
@@ -64,6 +67,7 @@ def transition(survey: Survey, to: str, by) -> Survey:
             raise TransitionError(_("The survey was changed meanwhile; reload the page."))
         SurveyStatusLog.objects.create(survey=survey, from_status=survey.status, to_status=to, by=by)
         survey.status = to
+        transaction.on_commit(pagecache.invalidate)  # .update() sends no post_save
     if to == Survey.Status.CLOSED:
         refresh_satisfaction_index(surveys=[survey])
     return survey
@@ -91,6 +95,7 @@ def option_lines(question: Question) -> str:
 def set_options(question: Question, options: list[tuple[str, str]]) -> None:
     question.options.all().delete()
     Option.objects.bulk_create([Option(question=question, value=i, text=zh, text_en=en) for i, (zh, en) in enumerate(options, 1)])
+    transaction.on_commit(pagecache.invalidate)  # bulk_create sends no post_save
 
 
 def move_question(question: Question, step: int) -> None:
@@ -103,6 +108,7 @@ def move_question(question: Question, step: int) -> None:
     for number, q in enumerate(siblings, 1):
         q.order = number
     Question.objects.bulk_update(siblings, ["order"])
+    transaction.on_commit(pagecache.invalidate)
 
 
 def copy_survey(source: Survey, by, *, as_template: bool = False) -> Survey:
@@ -177,6 +183,13 @@ class SurveyForm:
             parent = by_id.get(q.show_if_question_id)
             q.show_if_text = parent.display_text if parent else ""
         return cls(survey=survey, sections=sections, questions={q.pk: q for q in questions})
+
+    @classmethod
+    def cached(cls, survey: Survey) -> SurveyForm:
+        """The survey's structure for validating answers, kept per process (``pagecache.memo``: rebuilt when
+        a survey, section, question or option is saved or deleted). Shared by every request: read-only —
+        render from ``load`` (``views._prepare`` writes on the questions)."""
+        return pagecache.memo(f"surveys.form.{survey.pk}", lambda: cls.load(survey))
 
     def ordered(self) -> list[Question]:
         return [q for sec in self.sections for q in sec.question_list]
@@ -277,6 +290,14 @@ class Respondent:
     user: object = None
     token: Token | None = None
     draft_key: str | None = None
+    # Makes (and remembers, e.g. in the session) a draft key the first time a draft is really saved:
+    # opening a survey creates nothing.
+    new_draft_key: Callable[[], str] | None = None
+
+    def ensure_draft_key(self) -> str | None:
+        if self.draft_key is None and self.new_draft_key is not None:
+            self.draft_key = self.new_draft_key()
+        return self.draft_key
 
     @property
     def person(self) -> str | None:
@@ -294,6 +315,7 @@ def find_draft(survey: Survey, respondent: Respondent) -> Response | None:
 
 
 def get_or_create_draft(survey: Survey, respondent: Respondent) -> Response:
+    respondent.ensure_draft_key()
     draft = find_draft(survey, respondent)
     if draft is None:
         try:
@@ -323,9 +345,15 @@ def _store(response: Response, question_id: int, cells: list[Cell]) -> None:
 META_FIELDS = ("respondent_type", "place")
 
 
-def clean_meta(survey: Survey, data) -> dict:
+def active_place_ids() -> frozenset[int]:
+    """Ids of the active places (a per-process memo, rebuilt when a place is saved: org registers Place
+    with ``pagecache.depends_on``)."""
     from qualityservice.org.models import Place
 
+    return pagecache.memo("surveys.active_places", lambda: frozenset(Place.objects.filter(is_active=True).values_list("pk", flat=True)))
+
+
+def clean_meta(survey: Survey, data) -> dict:
     meta = {}
     if survey.ask_respondent_type and "respondent_type" in data:
         value = data.get("respondent_type") or ""
@@ -334,7 +362,7 @@ def clean_meta(survey: Survey, data) -> dict:
         meta["respondent_type"] = value
     if survey.ask_place and "place" in data:
         value = data.get("place") or ""
-        if value and (not value.isdigit() or not Place.objects.filter(pk=int(value), is_active=True).exists()):
+        if value and (not value.isdigit() or int(value) not in active_place_ids()):
             raise AnswerError(_("Please choose a place from the list."))
         meta["place_id"] = int(value) if value else None
     return meta
@@ -344,7 +372,7 @@ def save_draft(survey: Survey, respondent: Respondent, data) -> Response:
     """Save one question (or the respondent type/place) into the draft. Raises AnswerError."""
     if not survey.is_accepting():
         raise AnswerError(_("This survey is closed and accepts no answers."))
-    form = SurveyForm.load(survey)
+    form = SurveyForm.cached(survey)
     if forged_fields(form, data):
         raise AnswerError(_("The form does not match this survey. Please reload the page."))
     meta = clean_meta(survey, data)
@@ -375,18 +403,19 @@ def _submission_key(data) -> uuid.UUID | None:
 
 
 def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | None, list[str]]:
-    """Validate every answer; on success turn the draft into a submitted response. Returns
-    (response, []) or (None, errors). Valid answers of a failed attempt are kept in the draft so
-    the respondent loses nothing, but nothing becomes a response. Raises AlreadyAnswered."""
+    """Validate every answer; on success store the submitted response. Returns (response, []) or
+    (None, errors). Valid answers of a failed attempt are kept in the draft so the respondent loses
+    nothing, but nothing becomes a response. Raises AlreadyAnswered.
+
+    A respondent with a draft has it turned into the response; one without (the usual case: a form
+    answered in one go) gets the response inserted as submitted. The same form posted twice (its
+    ``submission_key``) makes one response: the key's unique constraint refuses the second, which
+    then answers with the first."""
     errors: list[str] = []
     key = _submission_key(data)
-    if key is not None:
-        repeat = Response.objects.filter(survey=survey, submission_key=key, status=Response.Status.SUBMITTED).first()
-        if repeat is not None:
-            return repeat, []  # the same form posted twice: one response
     if not survey.is_accepting():
         return None, [_("This survey is closed and accepts no answers.")]
-    form = SurveyForm.load(survey)
+    form = SurveyForm.cached(survey)
     if forged_fields(form, data):
         return None, [_("The form does not match this survey. Please reload the page.")]
     try:
@@ -410,7 +439,7 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
         ):
             errors.append(_("“%(q)s” is required.") % {"q": question.display_text})
     if errors:
-        if respondent.draft_key:
+        if respondent.ensure_draft_key():
             with transaction.atomic():
                 draft = get_or_create_draft(survey, respondent)
                 for question_id, cells in answers.items():
@@ -418,8 +447,25 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
                         _store(draft, question_id, cells)
         return None, errors
     shown_ids = {q.pk for q in shown}
+    kept = {qid: cells for qid, cells in answers.items() if qid in shown_ids}
     now = timezone.now()
+    fields = {
+        "status": Response.Status.SUBMITTED, "submitted_at": now, "draft_key": None, "language": (data.get("lang") or "")[:10],
+        "submission_key": key, "respondent_type": meta.get("respondent_type", ""), "place_id": meta.get("place_id"),
+    }
+    if not survey.anonymous:  # an anonymous survey stores no identity with the answers
+        fields.update(user=respondent.user, token=respondent.token)
+    draft = find_draft(survey, respondent)  # no query without a draft key
     try:
+        if draft is None and not respondent.person and connection.vendor == "postgresql":
+            # The usual case (a form answered in one go by anyone with the link): one statement.
+            increments = counter_increments(survey, form.questions, kept, meta.get("respondent_type", ""), meta.get("place_id"), now)
+            if connection.in_atomic_block:  # a savepoint, so that the caller's transaction survives a repeated key
+                with transaction.atomic():
+                    pk = _insert_submitted_in_one_statement(survey, fields, kept, increments)
+            else:
+                pk = _insert_submitted_in_one_statement(survey, fields, kept, increments)
+            return Response(pk=pk, survey=survey, started_at=now, **fields), []
         with transaction.atomic():
             if respondent.person:
                 # The database's unique constraint decides between concurrent submits.
@@ -428,36 +474,27 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
                 claimed = Token.objects.filter(pk=respondent.token.pk, survey=survey, used_at__isnull=True).update(used_at=now)
                 if claimed != 1:
                     raise AlreadyAnswered
-            draft = get_or_create_draft(survey, respondent) if respondent.draft_key else Response.objects.create(survey=survey)
-            Answer.objects.filter(response=draft).delete()
+            if draft is None:
+                response = Response.objects.create(survey=survey, **fields)
+            else:
+                Answer.objects.filter(response=draft).delete()
+                moved = Response.objects.filter(pk=draft.pk, status=Response.Status.DRAFT).update(**fields)
+                if moved != 1:
+                    raise AlreadyAnswered
+                response = draft
+                for name, value in fields.items():
+                    setattr(response, name, value)
             Answer.objects.bulk_create(
-                [
-                    Answer(response=draft, question_id=qid, item=c.item, number=c.number, text=c.text)
-                    for qid, cells in answers.items() if qid in shown_ids for c in cells
-                ]
+                [Answer(response=response, question_id=qid, item=c.item, number=c.number, text=c.text) for qid, cells in kept.items() for c in cells]
             )
-            identity = {}
-            if not survey.anonymous:
-                identity = {"user": respondent.user, "token": respondent.token}
-            moved = Response.objects.filter(pk=draft.pk, status=Response.Status.DRAFT).update(
-                status=Response.Status.SUBMITTED, submitted_at=now, draft_key=None, language=(data.get("lang") or "")[:10],
-                submission_key=key,
-                respondent_type=meta.get("respondent_type", ""), place_id=meta.get("place_id"), **identity,
-            )
-            if moved != 1:
-                raise AlreadyAnswered
-            count_submitted_response(
-                survey, form.questions, {qid: cells for qid, cells in answers.items() if qid in shown_ids},
-                meta.get("respondent_type", ""), meta.get("place_id"), now,
-            )
+            count_submitted_response(survey, form.questions, kept, meta.get("respondent_type", ""), meta.get("place_id"), now)
     except IntegrityError:
         if key is not None:
             repeat = Response.objects.filter(survey=survey, submission_key=key, status=Response.Status.SUBMITTED).first()
             if repeat is not None:
-                return repeat, []
+                return repeat, []  # the same form posted twice: one response
         raise AlreadyAnswered from None
-    draft.refresh_from_db()
-    return draft, []
+    return response, []
 
 
 def has_answered(survey: Survey, respondent: Respondent) -> bool:
@@ -658,13 +695,10 @@ def compute_crosstabs_from_answers(survey: Survey, questions: list[Question]) ->
 COUNTER_MODELS = (ResponseDay, ResultCell, ResultQuestion, CrossCell)  # also the lock order
 
 
-def _upsert(model, keys: list[str], adds: list[str], rows: list[tuple]) -> None:
-    """Add ``rows`` (key values + increments) to the counters in one statement:
-    INSERT … ON CONFLICT (key) DO UPDATE SET c = t.c + excluded.c (PostgreSQL, SQLite ≥ 3.24). The
-    increment is atomic under concurrent submits; rows go in key order so concurrent transactions lock
-    counter rows in the same order (no deadlock)."""
-    if not rows:
-        return
+def _upsert_sql(model, keys: list[str], adds: list[str], rows: list[tuple]) -> tuple[str, list]:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET c = t.c + excluded.c`` adding ``rows`` (key values +
+    increments) to the counters (PostgreSQL, SQLite ≥ 3.24). The increment is atomic under concurrent
+    submits; rows go in key order so concurrent transactions lock counter rows in the same order (no deadlock)."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     columns = [*keys, *adds]
@@ -674,14 +708,22 @@ def _upsert(model, keys: list[str], adds: list[str], rows: list[tuple]) -> None:
         f"ON CONFLICT ({', '.join(map(qn, keys))}) DO UPDATE SET "
         + ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in adds)
     )
+    return sql, [value for row in sorted(rows) for value in row]
+
+
+def _upsert(model, keys: list[str], adds: list[str], rows: list[tuple]) -> None:
+    """Add ``rows`` to the counters in one statement (see ``_upsert_sql``)."""
+    if not rows:
+        return
+    sql, params = _upsert_sql(model, keys, adds, rows)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in sorted(rows) for value in row])
+        cursor.execute(sql, params)
 
 
-def count_submitted_response(survey: Survey, questions: dict[int, Question], answers: dict[int, list[Cell]],
-                             respondent_type: str, place_id: int | None, submitted_at) -> None:
-    """Add one submitted response to the stored aggregates. Called inside the transaction that submits
-    it, so the counters commit (or roll back) with the response: four upserts whatever its size."""
+def counter_increments(survey: Survey, questions: dict[int, Question], answers: dict[int, list[Cell]],
+                       respondent_type: str, place_id: int | None, submitted_at) -> list[tuple]:
+    """What one submitted response adds to the stored aggregates: (model, keys, increments, rows) per
+    counter table, in ``COUNTER_MODELS`` order (the lock order); tables without rows are left out."""
     sid = survey.pk
     cells: dict[tuple, int] = defaultdict(int)
     per_question = []
@@ -707,10 +749,57 @@ def count_submitted_response(survey: Survey, questions: dict[int, Question], ans
         numbers = [n for values in scaled.values() for n in values]
         cross.append((sid, 0, place_id, rtype, sum(numbers), len(numbers), 1))
     day = timezone.localtime(submitted_at).date()
-    _upsert(ResponseDay, ["survey_id", "day"], ["count"], [(sid, day, 1)])
-    _upsert(ResultCell, ["survey_id", "question_id", "item", "value"], ["count"], [(*k, n) for k, n in cells.items()])
-    _upsert(ResultQuestion, ["survey_id", "question_id"], ["responses", "texts"], per_question)
-    _upsert(CrossCell, ["survey_id", "department", "place", "respondent_type"], ["total", "answers", "respondents"], cross)
+    increments = [
+        (ResponseDay, ["survey_id", "day"], ["count"], [(sid, day, 1)]),
+        (ResultCell, ["survey_id", "question_id", "item", "value"], ["count"], [(*k, n) for k, n in cells.items()]),
+        (ResultQuestion, ["survey_id", "question_id"], ["responses", "texts"], per_question),
+        (CrossCell, ["survey_id", "department", "place", "respondent_type"], ["total", "answers", "respondents"], cross),
+    ]
+    return [spec for spec in increments if spec[3]]
+
+
+def count_submitted_response(survey: Survey, questions: dict[int, Question], answers: dict[int, list[Cell]],
+                             respondent_type: str, place_id: int | None, submitted_at) -> None:
+    """Add one submitted response to the stored aggregates. Called inside the transaction that submits
+    it, so the counters commit (or roll back) with the response: four upserts whatever its size."""
+    for model, keys, adds, rows in counter_increments(survey, questions, answers, respondent_type, place_id, submitted_at):
+        _upsert(model, keys, adds, rows)
+
+
+RESPONSE_COLUMNS = ("survey_id", "status", "draft_key", "respondent_type", "place_id", "user_id", "token_id", "language",
+                    "started_at", "submitted_at", "submission_key")
+
+
+def _insert_submitted_in_one_statement(survey: Survey, fields: dict, answers: dict[int, list[Cell]], increments: list[tuple]) -> int:
+    """PostgreSQL: insert a submitted response, its answers and its counter increments in ONE statement
+    (data-modifying CTEs: ``WITH r AS (INSERT … RETURNING id), a AS (INSERT answers … FROM r), c1 AS
+    (upsert) …``). One statement is atomic by itself — in autocommit mode it needs no BEGIN/COMMIT, one
+    round trip in all, and the counter rows every submit updates stay locked for the shortest time.
+    Returns the response id; a repeated submission key raises IntegrityError (nothing is written)."""
+    qn = connection.ops.quote_name
+    values = {"survey_id": survey.pk, "started_at": fields["submitted_at"], "user_id": getattr(fields.get("user"), "pk", None),
+              "token_id": getattr(fields.get("token"), "pk", None), **{k: v for k, v in fields.items() if k not in ("user", "token")}}
+    params: list = [values[c] for c in RESPONSE_COLUMNS]
+    parts = [
+        f"r AS (INSERT INTO {qn(Response._meta.db_table)} ({', '.join(map(qn, RESPONSE_COLUMNS))}) "
+        f"VALUES ({', '.join(['%s'] * len(RESPONSE_COLUMNS))}) RETURNING id)"
+    ]
+    rows = [(qid, c.item, c.number, c.text) for qid, cells in answers.items() for c in cells]
+    if rows:
+        parts.append(
+            f"a AS (INSERT INTO {qn(Answer._meta.db_table)} (response_id, question_id, item, number, text, feedback_ref) "
+            "SELECT r.id, v.question_id, v.item, v.number, v.text, '' FROM r CROSS JOIN (VALUES "
+            + ", ".join(["(%s::bigint, %s::smallint, %s::smallint, %s::text)"] * len(rows))
+            + ") AS v (question_id, item, number, text))"
+        )
+        params += [value for row in rows for value in row]
+    for i, (model, keys, adds, counter_rows) in enumerate(increments):
+        sql, counter_params = _upsert_sql(model, keys, adds, counter_rows)
+        parts.append(f"c{i} AS ({sql})")
+        params += counter_params
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " SELECT id FROM r", params)
+        return cursor.fetchone()[0]
 
 
 def rebuild_results(survey: Survey) -> None:

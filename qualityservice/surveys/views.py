@@ -15,6 +15,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qualityservice.core import pagecache
 from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.permissions import department_scope, role_required
@@ -478,24 +479,35 @@ def _session_key(survey: Survey) -> str:
     return f"surveys:draft:{survey.pk}"
 
 
-def _respondent(request, survey: Survey, *, create_key: bool) -> services.Respondent:
-    """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser session."""
+def _respondent(request, survey: Survey) -> services.Respondent:
+    """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser session.
+    The session's draft key is made only when a draft is first saved (``Respondent.ensure_draft_key``):
+    opening or submitting a survey in one go writes no session."""
     if survey.audience == Survey.Audience.TOKEN:
         code = (request.POST.get("t") or request.GET.get("t") or "").strip()[:24]
         token = Token.objects.filter(survey=survey, code=code).first() if code else None
         if token is None:
             return services.Respondent()
         return services.Respondent(token=token, user=request.user if request.user.is_authenticated else None, draft_key=f"t{token.code}")
-    key = request.session.get(_session_key(survey))
-    if key is None and create_key:
-        key = new_draft_key()
-        request.session[_session_key(survey)] = key
+    name = _session_key(survey)
+    key = request.session.get(name)  # without a session cookie: no store read
+
+    def new_key() -> str:
+        request.session[name] = value = new_draft_key()
+        return value
+
     user = request.user if request.user.is_authenticated and survey.audience == Survey.Audience.SIGNED_IN else None
-    return services.Respondent(user=user, draft_key=key)
+    return services.Respondent(user=user, draft_key=key, new_draft_key=new_key)
 
 
 def _public_survey(code: str) -> Survey:
-    return get_object_or_404(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT), public_code=code)
+    """The survey behind a public link (not a draft). Kept per process (``pagecache.memo``, rebuilt when any
+    survey is saved or changes status), so answering costs no query for it; an unknown code is not kept
+    (the 404 escapes the memo). Shared by every request: read-only."""
+    return pagecache.memo(
+        f"surveys.public.{code}",
+        lambda: get_object_or_404(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT), public_code=code),
+    )
 
 
 def _prepare(loaded: services.SurveyForm, answers: dict) -> None:
@@ -523,6 +535,17 @@ def _answer_context(request, survey, loaded, *, preview=False, respondent=None, 
     }
 
 
+def _answer_page(request, survey, respondent, draft, *, errors=(), status=200, placeholders=False) -> HttpResponse:
+    """The answer page, with the draft's answers filled in. ``placeholders``: rendered for the page cache
+    (``pagecache.anonymous_page``) — CSRF token and submission key as placeholders."""
+    loaded = services.SurveyForm.load(survey)  # a fresh copy: _prepare writes on the questions
+    _prepare(loaded, services.draft_answers(draft))
+    context = _answer_context(request, survey, loaded, respondent=respondent, draft=draft, errors=errors)
+    if placeholders:
+        context.update(pagecache.placeholder_context(), submission_key=pagecache.KEY_PLACEHOLDER)
+    return render(request, "surveys/answer.html", context, status=status)
+
+
 def _gate(request, survey: Survey, respondent: services.Respondent):
     """Return a response that stops the respondent (closed, sign-in, token, answered) or None."""
     if not survey.is_accepting():
@@ -538,21 +561,25 @@ def _gate(request, survey: Survey, respondent: services.Respondent):
 
 def start(request: HttpRequest, code: str) -> HttpResponse:
     survey = _public_survey(code)
-    respondent = _respondent(request, survey, create_key=True)
+    respondent = _respondent(request, survey)
     stop = _gate(request, survey, respondent)
     if stop is not None:
         return stop
-    loaded = services.SurveyForm.load(survey)
-    draft = services.find_draft(survey, respondent)
-    _prepare(loaded, services.draft_answers(draft))
-    return render(request, "surveys/answer.html", _answer_context(request, survey, loaded, respondent=respondent, draft=draft))
+    draft = services.find_draft(survey, respondent)  # no query without a draft key
+    if draft is None and survey.audience == Survey.Audience.ANYONE:
+        # The same blank form for every anonymous visitor: served from the rendered-page cache (core.pagecache;
+        # a signed-in user or pending messages bypass it). Token and signed-in surveys are always rendered.
+        return pagecache.anonymous_page(
+            request, (survey.pk,), lambda placeholders: _answer_page(request, survey, respondent, None, placeholders=placeholders)
+        )
+    return _answer_page(request, survey, respondent, draft)
 
 
 @require_POST
 def save_answer(request: HttpRequest, code: str) -> HttpResponse:
     """Autosave of one question into the draft (fetch from answer.js). JSON {ok, error}."""
     survey = _public_survey(code)
-    respondent = _respondent(request, survey, create_key=True)
+    respondent = _respondent(request, survey)
     if _gate(request, survey, respondent) is not None:
         return JsonResponse({"ok": False, "error": _("This survey accepts no answers from you.")}, status=409)
     try:
@@ -565,7 +592,7 @@ def save_answer(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     survey = _public_survey(code)
-    respondent = _respondent(request, survey, create_key=True)
+    respondent = _respondent(request, survey)
     stop = _gate(request, survey, respondent)
     if stop is not None:
         return stop
@@ -574,12 +601,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     except services.AlreadyAnswered:
         return render(request, "surveys/already.html", {"survey": survey}, status=409)
     if errors:
-        loaded = services.SurveyForm.load(survey)
-        draft = services.find_draft(survey, respondent)
-        _prepare(loaded, services.draft_answers(draft))
-        return render(request, "surveys/answer.html",
-                      _answer_context(request, survey, loaded, respondent=respondent, draft=draft, errors=errors), status=400)
-    request.session.pop(_session_key(survey), None)
+        return _answer_page(request, survey, respondent, services.find_draft(survey, respondent), errors=errors, status=400)
+    request.session.pop(_session_key(survey), None)  # writes the session only if it held a draft key
     return redirect("surveys:thanks", survey.public_code)
 
 

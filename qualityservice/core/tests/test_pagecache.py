@@ -120,3 +120,17 @@ def test_another_process_sees_an_invalidation_within_the_recheck_interval(monkey
     monkeypatch.setattr(pagecache, "VERSION_RECHECK", 0.0)
     pagecache.anonymous_page(request(), (), page)
     assert page.renders == 2
+
+
+def test_a_change_is_forgotten_again_when_its_transaction_commits(org, django_capture_on_commit_callbacks):
+    """A process that rebuilt between the save and the commit read the old rows: forget again at commit."""
+    from qualityservice.org.models import Place
+
+    page = Page()
+    with django_capture_on_commit_callbacks(execute=True):
+        Place.objects.create(name="新食堂", kind=Place.Kind.CANTEEN)
+        pagecache.anonymous_page(request(), (), page)  # rebuilt inside the transaction
+        pagecache.anonymous_page(request(), (), page)
+        assert page.renders == 1
+    pagecache.anonymous_page(request(), (), page)
+    assert page.renders == 2

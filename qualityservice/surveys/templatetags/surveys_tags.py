@@ -12,10 +12,11 @@ def latest_satisfaction(department, limit: int = 3):
 
 
 @register.simple_tag
-def submission_key_input():
-    """A hidden field with a fresh key: the server acts once per key (see views._claim)."""
+def submission_key_input(value=None):
+    """A hidden field with a fresh key: the server acts once per key (see views._claim). ``value``: a given
+    key instead (the page cache's placeholder, replaced by a fresh key per request)."""
     import uuid
 
     from django.utils.html import format_html
 
-    return format_html('<input type="hidden" name="submission_key" value="{}">', uuid.uuid4())
+    return format_html('<input type="hidden" name="submission_key" value="{}">', value or uuid.uuid4())

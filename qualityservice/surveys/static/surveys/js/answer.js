@@ -7,6 +7,9 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
   var token = form.querySelector("input[name=t]");
   var timers = {};
+  // Saves go one after another: the first one creates the draft (and the session cookie that finds it
+  // again), so a second one sent before that answer came back would start a draft of its own.
+  var queue = Promise.resolve();
 
   function answerValues(questionId) {
     var values = [];
@@ -54,13 +57,15 @@
     // An empty multiple choice / cleared text still has to reach the server.
     Object.keys(names).forEach(function (name) { if (!data.has(name)) data.append(name, ""); });
     block.dataset.saving = "1";
-    fetch(saveUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (resp) { return resp.json().then(function (json) { return { ok: resp.ok && json.ok, json: json }; }); })
-      .then(function (result) {
-        setStatus(block, result.ok, result.ok ? form.dataset.savedText : (result.json.error || form.dataset.errorText));
-      })
-      .catch(function () { setStatus(block, false, form.dataset.errorText); })
-      .finally(function () { delete block.dataset.saving; block.dataset.saved = "1"; });
+    queue = queue.then(function () {
+      return fetch(saveUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (resp) { return resp.json().then(function (json) { return { ok: resp.ok && json.ok, json: json }; }); })
+        .then(function (result) {
+          setStatus(block, result.ok, result.ok ? form.dataset.savedText : (result.json.error || form.dataset.errorText));
+        })
+        .catch(function () { setStatus(block, false, form.dataset.errorText); })
+        .finally(function () { delete block.dataset.saving; block.dataset.saved = "1"; });
+    });
   }
 
   form.addEventListener("change", function (event) {
