@@ -33,8 +33,10 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for bound in self.visible_fields():
-            widget = bound.field.widget
+        for field in self.fields.values():  # the fields themselves: no BoundField per field on every POST
+            widget = field.widget
+            if widget.is_hidden:
+                continue
             base = widget.attrs.get("class", "")
             if isinstance(widget, (forms.CheckboxInput,)):
                 css = "form-check-input"

@@ -42,13 +42,21 @@ def notify(*, users=(), emails=(), heads_of=(), subject: str, body: str, url: st
     """Queue a notification to ``users`` (their e-mail addresses), raw ``emails`` and the heads of the
     departments ``heads_of`` (ids; resolved by the worker, off the request path), and to the configured
     group-robot webhook. Strings should already be translated."""
+    build_notification(users=users, emails=emails, heads_of=heads_of, subject=subject, body=body, url=url,
+                       webhook=webhook).save(force_insert=True)
+    transaction.on_commit(kick)
+
+
+def build_notification(*, users=(), emails=(), heads_of=(), subject: str, body: str, url: str = "",
+                       webhook: bool = True):
+    """The unsaved outbox row of ``notify()``, for a caller that inserts it together with its own rows
+    (``core.fastinsert``); the caller then registers ``transaction.on_commit(kick)``."""
     from .models import Notification
 
     user_ids = [u.pk for u in users if u is not None]
     payload = {"user_ids": user_ids, "emails": list(emails), "heads_of": [int(d) for d in heads_of],
                "subject": str(subject), "body": str(body), "url": url, "webhook": webhook}
-    Notification.objects.create(payload=payload)
-    transaction.on_commit(kick)
+    return Notification(payload=payload)
 
 
 def kick() -> None:

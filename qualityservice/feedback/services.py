@@ -12,11 +12,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qualityservice.core.notifications import notify
+from qualityservice.core.fastinsert import insert_together
+from qualityservice.core.notifications import build_notification, kick, notify
 from qualityservice.core.permissions import staff_profile, user_role
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Staff
@@ -133,8 +135,15 @@ def allowed_actions(user, feedback: Feedback) -> set[str]:
     return {action for action in TRANSITIONS if may(user, action, feedback)}
 
 
-def _log(feedback, action, *, by=None, actor_name="", note="", public=False, from_status="", to_status="", at=None):
-    return FeedbackEvent.objects.create(
+def _log(feedback, action, **kwargs):
+    event = _event(feedback, action, **kwargs)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(feedback, action, *, by=None, actor_name="", note="", public=False, from_status="", to_status="", at=None):
+    """An unsaved timeline event (``_log`` saves it; ``create_feedback`` inserts it with the record)."""
+    return FeedbackEvent(
         feedback=feedback,
         action=action,
         from_status=from_status,
@@ -465,26 +474,37 @@ def create_feedback(
     )
     # No history row in this INSERT: Feedback.save() writes it ("+", as received) at the first change.
     fb.history_baseline_pending = True
+    event = _event(fb, "create", by=created_by, actor_name="" if created_by else str(_("Submitter")),
+                   note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name, "channel": fb.get_channel_display()}),
+                   public=True, to_status=Status.RECEIVED, at=now)
+    # The link in the heads' e-mail opens the item by its tracking code (its id is not known before the INSERT).
+    note = build_notification(heads_of=[dept.pk], subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(), "code": fb.code},
+                              body=fb.title, url=reverse("feedback:detail_by_code", args=[fb.code]))
+    images = list(images)
     fb.skip_history_when_saving = True
     try:
-        with transaction.atomic():
-            fb.save()
-            del fb.skip_history_when_saving  # later saves of this instance are recorded
-            for image in images:
-                Attachment.objects.create(feedback=fb, file=image.content, original_name=image.name,
-                                          size=image.content.size, width=image.width, height=image.height)
-            _log(fb, "create", by=created_by, actor_name="" if created_by else str(_("Submitter")),
-                 note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name, "channel": fb.get_channel_display()}),
-                 public=True, to_status=Status.RECEIVED, at=now)
-            notify(heads_of=[dept.pk],
-                   subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(), "code": fb.code},
-                   body=fb.title, url=fb.get_absolute_url())
+        if images:
+            with transaction.atomic():
+                fb.save(force_insert=True)
+                for image in images:
+                    Attachment.objects.create(feedback=fb, file=image.content, original_name=image.name,
+                                              size=image.content.size, width=image.width, height=image.height)
+                event.feedback = fb
+                event.save(force_insert=True)
+                note.save(force_insert=True)
+        else:
+            # The record, its creation event and the heads' notification: one statement on PostgreSQL
+            # (no model signals: Feedback's only receiver is simple-history, deferred above).
+            insert_together(fb, [(event, "feedback_id"), (note, None)])
     except IntegrityError:
+        del fb.skip_history_when_saving
         if submission_key:
             existing = Feedback.objects.filter(submission_key=submission_key).first()
             if existing is not None:
                 return existing
         raise
+    del fb.skip_history_when_saving  # later saves of this instance are recorded
+    transaction.on_commit(kick)  # at once in autocommit mode, else when the caller's transaction commits
     return fb
 
 

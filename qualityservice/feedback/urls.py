@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/feedback/callbacks/", views.callbacks, name="callbacks"),
     path("staff/feedback/figures/<int:department_id>/", views.department_figures, name="department_figures"),
     path("staff/feedback/<int:pk>/", views.detail, name="detail"),
+    path("staff/feedback/c/<str:code>/", views.detail_by_code, name="detail_by_code"),
     path("staff/feedback/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("staff/feedback/<int:pk>/act/", views.act, name="act"),
     path("staff/feedback/<int:pk>/assign/", views.assign, name="assign"),

@@ -60,14 +60,33 @@ HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
 # --- Public: rate limits ----------------------------------------------------------------
 
 
+VISITOR_COOKIE = "qs_visitor"
+VISITOR_SALT = "feedback.visitor"
+VISITOR_MAX_AGE = 30 * 24 * 3600
+
+
+def _visitor(request) -> str | None:
+    """The browser's random id from a signed cookie (set on the form pages): the key of the strict
+    per-browser limit. No server-side session is opened for an anonymous visitor."""
+    return request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_SALT)
+
+
+def _remember_visitor(request, response: HttpResponse) -> HttpResponse:
+    if _visitor(request) is None:
+        response.set_signed_cookie(VISITOR_COOKIE, uuid.uuid4().hex, salt=VISITOR_SALT, max_age=VISITOR_MAX_AGE,
+                                   httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
 def _rate_limited(request, group: str) -> bool:
     """A generous per-IP limit (a campus NAT puts thousands behind one address) and a strict
-    per-browser-session limit. Both count only POSTs, in one round trip (core.ratelimit)."""
+    per-browser limit. Both count only POSTs, in one round trip (core.ratelimit)."""
     if request.method != "POST":
         return False
     limits = [(f"{group}-ip", ratelimit.client_ip(request), settings.QS_FEEDBACK_RATE_PER_IP)]
-    if request.session.session_key:
-        limits.append((f"{group}-session", request.session.session_key, settings.QS_FEEDBACK_RATE_PER_SESSION))
+    visitor = _visitor(request)
+    if visitor:
+        limits.append((f"{group}-session", visitor, settings.QS_FEEDBACK_RATE_PER_SESSION))
     return ratelimit.hit(limits)
 
 
@@ -76,12 +95,6 @@ def _too_many(request) -> HttpResponse:
         "title": _("Too many submissions"),
         "message": _("You have sent many submissions in a short time. Please wait a while and try again, or call the hotline."),
     }, status=429)
-
-
-def _ensure_session(request) -> None:
-    if not request.session.session_key:
-        request.session["fb"] = 1
-        request.session.save()
 
 
 def _client_ip(request) -> str | None:
@@ -113,7 +126,6 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect(f"{fb.get_public_url()}?new=1")
         return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=400)
-    _ensure_session(request)
 
     def build(placeholders: bool) -> HttpResponse:
         initial = {}
@@ -129,7 +141,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         return render(request, "feedback/public_form.html", context)
 
     # The same page for every anonymous visitor: served from the rendered-page cache (core.pagecache).
-    return pagecache.anonymous_page(request, (), build)
+    return _remember_visitor(request, pagecache.anonymous_page(request, (), build))
 
 
 def track_lookup(request: HttpRequest) -> HttpResponse:
@@ -195,10 +207,9 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('feedback:badge_thanks', args=[staff.public_code])}")
         status = 400
     else:
-        _ensure_session(request)
         form = BadgeRatingForm()
         status = 200
-    return render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status)
+    return _remember_visitor(request, render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status))
 
 
 def _save_badge_rating(staff, data, key, request) -> Rating:
@@ -421,6 +432,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "merge_form": MergeForm() if "merge" in actions else None,
         "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS,
     })
+
+
+@role_required(*HANDLERS)
+def detail_by_code(request: HttpRequest, code: str) -> HttpResponse:
+    """An item by its tracking code (the link in notifications; what a caller reads out on the phone)."""
+    pk = get_object_or_404(Feedback.objects.visible_to(request.user).values_list("pk", flat=True), code=code.strip().upper())
+    return redirect("feedback:detail", pk=pk)
 
 
 def _done(request, fb, message=None):

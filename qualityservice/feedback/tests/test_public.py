@@ -254,3 +254,29 @@ def test_a_public_post_costs_a_fixed_handful_of_statements(client, org, django_a
     post_form(client, submission_key="c" * 32)  # warms the memos
     with django_assert_max_num_queries(7):  # SAVEPOINT/RELEASE where the test wraps a transaction + 3 INSERTs
         assert post_form(client, submission_key="d" * 32, department=str(org.wuye.pk)).status_code == 302
+
+
+def test_an_anonymous_visitor_gets_a_signed_browser_id_and_no_server_session(client, org):
+    from django.contrib.sessions.models import Session
+
+    from qualityservice.feedback.views import VISITOR_COOKIE
+
+    response = client.get(NEW)
+    assert VISITOR_COOKIE in response.cookies and "sessionid" not in response.cookies
+    assert response.cookies[VISITOR_COOKIE]["httponly"]
+    assert not Session.objects.exists()
+    first = response.cookies[VISITOR_COOKIE].value
+    assert VISITOR_COOKIE not in client.get(NEW).cookies  # kept, not renewed on every view
+    from django.test import RequestFactory
+
+    from qualityservice.feedback.views import _visitor
+
+    request = RequestFactory().get(NEW)
+    request.COOKIES[VISITOR_COOKIE] = first
+    assert len(_visitor(request)) == 32  # a random id, signed
+
+
+def test_a_forged_browser_id_is_ignored_by_the_per_browser_limit(client, org, settings):
+    settings.QS_FEEDBACK_RATE_PER_SESSION = "1/h"
+    client.cookies["qs_visitor"] = "forged:value"
+    assert [post_form(client).status_code for _ in range(2)] == [302, 302]  # only the per-IP limit applies

@@ -301,3 +301,31 @@ def test_it_finds_the_staff_member_of_a_hotline_call_by_badge_number_or_name(cli
     client.post(reverse("feedback:hotline"), {**base, "staff": person.badge_number.lower(), "submission_key": "k2"})
     client.post(reverse("feedback:hotline"), {**base, "staff": person.name, "submission_key": "k3"})
     assert list(Feedback.objects.values_list("staff_id", flat=True)) == [person.pk, person.pk]
+
+
+def test_an_item_opens_by_its_tracking_code_within_the_department_scope(client, org, item):
+    """The link in the heads' notification e-mail: /staff/feedback/c/<code>/."""
+    url = reverse("feedback:detail_by_code", args=[item.code])
+    assert "/accounts/login/" in client.get(url)["Location"]  # anonymous
+    client.force_login(org.head_yinshi)  # head of another department
+    assert client.get(url).status_code == 404
+    client.force_login(org.head_wuye)  # same department
+    response = client.get(url.replace(item.code, item.code.lower()))
+    assert response.status_code == 302 and response["Location"] == item.get_absolute_url()
+    assert item.title in client.get(response["Location"]).content.decode()
+    assert client.get(reverse("feedback:detail_by_code", args=["NOSUCHCODE"])).status_code == 404
+
+
+def test_the_new_item_mail_links_to_the_item_by_code(client, org, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    org.head_wuye.email = "head@example.edu.cn"
+    org.head_wuye.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        fb = make_feedback(org, title="楼道灯坏了")
+    message = next(m for m in mail.outbox if m.to == ["head@example.edu.cn"])
+    assert fb.code in message.subject and "楼道灯坏了" in message.body
+    link = message.body.strip().splitlines()[-1]
+    assert link == "http://testserver" + reverse("feedback:detail_by_code", args=[fb.code])
+    client.force_login(org.head_wuye)
+    assert client.get(link.removeprefix("http://testserver"), follow=True).context["fb"].pk == fb.pk
