@@ -193,6 +193,7 @@ class Worker:
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
+        time.sleep(3)  # its start-up (Django, Celery) must not run during the first measurements
 
     def stop(self) -> None:
         try:
