@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -59,13 +60,26 @@ def build_notification(*, users=(), emails=(), heads_of=(), subject: str, body: 
     return Notification(payload=payload)
 
 
+_last_kick = {"at": float("-inf")}
+
+
 def kick() -> None:
     """Ask the worker to deliver the pending notifications within QS_NOTIFY_BATCH_SECONDS (one task
-    for a burst). If the broker is down the periodic job delivers them."""
+    for a burst). If the broker is down the periodic job delivers them.
+
+    A process that scheduled the delivery task itself less than QS_NOTIFY_BATCH_SECONDS ago skips even the
+    cache operation: that task runs no earlier than its countdown, i.e. after this commit, and claims what
+    was committed before it starts."""
     delay = getattr(settings, "QS_NOTIFY_BATCH_SECONDS", 2)
+    eager = deliver_pending_notifications.app.conf.task_always_eager
+    if not eager and time.monotonic() < _last_kick["at"] + delay:
+        return
     try:
         if cache.add(KICK_KEY, 1, delay + 60):
+            scheduled = time.monotonic()
             deliver_pending_notifications.apply_async(countdown=delay)
+            if not eager:  # an eager task has already run
+                _last_kick["at"] = scheduled
     except Exception:
         log.exception("notification queue unavailable; the periodic job will deliver")
         try:

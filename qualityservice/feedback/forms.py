@@ -77,11 +77,12 @@ class IdentityMixin:
 class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
     # Checked against per-process memos of these short lists: no query per submission.
-    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
+    # (Querysets are lazy: each form gets a fresh copy; the chosen place's department routes the item.)
+    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False,
                                     empty_label=_("— choose —"), memo_name="feedback.public.category")
-    place = MemoModelChoiceField(label=_("Where?"), queryset=Place.objects.none(), required=False, empty_label=_("— not sure —"),
-                                 memo_name="feedback.public.place")
-    department = MemoModelChoiceField(label=_("Which department?"), queryset=Department.objects.none(), required=False,
+    place = MemoModelChoiceField(label=_("Where?"), queryset=Place.objects.filter(is_active=True).select_related("campus", "department"),
+                                 required=False, empty_label=_("— not sure —"), memo_name="feedback.public.place")
+    department = MemoModelChoiceField(label=_("Which department?"), queryset=Department.objects.centres(), required=False,
                                       empty_label=_("— not sure, route it for me —"), memo_name="feedback.public.department")
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened?"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -94,10 +95,6 @@ class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        # The chosen place's department routes the item: fetch it with the place.
-        self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus", "department")
-        self.fields["department"].queryset = Department.objects.centres()
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
         if not self.is_bound:
             self.initial.setdefault("submission_key", _submission_key())

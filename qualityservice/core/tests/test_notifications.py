@@ -173,3 +173,43 @@ def test_a_broker_outage_loses_nothing(db, monkeypatch, django_capture_on_commit
     assert mail.outbox == [] and Notification.objects.filter(sent_at__isnull=True).count() == 1
     assert deliver_pending_notifications() == 1  # the periodic job
     assert len(mail.outbox) == 1
+
+
+def test_a_process_that_just_scheduled_the_delivery_skips_the_cache_until_it_runs(db, settings, monkeypatch):
+    from config.celery import app
+
+    class Cache:  # records the operations; add() like Django's (False when the key exists)
+        def __init__(self):
+            self.keys, self.adds = set(), 0
+
+        def add(self, key, value, timeout):
+            self.adds += 1
+            if key in self.keys:
+                return False
+            self.keys.add(key)
+            return True
+
+        def delete(self, key):
+            self.keys.discard(key)
+
+    fake, scheduled, clock = Cache(), [], [1000.0]
+    monkeypatch.setattr(notifications, "cache", fake)
+    monkeypatch.setattr(notifications.deliver_pending_notifications, "apply_async", lambda **kw: scheduled.append(kw))
+    monkeypatch.setattr(notifications, "_last_kick", {"at": float("-inf")})
+    monkeypatch.setattr(notifications.time, "monotonic", lambda: clock[0])
+    app.conf.task_always_eager = False
+    try:
+        notifications.kick()
+        notifications.kick()  # at once: this process's task (countdown 2 s) has not run yet
+        assert len(scheduled) == 1 and fake.adds == 1
+        clock[0] += settings.QS_NOTIFY_BATCH_SECONDS + 0.1
+        fake.delete(notifications.KICK_KEY)  # the task ran and took the key
+        notifications.kick()
+        assert len(scheduled) == 2 and fake.adds == 2
+        fake.keys.add(notifications.KICK_KEY)  # another process's task is pending
+        clock[0] += settings.QS_NOTIFY_BATCH_SECONDS + 0.1
+        notifications.kick()
+        notifications.kick()  # a failed add is not a scheduled task: ask again
+        assert len(scheduled) == 2 and fake.adds == 4
+    finally:
+        app.conf.task_always_eager = True
