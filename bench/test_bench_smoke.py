@@ -47,6 +47,17 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
             [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--db", db],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=150,
         )
+        # The in-process CPU-per-flow tool runs against the same bench database.
+        flow_env = dict(env, QS_BENCH_CEILING="true", CELERY_TASK_ALWAYS_EAGER="true", DEBUG="true",
+                        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                        QS_FEEDBACK_RATE_PER_IP="100000/h", QS_FEEDBACK_RATE_PER_SESSION="100000/h")
+        flow_env.pop("REDIS_URL", None)
+        if db == "postgres":
+            flow_env["DATABASE_URL"] = urlunsplit((parts.scheme, parts.netloc, f"/{pg_db}", "", ""))
+        else:
+            flow_env["SQLITE_PATH"] = str(tmp_path / "work" / "bench.sqlite3")
+        flow = subprocess.run([sys.executable, str(ROOT / "bench" / "flow_cpu.py"), "-n", "3"],
+                              cwd=ROOT, env=flow_env, capture_output=True, text=True, timeout=120)
     finally:
         if db == "postgres":
             import psycopg
@@ -65,6 +76,9 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
     for key in ("ceiling_post", "feedback_submit", "survey_submit"):
         assert subs[key]["ok"] > 0 and subs[key]["failed"] == 0, (key, subs[key])
     assert all(isinstance(n, int) for n in data["queries"]["200"].values()), data["queries"]
+    assert flow.returncode == 0, flow.stderr[-3000:]
+    for name in ("ceiling", "feedback", "survey"):
+        assert f"{name:9s} CPU" in flow.stdout and "ms/flow" in flow.stdout, flow.stdout
 
 
 @pytest.mark.parametrize("flag", ["--help"])
