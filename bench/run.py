@@ -176,11 +176,16 @@ class Server:
         raise RuntimeError("gunicorn did not start")
 
     def stop(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        stop_group(self.proc)
+
+
+def stop_group(proc: subprocess.Popen) -> None:
+    """Stop a process started in its own session, with its children (gunicorn workers)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 class Worker:
@@ -196,11 +201,7 @@ class Worker:
         time.sleep(3)  # its start-up (Django, Celery) must not run during the first measurements
 
     def stop(self) -> None:
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        stop_group(self.proc)
 
 
 def targets(env: dict) -> dict:
