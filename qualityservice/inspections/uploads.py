@@ -3,14 +3,14 @@ re-saved as JPEG without EXIF (drops GPS and camera data)."""
 
 from __future__ import annotations
 
-import io
 import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from qualityservice.core.images import sanitize_image
 
 MAX_SIDE = 1600
 DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "txt"}
@@ -32,24 +32,12 @@ def _check_size(upload) -> None:
 
 
 def clean_image(upload) -> ContentFile:
-    """A validated, EXIF-free JPEG copy of an uploaded image, or ValidationError."""
+    """A validated, EXIF-free JPEG copy of an uploaded image (``core.images.sanitize_image``: content,
+    pixel count and format checked), or ValidationError."""
     _check_size(upload)
-    try:
-        upload.seek(0)
-        Image.open(upload).verify()
-        upload.seek(0)
-        with Image.open(upload) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
-            if img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
-            img.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            img.save(out, format="JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("“%(name)s” is not an image (JPEG, PNG, GIF or WebP).") % {"name": upload.name}) from None
-    base = os.path.splitext(os.path.basename(upload.name))[0][:80] or "photo"
-    return ContentFile(out.getvalue(), name=f"{base}.jpg")
+    upload.seek(0)
+    name = os.path.basename(upload.name) or "photo.jpg"
+    return sanitize_image(upload.read(max_bytes() + 1), name, limit=max_bytes(), max_side=MAX_SIDE, keep_alpha=False).content
 
 
 def clean_file(upload) -> tuple[ContentFile, bool]:

@@ -297,3 +297,31 @@ def test_it_removes_a_photo_only_while_the_inspection_is_open(client, org):
     last = AnswerPhoto.objects.get()
     assert client.post(reverse("inspections:photo_delete", args=[last.pk])).status_code == 404
     assert AnswerPhoto.objects.count() == 1
+
+
+def test_evidence_photos_get_the_same_checks_as_feedback_photos(client, org):
+    """One sanitiser (core.images): a decompression bomb (tiny file, 64 million pixels) and a file that is
+    not a photo are refused with the shared messages; a transparent PNG is stored as a JPEG."""
+    import io
+
+    inspection = make_inspection(org.wuye)
+    item = next(i for i in items_of(inspection.template) if i.photo_on_fail)
+    client.force_login(org.head_wuye)
+    bomb = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(bomb, format="PNG")
+    response = _post_answer(client, inspection, item, result="fail", note="脏",
+                            photo=SimpleUploadedFile("bomb.png", bomb.getvalue(), content_type="image/png"))
+    assert response.status_code == 400 and "像素过大" in json.loads(response.content)["errors"][0]
+    pdf = SimpleUploadedFile("scan.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    response = _post_answer(client, inspection, item, result="fail", note="脏", photo=pdf)
+    assert response.status_code == 400 and "“scan.jpg”不是图片文件" in json.loads(response.content)["errors"][0]
+    assert not InspectionAnswer.objects.exists()
+    clear = io.BytesIO()
+    Image.new("RGBA", (40, 30), (255, 0, 0, 0)).save(clear, format="PNG")
+    response = _post_answer(client, inspection, item, result="fail", note="脏",
+                            photo=SimpleUploadedFile("sign.png", clear.getvalue(), content_type="image/png"))
+    assert response.status_code == 200
+    photo = AnswerPhoto.objects.get()
+    assert photo.image.name.endswith(".jpg")  # stored under a random name
+    with Image.open(photo.image.path) as img:
+        assert img.format == "JPEG" and img.size == (40, 30)
