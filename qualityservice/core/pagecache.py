@@ -112,9 +112,9 @@ def cacheable(request: HttpRequest) -> bool:
     return not len(get_messages(request))
 
 
-def _fill(request: HttpRequest, html: str, content_type: str, status: int = 200) -> HttpResponse:
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
-    return HttpResponse(html, content_type=content_type, status=status)
+def _filled(request: HttpRequest, html: str) -> str:
+    """``html`` with this request's CSRF token and a fresh submission key in place of the placeholders."""
+    return html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
 
 
 def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], HttpResponse]) -> HttpResponse:
@@ -136,21 +136,21 @@ def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], Htt
             entry = None
     if entry is not None:
         stats["hits"] += 1
-        return _fill(request, entry[1], entry[2])
+        return HttpResponse(_filled(request, entry[1]), content_type=entry[2])
     stats["misses"] += 1
     response = build(True)
     if response.streaming:
         return response
     html = response.content.decode(response.charset)
     if response.status_code != 200:  # not cached, but filled like any other
-        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
+        response.content = _filled(request, html)
         return response
     content_type = response.get("Content-Type", "text/html; charset=utf-8")
     with _lock:
         _pages[full_key] = (now + TTL, html, content_type)
         while len(_pages) > MAX_ENTRIES:
             _pages.popitem(last=False)
-    return _fill(request, html, content_type)
+    return HttpResponse(_filled(request, html), content_type=content_type)
 
 
 def placeholder_context() -> dict:

@@ -1,6 +1,6 @@
 """Fixed-window rate limits for the public forms, counted in one round trip.
 
-django-ratelimit (which this reuses for the client address, the rate syntax and the window edges)
+django-ratelimit (which this reuses for the rate syntax and the window edges)
 costs three cache operations per limit on Django's Redis backend (``add``, then ``incr``, which
 itself checks ``exists`` first): six round trips for a form with a per-address and a per-session
 limit. With ``REDIS_URL`` set, ``hit()`` counts every limit of a request in one pipelined round trip
@@ -11,11 +11,12 @@ single server), as django-ratelimit would.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django_ratelimit.core import _get_ip, _get_window, _split_rate
+from django_ratelimit.core import _get_window, _split_rate
 
 log = logging.getLogger(__name__)
 FUDGE = 5
@@ -23,8 +24,27 @@ _client = None
 
 
 def client_ip(request) -> str:
-    """The client address as the rate limits see it (RATELIMIT_IP_META_KEY behind a proxy; IPv6 /64)."""
-    return _get_ip(request)
+    """The client address as the rate limits see it: ``client_address`` (RATELIMIT_IP_META_KEY behind a
+    proxy), IPv6 reduced to its /64 as django-ratelimit does. A missing or malformed proxy header counts
+    under REMOTE_ADDR instead of failing the request."""
+    address = client_address(request) or request.META.get("REMOTE_ADDR") or "0.0.0.0"
+    mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64) if ":" in address else getattr(settings, "RATELIMIT_IPV4_MASK", 32)
+    try:
+        return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
+    except ValueError:
+        return address
+
+
+def client_address(request) -> str | None:
+    """The client's own address, to store with a named submission: the proxy's header
+    (RATELIMIT_IP_META_KEY, e.g. HTTP_X_REAL_IP) behind nginx, else REMOTE_ADDR; None if not an address."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    value = request.META.get(key) if isinstance(key, str) and key in request.META else request.META.get("REMOTE_ADDR")
+    value = (value or "").split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 def _redis():

@@ -98,7 +98,7 @@ def _too_many(request) -> HttpResponse:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return ratelimit.client_address(request)
 
 
 # --- Public pages -----------------------------------------------------------------------

@@ -93,3 +93,18 @@ def test_the_redis_cache_backend_reuses_its_client_and_works(settings):
     assert cache.incr("n") == 2
     client = cache._cache
     assert client.get_client(write=True) is client.get_client(write=True)
+
+
+def test_without_the_proxy_header_the_limit_counts_the_direct_address(settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.7")
+    assert ratelimit.client_ip(request) == "10.0.0.7"
+
+
+def test_ipv6_clients_are_limited_per_64_and_junk_headers_fall_back(settings):
+    request = RequestFactory().post("/", REMOTE_ADDR="2001:db8:1:2:aaaa:bbbb:cccc:dddd")
+    assert ratelimit.client_ip(request) == "2001:db8:1:2::"
+    assert ratelimit.client_address(request) == "2001:db8:1:2:aaaa:bbbb:cccc:dddd"
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    junk = RequestFactory().post("/", REMOTE_ADDR="10.0.0.8", HTTP_X_REAL_IP="<script>")
+    assert ratelimit.client_ip(junk) == "10.0.0.8" and ratelimit.client_address(junk) is None

@@ -280,3 +280,16 @@ def test_a_forged_browser_id_is_ignored_by_the_per_browser_limit(client, org, se
     settings.QS_FEEDBACK_RATE_PER_SESSION = "1/h"
     client.cookies["qs_visitor"] = "forged:value"
     assert [post_form(client).status_code for _ in range(2)] == [302, 302]  # only the per-IP limit applies
+
+
+def test_a_named_submission_behind_the_proxy_keeps_the_clients_address(client, org, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    named = {"kind": "complaint", "body": "宿舍热水不热。", "name": "李四", "contact": "13900000000", "website": ""}
+    client.post(NEW, {**named, "submission_key": "e" * 32}, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert Feedback.objects.get().client_ip == "203.0.113.9"
+    client.post(NEW, {**named, "name": "王五", "submission_key": "f" * 32}, REMOTE_ADDR="127.0.0.1",
+                HTTP_X_REAL_IP="not-an-address")
+    assert Feedback.objects.get(submitter_name="王五").client_ip is None  # junk is not stored (and no error)
+    response = client.post(NEW, {**named, "name": "赵六", "submission_key": "g" * 32}, REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 302  # no proxy header (app server reached directly): no error either
+    assert Feedback.objects.get(submitter_name="赵六").client_ip == "10.0.0.7"
