@@ -37,6 +37,8 @@ def test_student_rates_and_complains_from_a_badge_and_tracks_it(phone, live_serv
     page.get_by_role("button", name=re.compile("提交|发送|Send")).click()
     page.wait_for_url(re.compile(r"/feedback/t/[A-Z0-9]+/\?new=1$"))
     code = page.get_by_test_id("tracking-code").inner_text().strip()
+    # The private rating link: shown to this browser now, never derivable from the code.
+    rating_href = page.get_by_test_id("private-rating-link").locator("a").first.get_attribute("href")
     page.screenshot(path="/tmp/feedback-track-new.png", full_page=True)
 
     fb = Feedback.objects.get(code=code)
@@ -57,8 +59,10 @@ def test_student_rates_and_complains_from_a_badge_and_tracks_it(phone, live_serv
     assert replies.count() == 1 and "批评教育" in replies.inner_text()
     body = page.content()
     assert "内部" not in body and "饮食主任" not in body
-    assert page.get_by_test_id("rating-link").is_visible()
+    assert page.get_by_test_id("rating-link").count() == 0 and page.get_by_test_id("rating-hint").is_visible()
     page.screenshot(path="/tmp/feedback-track-replied.png", full_page=True)
+    page.goto(live_server.url + rating_href)
+    assert page.locator("input[name=score]").count() == 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ class FeedbackAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "kind", "channel", "department")
     search_fields = ("code", "title")
     raw_id_fields = ("staff", "place", "assigned_to", "merged_into", "submitter_user", "created_by")
-    readonly_fields = ("code", "status")
+    readonly_fields = ("code", "status", "about_staff")
     inlines = [EventInline]
 
 

@@ -169,7 +169,8 @@ def seed(out=None, rng: random.Random | None = None) -> None:
             path = rng.choices(["received", "assigned", "in_progress", "resolved"], weights=[35, 25, 25, 15])[0]
         deadline = deadline_for(dept.pk, kind, created)
         fb = Feedback(
-            kind=kind, channel=channel, department=dept, staff=staff, place=place, category=categories.get(dept.pk),
+            kind=kind, channel=channel, department=dept, staff=staff, about_staff=staff, place=place,
+            category=categories.get(dept.pk),
             title=title, body=body, anonymous=anonymous, submitter_name=name, submitter_contact=contact,
             source_ref=f"demo:{i}", created_at=created, deadline=deadline, status=Status.RECEIVED,
             created_by=operator if channel == Channel.HOTLINE else None,

@@ -165,6 +165,19 @@ class Feedback(models.Model):
         on_delete=models.SET_NULL,
         related_name="feedback_about",
     )
+    # Whom the item is about, for the privacy rule: the staff member concerned at intake, never cleared
+    # afterwards (``staff`` follows routing — a transfer clears it when the person is not in the new
+    # department — this does not).
+    about_staff = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("about (at intake)"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # feedback_about_staff_idx below (partial)
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     place = models.ForeignKey(
         "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
@@ -258,12 +271,19 @@ class Feedback(models.Model):
             models.Index(fields=["resolved_at"], name="feedback_callback_queue_idx", condition=Q(status__in=["resolved", "callback"])),
             # Praise on a staff record / items about a person.
             models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx"),
+            # Items about a person (ON DELETE SET NULL of a staff record): only the few rows about someone.
+            models.Index(fields=["about_staff"], name="feedback_about_staff_idx", condition=Q(about_staff__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
     def save(self, *args, **kwargs):
+        if self.about_staff_id is None and self.staff_id is not None:
+            # The staff member concerned, named later (admin): from then on the item is about them.
+            self.about_staff_id = self.staff_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "about_staff"}
         if self.history_baseline_pending and not self._state.adding and self.pk:
             # First change of a record created without its history row: record it as it was received.
             before = type(self).objects.filter(pk=self.pk, history_baseline_pending=True).first()
@@ -298,22 +318,42 @@ class Feedback(models.Model):
         return self.rating_used_at is None and self.status in DONE_STATUSES
 
     # --- Privacy: the one place that decides who sees the submitter's identity ----------
-    def identity_hidden_from(self, user) -> bool:
-        """True when ``user`` must not see who sent this: the record is anonymous, or the user
-        is the staff member it is about. Views, templates and exports all go through here."""
-        if self.anonymous:
-            return True
-        if self.staff_id is None or not getattr(user, "is_authenticated", False):
-            return not getattr(user, "is_authenticated", False)
+    def is_about(self, user) -> bool:
+        """True when ``user`` is the staff member this item is about (``about_staff``: recorded at
+        intake and kept through every transfer, merge and reassignment)."""
+        if self.about_staff_id is None:
+            return False
         profile = staff_profile(user)
-        return profile is not None and profile.pk == self.staff_id
+        return profile is not None and profile.pk == self.about_staff_id
+
+    def identity_hidden_from(self, user) -> bool:
+        """True when ``user`` must not see who sent this: the record is anonymous, the user is not
+        signed in, or the user is the staff member it is about. Views, templates, exports all go through here."""
+        if self.anonymous or not getattr(user, "is_authenticated", False):
+            return True
+        return self.is_about(user)
+
+    def code_for(self, user) -> str:
+        """The tracking code as ``user`` may see it on staff pages: the person the item is about sees
+        the item's number instead (the code opens the public status page, and the submitter may have
+        shown it to others: knowing it would tell who complained)."""
+        return f"#{self.pk}" if self.is_about(user) else self.code
 
     def submitter_for(self, user) -> dict:
-        """The submitter's identity as ``user`` may see it."""
+        """The submitter's identity (and the tracking code) as ``user`` may see them."""
+        code = self.code_for(user)
         if self.identity_hidden_from(user):
             label = _("Anonymous") if self.anonymous else _("Withheld (the feedback is about you)")
-            return {"hidden": True, "name": str(label), "contact": ""}
-        return {"hidden": False, "name": self.submitter_name, "contact": self.submitter_contact}
+            return {"hidden": True, "name": str(label), "contact": "", "code": code}
+        return {"hidden": False, "name": self.submitter_name, "contact": self.submitter_contact, "code": code}
+
+
+def code_match(code: str, user) -> Q:
+    """The item with this tracking code — except for the person it is about, who cannot use a code
+    (obtained some other way) to find the item on staff pages either."""
+    condition = Q(code=(code or "").strip().upper())
+    profile = staff_profile(user)
+    return condition & ~Q(about_staff=profile) if profile is not None else condition
 
 
 def can_handle(user, feedback: Feedback) -> bool:

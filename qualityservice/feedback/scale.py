@@ -216,7 +216,7 @@ def generate(out, rng, counts) -> None:
         "category", "title", "body", "anonymous", "submitter_name", "submitter_contact", "submitter_user", "client_ip",
         "source_ref", "created_by", "status", "assigned_to", "merged_into", "created_at", "updated_at", "deadline",
         "is_overdue", "escalated_at", "resolved_at", "resolved_on_time", "closed_at", "reopen_count", "callback_result",
-        "satisfaction",
+        "satisfaction", "about_staff",
     ])
     ev_t = Table(FeedbackEvent, ["id", "feedback", "action", "from_status", "to_status", "actor", "actor_name", "note",
                                  "visibility", "created_at"])
@@ -406,6 +406,7 @@ def generate(out, rng, counts) -> None:
                 cat_by_dept.get(d) or (choice(cat_ids) if cat_ids else None), title[:200], body, anonymous, name, contact, None,
                 None, "", created_by, status, assigned_to, merged_into, ts(created), ts(updated), ts(deadline), overdue,
                 ts(escalated), ts(resolved_at), on_time, ts(closed_at), reopen_count, callback_result, satisfaction,
+                concerned[0] if concerned else None,
             ))
             ev_t.rows.extend(e[:-1] + (ts(e[-1]),) for e in events)
             rp_t.rows.extend(r[:-1] + (ts(r[-1]),) for r in replies)

@@ -9,6 +9,8 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -103,6 +105,9 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
 }
 # Buttons offered on the item page (the others have their own forms).
 SIMPLE_ACTIONS = ("accept", "start", "close", "reopen")
+# Moves that record the submitter's verdict or end the item: never taken by the person it is about
+# (a head complained about could otherwise close the complaint "satisfied" and skip the callback).
+NOT_BY_THE_PERSON_CONCERNED = ("callback_unreached", "callback_satisfied", "callback_dissatisfied", "close", "merge")
 
 
 def _actor_name(user) -> str:
@@ -119,6 +124,8 @@ def may(user, action: str, feedback: Feedback) -> bool:
     role = user_role(user)
     if role is None or not can_handle(user, feedback):
         return False
+    if action in NOT_BY_THE_PERSON_CONCERNED and feedback.is_about(user):
+        return False
     if role == Role.ADMIN:
         return True
     if role not in ACTION_ROLES.get(action, ()):
@@ -133,6 +140,13 @@ def may(user, action: str, feedback: Feedback) -> bool:
 
 def allowed_actions(user, feedback: Feedback) -> set[str]:
     return {action for action in TRANSITIONS if may(user, action, feedback)}
+
+
+def notice_ref(fb: Feedback) -> str:
+    """How notifications (e-mail to staff and the group robot) name an item: its tracking code, or
+    its number for an item about a member of staff — that person may be among the recipients (a
+    head, the assignee, the group chat) and must not learn the code."""
+    return f"#{fb.pk}" if fb.about_staff_id else fb.code
 
 
 def _log(feedback, action, **kwargs):
@@ -199,7 +213,7 @@ def _assign(fb, *, by, now, staff: Staff, **kw):
         raise TransitionError(_("Assign the item to an active member of its department."))
     fb.assigned_to = staff
     if staff.user_id:
-        notify(users=[staff.user], subject=_("Feedback %(code)s assigned to you") % {"code": fb.code},
+        notify(users=[staff.user], subject=_("Feedback %(code)s assigned to you") % {"code": notice_ref(fb)},
                body=fb.title, url=fb.get_absolute_url())
     new = Status.IN_PROGRESS if fb.status == Status.IN_PROGRESS else Status.ASSIGNED
     # Public step (the status page shows action and time only, never notes or names).
@@ -219,7 +233,37 @@ def _resolve(fb, *, by, now, note="", submission_key=None, **kw):
     fb.resolved_at = now
     fb.resolved_on_time = fb.deadline is None or now <= fb.deadline
     fb.is_overdue = not fb.resolved_on_time
+    _tell_the_submitter(fb, note.strip())
     return Status.RESOLVED, True, ""
+
+
+def submitter_email(fb: Feedback) -> str:
+    """The submitter's e-mail address, when the contact they left is one."""
+    contact = (fb.submitter_contact or "").strip()
+    if fb.anonymous or "@" not in contact:
+        return ""
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return ""
+    return contact
+
+
+def _tell_the_submitter(fb: Feedback, reply: str) -> None:
+    """Send the public reply to the submitter's e-mail, with the one-time rating link while it is
+    unused. To that address only: never to the group robot, whose chat staff read."""
+    email = submitter_email(fb)
+    if not email:
+        return
+    body = reply
+    if fb.rating_used_at is None:
+        url = fb.get_rating_url()
+        body += "\n\n" + _("Rate how your item was handled with the link below. It works once and is meant for you "
+                            "only: do not forward it.")
+    else:
+        url = fb.get_public_url()
+    notify(emails=[email], subject=_("Your feedback %(code)s has been answered") % {"code": fb.code}, body=body,
+           url=url, webhook=False)
 
 
 def _callback_unreached(fb, *, now, **kw):
@@ -251,7 +295,7 @@ def _callback_dissatisfied(fb, *, now, score: int, **kw):
     fb.satisfaction = score
     heads = _department_users(fb.department_id, Role.HEAD)
     users = heads + ([fb.assigned_to.user] if fb.assigned_to_id and fb.assigned_to.user_id else [])
-    notify(users=users, subject=_("Feedback %(code)s reopened: the submitter is not satisfied") % {"code": fb.code},
+    notify(users=users, subject=_("Feedback %(code)s reopened: the submitter is not satisfied") % {"code": notice_ref(fb)},
            body=fb.title, url=fb.get_absolute_url())
     return _reopen_common(fb, now), True, _("Satisfaction %(score)d/5.") % {"score": score}
 
@@ -289,7 +333,7 @@ def _transfer(fb, *, now, department: Department, **kw):
     fb.escalated_at = None
     fb.is_overdue = False
     notify(heads_of=[department.pk],
-           subject=_("Feedback %(code)s transferred to your department") % {"code": fb.code}, body=fb.title,
+           subject=_("Feedback %(code)s transferred to your department") % {"code": notice_ref(fb)}, body=fb.title,
            url=fb.get_absolute_url())
     return Status.RECEIVED, True, _("From %(old)s to %(new)s.") % {"old": old.name, "new": department.name}
 
@@ -301,7 +345,7 @@ def _merge(fb, *, now, target: Feedback, **kw):
         raise TransitionError(_("The chosen item is itself merged; merge into the item it was merged into."))
     fb.merged_into = target
     fb.closed_at = now
-    return Status.MERGED, True, _("Duplicate of %(code)s.") % {"code": target.code}
+    return Status.MERGED, True, _("Duplicate of %(code)s.") % {"code": notice_ref(target)}
 
 
 _HANDLERS = {
@@ -334,7 +378,7 @@ def bulk_assign(queryset, staff: Staff, *, by) -> tuple[int, list[str]]:
             assign(fb, staff, by=by)
             done += 1
         except TransitionError as exc:
-            errors.append(f"{fb.code}: {exc}")
+            errors.append(f"{fb.code_for(by)}: {exc}")
     return done, errors
 
 
@@ -446,6 +490,7 @@ def create_feedback(
     category=None,
     client_ip=None,
     images: Iterable[CleanImage] = (),
+    submitter_user=None,
 ) -> Feedback:
     """Create a feedback record from any channel (public entry point for other apps).
     A repeated ``submission_key`` returns the record already created (double submit)."""
@@ -456,6 +501,8 @@ def create_feedback(
     submission_key = str(submission_key)[:64] if submission_key else None  # callers may pass a UUID
     # A repeated submission_key is answered by the unique constraint (IntegrityError below): no
     # look-up on the hot path of the public form.
+    if anonymous or not getattr(submitter_user, "is_authenticated", False):
+        submitter_user = None
     if anonymous:
         submitter_name, submitter_contact, client_ip = "", "", None
     dept = route_department(department=department, staff=staff, place=place, category=category)
@@ -465,10 +512,10 @@ def create_feedback(
         lines = (body or "").strip().splitlines()
         title = lines[0][:60] if lines else str(_("(no title)"))
     fb = Feedback(
-        kind=kind, channel=channel, department=dept, staff=staff, place=place, category=category,
+        kind=kind, channel=channel, department=dept, staff=staff, about_staff=staff, place=place, category=category,
         title=title, body=(body or "").strip(), anonymous=bool(anonymous),
         submitter_name=(submitter_name or "").strip()[:60], submitter_contact=(submitter_contact or "").strip()[:120],
-        submitter_user=None, client_ip=client_ip, created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+        submitter_user=submitter_user, client_ip=client_ip, created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
         source_ref=source_ref[:255], submission_key=submission_key, created_at=now,
         deadline=compute_deadline(now, dept.pk, kind),
     )
@@ -477,13 +524,17 @@ def create_feedback(
     event = _event(fb, "create", by=created_by, actor_name="" if created_by else str(_("Submitter")),
                    note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name, "channel": fb.get_channel_display()}),
                    public=True, to_status=Status.RECEIVED, at=now)
-    # The link in the heads' e-mail opens the item by its tracking code (its id is not known before the INSERT).
-    note = build_notification(heads_of=[dept.pk], subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(), "code": fb.code},
-                              body=fb.title, url=reverse("feedback:detail_by_code", args=[fb.code]))
+    # The link in the heads' e-mail opens the item by its tracking code (its id is not known before the
+    # INSERT) — except for an item about a member of staff: its notice never names the code (see
+    # notice_ref), so it is written after the item and links to the item's number.
+    note = None
+    if staff is None:
+        note = build_notification(heads_of=[dept.pk], subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(), "code": fb.code},
+                                  body=fb.title, url=reverse("feedback:detail_by_code", args=[fb.code]))
     images = list(images)
     fb.skip_history_when_saving = True
     try:
-        if images:
+        if images or note is None:
             with transaction.atomic():
                 fb.save(force_insert=True)
                 for image in images:
@@ -491,6 +542,10 @@ def create_feedback(
                                               size=image.content.size, width=image.width, height=image.height)
                 event.feedback = fb
                 event.save(force_insert=True)
+                if note is None:
+                    note = build_notification(heads_of=[dept.pk], body=fb.title, url=fb.get_absolute_url(),
+                                              subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(),
+                                                                                    "code": notice_ref(fb)})
                 note.save(force_insert=True)
         else:
             # The record, its creation event and the heads' notification: one statement on PostgreSQL
@@ -541,7 +596,7 @@ def escalate_overdue(now=None) -> int:
             _log(fb, "escalate", note=str(_("Deadline %(deadline)s passed.") % {
                 "deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")}), at=now)
             notify(users=sups + _department_users(fb.department_id, Role.HEAD),
-                   subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": fb.code, "dept": fb.department.name},
+                   subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": notice_ref(fb), "dept": fb.department.name},
                    body=fb.title, url=fb.get_absolute_url())
             done += 1
     return done

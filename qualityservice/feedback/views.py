@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections import OrderedDict
 
@@ -9,10 +10,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -50,6 +53,7 @@ from .models import (
     Rating,
     Reply,
     Status,
+    code_match,
 )
 from .services import TransitionError
 
@@ -101,6 +105,46 @@ def _client_ip(request) -> str | None:
     return ratelimit.client_address(request)
 
 
+def _redirect_next(request, default, *args) -> HttpResponse:
+    """Back to the page named in POST ``next`` when it is a path on this site, else to ``default`` (a
+    URL name with ``args``, or a model): never an open redirect. Every ``next`` of feedback is read here."""
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(nxt)
+    return HttpResponseRedirect(resolve_url(default, *args))
+
+
+# --- Public: the private rating link ------------------------------------------------------
+
+RATING_COOKIE = "qs_fb_rating"
+RATING_COOKIE_AGE = 30 * 60
+
+
+def _to_status_page(fb) -> HttpResponse:
+    """After a submission: the item's status page, carrying its one-time rating link for this browser
+    only — a short-lived cookie scoped to that page, shown there once (``track``). The tracking code
+    alone never gives the link."""
+    response = redirect(f"{fb.get_public_url()}?new=1")
+    response.set_cookie(RATING_COOKIE, fb.rating_token, max_age=RATING_COOKIE_AGE, path=fb.get_public_url(),
+                        httponly=True, samesite="Strict", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+def _private_rating_url(request, fb) -> tuple[str, bool]:
+    """The rating link when the visitor is the submitter: the browser that has just submitted the item
+    (once: the second value is True), or the signed-in submitter. Never for someone who only holds
+    the tracking code."""
+    if fb.rating_used_at is not None:
+        return "", False
+    given = request.COOKIES.get(RATING_COOKIE, "")
+    if given and secrets.compare_digest(given.encode(), fb.rating_token.encode()):
+        return fb.get_rating_url(), True
+    user = request.user
+    if fb.rating_available and fb.submitter_user_id is not None and user.is_authenticated and user.pk == fb.submitter_user_id:
+        return fb.get_rating_url(), False
+    return "", False
+
+
 # --- Public pages -----------------------------------------------------------------------
 
 
@@ -122,9 +166,9 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
                 submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
                 anonymous=data.get("anonymous", False), submission_key=f"web:{key}" if key else None,
                 category=data.get("category"), client_ip=None if data.get("anonymous") else _client_ip(request),
-                images=data.get("images") or [],
+                images=data.get("images") or [], submitter_user=request.user,
             )
-            return redirect(f"{fb.get_public_url()}?new=1")
+            return _to_status_page(fb)
         return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=400)
 
     def build(placeholders: bool) -> HttpResponse:
@@ -155,16 +199,25 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest, code: str) -> HttpResponse:
-    """The public status page: public events and public replies only, no staff names."""
+    """The public status page: public events and public replies only, no staff names, and the rating
+    link only for the submitter (``_private_rating_url``): whoever else holds the code — the person
+    complained about included — can read the status but not rate."""
     fb = get_object_or_404(Feedback.objects.select_related("department", "merged_into"), code=code.upper())
     events = fb.events.filter(visibility=FeedbackEvent.Visibility.PUBLIC).only("action", "to_status", "created_at", "note")
     # A merged duplicate shows the answers of the item it was merged into — but not that item's
     # code or title, which belong to another submitter.
     replies = Reply.objects.filter(feedback_id=fb.merged_into_id or fb.pk, is_public=True).only("body", "created_at")
-    return render(request, "feedback/track.html", {
+    rating_url, rating_once = _private_rating_url(request, fb)
+    response = render(request, "feedback/track.html", {
         "fb": fb, "events": events, "replies": replies, "is_new": request.GET.get("new") == "1",
-        "rating_url": fb.get_rating_url() if fb.rating_available else "",
+        "rating_url": rating_url, "rating_once": rating_once,
+        "rating_link": request.build_absolute_uri(rating_url) if rating_url else "",
     })
+    if rating_url:
+        patch_cache_control(response, private=True, no_store=True)
+    if RATING_COOKIE in request.COOKIES:  # shown once
+        response.delete_cookie(RATING_COOKIE, path=fb.get_public_url(), samesite="Strict")
+    return response
 
 
 def rate_handling(request: HttpRequest, code: str, token: str) -> HttpResponse:
@@ -203,7 +256,7 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
                 except IntegrityError:  # the same form posted twice at once
                     existing = Rating.objects.select_related("feedback").get(submission_key=f"badge:{key}")
             if existing.feedback_id:
-                return redirect(f"{existing.feedback.get_public_url()}?new=1")
+                return _to_status_page(existing.feedback)
             return redirect(f"{reverse('feedback:badge_thanks', args=[staff.public_code])}")
         status = 400
     else:
@@ -222,6 +275,7 @@ def _save_badge_rating(staff, data, key, request) -> Rating:
                 submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
                 anonymous=data.get("anonymous", False), submission_key=f"web:badge:{key}" if key else None,
                 client_ip=None if data.get("anonymous") else _client_ip(request), images=data.get("images") or [],
+                submitter_user=request.user,
             )
         rating = Rating.objects.create(
             staff=staff, feedback=feedback, comment=body, submission_key=f"badge:{key}" if key else None,
@@ -286,7 +340,7 @@ def _filtered(request):
         d = form.cleaned_data
         if d["q"]:
             q = d["q"].strip()
-            qs = qs.filter(Q(code__iexact=q) | Q(title__icontains=q) | Q(body__icontains=q))
+            qs = qs.filter(code_match(q, request.user) | Q(title__icontains=q) | Q(body__icontains=q))
         if d["status"] == "open":
             qs = qs.exclude(status__in=[Status.CLOSED, Status.MERGED])
         elif d["status"]:
@@ -333,7 +387,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def export_rows(queryset, user):
-    """Rows of the Excel export; the submitter's identity passes through the same privacy rule as the pages."""
+    """Rows of the Excel export; the submitter's identity and the code pass through the same privacy rule as the pages."""
     yes, no = _("Yes"), _("No")
     tz = timezone.get_current_timezone()
 
@@ -343,7 +397,7 @@ def export_rows(queryset, user):
     for fb in queryset.for_list().order_by("-created_at", "-pk").iterator(chunk_size=2000):
         who = fb.submitter_for(user)
         yield (
-            fb.code, fmt(fb.created_at), fb.get_kind_display(), fb.get_channel_display(), fb.department.name,
+            who["code"], fmt(fb.created_at), fb.get_kind_display(), fb.get_channel_display(), fb.department.name,
             str(fb.category) if fb.category_id else "", str(fb.place) if fb.place_id else "",
             fb.staff.name if fb.staff_id else "", fb.title, fb.body, fb.get_status_display(),
             fb.assigned_to.name if fb.assigned_to_id else "", fmt(fb.deadline), yes if fb.is_late or fb.is_overdue else no,
@@ -370,18 +424,17 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     depts = {fb.department_id for fb in items}
     if not items or len(depts) != 1:
         messages.error(request, _("Select items of one department to assign them together."))
-        return redirect(request.POST.get("next") or "feedback:inbox")
+        return _redirect_next(request, "feedback:inbox")
     form = BulkAssignForm(request.POST, department_id=next(iter(depts)))
     if not form.is_valid():
         messages.error(request, _("Choose a member of the department."))
-        return redirect(request.POST.get("next") or "feedback:inbox")
+        return _redirect_next(request, "feedback:inbox")
     done, errors = services.bulk_assign(items, form.cleaned_data["staff"], by=request.user)
     if done:
         messages.success(request, _("%(n)d items assigned to %(name)s.") % {"n": done, "name": form.cleaned_data["staff"].name})
     for error in errors[:10]:
         messages.warning(request, error)
-    nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/staff/feedback/") else "feedback:inbox")
+    return _redirect_next(request, "feedback:inbox")
 
 
 # --- Staff: one item ---------------------------------------------------------------------
@@ -417,10 +470,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     replies = list(fb.replies.all())
     attachments = list(fb.attachments.all())
     callbacks = list(fb.callbacks.all())
-    duplicates = list(fb.duplicates.only("pk", "code", "title"))
+    duplicates = list(fb.duplicates.only("pk", "code", "title", "about_staff"))
+    for duplicate in duplicates:
+        duplicate.shown_code = duplicate.code_for(request.user)
     rating = Rating.objects.filter(feedback=fb).first()
     return render(request, "feedback/detail.html", {
         "fb": fb, "who": fb.submitter_for(request.user), "events": events, "replies": replies,
+        "merged_code": fb.merged_into.code_for(request.user) if fb.merged_into_id else "",
         "attachments": attachments, "callbacks": callbacks, "duplicates": duplicates, "rating": rating,
         "actions": actions, "simple_actions": [a for a in services.SIMPLE_ACTIONS if a in actions],
         "action_labels": services.ACTION_LABELS,
@@ -436,16 +492,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*HANDLERS)
 def detail_by_code(request: HttpRequest, code: str) -> HttpResponse:
-    """An item by its tracking code (the link in notifications; what a caller reads out on the phone)."""
-    pk = get_object_or_404(Feedback.objects.visible_to(request.user).values_list("pk", flat=True), code=code.strip().upper())
+    """An item by its tracking code (the link in notifications; what a caller reads out on the phone).
+    Not for the person the item is about (``code_match``)."""
+    pk = get_object_or_404(Feedback.objects.visible_to(request.user).filter(code_match(code, request.user))
+                           .values_list("pk", flat=True))
     return redirect("feedback:detail", pk=pk)
 
 
 def _done(request, fb, message=None):
     if message:
         messages.success(request, message)
-    nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/staff/feedback/") else fb.get_absolute_url())
+    return _redirect_next(request, fb)
 
 
 @require_POST
@@ -461,7 +518,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, str(exc))
         return redirect(fb)
-    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": services.ACTION_LABELS[action], "code": fb.code})
+    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": services.ACTION_LABELS[action],
+                                                              "code": fb.code_for(request.user)})
 
 
 @require_POST
@@ -514,7 +572,8 @@ def callback(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return _done(request, fb)
     fb.refresh_from_db()
-    return _done(request, fb, _("Callback recorded: %(code)s is now “%(status)s”.") % {"code": fb.code, "status": fb.get_status_display()})
+    return _done(request, fb, _("Callback recorded: %(code)s is now “%(status)s”.") % {
+        "code": fb.code_for(request.user), "status": fb.get_status_display()})
 
 
 @require_POST
@@ -542,7 +601,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST)
     target = None
     if form.is_valid():
-        target = Feedback.objects.visible_to(request.user).filter(code=form.cleaned_data["target"]).first()
+        target = Feedback.objects.visible_to(request.user).filter(code_match(form.cleaned_data["target"], request.user)).first()
     if target is None:
         messages.error(request, _("No item has this tracking code."))
         return redirect(fb)
@@ -551,7 +610,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, str(exc))
         return redirect(fb)
-    messages.success(request, _("Merged into %(code)s.") % {"code": target.code})
+    messages.success(request, _("Merged into %(code)s.") % {"code": target.code_for(request.user)})
     return redirect(target)
 
 

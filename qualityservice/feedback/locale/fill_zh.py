@@ -130,6 +130,19 @@ ZH = {
     "Choose a department.": "请选择部门。", "Transferred to %(dept)s.": "已转交%(dept)s。", "No item has this tracking code.": "没有该跟踪码的事项。",
     "Merged into %(code)s.": "已合并至 %(code)s。",
     "Call logged as %(code)s and routed to %(dept)s. Tell the caller the tracking code.": "来电已登记为 %(code)s 并转交%(dept)s，请告知来电人跟踪码。",
+    "Badge number (工号) from the badge, or the full name.": "胸牌上的工号，或员工全名。",
+    "Several staff are called %(name)s: give the badge number (%(badges)s).": "有多名员工叫%(name)s，请填写工号（%(badges)s）。",
+    "No staff member with badge number or name “%(value)s”.": "没有工号或姓名为“%(value)s”的员工。",
+    "about (at intake)": "涉及员工（受理时）", "Your private rating link": "您的专属评价链接",
+    "Your feedback %(code)s has been answered": "您的反馈 %(code)s 已答复",
+    "Rate how your item was handled with the link below. It works once and is meant for you only: do not forward it.":
+        "请通过下面的链接评价本次办理情况。该链接只能使用一次，仅供您本人使用，请勿转发。",
+    "Once the department has answered, this link lets you rate how your item was handled. It works once and is shown "
+    "to you only now: save it, and do not share it (the tracking code can be shared, this link cannot).":
+        "部门答复后，您可以通过此链接评价办理情况。链接只能使用一次，且仅在此时显示：请妥善保存，不要告诉他人"
+        "（跟踪码可以分享，此链接不可以）。",
+    "To rate how your item was handled, use the private link shown to you when you submitted it, or sent to the "
+    "e-mail address you left.": "如需评价办理情况，请使用提交时显示给您的专属链接，或发送到您所留邮箱的链接。",
 }
 # Words other apps translate differently carry a context (the first app's translation would win).
 CONTEXT = {("verb", "Filter"): "筛选", ("feedback", "Place"): "地点", ("feedback", "Note"): "备注", ("feedback", "Overdue"): "超时",

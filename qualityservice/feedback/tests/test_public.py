@@ -126,7 +126,8 @@ def test_the_status_page_shows_public_replies_only_and_no_staff_names(client, or
     assert "已修好，感谢反映。" in html
     assert "内部" not in html and "物业员工" not in html and "物业主任" not in html
     assert "物业管理中心" in html
-    assert fb.get_rating_url() in html  # one-time rating link shown with the code
+    # The one-time rating link is the submitter's, never shown to whoever holds the code.
+    assert fb.get_rating_url() not in html and 'data-testid="rating-hint"' in html
 
 
 def test_an_unknown_code_is_a_404_and_the_lookup_explains(client, org):
