@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CoreConfig(AppConfig):
@@ -8,4 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import checks, nav  # noqa: F401 (checks registers the deployment checks)
+        from .roles import Role
+
+        nav.register(pgettext_lazy("indicators", "Indicators"), "core:indicators", icon="speedometer2", roles=(Role.HEAD, Role.SUPERVISOR), order=60)

@@ -8,7 +8,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self):
-        from qualityservice.core import extensions, nav, pagecache
+        from qualityservice.core import extensions, indicators, nav, pagecache
         from qualityservice.core.roles import Role
 
         from . import tasks  # noqa: F401 (registers the periodic jobs)
@@ -26,3 +26,7 @@ class FeedbackConfig(AppConfig):
         extensions.register("public_nav", "feedback/_public_nav.html", order=10)
         extensions.register("home_actions", "feedback/_home_actions.html", order=10)
         extensions.register("department_detail", "feedback/_department_figures.html", order=10)
+
+        from . import indicators as published
+
+        indicators.register(*published.INDICATORS)

@@ -602,6 +602,27 @@ def escalate_overdue(now=None) -> int:
     return done
 
 
+def counted_feedback():
+    """The items the published figures and the indicators count: every item except merged duplicates."""
+    return Feedback.objects.exclude(status=Status.MERGED)
+
+
+# Resolved: answered publicly (a reopen clears it until the next answer), or closed.
+RESOLVED = Q(resolved_at__isnull=False) | Q(status=Status.CLOSED)
+
+
+def figure_counts() -> dict:
+    """The counts behind PublishedFigure, as aggregates over ``counted_feedback()`` (one formula for the
+    public figures page and the indicators, ``feedback/indicators.py``)."""
+    return {
+        "received": Count("pk"),
+        "resolved": Count("pk", filter=RESOLVED),
+        "on_time": Count("pk", filter=Q(resolved_on_time=True)),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfaction_sum": Sum("satisfaction", default=0),
+    }
+
+
 def refresh_public_figures(months: int = 24) -> int:
     """Recompute the monthly figures per department into PublishedFigure (idempotent)."""
     now = timezone.now()
@@ -609,17 +630,11 @@ def refresh_public_figures(months: int = 24) -> int:
     index = local.year * 12 + local.month - 1 - (months - 1)
     since = local.replace(year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
     rows = (
-        Feedback.objects.exclude(status=Status.MERGED)
+        counted_feedback()
         .filter(created_at__gte=since)
         .annotate(m=TruncMonth("created_at"))
         .values("department_id", "m")
-        .annotate(
-            received=Count("pk"),
-            resolved=Count("pk", filter=Q(resolved_at__isnull=False) | Q(status=Status.CLOSED)),
-            on_time=Count("pk", filter=Q(resolved_on_time=True)),
-            rated=Count("pk", filter=Q(satisfaction__isnull=False)),
-            satisfaction_sum=Sum("satisfaction", default=0),
-        )
+        .annotate(**figure_counts())
         .order_by()
     )
     figures = []

@@ -8,8 +8,10 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections")
 
     def ready(self):
-        from qualityservice.core import extensions, nav
+        from qualityservice.core import extensions, indicators, nav
         from qualityservice.core.roles import Role
+
+        from . import indicators as published
 
         managers = (Role.HEAD, Role.SUPERVISOR)
         nav.register(_("Inspections"), "inspections:list", icon="clipboard-check", roles=managers, order=50)
@@ -20,3 +22,5 @@ class InspectionsConfig(AppConfig):
         extensions.register("department_detail", "inspections/_department_extension.html", order=50)
 
         from . import tasks  # noqa: F401  (registers the periodic jobs)
+
+        indicators.register(*published.INDICATORS)

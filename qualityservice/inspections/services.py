@@ -569,10 +569,25 @@ def _month_label(value) -> str:
     return value.strftime("%Y-%m")
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def scored_inspections(*, department_ids=None, since: datetime.date | None = None, until: datetime.date | None = None):
+    """Submitted inspections with a score, submitted on the local days ``since`` … ``until`` (both
+    included): what the charts and the inspection indicators (``indicators.py``) average."""
+    qs = Inspection.objects.submitted().filter(score__isnull=False)
+    if since is not None:
+        qs = qs.filter(submitted_at__gte=_local_midnight(since))
+    if until is not None:
+        qs = qs.filter(submitted_at__lt=_local_midnight(until + datetime.timedelta(days=1)))
+    return qs if department_ids is None else qs.filter(department_id__in=department_ids)
+
+
 def chart_data(*, department_ids=None, since: datetime.date | None = None) -> dict:
     """Monthly average scores per department and per dimension (two aggregate queries)."""
     since = since or (timezone.localdate() - datetime.timedelta(days=365))
-    base = Inspection.objects.submitted().filter(submitted_at__date__gte=since, score__isnull=False)
+    base = scored_inspections(since=since)
     sections = SectionScore.objects.filter(inspection__status=Inspection.Status.SUBMITTED, inspection__submitted_at__date__gte=since,
                                            dimension__in=DIMENSIONS_SIX)
     if department_ids is not None:
@@ -609,15 +624,19 @@ def chart_data(*, department_ids=None, since: datetime.date | None = None) -> di
     }
 
 
-def ledger_counts(queryset) -> dict:
+def ledger_counts(queryset, *, by_department: bool = False) -> dict:
+    """The ledger's counts of ``queryset``; ``by_department``: {department id: counts} in one GROUP BY."""
     today = timezone.localdate()
-    return queryset.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=Finding.OPEN_STATES)),
-        awaiting=Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
-        accepted=Count("pk", filter=Q(status=Finding.Status.ACCEPTED)),
-        overdue=Count("pk", filter=Q(status__in=Finding.OPEN_STATES, deadline__lt=today)),
-    )
+    counts = {
+        "total": Count("pk"),
+        "open": Count("pk", filter=Q(status__in=Finding.OPEN_STATES)),
+        "awaiting": Count("pk", filter=Q(status=Finding.Status.SUBMITTED)),
+        "accepted": Count("pk", filter=Q(status=Finding.Status.ACCEPTED)),
+        "overdue": Count("pk", filter=Q(status__in=Finding.OPEN_STATES, deadline__lt=today)),
+    }
+    if by_department:
+        return {row.pop("department_id"): row for row in queryset.order_by().values("department_id").annotate(**counts)}
+    return queryset.aggregate(**counts)
 
 
 def visible_departments(user):

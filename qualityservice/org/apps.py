@@ -8,13 +8,15 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from qualityservice.core import nav, pagecache
+        from qualityservice.core import indicators, nav, pagecache
         from qualityservice.core.roles import Role
 
+        from .indicators import reported_departments
         from .models import Commitment, Department, Place, SiteSettings, Staff
 
         # The cached public form pages show departments, places, staff names and the site settings.
         pagecache.depends_on(SiteSettings, Department, Place, Staff, Commitment)
+        indicators.register_departments(reported_departments)
 
         managers = (Role.HEAD, Role.SUPERVISOR)
         nav.register(_("Departments"), "org:department_list", icon="diagram-3", roles=managers + (Role.OPERATOR,), order=10)

@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from qualityservice.core import extensions, nav, pagecache
+        from qualityservice.core import extensions, indicators, nav, pagecache
         from qualityservice.core.roles import Role
 
         from .models import Option, Question, Section, Survey
@@ -21,3 +21,7 @@ class SurveysConfig(AppConfig):
         nav.register(_("Satisfaction index"), "surveys:index", icon="graph-up", roles=readers, order=55)
         extensions.register("department_detail", "surveys/_department_index.html", order=50)
         extensions.register("public_nav", "surveys/_public_nav.html", order=50)
+
+        from . import indicators as published
+
+        indicators.register(*published.INDICATORS)

@@ -149,6 +149,24 @@ CONTEXT = {("verb", "Filter"): "筛选", ("feedback", "Place"): "地点", ("feed
            ("channel", "Survey"): "问卷调查", ("feedback status", "In progress"): "处理中", ("mail import", "Failed"): "失败"}
 PLURALS = {"%(n)s rating": "%(n)s 条评价", "%(n)s item": "共 %(n)s 项"}
 
+# The figures this app publishes in the indicator registry (indicators.py).
+ZH.update({
+    'Feedback received': '受理量',
+    'Items received in the period from every channel (complaints, suggestions, praise, enquiries, repair requests), counted at the department that handles them now; merged duplicates are not counted.': '统计期内从各渠道收到的意见反馈件数（投诉、建议、表扬、咨询、报修），按目前的承办部门统计；被合并的重复件不计。',
+    'Complaints per 100 staff': '百人投诉量',
+    "Complaints received in the period (merged duplicates not counted) × 100 ÷ the department's active staff on today's roster (employed staff of the department, its teams included). No value for a department without active staff.": '统计期内收到的投诉件数（被合并的重复件不计）× 100 ÷ 该部门当前花名册上的在职员工数（本部门在职员工，含所属班组）。没有在职员工的部门不计算。',
+    'On-time handling rate': '按时办结率',
+    "Of the items received in the period that are resolved (answered to the submitter, or closed), the share answered by the deadline of the department's commitment × 100; items without a deadline (praise) count as on time. A reopened item counts again once it is answered again.": '统计期内收到且已办结（已答复提交人或已关闭）的事项中，在部门服务承诺时限内答复的比例 × 100；没有时限的事项（表扬）计为按时。重新打开的事项再次答复后重新计入。',
+    "Mean satisfaction score (1 = very dissatisfied … 5 = very satisfied) of the items received in the period that have one: the last score given at a callback or through the submitter's rating link.": '统计期内收到且有满意度评分的事项的平均分（1 = 非常不满意 … 5 = 非常满意），取回访或提交人评价链接给出的最后一次评分。',
+    'Reopened rate': '重办率',
+    'Of the items received in the period that were resolved at least once, the share reopened at least once (after an unhappy callback or rating, or by staff) × 100.': '统计期内收到且至少办结过一次的事项中，至少被重新打开过一次（回访或评价不满意，或由工作人员重新打开）的比例 × 100。',
+})
+CONTEXT.update({
+    ('indicator unit', 'items'): '件',
+    ('indicator unit', 'complaints per 100 staff'): '件/百人',
+    ('indicator unit', 'points (1–5)'): '分（1–5）',
+})
+
 po_path = pathlib.Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
 po = polib.pofile(str(po_path))
 missing = []
