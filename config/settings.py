@@ -219,6 +219,16 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Served by URL (only with DEBUG; deploy/nginx-qualityservice.conf likewise in production): the staff photos
+# (org.Staff.photo, upload_to "staff/"). Every other upload is private, served by the apps' scoped views.
+QS_PUBLIC_MEDIA_DIRS = ["staff/"]
+# Image uploads (core.images, see core/README.md "Image budget"): bytes per file (the old feedback setting as
+# fallback), memory decoding one image may take (MiB), images processed at once per process, and how long
+# an upload waits for a free slot before it is refused with "try again".
+QS_IMAGE_MAX_BYTES = env_int("QS_IMAGE_MAX_BYTES", env_int("QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024))
+QS_IMAGE_DECODE_MB = env_int("QS_IMAGE_DECODE_MB", 40)
+QS_IMAGE_CONCURRENCY = env_int("QS_IMAGE_CONCURRENCY", 2)
+QS_IMAGE_WAIT_SECONDS = env_int("QS_IMAGE_WAIT_SECONDS", 15)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------

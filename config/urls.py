@@ -1,7 +1,9 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from qualityservice.core.forms import LoginForm
 
@@ -25,7 +27,10 @@ urlpatterns = [
 if settings.QS_BENCH_CEILING:
     urlpatterns.insert(0, path("", include("qualityservice.benchceiling.urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.MEDIA_URL.startswith("/"):
+    # Development: the public media folders only (the view answers 404 unless DEBUG is on); private
+    # uploads are served by the apps' scoped views in every mode. Production: nginx (deploy/).
+    from qualityservice.core.media import public_media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", public_media))

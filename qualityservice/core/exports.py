@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
-from django.http import FileResponse
+from django.contrib import messages
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -19,20 +25,41 @@ class SpreadsheetError(Exception):
     """The uploaded file is not a readable .xlsx workbook."""
 
 
-def _safe_cell(value):
-    # Cells starting with = + - @ are formulas to Excel: neutralise user data (CSV/formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return "'" + value
+# Characters XML 1.0 does not allow (C0 controls but tab/newline/carriage return, lone surrogates, U+FFFE/F):
+# one of them in any cell makes openpyxl refuse the whole workbook.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Cells starting with these are formulas (or become formulas when the sheet is saved as CSV and re-opened).
+_FORMULA_START = ("=", "+", "-", "@", "\t")
+MAX_CELL_CHARS = 32767  # Excel's limit per cell
+
+
+def clean_cell(value):
+    """A value every export writes safely: text without the characters XML forbids and with Unix line
+    ends, formula-like text neutralised (user data is never a formula: CSV/formula injection), at most
+    MAX_CELL_CHARS; lazy translations as text; aware datetimes in local time (Excel has no time zones)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        value = _ILLEGAL_XML.sub("", value).replace("\r\n", "\n").replace("\r", "\n")  # XML parsers read CR as LF
+        if value[:1] in _FORMULA_START and len(value) > 1:
+            value = "'" + value
+        return value[:MAX_CELL_CHARS]
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)
     return value
 
 
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+
+
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1"):
-    """Write rows into a temporary .xlsx in write-only mode (bounded memory). Returns the open file."""
+    """Write rows into a temporary .xlsx in write-only mode (bounded memory). Returns the open file.
+    Every cell, headers included, goes through ``clean_cell``."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    ws.append(list(headers))
+    ws = wb.create_sheet(title=_ILLEGAL_XML.sub("", _BAD_TITLE.sub("", str(title)))[:31].strip("'") or "Sheet1")
+    ws.append([clean_cell(v) for v in headers])
     for row in rows:
-        ws.append([_safe_cell(v) for v in row])
+        ws.append([clean_cell(v) for v in row])
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(tmp)
     tmp.seek(0)
@@ -44,6 +71,16 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     response = FileResponse(tmp, content_type=XLSX_MIME, as_attachment=True, filename=filename)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def refuse_invalid_filter(request, form, back: str) -> HttpResponseRedirect:
+    """An export whose filter form is invalid exports nothing (not everything): back to the list, whose
+    form shows the same values, with a message naming the fields to correct."""
+    labels = [str(form.fields[name].label) for name in form.errors if name in form.fields]
+    messages.error(request, _("Nothing was exported: correct the filter first (%(fields)s).")
+                   % {"fields": pgettext("list separator", ", ").join(labels) or "—"})
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(f"{back}?{query}" if query else back)
 
 
 def read_xlsx_rows(fileobj, *, max_rows: int = 20000) -> list[tuple]:

@@ -47,7 +47,8 @@ class ImagesField(forms.FileField):
                     data_bytes = upload.read(getattr(settings, "QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024) + 1)
                 else:
                     data_bytes = upload.read()
-                cleaned.append(sanitize_image(data_bytes, upload.name))
+                cleaned.append(sanitize_image(data_bytes, upload.name,
+                                              limit=getattr(settings, "QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024)))
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:

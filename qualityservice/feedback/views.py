@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qualityservice.core import pagecache, ratelimit
-from qualityservice.core.exports import xlsx_response
+from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
@@ -408,7 +408,9 @@ def export_rows(queryset, user):
 
 @role_required(*HANDLERS)
 def export(request: HttpRequest) -> HttpResponse:
-    _form, qs = _filtered(request)
+    form, qs = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return refuse_invalid_filter(request, form, reverse("feedback:inbox"))
     headers = [_("Tracking code"), _("Received"), _("Kind"), _("Channel"), _("Department"), _("Category"), pgettext("feedback", "Place"),
                _("Staff concerned"), _("Subject"), _("Details"), _("Status"), _("Assigned to"), _("Deadline"), pgettext("feedback", "Overdue"),
                _("Resolved"), _("On time"), _("Satisfaction"), _("Submitter"), _("Contact")]

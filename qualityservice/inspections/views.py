@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualityservice.core.documents import pdf_response, render_pdf
-from qualityservice.core.exports import xlsx_response
+from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.permissions import MANAGER_ROLES, department_scope, role_required
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department
@@ -439,7 +439,9 @@ LEDGER_HEADERS = ["No.", "Department", "Found on", "Source", "Problem", "Measure
 
 @role_required(*MANAGER_ROLES)
 def ledger_export(request: HttpRequest) -> HttpResponse:
-    _form, qs = _ledger_queryset(request)
+    form, qs = _ledger_queryset(request)
+    if form.is_bound and not form.is_valid():
+        return refuse_invalid_filter(request, form, reverse("inspections:ledger"))
     kinds = dict(Kind.choices)
     statuses = dict(Finding.Status.choices)
     sources = dict(Finding.Source.choices)

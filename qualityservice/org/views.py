@@ -6,11 +6,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualityservice.core.documents import pdf_response
+from qualityservice.core.exports import refuse_invalid_filter
 from qualityservice.core.permissions import MANAGER_ROLES, department_scope, role_required, user_role
 from qualityservice.core.roles import Role
 
@@ -196,9 +198,11 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @role_required(*MANAGER_ROLES)
 def roster_export(request: HttpRequest) -> HttpResponse:
     staff = Staff.objects.visible_to(request.user)
-    dept = request.GET.get("department", "")
-    if dept.isdigit():
-        staff = staff.filter(department_id=int(dept))
+    form = StaffFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():  # e.g. another department's id: nothing, not everything
+        return refuse_invalid_filter(request, form, reverse("org:staff_list"))
+    if form.is_bound and form.cleaned_data["department"]:
+        staff = staff.filter(department=form.cleaned_data["department"])
     stamp = timezone.localtime().strftime("%Y%m%d")
     return services.export_roster(staff, _("roster") + f"-{stamp}.xlsx")
 
