@@ -276,6 +276,8 @@ QS_IMAP_USER = env("QS_IMAP_USER")
 QS_IMAP_PASSWORD = env("QS_IMAP_PASSWORD")
 QS_IMAP_FOLDER = env("QS_IMAP_FOLDER", "INBOX")
 QS_IMAP_SSL = env_bool("QS_IMAP_SSL", True)
+# Messages larger than this are not decoded whole: header and text are kept, attachments dropped.
+QS_MAIL_MAX_BYTES = env_int("QS_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 
 # --- Inspections app ----------------------------------------------------------------------
 # (inspections settings go here)

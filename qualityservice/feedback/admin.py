@@ -36,8 +36,11 @@ class FeedbackAdmin(SimpleHistoryAdmin):
 
 @admin.register(MailMessage)
 class MailMessageAdmin(admin.ModelAdmin):
-    list_display = ("received_at", "sender", "subject", "outcome", "reason")
-    list_filter = ("outcome",)
+    list_display = ("received_at", "sender", "subject", "outcome", "reason", "needs_review", "size")
+    list_filter = ("outcome", "needs_review")
+    search_fields = ("message_id", "message_id_hash", "sender", "subject")
+    raw_id_fields = ("feedback", "reviewed_by")
+    readonly_fields = ("message_id_hash",)
 
 
 admin.site.register(Rating)

@@ -21,6 +21,8 @@ class FeedbackConfig(AppConfig):
         nav.register(_("Log a call"), "feedback:hotline", icon="telephone", roles=(Role.OPERATOR, Role.SUPERVISOR), order=6)
         nav.register(_("Callbacks"), "feedback:callbacks", icon="telephone-outbound",
                      roles=(Role.OPERATOR, Role.SUPERVISOR, Role.HEAD), order=7)
+        nav.register(_("Mailbox"), "feedback:mailbox", icon="envelope-exclamation", roles=(Role.OPERATOR, Role.SUPERVISOR),
+                     order=8)
         extensions.register("badge_page", "feedback/_badge_actions.html", order=10)
         extensions.register("staff_detail", "feedback/_staff_praise.html", order=10)
         extensions.register("public_nav", "feedback/_public_nav.html", order=10)

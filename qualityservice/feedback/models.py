@@ -520,25 +520,48 @@ class CallbackAttempt(models.Model):
 
 
 class MailMessage(models.Model):
-    """Every message taken from the mailbox, once (Message-ID is unique), with what became of it."""
+    """Every message taken from the mailbox, once, with what became of it. A message is known by the
+    SHA-256 of its full Message-ID (unique): long Message-IDs are never truncated into false duplicates,
+    and replies find their thread through the hashes of their In-Reply-To / References."""
 
     class Outcome(models.TextChoices):
         IMPORTED = "imported", _("Imported")
+        REPLY = "reply", _("Reply added to an item")
         SKIPPED = "skipped", _("Skipped (auto-reply or bounce)")
+        REJECTED = "rejected", _("Rejected (unreadable)")
         FAILED = "failed", pgettext_lazy("mail import", "Failed")
 
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255)  # as far as readable, for display
+    message_id_hash = models.CharField(_("Message-ID hash"), max_length=64, editable=False)
     sender = models.CharField(_("sender"), max_length=255, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     feedback = models.ForeignKey(Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(_("received"), default=timezone.now)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    # Rejected messages and replies to closed items wait for the operator (mailbox page).
+    needs_review = models.BooleanField(_("to review"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("mailbox message")
         verbose_name_plural = _("mailbox messages")
         ordering = ["-received_at"]
+        constraints = [
+            # One record per message; also serves the duplicate check and the thread look-up (hash IN (...)).
+            models.UniqueConstraint(fields=["message_id_hash"], name="feedback_mail_message_id_hash_unique"),
+        ]
+        indexes = [
+            # Mailbox page, log: ORDER BY received_at DESC
+            models.Index(fields=["-received_at"], name="feedback_mail_received_idx"),
+            # Mailbox page, review queue: WHERE needs_review ORDER BY received_at DESC
+            models.Index(fields=["-received_at"], name="feedback_mail_review_idx", condition=Q(needs_review=True)),
+        ]
 
     def __str__(self) -> str:
         return self.message_id

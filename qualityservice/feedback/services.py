@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "escalate": gettext_lazy("Overdue: escalated to the supervisor"),
     "note": gettext_lazy("Internal note"),
     "reply": gettext_lazy("Reply"),
+    "mail_reply": gettext_lazy("E-mail reply received"),  # mailbox: an answer to an earlier message
 }
 
 

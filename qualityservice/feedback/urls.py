@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mail_views, views
 
 app_name = "feedback"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/feedback/bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("staff/feedback/hotline/", views.hotline, name="hotline"),
     path("staff/feedback/callbacks/", views.callbacks, name="callbacks"),
+    path("staff/feedback/mailbox/", mail_views.mailbox, name="mailbox"),
+    path("staff/feedback/mailbox/<int:pk>/reviewed/", mail_views.mail_reviewed, name="mail_reviewed"),
     path("staff/feedback/figures/<int:department_id>/", views.department_figures, name="department_figures"),
     path("staff/feedback/<int:pk>/", views.detail, name="detail"),
     path("staff/feedback/c/<str:code>/", views.detail_by_code, name="detail_by_code"),

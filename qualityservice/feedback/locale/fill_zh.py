@@ -147,6 +147,46 @@ ZH = {
 # Words other apps translate differently carry a context (the first app's translation would win).
 CONTEXT = {("verb", "Filter"): "筛选", ("feedback", "Place"): "地点", ("feedback", "Note"): "备注", ("feedback", "Overdue"): "超时",
            ("channel", "Survey"): "问卷调查", ("feedback status", "In progress"): "处理中", ("mail import", "Failed"): "失败"}
+# The mailbox (intake hardening: replies, rejected messages, large messages, the operator's page).
+ZH_MAIL = {
+    "Mailbox": "信箱邮件", "Complaint mailbox": "投诉邮箱", "To review": "待处理",
+    "All messages": "全部邮件", "Marked as reviewed.": "已标记为已处理。", "This message was already reviewed.": "这封邮件已处理过。",
+    "%(what)s: 8-bit bytes that are neither UTF-8 nor GB18030 were dropped.":
+        "%(what)s：既非 UTF-8 也非 GB18030 的 8 位字节已舍弃。",
+    "%(what)s: a malformed encoded word was dropped.": "%(what)s：格式错误的编码字已舍弃。",
+    "%(what)s: text in the charset “%(charset)s” could not be decoded and was dropped.":
+        "%(what)s：字符集“%(charset)s”的文字无法解码，已舍弃。",
+    "%(what)s: unknown charset “%(charset)s”, read as UTF-8 or GB18030.":
+        "%(what)s：未知字符集“%(charset)s”，已按 UTF-8 或 GB18030 读取。",
+    "Sender: the address could not be read.": "发件人：邮箱地址无法读取。",
+    "Sender: the name could not be decoded and was left empty.": "发件人：姓名无法解码，已留空。",
+    "File name: could not be decoded.": "文件名：无法解码。",
+    "Text: unknown charset “%(charset)s”, read as UTF-8 or GB18030.": "正文：未知字符集“%(charset)s”，已按 UTF-8 或 GB18030 读取。",
+    "The text cannot be read: unknown charset “%(charset)s”.": "正文无法读取：未知字符集“%(charset)s”。",
+    "The message is %(size)s, over the limit of %(limit)s: only its text was kept. Not kept: %(files)s.":
+        "邮件大小为 %(size)s，超过 %(limit)s 的上限：只保留了正文。未保留：%(files)s。",
+    "The message cannot be read (%(error)s).": "邮件无法读取（%(error)s）。",
+    "(no text)": "（无正文）", "Photos attached: %(n)d.": "附照片 %(n)d 张。",
+    "The item is closed: this reply waits for the operator (reopen the item or mark the message reviewed on the "
+    "mailbox page).": "该事项已关闭：这封回复等待接线员处理（重新打开事项，或在信箱邮件页面标记为已处理）。",
+    "Reply to a closed item.": "回复的是已关闭的事项。", "E-mail reply to closed item %(code)s": "已关闭事项 %(code)s 收到邮件回复",
+    "Reply added to an item": "已追加到事项", "Rejected (unreadable)": "已拒收（无法读取）", "Message-ID hash": "Message-ID 哈希",
+    "size (bytes)": "大小（字节）", "to review": "待处理", "reviewed": "处理时间", "reviewed by": "处理人",
+    "E-mail reply received": "收到邮件回复",
+    "Messages that could not be read are rejected and listed here: open them in the mail client (they carry the "
+    "keyword $QSRejected) and log them by hand if they are feedback. Replies to closed items are added to the item's "
+    "timeline and wait here: reopen the item from its page, or mark the message reviewed.":
+        "无法读取的邮件会被拒收并列在这里：请在邮件客户端中打开（带有关键字 $QSRejected），如属反馈请手工登记。"
+        "对已关闭事项的回复已追加到事项的处理记录，并在这里等待处理：可在事项页面重新打开，或标记为已处理。",
+    "reviewed %(when)s": "%(when)s 已处理",
+    "No message here.": "这里没有邮件。",
+    "Photo “%(name)s” was not kept: larger than %(limit)s.": "照片“%(name)s”未保留：超过 %(limit)s。",
+}
+ZH.update(ZH_MAIL)
+CONTEXT.update({("mail header", "Sender"): "发件人", ("mail header", "Subject"): "邮件主题",
+                ("mail header", "File name"): "文件名", ("mailbox", "Rejected"): "已拒收",
+                ("mailbox", "Outcome"): "处理结果", ("mailbox", "Item"): "事项", ("mailbox", "Reviewed"): "已处理",
+                ("mailbox", "Received"): "收信时间"})
 PLURALS = {"%(n)s rating": "%(n)s 条评价", "%(n)s item": "共 %(n)s 项"}
 
 # The figures this app publishes in the indicator registry (indicators.py).

@@ -3,8 +3,10 @@
     ../../../../.venv/bin/python make_samples.py
 
 Each sample is built byte by byte the way real mail clients send it: GB2312/GBK/GB18030 and
-UTF-8 bodies, RFC 2047 encoded headers, HTML-only mail, multipart with photos, and the
-automatic messages (auto-replies, bounces, bulk) that must not become feedback."""
+UTF-8 bodies, RFC 2047 encoded headers, HTML-only mail, multipart with photos, the
+automatic messages (auto-replies, bounces, bulk) that must not become feedback, replies to
+earlier messages, and malformed headers (broken encoded words, raw 8-bit GBK, NUL in charset
+names, unknown charsets, broken attachment names)."""
 
 import base64
 import io
@@ -127,4 +129,66 @@ write("bounce_report.eml", [("From", "Mail Delivery System <MAILER-DAEMON@mx.ouc
       f"--{b}\r\nContent-Type: text/plain\r\n\r\nThis is the mail system at host mx.ouc.edu.cn.\r\n"
       f"--{b}\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.ouc.edu.cn\r\n\r\nFinal-Recipient: rfc822; nobody@ouc.edu.cn\r\nAction: failed\r\nStatus: 5.1.1\r\n"
       f"--{b}--\r\n")
+
+
+# 10–11. Replies to earlier messages (threading): a Foxmail-style reply quoting the original, and a
+# GB18030 follow-up that names the original only in References.
+def write_raw(name: str, head: bytes, body: bytes):
+    (HERE / name).write_bytes(head + b"\r\n" + body)
+
+
+reply = ("今天中午又是夹生饭，请尽快答复。\n\n------------------ 原始邮件 ------------------\n"
+         "发件人: \"王同学\" <wang@stu.ouc.edu.cn>\n> 崂山校区第二餐厅今天中午的米饭夹生，已经不是第一次了。")
+write("reply_in_reply_to.eml", [("From", f"{enc_header('王同学', 'utf-8')} <wang@stu.ouc.edu.cn>"),
+                                ("Subject", enc_header("回复：投诉：二餐厅米饭夹生", "utf-8")), *COMMON,
+                                ("Message-ID", "<reply-010@stu.ouc.edu.cn>"),
+                                ("In-Reply-To", "<utf8-plain-001@stu.ouc.edu.cn>"),
+                                ("References", "<utf8-plain-001@stu.ouc.edu.cn>"),
+                                ("Content-Type", 'text/plain; charset="utf-8"'), ("Content-Transfer-Encoding", "base64")],
+      b64(reply.encode("utf-8")) + "\r\n")
+write("reply_references_only.eml", [("From", f"{enc_header('李老师', 'gb2312')} <li@ouc.edu.cn>"),
+                                    ("Subject", enc_header("Re: 楼道灯坏了", "gb2312")), *COMMON,
+                                    ("Message-ID", "<reply-011@ouc.edu.cn>"),
+                                    ("References", "<unrelated-1@ouc.edu.cn>\r\n <gb2312-qp-002@ouc.edu.cn>"),
+                                    ("Content-Type", "text/plain; charset=GB18030"), ("Content-Transfer-Encoding", "base64")],
+      b64("灯还是没修好，朱镕同学又摔了。".encode("gb18030")) + "\r\n")
+
+# 12–16. Malformed headers.
+# 12. A broken GB2312 encoded word as the sender's name (invalid base64).
+write("malformed_from_encoded_word.eml", [("From", "=?gb2312?B?x*#?= <sun@ouc.edu.cn>"),
+                                          ("Subject", enc_header("宿舍热水不热", "gb2312")), *COMMON,
+                                          ("Message-ID", "<malformed-012@ouc.edu.cn>"),
+                                          ("Content-Type", "text/plain; charset=utf-8"), ("Content-Transfer-Encoding", "base64")],
+      b64("宿舍热水一直不热，已经三天了。".encode()) + "\r\n")
+# 13. Raw 8-bit GBK in From and Subject, no encoded words at all (old clients, some webmail).
+head = ("From: 刘老师 <liu@ouc.edu.cn>\r\nSubject: 食堂餐具没洗干净\r\n".encode("gbk")
+        + b"MIME-Version: 1.0\r\nDate: Mon, 16 Nov 2026 09:12:00 +0800\r\nTo: hqjt@ouc.edu.cn\r\n"
+          b"Message-ID: <raw-gbk-013@ouc.edu.cn>\r\nContent-Type: text/plain; charset=gbk\r\n"
+          b"Content-Transfer-Encoding: 8bit\r\n")
+write_raw("raw_gbk_from.eml", head, "第一食堂的碗筷上有油渍。\r\n".encode("gbk"))
+# 14. A NUL inside the charset names (encoded-word subject and the text part); the bytes are GBK.
+head = (b"From: =?gb\x002312?B?" + base64.b64encode("周同学".encode("gbk")) + b"?= <zhou@stu.ouc.edu.cn>\r\n"
+        b"Subject: =?gb\x002312?B?" + base64.b64encode("洗衣机坏了".encode("gbk")) + b"?=\r\n"
+        b"MIME-Version: 1.0\r\nTo: hqjt@ouc.edu.cn\r\nMessage-ID: <nul-charset-014@stu.ouc.edu.cn>\r\n"
+        b"Content-Type: text/plain; charset=\"gb\x002312\"\r\nContent-Transfer-Encoding: 8bit\r\n")
+write_raw("nul_charset.eml", head, "三号楼的洗衣机坏了。\r\n".encode("gbk"))
+# 15. An unknown charset whose bytes are neither UTF-8 nor GB18030: the text cannot be read.
+head = (b"From: =?x-klingon?Q?=FF=FE?= <who@example.com>\r\nSubject: =?x-klingon?Q?=FF=FE=FD?= ticket\r\n"
+        b"MIME-Version: 1.0\r\nTo: hqjt@ouc.edu.cn\r\nMessage-ID: <unknown-charset-015@example.com>\r\n"
+        b"Content-Type: text/plain; charset=x-klingon\r\nContent-Transfer-Encoding: 8bit\r\n")
+write_raw("unknown_charset_unreadable.eml", head, b"\xff\xfe\xfd\xfc \xff\x80\x80\r\n")
+# 16. Attachment file names: RFC 2231 with a NUL in the charset, a broken encoded word.
+b = "bad-names-16"
+body = (f"--{b}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        f"{b64('附件是照片和说明。'.encode())}\r\n"
+        f"--{b}\r\nContent-Type: application/octet-stream\r\n"
+        "Content-Disposition: attachment; filename*=gb\x00k''%C0%EE%CB%C4.doc\r\n\r\nabc\r\n"
+        f"--{b}\r\nContent-Type: application/pdf; name=\"=?gb2312?B?x*#?=\"\r\n"
+        "Content-Disposition: attachment; filename=\"=?gb2312?B?x*#?=\"\r\n\r\nxyz\r\n"
+        f"--{b}--\r\n")
+head = (b"From: Wu <wu@ouc.edu.cn>\r\nSubject: =?utf-8?B?" + base64.b64encode("教室投影仪坏了".encode()) + b"?=\r\n"
+        b"MIME-Version: 1.0\r\nTo: hqjt@ouc.edu.cn\r\nMessage-ID: <bad-filenames-016@ouc.edu.cn>\r\n"
+        + f'Content-Type: multipart/mixed; boundary="{b}"\r\n'.encode())
+write_raw("malformed_filenames.eml", head, body.encode("latin-1"))
+
 print("samples written to", HERE)
