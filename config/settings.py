@@ -193,9 +193,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "org:home"
-# Failed sign-ins (core.ratelimit syntax, e.g. "5/15m"): past either limit the sign-in is refused, even
-# with the right password, until the window ends. Per account (username and badge number count together)
-# and per client address (password spraying over many accounts).
+# Failed sign-ins (core.ratelimit syntax, e.g. "5/15m"): once either limit is reached the sign-in is refused,
+# even with the right password, for one whole period (a lockout that ends by itself). Per account (username
+# and badge number count together) and per client address (password spraying over many accounts).
 QS_LOGIN_FAILURES_PER_ACCOUNT = env("QS_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
 QS_LOGIN_FAILURES_PER_IP = env("QS_LOGIN_FAILURES_PER_IP", "30/15m")
 # Password-reset e-mails asked for from one client address.
