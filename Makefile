@@ -26,14 +26,21 @@ setup: .venv/.installed node_modules/.installed messages
 	mkdir -p var/cache var/queue var/media
 	$(PY) manage.py migrate --noinput -v0
 
-# Serve the demo on SQLite with a Celery worker + beat (filesystem broker, no Redis needed).
+# Serve the demo on SQLite with a Celery worker and a beat (filesystem broker, no Redis needed).
+# Three processes: the worker, the beat (its own process, not `worker -B`, whose embedded beat outlived a
+# killed worker) and runserver, each in its own process group (set -m). When any of them ends, or on
+# Ctrl-C / TERM, the trap kills the three process groups (runserver's reloader child included) and waits
+# for them. A second beat on the same schedule refuses to start (flock on var/celerybeat-schedule.lock),
+# which stops that second `make run`.
 run: setup
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  .venv/bin/celery -A config worker -B --pool=solo --loglevel=WARNING & \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	@set -m; trap 'trap - EXIT INT TERM; kill -- -$$worker -$$beat -$$server 2>/dev/null; wait' EXIT INT TERM; \
+	  .venv/bin/celery -A config worker --pool=solo --loglevel=WARNING & worker=$$!; \
+	  .venv/bin/celery -A config beat --loglevel=WARNING & beat=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	  wait -n
 
 # Installs/starts PostgreSQL, Redis, Chromium, fonts, dovecot when run as root (CI).
 system:

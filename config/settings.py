@@ -7,6 +7,7 @@ loudly at start (see ``env_bool``/``env_int``). ``DATABASE_URL`` selects Postgre
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "qualityservice.core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,6 +168,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# One beat per schedule file: a second one refuses to start (core/beat.py, a flock on <schedule>.lock).
+CELERY_BEAT_SCHEDULER = "qualityservice.core.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
 # Periodic jobs: name -> (task, seconds). Apps add theirs here.
 CELERY_BEAT_SCHEDULE = {
@@ -189,6 +193,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "org:home"
+# Failed sign-ins (core.ratelimit syntax, e.g. "5/15m"): once either limit is reached the sign-in is refused,
+# even with the right password, for one whole period (a lockout that ends by itself). Per account (username
+# and badge number count together) and per client address (password spraying over many accounts).
+QS_LOGIN_FAILURES_PER_ACCOUNT = env("QS_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
+QS_LOGIN_FAILURES_PER_IP = env("QS_LOGIN_FAILURES_PER_IP", "30/15m")
+# Password-reset e-mails asked for from one client address.
+QS_PASSWORD_RESET_RATE_PER_IP = env("QS_PASSWORD_RESET_RATE_PER_IP", "10/h")
 
 # --- I18N -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -304,9 +315,21 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
-# Rate limits key on the client address; behind nginx set RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP
-# (deploy/nginx-qualityservice.conf sets that header) or every client looks like the proxy.
+# Rate limits and stored submissions key on the client address; behind nginx set
+# RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP (deploy/nginx-qualityservice.conf sets that header) and list the
+# proxies' addresses or networks in QS_TRUSTED_PROXIES: the header is read only from a request whose
+# REMOTE_ADDR is one of them (empty: trust no proxy, the header is ignored).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
+QS_TRUSTED_PROXIES = env_list("QS_TRUSTED_PROXIES")
+for _proxy in QS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"QS_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
+# Public form POSTs without a valid browser-id cookie share this strict bucket per client address.
+QS_RATE_COOKIELESS_PER_IP = env("QS_RATE_COOKIELESS_PER_IP", "20/h")
+# Pages with personal data: every response under these paths is sent with Cache-Control: private, no-store.
+QS_PRIVATE_PATH_PREFIXES = ("/staff/", "/accounts/", "/admin/")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

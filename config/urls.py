@@ -2,20 +2,13 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-
-from qualityservice.core.forms import LoginForm
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in, sign-out, password change and reset (Django's auth views, the platform's templates).
+    path("accounts/", include("qualityservice.core.auth_urls")),
     path("staff/", include("qualityservice.core.urls")),
     # Each app owns its paths: public ones at the root, staff ones under staff/<app>/.
     path("", include("qualityservice.feedback.urls")),

@@ -1,8 +1,77 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import ratelimit
+from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     return render(request, "core/workbench.html")
+
+
+# --- Accounts: Django's auth views with the platform's templates --------------------------
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any signed-in user: the current password, then the new one twice (the password validators apply)."""
+
+    template_name = "core/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "core/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """A one-time link by e-mail to the accounts with this address. The next page says the same whether
+    an account has it or not (nothing to learn about who has an account); at most
+    ``QS_PASSWORD_RESET_RATE_PER_IP`` requests per client address, so nobody floods a mailbox."""
+
+    template_name = "core/password_reset.html"
+    form_class = PasswordResetForm
+    email_template_name = "core/password_reset_email.txt"
+    subject_template_name = "core/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        if ratelimit.hit([("password-reset-ip", ratelimit.client_ip(self.request), settings.QS_PASSWORD_RESET_RATE_PER_IP)]):
+            form.add_error(None, _("Too many password reset requests from your network. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        # The link starts with the public address (SITE_URL), as every other link the platform mails.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "core/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "core/password_reset_complete.html"

@@ -64,34 +64,17 @@ HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
 # --- Public: rate limits ----------------------------------------------------------------
 
 
-VISITOR_COOKIE = "qs_visitor"
-VISITOR_SALT = "feedback.visitor"
-VISITOR_MAX_AGE = 30 * 24 * 3600
-
-
-def _visitor(request) -> str | None:
-    """The browser's random id from a signed cookie (set on the form pages): the key of the strict
-    per-browser limit. No server-side session is opened for an anonymous visitor."""
-    return request.get_signed_cookie(VISITOR_COOKIE, default=None, salt=VISITOR_SALT)
-
-
-def _remember_visitor(request, response: HttpResponse) -> HttpResponse:
-    if _visitor(request) is None:
-        response.set_signed_cookie(VISITOR_COOKIE, uuid.uuid4().hex, salt=VISITOR_SALT, max_age=VISITOR_MAX_AGE,
-                                   httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
-    return response
+# The browser id and the limits of a public form live in core.ratelimit (shared with other public forms).
+VISITOR_COOKIE = ratelimit.VISITOR_COOKIE
+_visitor = ratelimit.visitor_id
+_remember_visitor = ratelimit.remember_visitor
 
 
 def _rate_limited(request, group: str) -> bool:
-    """A generous per-IP limit (a campus NAT puts thousands behind one address) and a strict
-    per-browser limit. Both count only POSTs, in one round trip (core.ratelimit)."""
-    if request.method != "POST":
-        return False
-    limits = [(f"{group}-ip", ratelimit.client_ip(request), settings.QS_FEEDBACK_RATE_PER_IP)]
-    visitor = _visitor(request)
-    if visitor:
-        limits.append((f"{group}-session", visitor, settings.QS_FEEDBACK_RATE_PER_SESSION))
-    return ratelimit.hit(limits)
+    """A generous per-IP limit (a campus NAT puts thousands behind one address), a strict per-browser
+    limit, and for a POST without a valid browser id a strict per-address bucket. POSTs only (core.ratelimit)."""
+    return ratelimit.public_rate_limited(request, group, per_ip=settings.QS_FEEDBACK_RATE_PER_IP,
+                                         per_visitor=settings.QS_FEEDBACK_RATE_PER_SESSION)
 
 
 def _too_many(request) -> HttpResponse:

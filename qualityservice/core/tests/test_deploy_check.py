@@ -55,3 +55,51 @@ def test_it_warns_when_badges_would_print_a_wrong_address(site_url, hosts, code)
     result = run_check(**env)
     assert result.returncode != 0
     assert code in result.stderr
+
+
+def test_it_refuses_the_secret_key_of_the_example_environment_file():
+    """Before, `check --deploy` passed with the key published in deploy/qualityservice.env.example."""
+    example = (settings.BASE_DIR / "deploy" / "qualityservice.env.example").read_text(encoding="utf-8")
+    key = next(line.split("=", 1)[1] for line in example.splitlines() if line.startswith("SECRET_KEY="))
+    result = run_check(**PRODUCTION, SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "qualityservice.E001" in result.stderr and "example or development key" in result.stderr
+    assert key not in result.stderr  # the message does not print the key
+
+
+@pytest.mark.parametrize("key, reason", [
+    ("django-insecure-" + "k" * 50, "django-insecure"),
+    ("x" * 49, "shorter than 50"),
+    ("dev-only-insecure-key-change-me", "example or development key"),
+    ("change-me-to-a-long-random-string-of-50-characters-or-more", "example or development key"),
+])
+def test_it_refuses_insecure_and_short_secret_keys(key, reason, settings):
+    from qualityservice.core.checks import check_secret_key
+
+    settings.SECRET_KEY = key
+    problems = check_secret_key()
+    assert [p.id for p in problems] == ["qualityservice.E001"] and reason in problems[0].msg
+
+
+def test_it_accepts_a_long_random_secret_key(settings):
+    from qualityservice.core.checks import check_secret_key
+
+    settings.SECRET_KEY = secrets.token_urlsafe(50)
+    assert check_secret_key() == []
+
+
+def test_it_warns_when_the_proxy_header_is_set_without_a_trusted_proxy(settings):
+    from qualityservice.core.checks import check_proxy_header
+
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.QS_TRUSTED_PROXIES = []
+    assert [p.id for p in check_proxy_header()] == ["qualityservice.W004"]
+    settings.QS_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert check_proxy_header() == []
+
+
+def test_a_rate_that_cannot_be_read_stops_the_start(settings):
+    from qualityservice.core.checks import check_rates
+
+    settings.QS_LOGIN_FAILURES_PER_ACCOUNT = "five per hour"
+    assert [p.id for p in check_rates()] == ["qualityservice.E002"]

@@ -285,6 +285,7 @@ def test_a_forged_browser_id_is_ignored_by_the_per_browser_limit(client, org, se
 
 def test_a_named_submission_behind_the_proxy_keeps_the_clients_address(client, org, settings):
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.QS_TRUSTED_PROXIES = ["127.0.0.1"]
     named = {"kind": "complaint", "body": "宿舍热水不热。", "name": "李四", "contact": "13900000000", "website": ""}
     client.post(NEW, {**named, "submission_key": "e" * 32}, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
     assert Feedback.objects.get().client_ip == "203.0.113.9"
