@@ -77,6 +77,9 @@ def base_env(db: str) -> dict:
         # (their cost — a cache increment per POST — is still paid).
         QS_FEEDBACK_RATE_PER_IP="100000000/h",
         QS_FEEDBACK_RATE_PER_SESSION="100000000/h",
+        QS_SURVEY_RATE_PER_IP="100000000/h",
+        QS_SURVEY_RATE_PER_BROWSER="100000000/h",
+        QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER="100000000/h",
     )
     env.pop("REDIS_URL", None)
     env.pop("CELERY_BROKER_URL", None)

@@ -50,7 +50,8 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
         # The in-process CPU-per-flow tool runs against the same bench database.
         flow_env = dict(env, QS_BENCH_CEILING="true", CELERY_TASK_ALWAYS_EAGER="true", DEBUG="true",
                         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                        QS_FEEDBACK_RATE_PER_IP="100000/h", QS_FEEDBACK_RATE_PER_SESSION="100000/h")
+                        QS_FEEDBACK_RATE_PER_IP="100000/h", QS_FEEDBACK_RATE_PER_SESSION="100000/h",
+                        QS_SURVEY_RATE_PER_IP="100000/h", QS_SURVEY_RATE_PER_BROWSER="100000/h")
         flow_env.pop("REDIS_URL", None)
         if db == "postgres":
             flow_env["DATABASE_URL"] = urlunsplit((parts.scheme, parts.netloc, f"/{pg_db}", "", ""))

@@ -182,6 +182,7 @@ CELERY_BEAT_SCHEDULE = {
     "inspections-escalate-overdue": {"task": "inspections.escalate_overdue_rectifications", "schedule": 3600.0},
     "inspections-mark-missed": {"task": "inspections.mark_missed_inspections", "schedule": 3600.0},
     "surveys-refresh-index": {"task": "surveys.refresh_satisfaction_index", "schedule": 1800.0},
+    "surveys-purge-drafts": {"task": "surveys.purge_stale_drafts", "schedule": 3600.0},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -297,6 +298,16 @@ QS_INSPECTIONS_MAX_UPLOAD_MB = env_int("QS_INSPECTIONS_MAX_UPLOAD_MB", 5)  # pho
 
 # --- Surveys app ----------------------------------------------------------------------------
 # (surveys settings go here)
+# Public answering limits (django-ratelimit syntax), each per survey. Submits: strict per browser id (the
+# signed cookie of the answer page; requests without it share one allowance per address) and a generous
+# ceiling per client address (a campus NAT puts thousands behind one), which also caps new drafts.
+QS_SURVEY_RATE_PER_BROWSER = env("QS_SURVEY_RATE_PER_BROWSER", "10/h")
+QS_SURVEY_RATE_PER_IP = env("QS_SURVEY_RATE_PER_IP", "600/10m")
+QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER = env("QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER", "300/h")
+# Bursts page: a minute with more submitted responses than this is listed as suspicious.
+QS_SURVEY_BURST_PER_MINUTE = env_int("QS_SURVEY_BURST_PER_MINUTE", 20)
+# Unsubmitted drafts started longer ago than this are deleted by the periodic purge.
+QS_SURVEY_DRAFT_RETENTION_DAYS = env_int("QS_SURVEY_DRAFT_RETENTION_DAYS", 7)
 
 # --- Security ---------------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402

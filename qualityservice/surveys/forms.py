@@ -7,7 +7,7 @@ from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.org.models import Department
 
 from . import services
-from .models import Question, Section, Survey
+from .models import Question, ResponseExclusion, Section, Survey
 
 
 class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
@@ -109,3 +109,18 @@ class FeedbackFromAnswerForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(kind=Department.Kind.TEAM)
+
+
+class BurstExclusionForm(BootstrapFormMixin, forms.Form):
+    """Exclude one burst (kind + key from the bursts page) with the reason, which is required."""
+
+    kind = forms.ChoiceField(choices=ResponseExclusion.Kind.choices, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=services.MAX_REASON_LENGTH, widget=forms.TextInput(),
+        error_messages={"required": _("Give the reason for the exclusion.")},
+    )
+
+
+class BurstThresholdForm(forms.Form):
+    per_minute = forms.IntegerField(label=_("Responses per minute above"), min_value=1, max_value=100000, required=False)

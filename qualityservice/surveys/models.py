@@ -13,6 +13,7 @@ anonymous survey stores no identity with its answers.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -375,6 +376,62 @@ class ResponseQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Response.Status.SUBMITTED)
 
+    def counted(self):
+        """Submitted and not excluded: what the results and the satisfaction index count."""
+        return self.filter(status=Response.Status.SUBMITTED, exclusion__isnull=True)
+
+
+class ResponseExclusion(models.Model):
+    """The survey owner's decision to leave a suspicious burst of responses out of the results and the
+    index: which burst, why, who and when — and who included it again (``restored_*``). The responses
+    point at it (``Response.exclusion``); see services.exclude_burst / include_again."""
+
+    class Kind(models.TextChoices):
+        MINUTE = "minute", _("Many responses in one minute")
+        BROWSER = "browser", _("Several responses from one browser")
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="exclusions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The burst: the minute's start (ISO 8601, UTC) or the browser's keyed hash.
+    key = models.CharField(_("burst"), max_length=64)
+    reason = models.TextField(_("reason"))
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("excluded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("excluded"), default=timezone.now)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("included again by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restored_at = models.DateTimeField(_("included again"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response exclusion")
+        verbose_name_plural = _("response exclusions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Bursts page: WHERE survey_id = ? ORDER BY created_at DESC
+            models.Index(fields=["survey", "-created_at"], name="surveys_exclusion_survey_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+    @property
+    def active(self) -> bool:
+        return self.restored_at is None
+
+    @property
+    def label(self) -> str:
+        """The burst as the page shows it: the local minute, or the start of the browser's hash."""
+        if self.kind == self.Kind.MINUTE:
+            try:
+                return timezone.localtime(datetime.fromisoformat(self.key)).strftime("%Y-%m-%d %H:%M")
+            except ValueError:
+                return self.key
+        return self.key[:12]
+
 
 class Response(models.Model):
     class Status(models.TextChoices):
@@ -383,7 +440,7 @@ class Response(models.Model):
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    # Bound to the respondent's session or token while a draft; cleared on submit.
+    # Bound to the respondent's browser id, session or token while a draft; cleared on submit.
     draft_key = models.CharField(max_length=48, null=True, blank=True, unique=True, editable=False)
     respondent_type = models.CharField(_("respondent"), max_length=10, choices=RespondentType.choices, blank=True)
     place = models.ForeignKey(
@@ -400,6 +457,14 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The answer form's random key: a double-submitted form makes one response.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A keyed hash of the browser id cookie and the survey (views.browser_hash): groups the responses of one
+    # browser for the bursts page; not reversible, different in every survey, never linked to a person.
+    browser_hash = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # Set when the survey owner excluded the response (a suspicious burst): results and index skip it.
+    exclusion = models.ForeignKey(
+        ResponseExclusion, verbose_name=_("excluded by decision"), null=True, blank=True, on_delete=models.RESTRICT,
+        related_name="excluded_responses", editable=False,
+    )
 
     objects = ResponseQuerySet.as_manager()
 
@@ -410,6 +475,11 @@ class Response(models.Model):
         indexes = [
             # Results: submitted responses of a survey, counted per day
             models.Index(fields=["survey", "status", "submitted_at"], name="surveys_response_results_idx"),
+            # Bursts page: GROUP BY browser_hash over a survey's submitted responses that have one
+            models.Index(fields=["survey", "browser_hash"], condition=Q(status="submitted") & ~Q(browser_hash=""),
+                         name="surveys_response_browser_idx"),
+            # Periodic purge: WHERE status = 'draft' AND started_at < ?
+            models.Index(fields=["started_at"], condition=Q(status="draft"), name="surveys_response_draft_age_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,11 +7,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Avg, CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models import Avg, CharField, Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -29,6 +31,7 @@ from .models import (
     RespondentType,
     Response,
     ResponseDay,
+    ResponseExclusion,
     ResultCell,
     ResultQuestion,
     SatisfactionIndex,
@@ -38,6 +41,8 @@ from .models import (
     SurveyStatusLog,
     Token,
 )
+
+MAX_REASON_LENGTH = 500
 
 # --- Status workflow --------------------------------------------------------------------
 
@@ -293,11 +298,18 @@ class Respondent:
     # Makes (and remembers, e.g. in the session) a draft key the first time a draft is really saved:
     # opening a survey creates nothing.
     new_draft_key: Callable[[], str] | None = None
+    # The keyed hash of the browser id stored with the response (bursts page); "" without a browser id.
+    browser_hash: str = ""
 
     def ensure_draft_key(self) -> str | None:
         if self.draft_key is None and self.new_draft_key is not None:
             self.draft_key = self.new_draft_key()
         return self.draft_key
+
+    @property
+    def can_keep_draft(self) -> bool:
+        """Whether a draft can be found again (a token, a session, or a browser id to derive its key from)."""
+        return self.draft_key is not None or self.new_draft_key is not None
 
     @property
     def person(self) -> str | None:
@@ -368,27 +380,69 @@ def clean_meta(survey: Survey, data) -> dict:
     return meta
 
 
-def save_draft(survey: Survey, respondent: Respondent, data) -> Response:
-    """Save one question (or the respondent type/place) into the draft. Raises AnswerError."""
+@dataclass
+class DraftChange:
+    """What one autosave posts: the respondent type/place and the cells of the questions it names."""
+
+    meta: dict = field(default_factory=dict)
+    cells: dict[int, list[Cell]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing answered (e.g. a cleared text or no choice): it starts no draft."""
+        return not any(v for v in self.meta.values()) and not any(self.cells.values())
+
+
+def parse_draft_change(survey: Survey, data) -> DraftChange:
+    """Validate an autosave (one question, or the respondent type/place). Raises AnswerError."""
     if not survey.is_accepting():
         raise AnswerError(_("This survey is closed and accepts no answers."))
     form = SurveyForm.cached(survey)
     if forged_fields(form, data):
         raise AnswerError(_("The form does not match this survey. Please reload the page."))
-    meta = clean_meta(survey, data)
-    cells_by_question = {}
+    change = DraftChange(meta=clean_meta(survey, data))
     for key in data.keys():
         if key.startswith("q"):
             question = form.questions[int(key[1:].split("_", 1)[0])]
-            if question.pk not in cells_by_question:
-                cells_by_question[question.pk] = parse_answer(question, data)
+            if question.pk not in change.cells:
+                change.cells[question.pk] = parse_answer(question, data)
+    return change
+
+
+def store_draft_change(survey: Survey, respondent: Respondent, change: DraftChange, draft: Response | None = None) -> Response | None:
+    """Write an autosave into the respondent's draft (``draft``: already looked up). Without a draft, an
+    empty change — or a respondent whose draft could not be found again — stores nothing (None): a draft
+    row starts with the first real answer."""
+    draft = draft or find_draft(survey, respondent)
+    if draft is None and (change.empty or not respondent.can_keep_draft):
+        return None
     with transaction.atomic():
-        draft = get_or_create_draft(survey, respondent)
-        if meta:
-            Response.objects.filter(pk=draft.pk).update(**meta)
-        for question_id, cells in cells_by_question.items():
+        if draft is None:
+            draft = get_or_create_draft(survey, respondent)
+        if change.meta:
+            Response.objects.filter(pk=draft.pk).update(**change.meta)
+        for question_id, cells in change.cells.items():
             _store(draft, question_id, cells)
     return draft
+
+
+def posted_answers(survey: Survey, data) -> tuple[dict[int, list[Cell]], dict]:
+    """The valid part of a posted form — (cells by question, respondent type/place) — to show it again
+    (a refused or failed submit keeps what was typed). Invalid values are left out, never raised."""
+    form = SurveyForm.cached(survey)
+    answers: dict[int, list[Cell]] = {}
+    for question in form.ordered():
+        try:
+            answers[question.pk] = parse_answer(question, data)
+        except AnswerError:
+            answers[question.pk] = []
+    meta = {}
+    for name in META_FIELDS:
+        try:
+            meta.update(clean_meta(survey, {name: data.get(name)} if name in data else {}))
+        except AnswerError:
+            pass
+    return answers, meta
 
 
 class AlreadyAnswered(Exception):
@@ -438,13 +492,8 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
             question.display_text in e for e in errors
         ):
             errors.append(_("“%(q)s” is required.") % {"q": question.display_text})
-    if errors:
-        if respondent.ensure_draft_key():
-            with transaction.atomic():
-                draft = get_or_create_draft(survey, respondent)
-                for question_id, cells in answers.items():
-                    if cells:
-                        _store(draft, question_id, cells)
+    if errors:  # keep the valid answers in the draft (if there are any, and the respondent can keep one)
+        store_draft_change(survey, respondent, DraftChange(meta=meta, cells={qid: cells for qid, cells in answers.items() if cells}))
         return None, errors
     shown_ids = {q.pk for q in shown}
     kept = {qid: cells for qid, cells in answers.items() if qid in shown_ids}
@@ -452,6 +501,7 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
     fields = {
         "status": Response.Status.SUBMITTED, "submitted_at": now, "draft_key": None, "language": (data.get("lang") or "")[:10],
         "submission_key": key, "respondent_type": meta.get("respondent_type", ""), "place_id": meta.get("place_id"),
+        "browser_hash": respondent.browser_hash,
     }
     if not survey.anonymous:  # an anonymous survey stores no identity with the answers
         fields.update(user=respondent.user, token=respondent.token)
@@ -514,7 +564,8 @@ def issue_tokens(survey: Survey, count: int, batch: str, recipients: list[str] |
 
 
 def submitted_answers(survey: Survey, questions=None):
-    qs = Answer.objects.filter(response__survey=survey, response__status=Response.Status.SUBMITTED)
+    """Answers of the survey's counted responses (submitted, not excluded)."""
+    qs = Answer.objects.filter(response__survey=survey, response__status=Response.Status.SUBMITTED, response__exclusion__isnull=True)
     if questions is not None:
         qs = qs.filter(question__in=questions)
     return qs
@@ -602,7 +653,7 @@ def results(survey: Survey, questions: list[Question]) -> dict:
 def compute_results_from_answers(survey: Survey, questions: list[Question]) -> dict:
     """The same figures as ``results`` aggregated over all answers (O(answers)): the reference the
     counters are tested against."""
-    responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    responses = Response.objects.filter(survey=survey).counted()
     total = responses.count()
     per_day = [
         {"day": row["day"].isoformat(), "n": row["n"]}
@@ -767,7 +818,7 @@ def count_submitted_response(survey: Survey, questions: dict[int, Question], ans
 
 
 RESPONSE_COLUMNS = ("survey_id", "status", "draft_key", "respondent_type", "place_id", "user_id", "token_id", "language",
-                    "started_at", "submitted_at", "submission_key")
+                    "started_at", "submitted_at", "submission_key", "browser_hash")
 
 
 def _insert_submitted_in_one_statement(survey: Survey, fields: dict, answers: dict[int, list[Cell]], increments: list[tuple]) -> int:
@@ -814,7 +865,7 @@ def rebuild_results(survey: Survey) -> None:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         for model in COUNTER_MODELS:
             model.objects.filter(survey=survey).delete()
-        responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+        responses = Response.objects.filter(survey=survey).counted()
         ResponseDay.objects.bulk_create([
             ResponseDay(survey=survey, day=row["day"], count=row["n"])
             for row in responses.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("pk")).order_by("day")
@@ -848,7 +899,7 @@ def stale_result_surveys() -> list[Survey]:
     """Surveys whose stored total of responses differs from their submitted responses (answers written
     without the counters). One statement, so both counts come from the same snapshot."""
     stored = ResponseDay.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Sum("count")).values("n")
-    actual = (Response.objects.filter(survey=OuterRef("pk"), status=Response.Status.SUBMITTED).order_by()
+    actual = (Response.objects.filter(survey=OuterRef("pk")).counted().order_by()
               .values("survey").annotate(n=Count("pk")).values("n"))
     return list(
         Survey.objects.surveys().exclude(status=Survey.Status.DRAFT)
@@ -874,7 +925,7 @@ FROM (
     FROM {answer} a
     JOIN {question} q ON q.id = a.question_id
     JOIN {response} r ON r.id = a.response_id
-    WHERE r.survey_id = %s AND r.status = 'submitted' AND q.department_id IS NOT NULL
+    WHERE r.survey_id = %s AND r.status = 'submitted' AND r.exclusion_id IS NULL AND q.department_id IS NOT NULL
       AND q.kind IN ('rating', 'matrix') AND a.number BETWEEN 1 AND 5
     GROUP BY q.department_id, a.response_id
 ) per_respondent
@@ -901,7 +952,7 @@ def refresh_satisfaction_index(surveys=None) -> int:
         rows = survey_index_rows(survey)
         as_of = survey.closes_at if survey.closes_at and survey.closes_at <= timezone.now() else timezone.now()
         if survey.status != Survey.Status.OPEN and survey.closes_at is None:
-            last = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED).order_by("-submitted_at").values_list(
+            last = Response.objects.filter(survey=survey).counted().order_by("-submitted_at").values_list(
                 "submitted_at", flat=True).first()
             as_of = last or as_of
         with transaction.atomic():
@@ -944,18 +995,213 @@ def _refresh_period(period: str) -> int:
     return len(parts)
 
 
-DRAFT_RETENTION_DAYS = 30
+PURGE_BATCH = 2000
 
 
-def purge_stale_drafts(now=None) -> int:
-    """Delete drafts nobody submitted: those of closed surveys and those untouched for 30 days."""
+def purge_stale_drafts(now=None) -> dict[str, int]:
+    """Periodic (``surveys.purge_stale_drafts``): delete the drafts nobody submitted — those of closed surveys
+    and those started more than ``QS_SURVEY_DRAFT_RETENTION_DAYS`` ago — in batches, old form-submission keys,
+    and the expired server sessions (what ``manage.py clearsessions`` does). Idempotent."""
     now = now or timezone.now()
+    days = getattr(settings, "QS_SURVEY_DRAFT_RETENTION_DAYS", 7)
     stale = Response.objects.filter(status=Response.Status.DRAFT).filter(
-        Q(survey__status=Survey.Status.CLOSED) | Q(started_at__lt=now - timedelta(days=DRAFT_RETENTION_DAYS))
+        Q(survey__status=Survey.Status.CLOSED) | Q(started_at__lt=now - timedelta(days=days))
     )
-    deleted, _by_model = stale.delete()
-    SubmissionKey.objects.filter(created_at__lt=now - timedelta(days=2)).delete()
-    return deleted
+    drafts = 0
+    while True:
+        ids = list(stale.values_list("pk", flat=True)[:PURGE_BATCH])
+        if not ids:
+            break
+        with transaction.atomic():
+            # Locked first, so a draft submitted meanwhile is either submitted before (and kept) or refused.
+            ids = list(Response.objects.filter(pk__in=ids, status=Response.Status.DRAFT).select_for_update().values_list("pk", flat=True))
+            drafts += Response.objects.filter(pk__in=ids).delete()[1].get(Response._meta.label, 0)
+    keys, _by_model = SubmissionKey.objects.filter(created_at__lt=now - timedelta(days=2)).delete()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return {"drafts": drafts, "submission_keys": keys}
+
+
+# --- Suspicious bursts and their exclusion ---------------------------------------------------
+
+
+class ExclusionError(Exception):
+    """The exclusion cannot be made or undone; the message says why (translated)."""
+
+
+@dataclass
+class Burst:
+    kind: str
+    key: str
+    responses: int
+    excluded: int
+    first: object
+    last: object
+    browsers: int = 0
+    mean: float | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == ResponseExclusion.Kind.MINUTE:
+            return timezone.localtime(self.first).strftime("%Y-%m-%d %H:%M")
+        return self.key[:12]
+
+
+def _minute_key(minute) -> str:
+    return minute.astimezone(UTC).replace(second=0, microsecond=0).isoformat()
+
+
+def _minute_range(key: str):
+    try:
+        start = datetime.fromisoformat(key)
+    except (TypeError, ValueError):
+        return None
+    if start.tzinfo is None or start.second or start.microsecond:
+        return None
+    return start, start + timedelta(minutes=1)
+
+
+def burst_responses(survey: Survey, kind: str, key: str):
+    """The submitted responses of one burst, or None for a malformed key."""
+    base = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED, submitted_at__isnull=False)
+    if kind == ResponseExclusion.Kind.MINUTE:
+        span = _minute_range(key)
+        return None if span is None else base.filter(submitted_at__gte=span[0], submitted_at__lt=span[1])
+    if kind == ResponseExclusion.Kind.BROWSER:
+        if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+            return None
+        return base.filter(browser_hash=key)
+    return None
+
+
+def _scaled_means(answers, group: str) -> dict:
+    """Mean 1–5 answer to the department questions (what the index counts) per burst."""
+    rows = (answers.filter(question__kind__in=Question.SCALED_KINDS, question__department__isnull=False, number__gte=1, number__lte=5)
+            .values(group).annotate(m=Avg("number")).order_by())
+    return {row[group]: round(float(row["m"]), 2) for row in rows if row["m"] is not None}
+
+
+def bursts(survey: Survey, per_minute: int, limit: int = 100) -> list[Burst]:
+    """Suspicious bursts of a survey's submitted responses: minutes with more than ``per_minute`` responses
+    and browser ids with more than one response, largest first (at most ``limit`` of each). Four queries
+    (the survey's responses grouped by minute and by browser, and the mean 1–5 answer of the bursts listed)."""
+    base = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED, submitted_at__isnull=False)
+    sums = {"n": Count("pk"), "x": Count("pk", filter=Q(exclusion__isnull=False)), "first": Min("submitted_at"),
+            "last": Max("submitted_at")}
+    minutes = list(
+        base.annotate(minute=TruncMinute("submitted_at", tzinfo=UTC)).values("minute")
+        .annotate(**sums, b=Count("browser_hash", distinct=True, filter=~Q(browser_hash=""))).filter(n__gt=per_minute)
+        .order_by("-n", "minute")[:limit]
+    )
+    browsers = list(
+        base.exclude(browser_hash="").values("browser_hash").annotate(**sums).filter(n__gt=1).order_by("-n", "browser_hash")[:limit]
+    )
+    found = [Burst(ResponseExclusion.Kind.MINUTE, _minute_key(r["minute"]), r["n"], r["x"], r["first"], r["last"], browsers=r["b"])
+             for r in minutes]
+    found += [Burst(ResponseExclusion.Kind.BROWSER, r["browser_hash"], r["n"], r["x"], r["first"], r["last"], browsers=1)
+              for r in browsers]
+    answers = Answer.objects.filter(response__survey=survey, response__status=Response.Status.SUBMITTED)
+    if minutes:
+        means = _scaled_means(
+            answers.filter(response__submitted_at__gte=min(r["minute"] for r in minutes),
+                           response__submitted_at__lt=max(r["minute"] for r in minutes) + timedelta(minutes=1))
+            .annotate(minute=TruncMinute("response__submitted_at", tzinfo=UTC)), "minute")
+        for burst, row in zip(found, minutes, strict=False):
+            burst.mean = means.get(row["minute"])
+    if browsers:
+        means = _scaled_means(answers.filter(response__browser_hash__in=[r["browser_hash"] for r in browsers]), "response__browser_hash")
+        for burst in found[len(minutes):]:
+            burst.mean = means.get(burst.key)
+    return found
+
+
+def _chunks(ids: list[int]):
+    """``ids`` in slices of PURGE_BATCH (an ``IN (…)`` list stays below SQLite's variable limit)."""
+    size = PURGE_BATCH
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _count_responses(survey: Survey, ids: list[int], sign: int) -> None:
+    """Add (+1) or take away (−1) these submitted responses in the stored aggregates, with the counter code
+    of the submit (``counter_increments``): the same rows a submit writes, summed and signed. Counters that
+    would go below zero (written behind the counters' back) make it rebuild them instead."""
+    form = SurveyForm.load(survey)
+    totals: dict = {}
+    for chunk in _chunks(ids):
+        answers: dict[int, dict[int, list[Cell]]] = defaultdict(lambda: defaultdict(list))
+        for rid, qid, item, number, text in Answer.objects.filter(response_id__in=chunk).values_list(
+            "response_id", "question_id", "item", "number", "text"
+        ):
+            if qid in form.questions:
+                answers[rid][qid].append(Cell(item=item, number=number, text=text))
+        for rid, rtype, place_id, submitted_at in Response.objects.filter(pk__in=chunk).values_list(
+            "pk", "respondent_type", "place_id", "submitted_at"
+        ):
+            for model, keys, adds, rows in counter_increments(survey, form.questions, answers.get(rid, {}), rtype, place_id, submitted_at):
+                _keys, _adds, by_key = totals.setdefault(model, (keys, adds, {}))
+                for row in rows:
+                    sums = by_key.setdefault(row[:len(keys)], [0] * len(adds))
+                    for i, value in enumerate(row[len(keys):]):
+                        sums[i] += value
+    try:
+        with transaction.atomic():
+            for model in COUNTER_MODELS:  # the lock order
+                if model in totals:
+                    keys, adds, sums = totals[model]
+                    _upsert(model, keys, adds, [(*key, *(sign * v for v in values)) for key, values in sums.items()])
+    except IntegrityError:  # a counter below zero: they were off already
+        rebuild_results(survey)
+
+
+def exclude_burst(survey: Survey, kind: str, key: str, reason: str, by) -> ResponseExclusion:
+    """Exclude the burst's responses that are still counted from the results and the index: one
+    ``ResponseExclusion`` (who, when, why), an entry in the survey's history, the stored aggregates and the
+    satisfaction index updated. Responses claimed by a concurrent exclusion are not claimed twice (row locks);
+    a burst with nothing left to exclude raises ExclusionError and records nothing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ExclusionError(_("Give the reason for the exclusion."))
+    responses = burst_responses(survey, kind, key)
+    if responses is None:
+        raise ExclusionError(_("This burst does not exist. Reload the page."))
+    with transaction.atomic():
+        ids = list(responses.filter(exclusion__isnull=True).select_for_update().values_list("pk", flat=True))
+        if not ids:
+            raise ExclusionError(_("These responses are already excluded."))
+        record = ResponseExclusion.objects.create(survey=survey, kind=kind, key=key, reason=reason[:MAX_REASON_LENGTH],
+                                                  responses=len(ids), created_by=by)
+        for chunk in _chunks(ids):
+            Response.objects.filter(pk__in=chunk, exclusion__isnull=True).update(exclusion=record)
+        _count_responses(survey, ids, -1)
+        _audit(survey, _("Excluded %(n)d responses (%(kind)s): %(reason)s") % {
+            "n": len(ids), "kind": record.get_kind_display(), "reason": reason})
+    refresh_satisfaction_index(surveys=[survey])
+    return record
+
+
+def include_again(record: ResponseExclusion, by) -> int:
+    """Undo an exclusion: its responses count again (aggregates and index updated); the record stays, with
+    who included them again and when. Returns the number of responses."""
+    with transaction.atomic():
+        record = ResponseExclusion.objects.select_for_update().get(pk=record.pk)
+        if record.restored_at is not None:
+            raise ExclusionError(_("These responses have already been included again."))
+        ids = list(Response.objects.filter(exclusion=record).select_for_update().values_list("pk", flat=True))
+        for chunk in _chunks(ids):
+            Response.objects.filter(pk__in=chunk).update(exclusion=None)
+        _count_responses(record.survey, ids, +1)
+        record.restored_by, record.restored_at = by, timezone.now()
+        record.save(update_fields=["restored_by", "restored_at"])
+        _audit(record.survey, _("Included %(n)d excluded responses again (%(kind)s)") % {"n": len(ids), "kind": record.get_kind_display()})
+    refresh_satisfaction_index(surveys=[record.survey])
+    return len(ids)
+
+
+def _audit(survey: Survey, reason: str) -> None:
+    """An entry in the survey's history (simple-history: the signed-in user and the time, with ``reason``)."""
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)  # a fresh row: saving it changes nothing
+    locked._change_reason = reason[:100]
+    locked.save()
 
 
 # --- Exports ----------------------------------------------------------------------------
@@ -984,7 +1230,7 @@ def raw_export_rows(survey: Survey, form: SurveyForm, questions_allowed: set[int
     multiple = {q.pk for q in form.ordered() if q.kind == Question.Kind.MULTIPLE}
     types = dict(RespondentType.choices)
     responses = (
-        Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+        Response.objects.filter(survey=survey).counted()
         .order_by("pk").values_list("pk", "submitted_at", "respondent_type", "place__name").iterator(chunk_size=2000)
     )
     answers = (
@@ -1062,7 +1308,8 @@ def text_answers(survey: Survey, questions: list[Question], count: int | None = 
     (``results(...)["text_count"]``) the paginator needs no COUNT query."""
     ids = [q.pk for q in questions if q.kind == Question.Kind.TEXT]
     queryset = (
-        Answer.objects.filter(question_id__in=ids, response__status=Response.Status.SUBMITTED).exclude(text="")
+        Answer.objects.filter(question_id__in=ids, response__status=Response.Status.SUBMITTED, response__exclusion__isnull=True)
+        .exclude(text="")
         .select_related("question__department", "response").order_by("question_id", "-id")
     )
     return queryset if count is None else CountedAnswers(queryset, count)

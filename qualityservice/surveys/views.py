@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -11,11 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache
+from qualityservice.core import pagecache, ratelimit
 from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.permissions import department_scope, role_required
@@ -24,7 +27,15 @@ from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Place
 
 from . import services
-from .forms import FeedbackFromAnswerForm, QuestionForm, SectionForm, SurveySettingsForm, TokenBatchForm
+from .forms import (
+    BurstExclusionForm,
+    BurstThresholdForm,
+    FeedbackFromAnswerForm,
+    QuestionForm,
+    SectionForm,
+    SurveySettingsForm,
+    TokenBatchForm,
+)
 from .models import (
     Answer,
     Question,
@@ -420,6 +431,74 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
     return redirect(back)
 
 
+# --- Staff: suspicious bursts -----------------------------------------------------------------
+
+
+def _burst_threshold(data) -> int:
+    form = BurstThresholdForm(data)
+    if form.is_valid() and form.cleaned_data["per_minute"]:
+        return form.cleaned_data["per_minute"]
+    return settings.QS_SURVEY_BURST_PER_MINUTE
+
+
+def _bursts_url(survey: Survey, per_minute: int) -> str:
+    url = reverse("surveys:bursts", args=[survey.pk])
+    return url if per_minute == settings.QS_SURVEY_BURST_PER_MINUTE else f"{url}?per_minute={per_minute}"
+
+
+@role_required(*READERS)
+def bursts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suspicious bursts of a survey's responses (many in one minute, several from one browser) and the
+    exclusions made. Heads of a department the survey asks about read it; supervisors exclude and include
+    again."""
+    survey = _own_survey(request, pk)
+    per_minute = _burst_threshold(request.GET)
+    exclusions = list(survey.exclusions.select_related("created_by", "restored_by")[:100])
+    scope = department_scope(request.user)
+    index = SatisfactionIndex.objects.filter(survey=survey).select_related("department").order_by("department__sort_order")
+    if scope is not None:
+        index = index.filter(department_id__in=scope)
+    return render(request, "surveys/bursts.html", {
+        "survey": survey, "bursts": services.bursts(survey, per_minute), "per_minute": per_minute,
+        "exclusions": exclusions, "excluded": sum(e.responses for e in exclusions if e.active),
+        "total": services.response_counts([survey.pk]).get(survey.pk, 0), "index": list(index),
+        "can_exclude": scope is None, "reason_max": services.MAX_REASON_LENGTH,
+    })
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def burst_exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    back = _bursts_url(survey, _burst_threshold(request.POST))
+    form = BurstExclusionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        record = services.exclude_burst(survey, data["kind"], data["key"], data["reason"], request.user)
+    except services.ExclusionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d responses excluded from the results and the satisfaction index.") % {"n": record.responses})
+    return redirect(back)
+
+
+@require_POST
+@role_required(*SUPERVISORS)
+def burst_include(request: HttpRequest, pk: int, exclusion_pk: int) -> HttpResponse:
+    survey = _own_survey(request, pk)
+    record = get_object_or_404(survey.exclusions, pk=exclusion_pk)
+    try:
+        n = services.include_again(record, request.user)
+    except services.ExclusionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d responses count again in the results and the satisfaction index.") % {"n": n})
+    return redirect(_bursts_url(survey, _burst_threshold(request.POST)))
+
+
 # --- Staff: satisfaction index --------------------------------------------------------------
 
 
@@ -479,25 +558,106 @@ def _session_key(survey: Survey) -> str:
     return f"surveys:draft:{survey.pk}"
 
 
+# --- The browser id and the public rate limits --------------------------------------------------
+#
+# The browser id is core's signed random cookie (core.ratelimit.visitor_id; no server session). It keys
+# the strict per-browser limits, the draft of an "anyone" survey and the keyed hash a response keeps for
+# the bursts page.
+
+
+def browser_id(request) -> str | None:
+    return ratelimit.visitor_id(request)
+
+
+def remember_browser(request, response: HttpResponse) -> HttpResponse:
+    return ratelimit.remember_visitor(request, response)
+
+
+def browser_hash(survey: Survey, browser: str | None) -> str:
+    """What a response keeps of its browser: a keyed hash (SECRET_KEY) of the id and the survey — the same
+    browser gets another hash in another survey, and the id cannot be recovered from it."""
+    if not browser:
+        return ""
+    return salted_hmac("qualityservice.surveys.browser", f"{survey.pk}:{browser}", algorithm="sha256").hexdigest()[:32]
+
+
+def _browser_draft_key(survey: Survey, browser: str) -> str:
+    return "b" + salted_hmac("qualityservice.surveys.draft", f"{survey.pk}:{browser}", algorithm="sha256").hexdigest()[:40]
+
+
+# Which surveys this browser has a draft of ("12.40"): only then is the draft looked up, so the blank page
+# and a submit in one go cost no query. Not a secret: a wrong value costs one lookup; a lost one shows the
+# blank page (saving still finds the draft by its key; an orphaned draft is purged).
+DRAFTS_COOKIE = "qs_survey_drafts"
+MAX_DRAFT_HINTS = 20
+
+
+def _draft_hints(request) -> list[int]:
+    raw = request.COOKIES.get(DRAFTS_COOKIE, "")[:200]
+    return [int(part) for part in raw.split(".") if part.isdigit()][-MAX_DRAFT_HINTS:]
+
+
+def _hint_draft(request, response: HttpResponse, survey: Survey, present: bool) -> HttpResponse:
+    if survey.audience != Survey.Audience.ANYONE:  # the others find their draft by token or session
+        return response
+    hints = _draft_hints(request)
+    if (survey.pk in hints) == present:
+        return response
+    hints = [*hints, survey.pk][-MAX_DRAFT_HINTS:] if present else [pk for pk in hints if pk != survey.pk]
+    if hints:
+        response.set_cookie(DRAFTS_COOKIE, ".".join(map(str, hints)), max_age=settings.QS_SURVEY_DRAFT_RETENTION_DAYS * 86400,
+                            httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    else:
+        response.delete_cookie(DRAFTS_COOKIE, samesite="Lax")
+    return response
+
+
+def _limited(request, survey: Survey, action: str = "submit") -> bool:
+    """Count this POST against the survey's limits (core.ratelimit, one round trip); True when over one.
+    ``submit``: per browser id — requests without one share a single allowance per client address, so dropping
+    the cookie gains nothing — and a generous per-address ceiling (campus NAT). ``save`` (autosave): per
+    browser id. ``draft``: the autosave that starts a new draft also counts against the per-address ceiling
+    (a draft ≈ a respondent)."""
+    address = f"{survey.pk}:{ratelimit.client_ip(request)}"
+    if action == "draft":
+        return ratelimit.hit([("survey-draft-ip", address, settings.QS_SURVEY_RATE_PER_IP)])
+    browser = browser_id(request)
+    per_browser = f"{survey.pk}:{browser}" if browser else f"{address}:no-browser-id"
+    if action == "save":
+        return ratelimit.hit([("survey-save-browser", per_browser, settings.QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER)])
+    return ratelimit.hit([("survey-submit-ip", address, settings.QS_SURVEY_RATE_PER_IP),
+                          ("survey-submit-browser", per_browser, settings.QS_SURVEY_RATE_PER_BROWSER)])
+
+
 def _respondent(request, survey: Survey) -> services.Respondent:
-    """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser session.
-    The session's draft key is made only when a draft is first saved (``Respondent.ensure_draft_key``):
-    opening or submitting a survey in one go writes no session."""
+    """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser.
+    The draft of a token survey follows the token; of a signed-in survey, the session (a signed-in user has
+    one already); of an "anyone" survey, the browser id (a draft key derived from it, so answering opens no
+    server session — a draft key an older version kept in the session is still found). A browser without
+    the id keeps no draft (its answers are stored when it submits)."""
+    browser = browser_id(request)
+    hashed = browser_hash(survey, browser)
     if survey.audience == Survey.Audience.TOKEN:
         code = (request.POST.get("t") or request.GET.get("t") or "").strip()[:24]
         token = Token.objects.filter(survey=survey, code=code).first() if code else None
         if token is None:
-            return services.Respondent()
-        return services.Respondent(token=token, user=request.user if request.user.is_authenticated else None, draft_key=f"t{token.code}")
+            return services.Respondent(browser_hash=hashed)
+        return services.Respondent(token=token, user=request.user if request.user.is_authenticated else None,
+                                   draft_key=f"t{token.code}", browser_hash=hashed)
     name = _session_key(survey)
     key = request.session.get(name)  # without a session cookie: no store read
+    if survey.audience == Survey.Audience.SIGNED_IN:
+        def new_key() -> str:
+            request.session[name] = value = new_draft_key()
+            return value
 
-    def new_key() -> str:
-        request.session[name] = value = new_draft_key()
-        return value
-
-    user = request.user if request.user.is_authenticated and survey.audience == Survey.Audience.SIGNED_IN else None
-    return services.Respondent(user=user, draft_key=key, new_draft_key=new_key)
+        user = request.user if request.user.is_authenticated else None
+        return services.Respondent(user=user, draft_key=key, new_draft_key=new_key, browser_hash=hashed)
+    if key is not None or not browser:
+        return services.Respondent(draft_key=key, browser_hash=hashed)
+    derived = _browser_draft_key(survey, browser)
+    return services.Respondent(draft_key=derived if survey.pk in _draft_hints(request) else None,
+                               new_draft_key=lambda: derived, browser_hash=hashed)
 
 
 def _public_survey(code: str) -> Survey:
@@ -525,22 +685,30 @@ def _prepare(loaded: services.SurveyForm, answers: dict) -> None:
             o.current = chosen.get(o.value) if q.kind == Question.Kind.MATRIX else None
 
 
-def _answer_context(request, survey, loaded, *, preview=False, respondent=None, draft=None, errors=()):
+def _answer_context(request, survey, loaded, *, preview=False, respondent=None, current=None, errors=()):
     places = list(Place.objects.filter(is_active=True).exclude(kind=Place.Kind.CAMPUS).order_by("kind", "name")) if survey.ask_place else []
     return {
-        "survey": survey, "loaded": loaded, "preview": preview, "errors": errors, "draft": draft,
+        "survey": survey, "loaded": loaded, "preview": preview, "errors": errors, "current": current,
         "token": respondent.token.code if respondent and respondent.token else "",
         "respondent_types": RespondentType.choices, "places": places, "max_text": 2000,
         "lang": get_language() or "",
     }
 
 
-def _answer_page(request, survey, respondent, draft, *, errors=(), status=200, placeholders=False) -> HttpResponse:
-    """The answer page, with the draft's answers filled in. ``placeholders``: rendered for the page cache
+def _answer_page(request, survey, respondent, draft, *, posted=None, errors=(), limited="", status=200,
+                 placeholders=False) -> HttpResponse:
+    """The answer page, with the draft's answers filled in — or, with ``posted`` (a refused or failed
+    submit's data), with what was posted. ``placeholders``: rendered for the page cache
     (``pagecache.anonymous_page``) — CSRF token and submission key as placeholders."""
     loaded = services.SurveyForm.load(survey)  # a fresh copy: _prepare writes on the questions
-    _prepare(loaded, services.draft_answers(draft))
-    context = _answer_context(request, survey, loaded, respondent=respondent, draft=draft, errors=errors)
+    if posted is not None:
+        answers, meta = services.posted_answers(survey, posted)
+        current = SimpleNamespace(respondent_type=meta.get("respondent_type", ""), place_id=meta.get("place_id"))
+    else:
+        answers, current = services.draft_answers(draft), draft
+    _prepare(loaded, answers)
+    context = _answer_context(request, survey, loaded, respondent=respondent, current=current, errors=errors)
+    context["limited"] = limited
     if placeholders:
         context.update(pagecache.placeholder_context(), submission_key=pagecache.KEY_PLACEHOLDER)
     return render(request, "surveys/answer.html", context, status=status)
@@ -569,24 +737,38 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     if draft is None and survey.audience == Survey.Audience.ANYONE:
         # The same blank form for every anonymous visitor: served from the rendered-page cache (core.pagecache;
         # a signed-in user or pending messages bypass it). Token and signed-in surveys are always rendered.
-        return pagecache.anonymous_page(
+        page = pagecache.anonymous_page(
             request, (survey.pk,), lambda placeholders: _answer_page(request, survey, respondent, None, placeholders=placeholders)
         )
-    return _answer_page(request, survey, respondent, draft)
+        return remember_browser(request, _hint_draft(request, page, survey, False))
+    return remember_browser(request, _answer_page(request, survey, respondent, draft))
 
 
 @require_POST
 def save_answer(request: HttpRequest, code: str) -> HttpResponse:
-    """Autosave of one question into the draft (fetch from answer.js). JSON {ok, error}."""
+    """Autosave of one question into the draft (fetch from answer.js). JSON {ok, error}. A save that answers
+    nothing, or comes without a way to find the draft again (no browser id), stores nothing: no draft row,
+    no session."""
     survey = _public_survey(code)
     respondent = _respondent(request, survey)
     if _gate(request, survey, respondent) is not None:
         return JsonResponse({"ok": False, "error": _("This survey accepts no answers from you.")}, status=409)
+    if _limited(request, survey, "save"):
+        return JsonResponse({"ok": False, "error": _("Too many saves in a short time; your answers are kept on this page and saved when you submit.")}, status=429)
     try:
-        services.save_draft(survey, respondent, request.POST)
+        change = services.parse_draft_change(survey, request.POST)
     except services.AnswerError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    return JsonResponse({"ok": True, "message": _("Saved")})
+    draft = services.find_draft(survey, respondent)
+    if draft is None:
+        if change.empty:
+            return JsonResponse({"ok": True, "message": _("Saved")})  # nothing to keep yet
+        if not respondent.can_keep_draft:
+            return JsonResponse({"ok": False, "error": _("This browser does not keep cookies, so your answers are not saved as you go; they are saved when you submit.")})
+        if _limited(request, survey, "draft"):
+            return JsonResponse({"ok": False, "error": _("Too many saves in a short time; your answers are kept on this page and saved when you submit.")}, status=429)
+    stored = services.store_draft_change(survey, respondent, change, draft)
+    return _hint_draft(request, JsonResponse({"ok": True, "message": _("Saved")}), survey, stored is not None or draft is not None)
 
 
 @require_POST
@@ -596,14 +778,22 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     stop = _gate(request, survey, respondent)
     if stop is not None:
         return stop
+    if _limited(request, survey):
+        # Nothing is stored; the form comes back with what was typed, to be sent again a little later.
+        message = _("Many responses have been sent from this device or network in a short time. Your answers are still on "
+                    "this page: please wait a few minutes and press Submit again.")
+        return remember_browser(request, _answer_page(request, survey, respondent, None, posted=request.POST, limited=message, status=429))
     try:
         response, errors = services.submit(survey, respondent, request.POST)
     except services.AlreadyAnswered:
         return render(request, "surveys/already.html", {"survey": survey}, status=409)
-    if errors:
-        return _answer_page(request, survey, respondent, services.find_draft(survey, respondent), errors=errors, status=400)
+    if errors:  # the valid answers went into the draft, when the respondent can keep one
+        page = _answer_page(request, survey, respondent, None, posted=request.POST, errors=errors, status=400)
+        if services.find_draft(survey, respondent) is not None:
+            page = _hint_draft(request, page, survey, True)
+        return remember_browser(request, page)
     request.session.pop(_session_key(survey), None)  # writes the session only if it held a draft key
-    return redirect("surveys:thanks", survey.public_code)
+    return _hint_draft(request, redirect("surveys:thanks", survey.public_code), survey, False)
 
 
 def thanks(request: HttpRequest, code: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from qualityservice.surveys import services
 from qualityservice.surveys.models import Answer, Response, SatisfactionIndex, Survey
-from qualityservice.surveys.tasks import refresh_satisfaction_index
+from qualityservice.surveys.tasks import purge_stale_drafts, refresh_satisfaction_index
 
 from .factories import add_responses, make_survey
 
@@ -125,7 +125,7 @@ def test_it_purges_drafts_of_closed_surveys_and_old_drafts_in_the_periodic_job(o
     old = Response.objects.create(survey=other.survey, status="draft", started_at=timezone.now() - timedelta(days=40))
     fresh = Response.objects.create(survey=other.survey, status="draft")
     Survey.objects.filter(pk=ns.survey.pk).update(status="closed")
-    refresh_satisfaction_index()
+    purge_stale_drafts()
     assert not Response.objects.filter(survey=ns.survey, status="draft").exists()
     assert not Response.objects.filter(pk=old.pk).exists() and Response.objects.filter(pk=fresh.pk).exists()
     assert Response.objects.filter(survey=ns.survey, status="submitted").count() == 2

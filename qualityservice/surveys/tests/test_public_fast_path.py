@@ -95,7 +95,8 @@ def test_it_writes_no_session_and_no_draft_when_a_survey_is_opened(client, ns):
 def test_it_starts_the_draft_with_the_first_saved_answer_and_shows_it_on_reload(client, ns):
     client.get(start_url(ns))
     r = client.post(save_url(ns), {ns.rating.field_name: "2"})
-    assert r.json()["ok"] is True and "sessionid" in r.cookies
+    assert r.json()["ok"] is True and "sessionid" not in r.cookies  # the draft follows the browser id: no session
+    assert not Session.objects.exists()
     draft = Response.objects.get()
     assert draft.status == Response.Status.DRAFT and draft.draft_key
     html = client.get(start_url(ns)).content.decode()  # a page with a draft is rendered, not cached

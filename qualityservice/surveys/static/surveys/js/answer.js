@@ -7,8 +7,8 @@
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
   var token = form.querySelector("input[name=t]");
   var timers = {};
-  // Saves go one after another: the first one creates the draft (and the session cookie that finds it
-  // again), so a second one sent before that answer came back would start a draft of its own.
+  // Saves go one after another: the first one creates the draft (and, on a signed-in survey, the session
+  // entry that finds it again), so a second one sent before that answer came back could start a draft of its own.
   var queue = Promise.resolve();
 
   function answerValues(questionId) {
