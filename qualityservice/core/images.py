@@ -146,7 +146,7 @@ _slots: tuple[int, threading.BoundedSemaphore] | None = None
 
 def _semaphore() -> threading.BoundedSemaphore:
     global _slots
-    size = max(1, int(getattr(settings, "QS_IMAGE_CONCURRENCY", 2)))
+    size = max(1, int(getattr(settings, "QS_IMAGE_CONCURRENCY", 1)))
     with _slots_lock:
         if _slots is None or _slots[0] != size:
             _slots = (size, threading.BoundedSemaphore(size))
