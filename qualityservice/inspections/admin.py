@@ -32,8 +32,9 @@ class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "department", "due_date", "status", "score", "passed"]
     list_filter = ["kind", "status", "department"]
     raw_id_fields = ["inspector", "schedule"]
-    # Submitted inspections change only through a recorded correction in the app.
-    readonly_fields = ["score", "passed", "critical_failed", "submitted_at", "started_at"]
+    # Statuses move only through workflows.INSPECTION; submitted inspections change only through a recorded
+    # correction in the app.
+    readonly_fields = ["status", "score", "passed", "critical_failed", "submitted_at", "started_at"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == Inspection.Status.SUBMITTED:
@@ -51,7 +52,7 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "department", "status", "deadline", "verified_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["inspection", "answer", "opinion", "owner", "verified_by"]
-    readonly_fields = ["status"]  # states change through services.transition()
+    readonly_fields = ["status"]  # states change only through workflows.RECTIFICATION
 
 
 @admin.register(DiscussionRecord)

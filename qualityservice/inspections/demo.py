@@ -34,7 +34,7 @@ from .models import (
 )
 
 NAMESPACE = uuid.UUID("5b0f4a52-9a7e-4f0c-93a1-6f1b2c3d4e5f")
-MARKER = uuid.uuid5(NAMESPACE, "inspections-demo-v1")
+MARKER = uuid.uuid5(NAMESPACE, "inspections-demo-v1").hex  # as the migration 0004 converted it
 
 FAIL_NOTES = {
     "skill": ["新入职员工对操作规程不熟悉，答不出岗位职责要点", "健康证已过期两周未及时换证", "消毒机操作步骤不规范", "对报修流程解答不清楚"],
@@ -77,8 +77,8 @@ def _users_by_department():
     for s in Staff.objects.filter(role=Role.HEAD, user__isnull=False).select_related("user"):
         heads.setdefault(s.department_id, s.user)
     staff = {}
-    for pk, dept in Staff.objects.filter(is_active=True).values_list("pk", "department_id"):
-        staff.setdefault(dept, []).append(pk)
+    for pk, dept, name in Staff.objects.filter(is_active=True).values_list("pk", "department_id", "name"):
+        staff.setdefault(dept, []).append((pk, name))
     return heads, staff
 
 
@@ -136,7 +136,7 @@ def seed(out=None, rng: random.Random | None = None) -> None:
                  Kind.UNANNOUNCED: f"{due:%Y年%m月}暗访·{templates[code].name}"}[kind]
         inspection = Inspection(
             kind=kind, template=templates[code], department=dept, place=place, title=title, due_date=due, inspector=inspector,
-            pass_mark=templates[code].pass_mark, submission_key=MARKER if n == 0 else uuid.uuid5(NAMESPACE, f"demo-{n}"),
+            pass_mark=templates[code].pass_mark, submission_key=MARKER if n == 0 else uuid.uuid5(NAMESPACE, f"demo-{n}").hex,
         )
         if missed:
             inspection.status = Inspection.Status.MISSED
@@ -176,7 +176,7 @@ def seed(out=None, rng: random.Random | None = None) -> None:
         inspections.append(Inspection(
             kind=Kind.VISIT, department=dept, title=f"走访{office}征求意见", visited_office=office, due_date=due, inspector=supervisor,
             status=Inspection.Status.SUBMITTED, started_at=_at(due, rng, 9, 10), submitted_at=_at(due, rng, 10, 12),
-            location=office, submission_key=uuid.uuid5(NAMESPACE, f"demo-visit-{n}"), summary=f"集团质量督查组会同{dept.name}走访{office}。",
+            location=office, submission_key=uuid.uuid5(NAMESPACE, f"demo-visit-{n}").hex, summary=f"集团质量督查组会同{dept.name}走访{office}。",
         ))
         answer_plan.append(("visit", person, None))
     # Upcoming work: due inspections of monthly schedules.
@@ -240,7 +240,7 @@ def seed(out=None, rng: random.Random | None = None) -> None:
             records.append(DiscussionRecord(
                 department=d, held_on=held, participants=f"{d.name}领导班子、各班组长及员工代表共{rng.randint(15, 60)}人",
                 summary=DISCUSSIONS[(n + d.pk) % len(DISCUSSIONS)], created_by=head, created_at=_at(held, rng, 15, 18),
-                submission_key=uuid.uuid5(NAMESPACE, f"demo-discussion-{d.pk}-{n}"),
+                submission_key=uuid.uuid5(NAMESPACE, f"demo-discussion-{d.pk}-{n}").hex,
             ))
     DiscussionRecord.objects.bulk_create(records)
     if out is not None:
@@ -260,7 +260,7 @@ def _finding(inspection, source, problem, needs, dimension, today, days, rng, st
         return f
     f.deadline = deadline
     age = (today - deadline).days
-    owners = staff_ids.get(inspection.department_id) or [None]
+    owners = staff_ids.get(inspection.department_id) or [(None, "—")]
     roll = rng.random()
     if age < -3 or (age < 10 and roll < 0.35) or (age >= 10 and roll < 0.04):
         f.status = Finding.Status.OPEN  # recent, or (rarely) forgotten and overdue
@@ -269,10 +269,11 @@ def _finding(inspection, source, problem, needs, dimension, today, days, rng, st
         return f
     rectified = found + datetime.timedelta(days=rng.randint(1, days + (3 if rng.random() < 0.15 else 0)))
     f.measure = MEASURES.get(dimension, MEASURES["other"])
-    f.owner_id = rng.choice(owners)
+    f.owner_id, owner = rng.choice(owners)
     f.rectified_at = rectified
-    histories.append((f, {"from_status": Finding.Status.OPEN, "to_status": Finding.Status.SUBMITTED, "actor": None, "at": rectified,
-                          "note": ""}))
+    histories.append((f, {"action": "answer", "from_status": Finding.Status.OPEN, "to_status": Finding.Status.SUBMITTED, "actor": None,
+                          "at": rectified, "note": "", "params": {"owner": owner, "owner_id": f.owner_id,
+                                                                  "deadline": deadline.isoformat()}}))
     if age < 2 and roll < 0.6:
         f.status = Finding.Status.SUBMITTED
         return f
@@ -280,6 +281,6 @@ def _finding(inspection, source, problem, needs, dimension, today, days, rng, st
     f.status = Finding.Status.ACCEPTED
     f.verified_by = supervisor
     f.verified_at = verified
-    histories.append((f, {"from_status": Finding.Status.SUBMITTED, "to_status": Finding.Status.ACCEPTED, "actor": supervisor,
-                          "at": verified, "note": ""}))
+    histories.append((f, {"action": "accept", "from_status": Finding.Status.SUBMITTED, "to_status": Finding.Status.ACCEPTED,
+                          "actor": supervisor, "at": verified, "note": ""}))
     return f

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.permissions import department_scope
+from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Place, Staff
 
 from .models import (
@@ -70,7 +71,7 @@ def _place_choices(user):
     return places if scope is None else places.filter(department_id__in=scope)
 
 
-class InspectionForm(BootstrapFormMixin, forms.ModelForm):
+class InspectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["kind", "template", "department", "place", "title", "visited_office", "due_date"]
@@ -235,7 +236,7 @@ class InspectionFilterForm(BootstrapFormMixin, forms.Form):
         return queryset
 
 
-class DiscussionForm(BootstrapFormMixin, forms.ModelForm):
+class DiscussionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     attachments = MultipleFileField(label=_("Attachments"))
 
     class Meta:

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
+from qualityservice.core.submissions import SubmissionKeyField
 
 # --- Checklist templates -------------------------------------------------------------------
 
@@ -216,7 +217,7 @@ class Inspection(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     pass_mark = models.DecimalField(_("pass mark"), max_digits=5, decimal_places=2, default=Decimal("80"))
     critical_failed = models.BooleanField(_("critical item failed"), default=False)
-    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
+    submission_key = SubmissionKeyField(_("submission key"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
@@ -451,9 +452,13 @@ class Finding(models.Model):
 
 
 class FindingEvent(models.Model):
-    """The event log of a rectification: every transition, who and when."""
+    """The timeline of a rectification: every move of ``workflows.RECTIFICATION`` (its ``action`` and
+    ``params``, rendered in the reader's language by ``RECTIFICATION.describe``), plus the rows that are
+    no move (the finding's creation, an escalation: no action, a note)."""
 
     finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     from_status = models.CharField(_("from"), max_length=10, choices=Finding.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Finding.Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
@@ -503,7 +508,7 @@ class DiscussionRecord(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
-    submission_key = models.UUIDField(_("submission key"), unique=True, null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(_("submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     objects = DiscussionQuerySet.as_manager()

@@ -129,14 +129,15 @@ def generate(out, rng, counts) -> None:
             for f in findings:
                 events.append(FindingEvent(finding=f, from_status="", to_status=Finding.Status.OPEN, at=f.created_at))
                 if f.rectified_at:
-                    events.append(FindingEvent(finding=f, from_status=Finding.Status.OPEN, to_status=Finding.Status.SUBMITTED,
-                                               note=f.measure, at=f.rectified_at))
+                    events.append(FindingEvent(finding=f, action="answer", from_status=Finding.Status.OPEN,
+                                               to_status=Finding.Status.SUBMITTED, note=f.measure, at=f.rectified_at))
                 if f.status == Finding.Status.RETURNED:
-                    events.append(FindingEvent(finding=f, from_status=Finding.Status.SUBMITTED, to_status=Finding.Status.RETURNED,
-                                               note="整改不到位", at=f.rectified_at + dt.timedelta(days=1)))
+                    events.append(FindingEvent(finding=f, action="return", from_status=Finding.Status.SUBMITTED,
+                                               to_status=Finding.Status.RETURNED, note="整改不到位",
+                                               at=f.rectified_at + dt.timedelta(days=1)))
                 if f.verified_at:
-                    events.append(FindingEvent(finding=f, from_status=Finding.Status.SUBMITTED, to_status=Finding.Status.ACCEPTED,
-                                               actor_id=f.verified_by_id, at=f.verified_at))
+                    events.append(FindingEvent(finding=f, action="accept", from_status=Finding.Status.SUBMITTED,
+                                               to_status=Finding.Status.ACCEPTED, actor_id=f.verified_by_id, at=f.verified_at))
             FindingEvent.objects.bulk_create(events, batch_size=5000)
             findings_n += len(findings)
         done += n

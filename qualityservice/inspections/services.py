@@ -1,4 +1,7 @@
-"""Workflows of inspections and rectifications: each checks, then acts, inside one transaction."""
+"""Services of inspections and rectifications: each checks, then acts, inside one transaction.
+
+Status moves go through the app's two workflows (``workflows.INSPECTION``, ``workflows.RECTIFICATION``) on
+the platform's one engine; the functions here gather and validate what a move needs."""
 
 from __future__ import annotations
 
@@ -16,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import department_scope, user_role
 from qualityservice.core.registry import optional_function
-from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
+from qualityservice.core.roles import GROUP_WIDE_ROLES
+from qualityservice.core.workflow import TransitionError
 
 from . import scoring
 from .models import (
@@ -39,6 +44,7 @@ from .models import (
     SectionScore,
 )
 from .uploads import clean_file, clean_image
+from .workflows import INSPECTION, RECTIFICATION, answer_errors
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +61,17 @@ def is_group_wide(user) -> bool:
 
 
 def can_fill(user, inspection: Inspection) -> bool:
-    """Supervisors fill every kind; a department head fills only self-checks of their department."""
-    if not inspection.is_open:
-        return False
-    role = user_role(user)
-    if role in GROUP_WIDE_ROLES:
-        return True
-    return role == Role.HEAD and inspection.kind == Kind.SELF
+    """Whether ``user`` may fill ``inspection`` now: the rule of its "submit" move (open; supervisors fill
+    every kind, a department head only self-checks of their department)."""
+    return INSPECTION.may(user, "submit", inspection)
 
 
 def can_answer_finding(user, finding: Finding) -> bool:
-    role = user_role(user)
-    return finding.status in Finding.OPEN_STATES and (role in GROUP_WIDE_ROLES or role == Role.HEAD)
+    return RECTIFICATION.may(user, "answer", finding)
 
 
 def can_verify(user, finding: Finding) -> bool:
-    return finding.status == Finding.Status.SUBMITTED and is_group_wide(user)
+    return RECTIFICATION.may(user, "accept", finding)
 
 
 def allowed_kinds(user) -> list[str]:
@@ -122,12 +123,17 @@ def validate_answer(item: ChecklistItem, result: str, score: Decimal | None) -> 
     return None
 
 
-def start_inspection(inspection: Inspection, user) -> None:
-    if inspection.status == Inspection.Status.DUE:
-        Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DUE).update(
-            status=Inspection.Status.DRAFT, started_at=timezone.now(), inspector=user
-        )
-        inspection.refresh_from_db()
+def start_inspection(inspection: Inspection, user) -> Inspection:
+    """Move a due inspection to draft (its "start" move) when it is first opened, answered or given an
+    opinion; nothing when it is already started. ``user`` None: code without a user (imports, demo data)."""
+    if inspection.status != Inspection.Status.DUE:
+        return inspection
+    with transaction.atomic():
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.status == Inspection.Status.DUE:  # under the lock: two first answers start it once
+            INSPECTION.apply(locked, "start", by=user, system=user is None)
+    inspection.refresh_from_db()
+    return inspection
 
 
 def save_answer(inspection: Inspection, item: ChecklistItem, *, result: str, score, note: str, photos=(), user=None) -> InspectionAnswer:
@@ -153,11 +159,7 @@ def save_answer(inspection: Inspection, item: ChecklistItem, *, result: str, sco
         locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
         if not locked.is_open:
             raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
-        if locked.status == Inspection.Status.DUE:
-            locked.status = Inspection.Status.DRAFT
-            locked.started_at = timezone.now()
-            locked.inspector = locked.inspector or user
-            locked.save(update_fields=["status", "started_at", "inspector"])
+        start_inspection(locked, user)
         answer, _created = InspectionAnswer.objects.update_or_create(
             inspection=locked, item=item, defaults={"result": result, "score": score, "note": note}
         )
@@ -168,13 +170,14 @@ def save_answer(inspection: Inspection, item: ChecklistItem, *, result: str, sco
     return answer
 
 
-def add_opinion(inspection: Inspection, *, given_by: str, content: str, needs_rectification: bool) -> Opinion:
+def add_opinion(inspection: Inspection, *, given_by: str, content: str, needs_rectification: bool, user=None) -> Opinion:
     if not inspection.is_open:
         raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
     with transaction.atomic():
-        Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DUE).update(
-            status=Inspection.Status.DRAFT, started_at=timezone.now()
-        )
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if not locked.is_open:
+            raise ValidationError(_("This inspection has been submitted and can no longer be changed."))
+        start_inspection(locked, user)
         return Opinion.objects.create(inspection=inspection, given_by=given_by.strip(), content=content.strip(),
                                       needs_rectification=needs_rectification)
 
@@ -223,12 +226,15 @@ def _answers(inspection: Inspection) -> dict:
     return {a.item_id: a for a in inspection.answers.prefetch_related("photos")}
 
 
-@transaction.atomic
 def submit_inspection(inspection: Inspection, user, *, location: str = "", summary: str = "") -> Inspection:
-    """Score, record findings and lock the inspection. Double submission is harmless (claim by update)."""
-    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if not locked.is_open:
-        raise ValidationError(_("This inspection has already been submitted."))
+    """Submit: the inspection's "submit" move (scores, findings, lock). A second submission is refused with
+    a TransitionError saying it is already done, and changes nothing."""
+    return INSPECTION.apply(inspection, "submit", by=user, location=location, summary=summary)
+
+
+def complete_submission(locked: Inspection, *, by, now, location: str = "", summary: str = "") -> None:
+    """The work of the "submit" move on the locked row (called by its handler): check completeness, score,
+    store section scores and findings, tell the department. Raises TransitionError with what is missing."""
     sections = template_structure(locked.template_id) if locked.template_id else []
     answers = _answers(locked)
     errors = completeness_errors(locked, sections, answers)
@@ -238,19 +244,15 @@ def submit_inspection(inspection: Inspection, user, *, location: str = "", summa
     if not sections and locked.kind != Kind.VISIT:
         errors.append(_("This inspection has no checklist."))
     if errors:
-        raise ValidationError(errors)
+        raise TransitionError(errors)
     result = scoring.compute_score(score_inputs(sections, answers), pass_mark=locked.pass_mark)
-    now = timezone.now()
-    claimed = Inspection.objects.filter(pk=locked.pk, status__in=[Inspection.Status.DUE, Inspection.Status.DRAFT]).update(
-        status=Inspection.Status.SUBMITTED, submitted_at=now, score=result.score, passed=result.passed,
-        critical_failed=result.critical_failed, location=location[:200] or locked.location, summary=summary or locked.summary,
-        inspector=locked.inspector or user, started_at=locked.started_at or now,
-    )
-    if claimed != 1:
-        raise ValidationError(_("This inspection has already been submitted."))
-    locked.refresh_from_db()
-    locked._change_reason = "submitted"
-    locked.save(update_fields=["status"])  # records the submission in the audit history
+    locked.submitted_at = now
+    locked.score, locked.passed, locked.critical_failed = result.score, result.passed, result.critical_failed
+    locked.location = location[:200] or locked.location
+    locked.summary = summary or locked.summary
+    locked.inspector = locked.inspector or by
+    locked.started_at = locked.started_at or now
+    locked._change_reason = "submitted"  # the audit history's record of the submission
     _store_section_scores(locked, sections, result)
     deadline = timezone.localdate() + datetime.timedelta(days=rectification_days())
     items = {i.pk: (s, i) for s in sections for i in s.items.all()}
@@ -273,11 +275,10 @@ def submit_inspection(inspection: Inspection, user, *, location: str = "", summa
             deadline=deadline if opinion.needs_rectification else None,
         ))
     for finding in findings:
-        finding.save()  # few rows; save() keeps simple_history's records
-        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=user,
+        finding.save()  # created in its first status (no move); few rows; save() keeps simple_history's records
+        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=by,
                                     note=_("Found in inspection “%(title)s”.") % {"title": locked.title})
     _notify_department_of_findings(locked, [f for f in findings if f.status == Finding.Status.OPEN])
-    return locked
 
 
 def _store_section_scores(inspection: Inspection, sections, result: scoring.ScoreResult) -> None:
@@ -288,30 +289,26 @@ def _store_section_scores(inspection: Inspection, sections, result: scoring.Scor
     ])
 
 
-def _department_heads(department_id: int):
-    from django.contrib.auth import get_user_model
-
-    return list(get_user_model().objects.filter(staff__department_id=department_id, staff__role=Role.HEAD, staff__is_active=True))
-
-
-def _supervisors():
-    from django.contrib.auth import get_user_model
-
-    return list(get_user_model().objects.filter(staff__role=Role.SUPERVISOR, staff__is_active=True))
-
-
 def _notify_department_of_findings(inspection: Inspection, findings: list[Finding]) -> None:
     if not findings:
         return
-    from qualityservice.core.notifications import notify
-
     notify(
-        users=_department_heads(inspection.department_id),
+        heads_of=[inspection.department_id],
         subject=_("%(n)d item(s) to rectify: %(title)s") % {"n": len(findings), "title": inspection.title},
         body=_("The inspection “%(title)s” found problems that need rectification by %(deadline)s.")
         % {"title": inspection.title, "deadline": findings[0].deadline},
         url=reverse("inspections:ledger"), webhook=False,
     )
+
+
+def status_events(inspection: Inspection) -> list:
+    """The inspection's status moves (core.WorkflowEvent), oldest first, each with its sentence (``text``)."""
+    from qualityservice.core.models import WorkflowEvent
+
+    events = list(WorkflowEvent.for_object(inspection).select_related("actor__staff"))
+    for event in events:
+        event.text = INSPECTION.describe(event.action, event.params)
+    return events
 
 
 # --- Corrections of submitted inspections ----------------------------------------------------
@@ -359,62 +356,13 @@ def correct_answer(inspection: Inspection, item: ChecklistItem, *, result: str, 
     return correction
 
 
-# --- Rectification workflow -------------------------------------------------------------------
-
-TRANSITIONS = {
-    Finding.Status.OPEN: {Finding.Status.SUBMITTED},
-    Finding.Status.RETURNED: {Finding.Status.SUBMITTED},
-    Finding.Status.SUBMITTED: {Finding.Status.ACCEPTED, Finding.Status.RETURNED},
-    Finding.Status.ACCEPTED: set(),
-    Finding.Status.NOTED: set(),
-}
-
-
-@transaction.atomic
-def transition(finding: Finding, to: str, *, actor, note: str = "", **changes) -> Finding:
-    """THE state change of a rectification: validates the move and the actor, records who/when."""
-    locked = Finding.objects.select_for_update().get(pk=finding.pk)
-    if to not in TRANSITIONS.get(locked.status, set()):
-        raise ValidationError(
-            _("A rectification cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": locked.get_status_display(), "to": Finding.Status(to).label}
-        )
-    if to == Finding.Status.SUBMITTED and not (user_role(actor) == Role.HEAD or is_group_wide(actor)):
-        raise ValidationError(_("Only the department head or the supervisor answers a rectification."))
-    if to in (Finding.Status.ACCEPTED, Finding.Status.RETURNED) and not is_group_wide(actor):
-        raise ValidationError(_("Only the supervisor verifies a rectification."))
-    if to == Finding.Status.RETURNED and not note.strip():
-        raise ValidationError({"reason": _("Give the reason for sending it back.")})
-    now = timezone.now()
-    previous = locked.status
-    for field, value in changes.items():
-        setattr(locked, field, value)
-    locked.status = to
-    if to == Finding.Status.SUBMITTED:
-        locked.rectified_at = now
-    elif to == Finding.Status.ACCEPTED:
-        locked.verified_by, locked.verified_at = actor, now
-    elif to == Finding.Status.RETURNED:
-        locked.return_reason = note.strip()
-        locked.escalated_at = None  # a new round: may escalate again when overdue
-    locked.save()
-    FindingEvent.objects.create(finding=locked, from_status=previous, to_status=to, actor=actor, note=note.strip())
-    return locked
+# --- Rectifications ---------------------------------------------------------------------------
 
 
 def answer_finding(finding: Finding, *, actor, measure: str, owner, deadline: datetime.date, files=()) -> Finding:
-    """The department's answer: measure, owner, deadline (not in the past), evidence files."""
-    errors = {}
-    if not (measure or "").strip():
-        errors["measure"] = [_("Describe the rectification measure.")]
-    if deadline is None:
-        errors["deadline"] = [_("Set a deadline.")]
-    elif deadline < timezone.localdate():
-        errors["deadline"] = [_("The deadline cannot be in the past.")]
-    if owner is None:
-        errors["owner"] = [_("Name the person responsible.")]
-    elif owner.department_id != finding.department_id:
-        errors["owner"] = [_("The person responsible must belong to the department.")]
+    """The department's answer (the "answer" move): measure, owner, deadline (not in the past), evidence
+    files. Field and file errors come together in one ValidationError; nothing is saved then."""
+    errors = answer_errors(finding, measure=measure, owner=owner, deadline=deadline)
     cleaned = []
     file_errors = []
     for upload in files:
@@ -427,27 +375,17 @@ def answer_finding(finding: Finding, *, actor, measure: str, owner, deadline: da
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        updated = transition(finding, Finding.Status.SUBMITTED, actor=actor, measure=measure.strip(), owner=owner, deadline=deadline)
+        updated = RECTIFICATION.apply(finding, "answer", by=actor, measure=measure, owner=owner, deadline=deadline)
         for original, content, is_image in cleaned:
             ev = Evidence(finding=updated, name=original[-200:], is_image=is_image, uploaded_by=actor)
             ev.file.save(content.name, content, save=False)
             ev.save()
-    from qualityservice.core.notifications import notify
-
-    notify(users=_supervisors(), subject=_("Rectification to verify: %(p)s") % {"p": str(updated)},
-           body=updated.measure, url=updated.get_absolute_url(), webhook=False)
     return updated
 
 
 def verify_finding(finding: Finding, *, actor, accept: bool, reason: str = "") -> Finding:
-    to = Finding.Status.ACCEPTED if accept else Finding.Status.RETURNED
-    updated = transition(finding, to, actor=actor, note=reason)
-    if not accept:
-        from qualityservice.core.notifications import notify
-
-        notify(users=_department_heads(updated.department_id), subject=_("Rectification sent back: %(p)s") % {"p": str(updated)},
-               body=reason, url=updated.get_absolute_url(), webhook=False)
-    return updated
+    """The supervisor's verification: the "accept" move, or "return" with a reason."""
+    return RECTIFICATION.apply(finding, "accept" if accept else "return", by=actor, note=reason)
 
 
 # --- Link to feedback (optional app) -----------------------------------------------------------
@@ -524,17 +462,16 @@ def generate_due_inspections(today: datetime.date | None = None, horizon_days: i
 
 
 def mark_missed_inspections(today: datetime.date | None = None) -> int:
-    """Due or unfinished inspections whose date has passed become missed (claimed by one UPDATE)."""
+    """Due or unfinished inspections whose date has passed become missed: the "miss" move for each, locked
+    and recorded one by one (one that another worker moved first is skipped). Returns how many."""
     today = today or timezone.localdate()
-    return Inspection.objects.filter(status__in=[Inspection.Status.DUE, Inspection.Status.DRAFT], due_date__lt=today).update(
-        status=Inspection.Status.MISSED
-    )
+    open_past_due = Inspection.objects.filter(status__in=[Inspection.Status.DUE, Inspection.Status.DRAFT], due_date__lt=today)
+    return INSPECTION.apply_each(open_past_due.order_by("due_date", "pk"), "miss", today=today)
 
 
 def escalate_overdue_rectifications(today: datetime.date | None = None) -> int:
-    """Notify the supervisors and the department heads once per overdue rectification (atomic claim)."""
-    from qualityservice.core.notifications import notify
-
+    """Notify the supervisors and the department heads once per overdue rectification (atomic claim).
+    No status changes: the timeline gets a row without an action."""
     today = today or timezone.localdate()
     candidates = list(
         Finding.objects.filter(status__in=Finding.OPEN_STATES, escalated_at__isnull=True, deadline__lt=today).values_list("pk", flat=True)[:500]
@@ -548,7 +485,7 @@ def escalate_overdue_rectifications(today: datetime.date | None = None) -> int:
         FindingEvent.objects.create(finding=finding, from_status=finding.status, to_status=finding.status, actor=None,
                                     note=_("Overdue: escalated to the supervisor."))
         notify(
-            users=_supervisors() + _department_heads(finding.department_id),
+            supervisors=True, heads_of=[finding.department_id],
             subject=_("Overdue rectification: %(dept)s") % {"dept": finding.department.name},
             body=_("“%(problem)s” was due on %(deadline)s.") % {"problem": str(finding), "deadline": finding.deadline},
             url=finding.get_absolute_url(),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.permissions import MANAGER_ROLES, department_scope, role_required
 from qualityservice.core.roles import Role
+from qualityservice.core.submissions import create_once, scoped
+from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
 
 from . import services
@@ -52,6 +53,7 @@ from .models import (
     Kind,
 )
 from .uploads import clean_file
+from .workflows import describe_events
 
 PAGE_SIZE = 30
 SUPERVISOR = (Role.SUPERVISOR,)
@@ -59,13 +61,6 @@ SUPERVISOR = (Role.SUPERVISOR,)
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "fetch" or "application/json" in request.headers.get("Accept", "")
-
-
-def _submission_key(request: HttpRequest):
-    try:
-        return uuid.UUID(request.POST.get("submission_key", ""))
-    except ValueError:
-        return None
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -95,27 +90,23 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("template", "").isdigit():
         initial["template"] = int(request.GET["template"])
     form = InspectionForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST":
-        key = _submission_key(request)
-        if key is not None:
-            existing = Inspection.objects.visible_to(request.user).filter(submission_key=key).first()
-            if existing is not None:
-                return redirect("inspections:fill", existing.pk)
-        if form.is_valid():
+    if request.method == "POST" and form.is_valid():
+
+        def create(key):
             inspection = form.save(commit=False)
             inspection.submission_key = key
             inspection.pass_mark = inspection.template.pass_mark if inspection.template_id else inspection.pass_mark
             inspection.inspector = request.user
-            try:
-                with transaction.atomic():
-                    inspection.save()
-            except IntegrityError:
-                existing = get_object_or_404(Inspection.objects.visible_to(request.user), submission_key=key)
-                return redirect("inspections:fill", existing.pk)
-            messages.success(request, _("Inspection created. Fill it in item by item; every answer is saved as you go."))
+            inspection.save()
+            return inspection
+
+        inspection, created = create_once(Inspection, scoped("inspection", form.cleaned_data["submission_key"]), create)
+        if not created:  # the same form again (double click, resent POST): the first one's inspection
+            inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=inspection.pk)
             return redirect("inspections:fill", inspection.pk)
-    return render(request, "inspections/inspection_form.html", {"form": form, "submission_key": uuid.uuid4(),
-                                                                "title": _("New inspection")})
+        messages.success(request, _("Inspection created. Fill it in item by item; every answer is saved as you go."))
+        return redirect("inspections:fill", inspection.pk)
+    return render(request, "inspections/inspection_form.html", {"form": form, "title": _("New inspection")})
 
 
 def _detail_context(inspection: Inspection) -> dict:
@@ -145,7 +136,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if inspection.status == Inspection.Status.SUBMITTED and services.is_group_wide(request.user) and inspection.template_id:
         correction_form = CorrectionForm(inspection=inspection)
     ctx.update({"inspection": inspection, "findings": findings, "corrections": corrections, "opinions": opinions,
-                "can_fill": services.can_fill(request.user, inspection), "correction_form": correction_form})
+                "can_fill": services.can_fill(request.user, inspection), "correction_form": correction_form,
+                "status_events": services.status_events(inspection)})
     return render(request, "inspections/inspection_detail.html", ctx)
 
 
@@ -211,7 +203,7 @@ def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(request.POST)
     if form.is_valid():
         try:
-            services.add_opinion(inspection, **form.cleaned_data)
+            services.add_opinion(inspection, user=request.user, **form.cleaned_data)
             messages.success(request, _("Opinion recorded."))
         except ValidationError as exc:
             for m in _messages_of(exc):
@@ -234,7 +226,7 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.submit_inspection(inspection, request.user, location=form.cleaned_data.get("location", ""),
                                    summary=form.cleaned_data.get("summary", ""))
-    except ValidationError as exc:
+    except TransitionError as exc:  # what is missing, or already submitted by a concurrent request
         messages.error(request, _("The inspection was not submitted:") + " " + " ".join(_messages_of(exc)))
         return redirect("inspections:fill", inspection.pk)
     messages.success(request, _("Inspection submitted."))
@@ -345,7 +337,7 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
 @role_required(*MANAGER_ROLES)
 def finding_detail(request: HttpRequest, pk: int, answer_form=None, verify_form=None) -> HttpResponse:
     finding = _finding(request, pk)
-    events = list(finding.events.select_related("actor__staff"))
+    events = describe_events(list(finding.events.select_related("actor__staff")))
     evidence = list(finding.evidence.all())
     photos = list(finding.answer.photos.all()) if finding.answer_id else []
     if answer_form is None and services.can_answer_finding(request.user, finding):
@@ -371,7 +363,7 @@ def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.answer_finding(finding, actor=request.user, measure=form.cleaned_data["measure"], owner=form.cleaned_data["owner"],
                                     deadline=form.cleaned_data["deadline"], files=form.cleaned_data["evidence"])
-        except ValidationError as exc:
+        except ValidationError as exc:  # field and file errors, or the move's TransitionError
             for field, errs in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
                 for err in errs:
                     form.add_error(field if field in form.fields else None, err)
@@ -390,7 +382,7 @@ def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.verify_finding(finding, actor=request.user, accept=form.cleaned_data["decision"] == "accept",
                                     reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
+        except TransitionError as exc:
             form.add_error(None, " ".join(_messages_of(exc)))
         else:
             messages.success(request, _("Rectification verified.") if form.cleaned_data["decision"] == "accept"
@@ -587,38 +579,39 @@ def discussion_new(request: HttpRequest) -> HttpResponse:
     scope = department_scope(request.user)
     initial = {"department": next(iter(scope))} if scope else {}
     form = DiscussionForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST":
-        key = _submission_key(request)
+    if request.method == "POST" and form.is_valid():
+        key = scoped("discussion", form.cleaned_data["submission_key"])
         existing = DiscussionRecord.objects.visible_to(request.user).filter(submission_key=key).first() if key else None
-        if existing is not None:
+        if existing is not None:  # the same form again: do not even check its files
             return redirect(existing)
-        if form.is_valid():
-            files, errors = [], []
-            for upload in form.cleaned_data["attachments"]:
-                try:
-                    files.append((upload.name, *clean_file(upload)))
-                except ValidationError as exc:
-                    errors.extend(exc.messages)
-            if errors:
-                for e in errors:
-                    form.add_error("attachments", e)
-            else:
-                try:
-                    with transaction.atomic():
-                        record = form.save(commit=False)
-                        record.created_by = request.user
-                        record.submission_key = key
-                        record.save()
-                        for original, content, is_image in files:
-                            att = DiscussionAttachment(record=record, name=original[-200:], is_image=is_image)
-                            att.file.save(content.name, content, save=False)
-                            att.save()
-                except IntegrityError:
-                    return redirect(get_object_or_404(DiscussionRecord.objects.visible_to(request.user), submission_key=key))
-                messages.success(request, _("Discussion record saved."))
+        files, errors = [], []
+        for upload in form.cleaned_data["attachments"]:
+            try:
+                files.append((upload.name, *clean_file(upload)))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        for e in errors:
+            form.add_error("attachments", e)
+        if not errors:
+
+            def create(key):
+                record = form.save(commit=False)
+                record.created_by = request.user
+                record.submission_key = key
+                record.save()
+                for original, content, is_image in files:
+                    att = DiscussionAttachment(record=record, name=original[-200:], is_image=is_image)
+                    att.file.save(content.name, content, save=False)
+                    att.save()
+                return record
+
+            record, created = create_once(DiscussionRecord, key, create)
+            if not created:
+                record = get_object_or_404(DiscussionRecord.objects.visible_to(request.user), pk=record.pk)
                 return redirect(record)
-    return render(request, "inspections/discussion_form.html", {"form": form, "submission_key": uuid.uuid4()},
-                  status=400 if form.is_bound else 200)
+            messages.success(request, _("Discussion record saved."))
+            return redirect(record)
+    return render(request, "inspections/discussion_form.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 @role_required(*MANAGER_ROLES)

@@ -98,6 +98,21 @@ def test_it_finds_the_heads_of_a_department_in_the_worker(org, django_capture_on
     assert [m.to for m in mail.outbox] == [["wuye@example.edu.cn"]]
 
 
+def test_it_finds_the_supervisors_in_the_worker_only_when_asked(org, django_capture_on_commit_callbacks,
+                                                              django_assert_max_num_queries):
+    for user, email in ((org.supervisor, "sup@example.edu.cn"), (org.head_wuye, "wuye@example.edu.cn"),
+                        (org.admin, "admin@example.edu.cn")):
+        user.email = email
+        user.save()
+    with django_assert_max_num_queries(2):  # two outbox rows; nothing looked up by the caller
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            notify(supervisors=True, heads_of=[org.wuye.pk], subject="逾期整改", body="楼道积水")
+            notify(emails=["duty@example.edu.cn"], subject="新投诉", body="x")
+    for callback in callbacks[:1]:
+        callback()
+    assert sorted(m.to for m in mail.outbox) == [["duty@example.edu.cn"], ["sup@example.edu.cn", "wuye@example.edu.cn"]]
+
+
 def test_the_outbox_row_is_written_in_the_callers_transaction_and_marked_sent(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with transaction.atomic():

@@ -34,6 +34,16 @@ def test_it_records_a_discussion_once_with_attachments(client, org):
     assert client.get(reverse("inspections:attachment", args=[attachment.pk])).status_code == 200
 
 
+def test_it_stores_the_forms_key_scoped_to_discussions(client, org):
+    client.force_login(org.head_wuye)
+    key = client.get(reverse("inspections:discussion_new")).context["form"]["submission_key"].value()
+    client.post(reverse("inspections:discussion_new"), _data(org, submission_key=key))
+    assert DiscussionRecord.objects.get().submission_key == f"discussion:{key}"
+    response = client.post(reverse("inspections:discussion_new"), _data(org, submission_key="<script>"))
+    assert response.status_code == 400 and "表单已过期" in response.content.decode()
+    assert DiscussionRecord.objects.count() == 1
+
+
 def test_it_refuses_a_bad_attachment_or_a_future_date_and_saves_nothing(client, org):
     client.force_login(org.head_wuye)
     bad = SimpleUploadedFile("x.png", b"nope", content_type="image/png")

@@ -74,6 +74,19 @@ def test_it_creates_one_inspection_from_a_double_submitted_form(client, org):
     assert first["Location"] == second["Location"]
 
 
+def test_it_gives_the_form_a_fresh_key_and_refuses_a_malformed_one_with_a_message(client, org):
+    client.force_login(org.supervisor)
+    first = client.get(reverse("inspections:new")).context["form"]["submission_key"].value()
+    second = client.get(reverse("inspections:new")).context["form"]["submission_key"].value()
+    assert len(first) == 32 and first != second
+    data = {"kind": Kind.SPOT, "template": six_checks().pk, "department": org.wuye.pk, "title": "抽查",
+            "due_date": timezone.localdate().isoformat(), "submission_key": "x' OR 1=1 --"}
+    response = client.post(reverse("inspections:new"), data)
+    assert "表单已过期" in response.content.decode() and not Inspection.objects.exists()
+    client.post(reverse("inspections:new"), {**data, "submission_key": first})
+    assert Inspection.objects.get().submission_key == f"inspection:{first}"
+
+
 def test_it_refuses_an_inspection_due_in_the_past(client, org):
     client.force_login(org.supervisor)
     data = {"kind": Kind.SPOT, "template": six_checks().pk, "department": org.wuye.pk, "title": "补录", "due_date": "2020-01-01"}
