@@ -58,6 +58,10 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
             flow_env["SQLITE_PATH"] = str(tmp_path / "work" / "bench.sqlite3")
         flow = subprocess.run([sys.executable, str(ROOT / "bench" / "flow_cpu.py"), "-n", "3"],
                               cwd=ROOT, env=flow_env, capture_output=True, text=True, timeout=120)
+        # ... and for the bare ceiling, under its own settings.
+        bare_flow = subprocess.run([sys.executable, str(ROOT / "bench" / "flow_cpu.py"), "ceiling", "-n", "3"],
+                                   cwd=ROOT, env=dict(flow_env, DJANGO_SETTINGS_MODULE="bench.bare.settings"),
+                                   capture_output=True, text=True, timeout=120)
     finally:
         if db == "postgres":
             import psycopg
@@ -67,18 +71,22 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = proc.stdout
     assert f"## {db}" in report
-    for row in ("| ceiling_get |", "| ceiling_post |", "| feedback_submit |", "| survey_submit |",
-                "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
+    for row in ("| ceiling_get |", "| ceiling_post |", "| bare_get |", "| bare_post |", "| feedback_submit |",
+                "| survey_submit |", "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
         assert row in report, f"{row} missing from the report:\n{report}"
+    assert "ratio to bare ceiling" in report and "Target public submissions ≥ 0.5 × bare ceiling POST" in report
     data = json.loads(next((tmp_path / "results").glob(f"{db}-*.json")).read_text())
     subs = data["submissions"]
-    # Every scenario succeeded at least once and none failed (a failure means a broken flow).
-    for key in ("ceiling_post", "feedback_submit", "survey_submit"):
+    # Every scenario succeeded at least once and none failed (a failure means a broken flow); the bare
+    # ceiling served its form and inserted its rows.
+    for key in ("ceiling_post", "bare_get", "bare_post", "feedback_submit", "survey_submit"):
         assert subs[key]["ok"] > 0 and subs[key]["failed"] == 0, (key, subs[key])
     assert all(isinstance(n, int) for n in data["queries"]["200"].values()), data["queries"]
     assert flow.returncode == 0, flow.stderr[-3000:]
     for name in ("ceiling", "feedback", "survey"):
         assert f"{name:9s} CPU" in flow.stdout and "ms/flow" in flow.stdout, flow.stdout
+    assert bare_flow.returncode == 0, bare_flow.stderr[-3000:]
+    assert "ceiling   CPU" in bare_flow.stdout, bare_flow.stdout
 
 
 @pytest.mark.parametrize("flag", ["--help"])
