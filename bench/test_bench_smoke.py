@@ -93,3 +93,20 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
 def test_it_documents_its_options(flag):
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), flag], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and "--sizes" in out.stdout and "--quick" in out.stdout
+
+
+def test_the_bare_ceiling_uses_the_projects_database_with_stock_connection_handling(monkeypatch, tmp_path):
+    """Same file and PRAGMAs as the project, but Django's backend with kept connections whatever the project
+    sets: a project that stopped keeping its connections must not pull the bare ceiling down with it."""
+    import runpy
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SQLITE_PATH", str(tmp_path / "bench.sqlite3"))
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    project = runpy.run_path(str(ROOT / "config" / "settings.py"))["DATABASES"]["default"]
+    bare = runpy.run_path(str(ROOT / "bench" / "bare" / "settings.py"))
+    db = bare["DATABASES"]["default"]
+    assert project["CONN_MAX_AGE"] == 0 and db["CONN_MAX_AGE"] == 60
+    assert db["ENGINE"] == "django.db.backends.sqlite3" and db["NAME"] == project["NAME"]
+    assert db["OPTIONS"] == project["OPTIONS"] and "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert bare["MIDDLEWARE"][0] == "django.middleware.security.SecurityMiddleware" and len(bare["MIDDLEWARE"]) == 7

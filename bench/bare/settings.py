@@ -1,12 +1,15 @@
 """The bare ceiling: what stock Django does on the bench's database, served the same way.
 
 The settings of ``django-admin startproject`` (Django 5.2: its apps, its middleware, its templates),
-production-like (``DEBUG`` off), plus the benchmark's one-INSERT view. The database is the project's —
-the same ``DATABASES`` entry computed by ``config/settings.py`` from the same environment (same file or
-PostgreSQL database, same OPTIONS and PRAGMAs, same ``CONN_MAX_AGE``) — with Django's own backend in
-place of the project's. Nothing else of the project is loaded: no cache, no Celery, no project
-middleware. bench/run.py serves it with the same gunicorn command as the platform
-(``bench.bare.wsgi``) and reports every submission against both ceilings.
+production-like (``DEBUG`` off, connections kept), plus the benchmark's one-INSERT view. The database is
+the project's — the same file or PostgreSQL database with the same OPTIONS (PRAGMAs, transaction mode,
+binding), taken from the ``DATABASES`` entry ``config/settings.py`` computes from the same environment —
+but the connection handling is stock Django's: its own backend, connections kept 60 s (what any
+production deployment sets), no health checks. So the bare ceiling does not follow the project's
+connection policy: had the project stopped keeping connections, this ceiling would not drop with it.
+Nothing else of the project is loaded: no cache, no Celery, no project middleware. bench/run.py serves
+it with the same gunicorn command as the platform (``bench.bare.wsgi``) and reports every submission
+against both ceilings.
 """
 
 import os
@@ -15,12 +18,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# The project's DATABASES (the settings file run on its own: the config package, which loads Celery, is
-# not imported).
-_project = runpy.run_path(str(ROOT / "config" / "settings.py"))
-DATABASES = {"default": dict(_project["DATABASES"]["default"])}
-if DATABASES["default"]["ENGINE"] == "qualityservice.core.sqlite":
-    DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"
+# The project's database and its OPTIONS (the settings file run on its own: the config package, which
+# loads Celery, is not imported); Django's backend and connection handling.
+_project = runpy.run_path(str(ROOT / "config" / "settings.py"))["DATABASES"]["default"]
+_STOCK_ENGINES = {"qualityservice.core.sqlite": "django.db.backends.sqlite3"}
+DATABASES = {
+    "default": {
+        **{key: _project[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS") if key in _project},
+        "ENGINE": _STOCK_ENGINES.get(_project["ENGINE"], _project["ENGINE"]),
+        "CONN_MAX_AGE": 60,
+    }
+}
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or "bench-bare-" + "x" * 50
 DEBUG = False
