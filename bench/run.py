@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Benchmark suite: serve the platform with gunicorn (2 workers) on 127.0.0.1 against SQLite and
 PostgreSQL, drive it with the bounded load generator, and report every figure as a ratio to the
-*ceiling* (a minimal view of the same project: one trivial GET, one INSERT per POST).
+*ceiling* (a minimal view of the same project: one trivial GET, one INSERT per POST); the submissions
+also as a ratio to the *bare ceiling* (the same view in a stock Django project, bench/bare/, on the same
+database, served the same way).
 
     .venv/bin/python bench/run.py                      # both databases, sizes 10k,100k,1M
     .venv/bin/python bench/run.py --db postgres --sizes 10000,100000 --seconds 8
@@ -44,6 +46,7 @@ PG_DB = os.environ.get("BENCH_PG_DB", "qs_bench")
 # broker (a database of its own, flushed at the start). "none" keeps the file cache there too.
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 HOST = "127.0.0.1"
+BARE_APP = "bench.bare.wsgi"
 
 
 def log(msg: str) -> None:
@@ -160,11 +163,16 @@ def settle(db: str, env: dict) -> None:
 
 
 class Server:
-    def __init__(self, env: dict, workers: int = 2):
+    """gunicorn, 2 sync workers, on a free loopback port: the platform (``config.wsgi``) or the bare
+    ceiling (``bench.bare.wsgi``, a stock Django project on the same database)."""
+
+    def __init__(self, env: dict, workers: int = 2, app: str = "config.wsgi"):
         self.port = free_port()
+        if app == BARE_APP:
+            env = dict(env, DJANGO_SETTINGS_MODULE="bench.bare.settings")
         self.proc = subprocess.Popen(
             [GUNICORN, "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{self.port}", "--log-level", "warning",
-             "--timeout", "120", "config.wsgi"],
+             "--timeout", "120", app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         deadline = time.time() + 60
@@ -184,11 +192,17 @@ class Server:
 
 def stop_group(proc: subprocess.Popen) -> None:
     """Stop a process started in its own session, with its children (gunicorn workers)."""
+    if proc.returncode is not None:  # already stopped
+        return
     try:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
 
 
 class Worker:
@@ -242,20 +256,28 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
         report.setdefault("settle_seconds", {})[size] = round(time.time() - t0, 1)
         generated = size
         tg = targets(env)
-        server = Server(env)
-        worker = Worker(env)
+        started = []  # stopped in the finally clause, whatever fails
         try:
+            server = Server(env)
+            started.append(server)
+            # The bare ceiling runs beside the platform while the submissions are measured.
+            bare = Server(env, app=BARE_APP) if index == 0 else None
+            started += [bare] if bare else []
+            started.append(Worker(env))
             def run(name, flow, port=server.port, size=size, **kw):
                 log(f"{db} @{size:,}: {name}")
                 return loadgen.run(name, HOST, port, flow, concurrency=kw.pop("concurrency", concurrency),
                                    seconds=seconds, max_requests=max_requests, **kw)
             if index == 0:
-                # Throughput: the ceiling and the public submissions (measured once, at the smallest size).
+                # Throughput: the two ceilings and the public submissions (measured once, at the smallest size).
                 ok_ticket = re.compile(r"ticket=|/t/[A-Za-z0-9]+")
+                ceiling_post = loadgen.submit_flow(
+                    "/_bench/ceiling/", lambda n: {"payload": f"row {n}"}, re.compile(r"ticket="))
                 flows = {
                     "ceiling_get": loadgen.get_flow("/_bench/ceiling/"),
-                    "ceiling_post": loadgen.submit_flow(
-                        "/_bench/ceiling/", lambda n: {"payload": f"row {n}"}, re.compile(r"ticket=")),
+                    "ceiling_post": ceiling_post,
+                    "bare_get": (bare.port, loadgen.get_flow("/_bench/ceiling/")),
+                    "bare_post": (bare.port, ceiling_post),
                 }
                 # Every POST carries a fresh submission key (a repeated key is a double submit, answered
                 # without an INSERT).
@@ -269,7 +291,11 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
                     flows["survey_submit"] = loadgen.submit_flow(
                         tg["survey_form"], lambda n, f=tg["survey_fields"]: {**f, "submission_key": str(uuid.uuid4())},
                         re.compile(re.escape(tg.get("survey_success", "thanks"))), post_path=tg.get("survey_post"))
-                subs = interleaved(flows, server.port, seconds, max_requests, concurrency, rounds=1 if quick else 4)
+                try:
+                    subs = interleaved(flows, server.port, seconds, max_requests, concurrency,
+                                       rounds=1 if quick else 4)
+                finally:
+                    bare.stop()
                 report["submissions"] = {k: summary(v) for k, v in subs.items()}
             if submissions_only:
                 continue
@@ -284,8 +310,8 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
                 res = run(key, loadgen.get_flow(path), setup=setup, concurrency=2)
                 report["pages"].setdefault(key, {})[size] = summary(res)
         finally:
-            server.stop()
-            worker.stop()
+            for proc in reversed(started):
+                proc.stop()
         if submissions_only:
             continue
         proc = subprocess.run([PY, str(ROOT / "bench" / "querycounts.py")], cwd=ROOT, env=env, text=True,
@@ -308,13 +334,15 @@ def bench_db(db: str, sizes: list[int], seconds: float, concurrency: int, max_re
 
 def interleaved(flows: dict, port: int, seconds: float, max_requests: int, concurrency: int, rounds: int) -> dict:
     """Run the scenarios in alternating slices (A B C D A B C D …) so that each sees the same
-    background load on a shared machine — the ratios to the ceiling are what matters. Each scenario
-    gets ``seconds`` and ``max_requests`` in all, after a short warm-up of both workers."""
+    background load on a shared machine — the ratios to the ceilings are what matters. Each scenario
+    gets ``seconds`` and ``max_requests`` in all, after a short warm-up of both workers. A flow is
+    served on ``port`` unless given as ``(port, flow)``."""
+    flows = {key: flow if isinstance(flow, tuple) else (port, flow) for key, flow in flows.items()}
     results = {key: loadgen.Result(key) for key in flows}
-    for key, flow in flows.items():
+    for key, (port, flow) in flows.items():
         loadgen.run(key, HOST, port, flow, concurrency=concurrency, seconds=seconds, max_requests=2 * concurrency)
     for _round in range(rounds):
-        for key, flow in flows.items():
+        for key, (port, flow) in flows.items():
             log(f"submissions: {key} (slice {_round + 1}/{rounds})")
             r = loadgen.run(key, HOST, port, flow, concurrency=concurrency, seconds=seconds / rounds,
                             max_requests=max(1, max_requests // rounds))
@@ -338,15 +366,27 @@ def markdown(report: dict) -> str:
         lines += [f"Served by: {report['topology']}.", ""]
     subs = report["submissions"]
     if subs:
-        ceiling_post = subs.get("ceiling_post", {}).get("throughput") or float("nan")
-        ceiling_get = subs.get("ceiling_get", {}).get("throughput") or float("nan")
-        lines += ["### Throughput (requests/s, successes only)", "",
-                  "| scenario | ok | failed | req/s | p50 ms | p95 ms | p99 ms | ratio to ceiling |", "|---|---|---|---|---|---|---|---|"]
+        def rate(key):
+            return subs.get(key, {}).get("throughput") or float("nan")
+
+        lines += ["### Throughput (flows/s, successes only)", "",
+                  "ceiling = the project's ceiling view (its settings and middleware); bare = the same view in a "
+                  "stock Django project (bench/bare/) on the same database, served the same way. GET rows are "
+                  "compared with the GET ceilings, all others with the POST ceilings.", "",
+                  "| scenario | ok | failed | flows/s | p50 ms | p95 ms | p99 ms | ratio to ceiling | ratio to bare ceiling |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for key, s in subs.items():
-            ceiling = ceiling_get if key == "ceiling_get" else ceiling_post
+            kind = "get" if key.endswith("_get") else "post"
             lines.append(f"| {key} | {s['ok']} | {s['failed']} | {fmt(s['throughput'])} | {fmt(s['p50_ms'])} | "
-                         f"{fmt(s['p95_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['throughput'] / ceiling, 2)} |")
+                         f"{fmt(s['p95_ms'])} | {fmt(s['p99_ms'])} | {fmt(s['throughput'] / rate('ceiling_' + kind), 2)} | "
+                         f"{fmt(s['throughput'] / rate('bare_' + kind), 2)} |")
         lines.append("")
+        verdicts = [f"{key.removesuffix('_submit')} {fmt(rate(key) / rate('bare_post'), 2)}"
+                    for key in ("feedback_submit", "survey_submit") if key in subs]
+        if verdicts and "bare_post" in subs:
+            met = all(rate(key) / rate("bare_post") >= 0.5 for key in ("feedback_submit", "survey_submit") if key in subs)
+            lines += [f"Target public submissions ≥ 0.5 × bare ceiling POST: {', '.join(verdicts)} — "
+                      f"**{'met' if met else 'missed'}**.", ""]
     if report["pages"]:
         head = " | ".join(f"p50 @{n:,}" for n in sizes)
         growth = " | ".join(f"×@{n:,}" for n in sizes)

@@ -59,6 +59,10 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
             flow_env["SQLITE_PATH"] = str(tmp_path / "work" / "bench.sqlite3")
         flow = subprocess.run([sys.executable, str(ROOT / "bench" / "flow_cpu.py"), "-n", "3"],
                               cwd=ROOT, env=flow_env, capture_output=True, text=True, timeout=120)
+        # ... and for the bare ceiling, under its own settings.
+        bare_flow = subprocess.run([sys.executable, str(ROOT / "bench" / "flow_cpu.py"), "ceiling", "-n", "3"],
+                                   cwd=ROOT, env=dict(flow_env, DJANGO_SETTINGS_MODULE="bench.bare.settings"),
+                                   capture_output=True, text=True, timeout=120)
     finally:
         if db == "postgres":
             import psycopg
@@ -68,21 +72,42 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = proc.stdout
     assert f"## {db}" in report
-    for row in ("| ceiling_get |", "| ceiling_post |", "| feedback_submit |", "| survey_submit |",
-                "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
+    for row in ("| ceiling_get |", "| ceiling_post |", "| bare_get |", "| bare_post |", "| feedback_submit |",
+                "| survey_submit |", "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
         assert row in report, f"{row} missing from the report:\n{report}"
+    assert "ratio to bare ceiling" in report and "Target public submissions ≥ 0.5 × bare ceiling POST" in report
     data = json.loads(next((tmp_path / "results").glob(f"{db}-*.json")).read_text())
     subs = data["submissions"]
-    # Every scenario succeeded at least once and none failed (a failure means a broken flow).
-    for key in ("ceiling_post", "feedback_submit", "survey_submit"):
+    # Every scenario succeeded at least once and none failed (a failure means a broken flow); the bare
+    # ceiling served its form and inserted its rows.
+    for key in ("ceiling_post", "bare_get", "bare_post", "feedback_submit", "survey_submit"):
         assert subs[key]["ok"] > 0 and subs[key]["failed"] == 0, (key, subs[key])
     assert all(isinstance(n, int) for n in data["queries"]["200"].values()), data["queries"]
     assert flow.returncode == 0, flow.stderr[-3000:]
     for name in ("ceiling", "feedback", "survey"):
         assert f"{name:9s} CPU" in flow.stdout and "ms/flow" in flow.stdout, flow.stdout
+    assert bare_flow.returncode == 0, bare_flow.stderr[-3000:]
+    assert "ceiling   CPU" in bare_flow.stdout, bare_flow.stdout
 
 
 @pytest.mark.parametrize("flag", ["--help"])
 def test_it_documents_its_options(flag):
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), flag], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and "--sizes" in out.stdout and "--quick" in out.stdout
+
+
+def test_the_bare_ceiling_uses_the_projects_database_with_stock_connection_handling(monkeypatch, tmp_path):
+    """Same file and PRAGMAs as the project, but Django's backend with kept connections whatever the project
+    sets: a project that stopped keeping its connections must not pull the bare ceiling down with it."""
+    import runpy
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SQLITE_PATH", str(tmp_path / "bench.sqlite3"))
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    project = runpy.run_path(str(ROOT / "config" / "settings.py"))["DATABASES"]["default"]
+    bare = runpy.run_path(str(ROOT / "bench" / "bare" / "settings.py"))
+    db = bare["DATABASES"]["default"]
+    assert project["CONN_MAX_AGE"] == 0 and db["CONN_MAX_AGE"] == 60
+    assert db["ENGINE"] == "django.db.backends.sqlite3" and db["NAME"] == project["NAME"]
+    assert db["OPTIONS"] == project["OPTIONS"] and "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert bare["MIDDLEWARE"][0] == "django.middleware.security.SecurityMiddleware" and len(bare["MIDDLEWARE"]) == 7

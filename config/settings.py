@@ -123,10 +123,16 @@ if DATABASE_URL:
         # Turn off (DB_SERVER_SIDE_BINDING=false) behind a PgBouncer in transaction pooling mode.
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 else:
+    # One connection per thread, kept between requests like PostgreSQL's (reopening the file and re-running
+    # the PRAGMAs on every request halved the throughput); the backend (Django's, plus a real health check)
+    # drops a connection a statement failed on or one left inside a transaction. The PRAGMAs below run on
+    # every new connection.
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "qualityservice.core.sqlite",
             "NAME": Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))),
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -145,11 +151,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "qualityservice.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # A file cache is shared by the web process and the worker on one server.
+    # A file cache is shared by the web process and the worker on one server. Django's, culled at most every
+    # 10 s and expired entries first (core/cache.py); MAX_ENTRIES holds an hour of per-browser rate-limit
+    # counters of a busy campus.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "qualityservice.core.cache.FileCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
         }
     }
 
