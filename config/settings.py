@@ -133,6 +133,8 @@ else:
             "NAME": Path(env("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqlite3"))),
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # Tests run on an in-memory database (as with Django's own SQLite engine name).
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
