@@ -221,11 +221,11 @@ def seed(out=None, rng: random.Random | None = None) -> None:
         failed = answer.result == Result.FAIL or (answer.result == Result.SCORE and answer.score < item.max_score * Decimal("0.6"))
         if not failed:
             continue
-        findings.append(_finding(answer.inspection, Finding.Source.ITEM, f"{item.section.title} · {item.text}：{answer.note}",
+        findings.append(_finding(answer.inspection, Finding.Source.ITEM, Finding.item_problem(item.section, item, answer.note),
                                  item.rectification_on_fail, item.section.dimension, today, days, rng, staff_ids, supervisor, histories,
                                  answer=answer))
     for opinion in opinions:
-        findings.append(_finding(opinion.inspection, Finding.Source.OPINION, f"{opinion.given_by}：{opinion.content}",
+        findings.append(_finding(opinion.inspection, Finding.Source.OPINION, (f"{opinion.given_by}：{opinion.content}", ""),
                                  opinion.needs_rectification, "workflow", today, days, rng, staff_ids, supervisor, histories, opinion=opinion))
     Finding.objects.bulk_create(findings, batch_size=1000)
     FindingEvent.objects.bulk_create([FindingEvent(finding=f, **kw) for f, kw in histories], batch_size=1000)
@@ -251,10 +251,11 @@ def seed(out=None, rng: random.Random | None = None) -> None:
 def _finding(inspection, source, problem, needs, dimension, today, days, rng, staff_ids, supervisor, histories, answer=None, opinion=None):
     found = inspection.submitted_at
     deadline = timezone.localtime(found).date() + datetime.timedelta(days=days)
+    problem, problem_en = problem
     f = Finding(inspection=inspection, department_id=inspection.department_id, source=source, answer=answer, opinion=opinion,
-                problem=problem[:500], created_at=found)
-    histories.append((f, {"from_status": "", "to_status": Finding.Status.OPEN if needs else Finding.Status.NOTED, "actor": supervisor,
-                          "at": found, "note": f"在检查“{inspection.title}”中发现。"}))
+                problem=problem[:500], problem_en=problem_en[:500], created_at=found)
+    histories.append((f, {"action": "found", "params": {"title": inspection.title}, "from_status": "",
+                          "to_status": Finding.Status.OPEN if needs else Finding.Status.NOTED, "actor": supervisor, "at": found}))
     if not needs:
         f.status = Finding.Status.NOTED
         return f

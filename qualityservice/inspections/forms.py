@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -44,20 +45,20 @@ class MultipleFileField(forms.FileField):
 class TemplateForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ChecklistTemplate
-        fields = ["code", "name", "description", "pass_mark", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["code", "name", "name_en", "description", "description_en", "pass_mark", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "description_en": forms.Textarea(attrs={"rows": 3})}
 
 
 class SectionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ChecklistSection
-        fields = ["title", "dimension", "weight", "order"]
+        fields = ["title", "title_en", "dimension", "weight", "order"]
 
 
 class ItemForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ChecklistItem
-        fields = ["text", "guidance", "answer_type", "max_score", "weight", "photo_on_fail", "note_on_fail",
+        fields = ["text", "text_en", "guidance", "guidance_en", "answer_type", "max_score", "weight", "photo_on_fail", "note_on_fail",
                   "rectification_on_fail", "is_critical", "order"]
 
 
@@ -148,7 +149,7 @@ class CorrectionForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, inspection=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = ChecklistItem.objects.filter(section__template_id=inspection.template_id).select_related("section")
-        self.fields["item"].label_from_instance = lambda i: f"{i.section.title} · {i.text}"
+        self.fields["item"].label_from_instance = lambda i: f"{i.section.display_title} · {i.display_text}"
 
 
 class FindingAnswerForm(BootstrapFormMixin, forms.Form):
@@ -210,7 +211,7 @@ class LedgerFilterForm(BootstrapFormMixin, forms.Form):
         if data["kind"]:
             queryset = queryset.filter(inspection__kind=data["kind"])
         if data["q"]:
-            queryset = queryset.filter(problem__icontains=data["q"])
+            queryset = queryset.filter(Q(problem__icontains=data["q"]) | Q(problem_en__icontains=data["q"]))
         return queryset
 
 

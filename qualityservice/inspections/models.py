@@ -26,6 +26,8 @@ from simple_history.models import HistoricalRecords
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
 from qualityservice.core.submissions import SubmissionKeyField
 
+from .localised import LocalisedTextMixin
+
 # --- Checklist templates -------------------------------------------------------------------
 
 
@@ -41,10 +43,12 @@ class Dimension(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(LocalisedTextMixin, models.Model):
     code = models.SlugField(pgettext_lazy("inspections", "code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     description = models.TextField(pgettext_lazy("inspections", "description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     pass_mark = models.DecimalField(
         _("pass mark"), max_digits=5, decimal_places=2, default=Decimal("80"),
         validators=[MinValueValidator(0), MaxValueValidator(100)], help_text=_("Score out of 100 needed to pass."),
@@ -59,15 +63,24 @@ class ChecklistTemplate(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.localised("description")
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:template_detail", args=[self.pk])
 
 
-class ChecklistSection(models.Model):
+class ChecklistSection(LocalisedTextMixin, models.Model):
     template = models.ForeignKey(ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=100)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices, default=Dimension.OTHER)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal("1"),
                                  validators=[MinValueValidator(Decimal("0.01"))])
@@ -85,7 +98,11 @@ class ChecklistSection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.localised("title")
 
 
 class AnswerType(models.TextChoices):
@@ -93,10 +110,12 @@ class AnswerType(models.TextChoices):
     SCORE = "score", _("Score")
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(LocalisedTextMixin, models.Model):
     section = models.ForeignKey(ChecklistSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="items")
     text = models.CharField(_("check"), max_length=200)
+    text_en = models.CharField(_("check (English)"), max_length=300, blank=True)
     guidance = models.CharField(_("what to look at"), max_length=300, blank=True)
+    guidance_en = models.CharField(_("what to look at (English)"), max_length=400, blank=True)
     answer_type = models.CharField(_("answer"), max_length=10, choices=AnswerType.choices, default=AnswerType.PASS_FAIL)
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)],
                                                  help_text=_("Only for scored items."))
@@ -119,7 +138,15 @@ class ChecklistItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return self.localised("text")
+
+    @property
+    def display_guidance(self) -> str:
+        return self.localised("guidance")
 
     @property
     def is_scored(self) -> bool:
@@ -387,7 +414,7 @@ class FindingQuerySet(DepartmentScopedQuerySet):
         return self.filter(status__in=Finding.OPEN_STATES)
 
 
-class Finding(models.Model):
+class Finding(LocalisedTextMixin, models.Model):
     """A problem found (failed item or recorded opinion) and its rectification (整改)."""
 
     class Source(models.TextChoices):
@@ -411,6 +438,9 @@ class Finding(models.Model):
     opinion = models.OneToOneField(Opinion, verbose_name=_("opinion"), null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="finding")
     problem = models.TextField(_("problem"))
+    # The problem as an English reader sees it: for a failed item its section and item in English (the note
+    # as written); empty when the checklist has no English text (the reader then gets ``problem``).
+    problem_en = models.TextField(_("problem (English)"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     measure = models.TextField(_("rectification measure"), blank=True, max_length=2000)
     owner = models.ForeignKey("org.Staff", verbose_name=_("responsible"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -441,7 +471,20 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.problem[:60]
+        return self.display_problem[:60]
+
+    @property
+    def display_problem(self) -> str:
+        return self.localised("problem")
+
+    @staticmethod
+    def item_problem(section: ChecklistSection, item: ChecklistItem, note: str = "") -> tuple[str, str]:
+        """The problem of a failed item, copied at submission: "section · item：note" in Chinese, and in
+        English when the section or the item has English text (each part falls back to its Chinese)."""
+        chinese = f"{section.title} · {item.text}" + (f"：{note}" if note else "")
+        if not (section.title_en or item.text_en):
+            return chinese, ""
+        return chinese, f"{section.title_en or section.title} · {item.text_en or item.text}" + (f": {note}" if note else "")
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:finding_detail", args=[self.pk])

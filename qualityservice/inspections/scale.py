@@ -105,7 +105,7 @@ def generate(out, rng, counts) -> None:
             findings = []
             for inspection, sections, _answers, result in plans:
                 failed = set(result.failed_items)
-                for _section, items in sections:
+                for section, items in sections:
                     for item in items:
                         if item.pk not in failed or not item.rectification_on_fail:
                             continue
@@ -113,9 +113,10 @@ def generate(out, rng, counts) -> None:
                         age = (now - inspection.submitted_at).days
                         status = Finding.Status.ACCEPTED if age > 21 or rng.random() < 0.4 else rng.choice(
                             [Finding.Status.OPEN, Finding.Status.SUBMITTED, Finding.Status.RETURNED])
+                        problem, problem_en = Finding.item_problem(section, item, answer.note or "不符合要求")
                         findings.append(Finding(
                             inspection=inspection, department_id=inspection.department_id, source=Finding.Source.ITEM, answer=answer,
-                            problem=f"{item.text}：{answer.note or '不符合要求'}", status=status,
+                            problem=problem, problem_en=problem_en, status=status,
                             measure="已安排专人整改并加强日常检查。" if status != Finding.Status.OPEN else "",
                             owner_id=rng.choice(owners[inspection.department_id]) if owners.get(inspection.department_id) else None,
                             deadline=(inspection.submitted_at + dt.timedelta(days=7)).date(),
@@ -127,7 +128,8 @@ def generate(out, rng, counts) -> None:
             Finding.objects.bulk_create(findings, batch_size=5000)
             events = []
             for f in findings:
-                events.append(FindingEvent(finding=f, from_status="", to_status=Finding.Status.OPEN, at=f.created_at))
+                events.append(FindingEvent(finding=f, action="found", params={"title": f.inspection.title}, from_status="",
+                                           to_status=Finding.Status.OPEN, at=f.created_at))
                 if f.rectified_at:
                     events.append(FindingEvent(finding=f, action="answer", from_status=Finding.Status.OPEN,
                                                to_status=Finding.Status.SUBMITTED, note=f.measure, at=f.rectified_at))

@@ -26,6 +26,7 @@ from qualityservice.core.roles import GROUP_WIDE_ROLES
 from qualityservice.core.workflow import TransitionError
 
 from . import scoring
+from .localised import pick
 from .models import (
     AnswerPhoto,
     ChecklistItem,
@@ -33,7 +34,6 @@ from .models import (
     Dimension,
     Evidence,
     Finding,
-    FindingEvent,
     Inspection,
     InspectionAnswer,
     InspectionCorrection,
@@ -44,7 +44,7 @@ from .models import (
     SectionScore,
 )
 from .uploads import clean_file, clean_image
-from .workflows import INSPECTION, RECTIFICATION, answer_errors
+from .workflows import INSPECTION, RECTIFICATION, answer_errors, record_note
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def completeness_errors(inspection: Inspection, sections, answers_by_item: dict)
     for section in sections:
         for item in section.items.all():
             answer = answers_by_item.get(item.pk)
-            label = f"{section.title} · {item.text}"
+            label = f"{section.display_title} · {item.display_text}"
             if answer is None:
                 errors.append(_("%(item)s: not answered.") % {"item": label})
                 continue
@@ -260,10 +260,11 @@ def complete_submission(locked: Inspection, *, by, now, location: str = "", summ
     for item_pk in result.failed_items:
         section, item = items[item_pk]
         answer = answers[item_pk]
-        problem = f"{section.title} · {item.text}" + (f"：{answer.note}" if answer.note else "")
+        problem, problem_en = Finding.item_problem(section, item, answer.note)
         needs = item.rectification_on_fail
         findings.append(Finding(
             inspection=locked, department_id=locked.department_id, source=Finding.Source.ITEM, answer=answer, problem=problem,
+            problem_en=problem_en,
             status=Finding.Status.OPEN if needs else Finding.Status.NOTED, deadline=deadline if needs else None,
         ))
     for opinion in opinions:
@@ -276,8 +277,7 @@ def complete_submission(locked: Inspection, *, by, now, location: str = "", summ
         ))
     for finding in findings:
         finding.save()  # created in its first status (no move); few rows; save() keeps simple_history's records
-        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=by,
-                                    note=_("Found in inspection “%(title)s”.") % {"title": locked.title})
+        record_note(finding, "found", by=by, from_status="", title=locked.title)
     _notify_department_of_findings(locked, [f for f in findings if f.status == Finding.Status.OPEN])
 
 
@@ -345,14 +345,14 @@ def correct_answer(inspection: Inspection, item: ChecklistItem, *, result: str, 
     if item.pk in outcome.failed_items and not Finding.objects.filter(answer=answer).exists():
         # The corrected item now fails: it becomes a finding like any failed item.
         needs = item.rectification_on_fail
+        problem, problem_en = Finding.item_problem(item.section, item, answer.note)
         finding = Finding.objects.create(
             inspection=locked, department_id=locked.department_id, source=Finding.Source.ITEM, answer=answer,
-            problem=f"{item.section.title} · {item.text}" + (f"：{answer.note}" if answer.note else ""),
+            problem=problem, problem_en=problem_en,
             status=Finding.Status.OPEN if needs else Finding.Status.NOTED,
             deadline=timezone.localdate() + datetime.timedelta(days=rectification_days()) if needs else None,
         )
-        FindingEvent.objects.create(finding=finding, from_status="", to_status=finding.status, actor=user,
-                                    note=_("Found by a correction: %(reason)s") % {"reason": correction.reason})
+        record_note(finding, "found_by_correction", by=user, from_status="", reason=correction.reason)
     return correction
 
 
@@ -482,8 +482,7 @@ def escalate_overdue_rectifications(today: datetime.date | None = None) -> int:
         if claimed != 1:
             continue
         finding = Finding.objects.select_related("department").get(pk=pk)
-        FindingEvent.objects.create(finding=finding, from_status=finding.status, to_status=finding.status, actor=None,
-                                    note=_("Overdue: escalated to the supervisor."))
+        record_note(finding, "escalated")
         notify(
             supervisors=True, heads_of=[finding.department_id],
             subject=_("Overdue rectification: %(dept)s") % {"dept": finding.department.name},
@@ -532,7 +531,7 @@ def chart_data(*, department_ids=None, since: datetime.date | None = None) -> di
         sections = sections.filter(inspection__department_id__in=department_ids)
     tz = timezone.get_current_timezone()
     by_dept = list(
-        base.annotate(month=TruncMonth("submitted_at", tzinfo=tz)).values("month", "department_id", "department__name")
+        base.annotate(month=TruncMonth("submitted_at", tzinfo=tz)).values("month", "department_id", "department__name", "department__name_en")
         .annotate(avg=Avg("score"), n=Count("pk")).order_by("month", "department_id")
     )
     by_dim = list(
@@ -542,7 +541,8 @@ def chart_data(*, department_ids=None, since: datetime.date | None = None) -> di
     months = sorted({_month_label(r["month"]) for r in by_dept} | {_month_label(r["month"]) for r in by_dim})
     departments: dict[int, dict] = {}
     for row in by_dept:
-        entry = departments.setdefault(row["department_id"], {"name": row["department__name"], "values": {}})
+        entry = departments.setdefault(row["department_id"], {"name": pick(row["department__name"], row["department__name_en"]),
+                                                              "values": {}})
         entry["values"][_month_label(row["month"])] = round(float(row["avg"]), 1)
     dims: dict[str, dict] = {d.value: {} for d in DIMENSIONS_SIX}
     for row in by_dim:

@@ -24,6 +24,7 @@ urlpatterns = [
     path(P + "findings/<int:pk>/feedback/", views.finding_feedback, name="finding_feedback"),
     path(P + "ledger/", views.ledger, name="ledger"),
     path(P + "ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path(P + "ledger.pdf", views.ledger_pdf, name="ledger_pdf"),
     path(P + "checklists/", views.template_list, name="template_list"),
     path(P + "checklists/new/", views.template_edit, name="template_new"),
     path(P + "checklists/<int:pk>/", views.template_detail, name="template_detail"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qualityservice.core.documents import pdf_response, render_pdf
@@ -39,6 +41,7 @@ from .forms import (
     TemplateForm,
     VerifyForm,
 )
+from .localised import pick
 from .models import (
     AnswerPhoto,
     ChecklistItem,
@@ -190,9 +193,9 @@ def answer_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                              "message": _("Saved")})
     if errors:
         for error in errors:
-            messages.error(request, f"{item.text}: {error}")
+            messages.error(request, f"{item.display_text}: {error}")
     else:
-        messages.success(request, _("Saved: %(item)s") % {"item": item.text})
+        messages.success(request, _("Saved: %(item)s") % {"item": item.display_text})
     return redirect(reverse("inspections:fill", args=[inspection.pk]) + f"#item-{item.pk}")
 
 
@@ -425,8 +428,30 @@ def ledger(request: HttpRequest) -> HttpResponse:
                                                         "today": timezone.localdate(), "query": request.GET.urlencode()})
 
 
-LEDGER_HEADERS = ["No.", "Department", "Found on", "Source", "Problem", "Measure", "Responsible", "Deadline", "Status",
-                  "Verified by", "Verified on"]
+def _ledger_headers() -> list[str]:
+    return [_("No."), _("Department"), _("Found on"), _("Source"), _("Problem found"), _("Measure"), _("Responsible"),
+            _("Rectification deadline"), _("Status"), _("Verified by"), _("Verified on")]
+
+
+def _ledger_rows(qs):
+    """One row per finding of ``qs`` in the reader's language (the English text where there is one),
+    streamed: the rows of the Excel export and of the PDF ledger."""
+    kinds = dict(Kind.choices)
+    statuses = dict(Finding.Status.choices)
+    sources = dict(Finding.Source.choices)
+    rows = qs.order_by("department__sort_order", "created_at", "pk").values_list(
+        "department__name", "department__name_en", "created_at", "inspection__kind", "inspection__title", "source", "problem",
+        "problem_en", "measure", "owner__name", "deadline", "status", "verified_by__staff__name", "verified_by__username",
+        "verified_at",
+    )
+    for n, r in enumerate(rows.iterator(chunk_size=2000), start=1):
+        dept, dept_en, created, kind, title, source, problem, problem_en, measure, owner, deadline, status, vname, vuser, vat = r
+        yield [
+            n, pick(dept, dept_en), timezone.localtime(created).date().isoformat(),
+            _("%(kind)s · %(title)s (%(source)s)") % {"kind": kinds.get(kind, kind), "title": title, "source": sources.get(source, source)},
+            pick(problem, problem_en), measure, owner or "", deadline.isoformat() if deadline else "", str(statuses.get(status, status)),
+            vname or vuser or "", timezone.localtime(vat).date().isoformat() if vat else "",
+        ]
 
 
 @role_required(*MANAGER_ROLES)
@@ -434,27 +459,67 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     form, qs = _ledger_queryset(request)
     if form.is_bound and not form.is_valid():
         return refuse_invalid_filter(request, form, reverse("inspections:ledger"))
-    kinds = dict(Kind.choices)
-    statuses = dict(Finding.Status.choices)
-    sources = dict(Finding.Source.choices)
-    rows = qs.order_by("department__sort_order", "created_at", "pk").values_list(
-        "department__name", "created_at", "inspection__kind", "inspection__title", "source", "problem", "measure", "owner__name",
-        "deadline", "status", "verified_by__staff__name", "verified_by__username", "verified_at",
-    )
-
-    def generate():
-        for n, r in enumerate(rows.iterator(chunk_size=2000), start=1):
-            dept, created, kind, title, source, problem, measure, owner, deadline, status, vname, vuser, vat = r
-            yield [
-                n, dept, timezone.localtime(created).date().isoformat(), f"{kinds.get(kind, kind)}·{title}（{sources.get(source, source)}）",
-                problem, measure, owner or "", deadline.isoformat() if deadline else "", str(statuses.get(status, status)),
-                vname or vuser or "", timezone.localtime(vat).date().isoformat() if vat else "",
-            ]
-
-    headers = [_("No."), _("Department"), _("Found on"), _("Source"), _("Problem found"), _("Measure"), _("Responsible"), _("Rectification deadline"),
-               _("Status"), _("Verified by"), _("Verified on")]
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return xlsx_response(f"{_('rectification-ledger')}-{stamp}.xlsx", headers, generate(), title=_("Rectification ledger"))
+    return xlsx_response(f"{_('rectification-ledger')}-{stamp}.xlsx", _ledger_headers(), _ledger_rows(qs),
+                         title=_("Rectification ledger"))
+
+
+def ledger_pdf_max_rows() -> int:
+    return int(getattr(settings, "QS_INSPECTIONS_LEDGER_PDF_MAX_ROWS", 500))
+
+
+def _ledger_filters(request: HttpRequest, form: LedgerFilterForm) -> dict:
+    """The heading of the printed ledger: the period and every filter, in words."""
+    data = form.cleaned_data if form.is_bound else {}
+    date_from, date_to = data.get("date_from"), data.get("date_to")
+    if date_from and date_to:
+        period = _("%(start)s to %(end)s") % {"start": date_from.isoformat(), "end": date_to.isoformat()}
+    elif date_from:
+        period = _("from %(start)s") % {"start": date_from.isoformat()}
+    elif date_to:
+        period = _("until %(end)s") % {"end": date_to.isoformat()}
+    else:
+        period = _("all dates")
+    department = data.get("department")
+    if department is None:
+        scope = department_scope(request.user)
+        own = Department.objects.filter(pk__in=scope).first() if scope else None
+        department = own.display_name if own is not None else _("All departments")
+    else:
+        department = department.display_name
+    status = data.get("status") or ""
+    statuses = {"overdue": _("Overdue"), **dict(Finding.Status.choices)}
+    filters = [(_("Department"), department), (pgettext("ledger heading", "Period"), period)]
+    if status:
+        filters.append((_("Status"), str(statuses.get(status, status))))
+    if data.get("kind"):
+        filters.append((_("Inspection kind"), str(dict(Kind.choices).get(data["kind"], data["kind"]))))
+    if data.get("q"):
+        filters.append((_("Search"), data["q"]))
+    return {"period": period, "filters": [_("%(label)s: %(value)s") % {"label": label, "value": value} for label, value in filters]}
+
+
+@role_required(*MANAGER_ROLES)
+def ledger_pdf(request: HttpRequest) -> HttpResponse:
+    """The ledger to print and stamp: the same filters and scoping as the Excel export, A4 landscape."""
+    form, qs = _ledger_queryset(request)
+    if form.is_bound and not form.is_valid():
+        return refuse_invalid_filter(request, form, reverse("inspections:ledger"))
+    total, limit = qs.count(), ledger_pdf_max_rows()
+    if total > limit:
+        messages.error(request, _("This selection has %(n)d findings; the PDF holds at most %(max)d. Narrow the filter "
+                                  "(department, period, status) or export to Excel.") % {"n": total, "max": limit})
+        query = request.GET.urlencode()
+        return redirect(reverse("inspections:ledger") + (f"?{query}" if query else ""))
+    counts = services.ledger_counts(qs)
+    count_labels = [(_("Findings"), counts["total"]), (_("Awaiting rectification"), counts["open"]),
+                    (_("Awaiting verification"), counts["awaiting"]), (_("Verified"), counts["accepted"]),
+                    (_("Overdue"), counts["overdue"])]
+    ctx = {"headers": _ledger_headers(), "rows": list(_ledger_rows(qs)), "now": timezone.localtime(),
+           "count_labels": count_labels, **_ledger_filters(request, form)}
+    pdf = render_pdf("inspections/ledger_pdf.html", ctx, request)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return pdf_response(pdf, f"{_('rectification-ledger')}-{stamp}.pdf", inline=request.GET.get("inline") == "1")
 
 
 # --- Checklist templates (supervisor) -------------------------------------------------------------

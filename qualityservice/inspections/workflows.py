@@ -15,7 +15,10 @@
 Every move locks the row, checks the role and the department scope, lets the handler change the other
 fields of the locked row, saves and records one event: inspection moves in ``core.WorkflowEvent``,
 rectification moves in the app's own timeline (``FindingEvent``). A finding is *created* in its first
-status (open or noted) when an inspection is submitted; that is no move.
+status (open or noted) when an inspection is submitted; that is no move, and neither is an escalation:
+those timeline rows are written by :func:`record_note` with an action of ``RectificationFlow.notes``.
+Every row keeps an action and its parameters, never a finished sentence; ``describe`` renders it in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -144,8 +147,21 @@ def _return(finding: Finding, *, by, now, note, **params) -> Move:
     return Move()
 
 
+class _Lenient(dict):
+    """Format parameters where a missing one reads as a dash (rows written before a parameter existed)."""
+
+    def __missing__(self, key):
+        return "—"
+
+
 class RectificationFlow(Workflow):
     model = Finding
+    # The timeline rows that are no move: their actions and sentences (see ``record_note``).
+    notes = {
+        "found": gettext_lazy("Found in inspection “%(title)s”."),
+        "found_by_correction": gettext_lazy("Found by a correction: %(reason)s"),
+        "escalated": gettext_lazy("Overdue: escalated to the supervisor."),
+    }
     transitions = (
         Transition("answer", sources=(FStatus.OPEN, FStatus.RETURNED), target=FStatus.SUBMITTED,
                    label=gettext_lazy("Submit for verification"), roles=MANAGERS, handler=_answer,
@@ -164,8 +180,27 @@ class RectificationFlow(Workflow):
                                     to_status=event.to_status, actor=event.by, note=event.note, params=event.params,
                                     at=event.at)
 
+    def describe(self, action: str, params: dict | None = None) -> str:
+        """A move's sentence (the engine's), or the sentence of a row that is no move (``notes``)."""
+        sentence = self.notes.get(action)
+        if sentence is None:
+            return super().describe(action, params)
+        return str(sentence) % _Lenient(params or {})
+
 
 RECTIFICATION = register(RectificationFlow())
+
+
+def record_note(finding: Finding, action: str, *, by=None, from_status: str | None = None, **params) -> FindingEvent:
+    """Write a timeline row that is no move (``action`` one of ``RectificationFlow.notes``): the finding
+    keeps its status; ``from_status=""`` for its creation."""
+    if action not in RECTIFICATION.notes:
+        raise ValueError(f"unknown timeline note {action!r}")
+    return FindingEvent.objects.create(
+        finding=finding, action=action, params=params, to_status=finding.status,
+        from_status=finding.status if from_status is None else from_status,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+    )
 
 
 def describe_events(events) -> list:

@@ -52,6 +52,7 @@ def world(org):
         ],
         "any_manager": [
             reverse("inspections:list"), reverse("inspections:new"), reverse("inspections:ledger"), reverse("inspections:ledger_export"),
+            reverse("inspections:ledger_pdf"),
             reverse("inspections:schedule_list"), reverse("inspections:schedule_new"), reverse("inspections:discussion_list"),
             reverse("inspections:discussion_new"),
         ],

@@ -175,7 +175,8 @@ def _answer(org, **overrides):
 
 
 def _timeline(finding):
-    return list(FindingEvent.objects.filter(finding=finding).exclude(action="").values_list(
+    """The moves (not the rows that are no move: the creation, an escalation)."""
+    return list(FindingEvent.objects.filter(finding=finding, action__in=list(RECTIFICATION.by_action)).values_list(
         "action", "from_status", "to_status", "actor"))
 
 
