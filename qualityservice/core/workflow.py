@@ -104,6 +104,9 @@ class Workflow:
     model: type[models.Model]
     field: str = "status"
     transitions: tuple[Transition, ...] = ()
+    # Timeline rows that are no move (a note, an escalation, a reply by mail): action -> sentence, so that
+    # ``describe`` renders them in the reader's language like the moves.
+    notes: dict[str, Any] = {}
     admin_may: bool = True
 
     def __init__(self) -> None:
@@ -158,15 +161,19 @@ class Workflow:
         return str(t.label) if t is not None and t.label else action
 
     def describe(self, action: str, params: dict | None = None) -> str:
-        """The event's sentence in the active language (the label when the transition has none)."""
+        """The event's sentence in the active language: the transition's ``sentence`` (its label when it
+        has none) or the ``notes`` sentence of a row that is no move. A missing parameter reads "—"."""
         t = self.by_action.get(action)
-        if t is None:
+        if t is not None:
+            template = t.sentence or t.label
+        elif action in self.notes:
+            template = self.notes[action]
+        else:
             return action
-        template = t.sentence or t.label
         try:
-            return str(template) % (params or {}) if params else str(template)
-        except (KeyError, TypeError, ValueError):
-            return str(t.label or action)
+            return str(template) % _Lenient(params or {})
+        except (TypeError, ValueError):
+            return str(getattr(t, "label", "") or action)
 
     # --- moving ----------------------------------------------------------------------------------
     def apply(self, obj, action: str, *, by=None, system: bool = False, note: str = "", public: bool | None = None,
@@ -224,6 +231,13 @@ class Workflow:
     def _status_label(self, obj) -> str:
         display = getattr(obj, f"get_{self.field}_display", None)
         return str(display()) if display else self.status_of(obj)
+
+
+class _Lenient(dict):
+    """Format parameters where a missing one reads "—" (an event written before a parameter existed)."""
+
+    def __missing__(self, key):
+        return "—"
 
 
 _REGISTRY: dict[str, Workflow] = {}

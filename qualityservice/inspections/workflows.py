@@ -147,13 +147,6 @@ def _return(finding: Finding, *, by, now, note, **params) -> Move:
     return Move()
 
 
-class _Lenient(dict):
-    """Format parameters where a missing one reads as a dash (rows written before a parameter existed)."""
-
-    def __missing__(self, key):
-        return "—"
-
-
 class RectificationFlow(Workflow):
     model = Finding
     # The timeline rows that are no move: their actions and sentences (see ``record_note``).
@@ -179,13 +172,6 @@ class RectificationFlow(Workflow):
         FindingEvent.objects.create(finding=obj, action=event.action, from_status=event.from_status,
                                     to_status=event.to_status, actor=event.by, note=event.note, params=event.params,
                                     at=event.at)
-
-    def describe(self, action: str, params: dict | None = None) -> str:
-        """A move's sentence (the engine's), or the sentence of a row that is no move (``notes``)."""
-        sentence = self.notes.get(action)
-        if sentence is None:
-            return super().describe(action, params)
-        return str(sentence) % _Lenient(params or {})
 
 
 RECTIFICATION = register(RectificationFlow())

@@ -103,7 +103,8 @@ def test_it_renders_the_event_sentence_in_the_readers_language(org, member):
     with translation.override("zh-hans"):
         assert FLOW.describe(event.action, event.params) != "Assigned to 班长"
         assert "班长" in FLOW.describe(event.action, event.params)
-    assert FLOW.describe("promote", {}) in (str(_("Assigned to %(post)s")), str(_("Assign")))
+    with translation.override("en"):
+        assert FLOW.describe("promote", {}) == "Assigned to —"  # an event written before the parameter existed
 
 
 def test_it_moves_each_row_of_a_queryset_as_a_job_and_skips_rows_already_moved(org):
