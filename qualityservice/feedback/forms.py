@@ -217,11 +217,7 @@ class InboxFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
-        from qualityservice.core.permissions import user_role
-        from qualityservice.core.roles import Role
-
-        depts = Department.objects.filter(kind=Department.Kind.CENTRE)
-        self.fields["department"].queryset = depts if user_role(user) == Role.OPERATOR else depts.visible_to(user)
+        self.fields["department"].queryset = Department.objects.filter(kind=Department.Kind.CENTRE).visible_to(user, routing=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["staff"].queryset = Staff.objects.visible_to(user).active()
 
