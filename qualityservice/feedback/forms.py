@@ -79,7 +79,7 @@ class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
     # Checked against per-process memos of these short lists: no query per submission.
     # (Querysets are lazy: each form gets a fresh copy; the chosen place's department routes the item.)
-    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False,
+    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("department"), required=False,
                                     empty_label=_("— choose —"), memo_name="feedback.public.category")
     place = MemoModelChoiceField(label=_("Where?"), queryset=Place.objects.filter(is_active=True).select_related("campus", "department"),
                                  required=False, empty_label=_("— not sure —"), memo_name="feedback.public.place")
