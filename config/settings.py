@@ -1,50 +1,26 @@
 """Settings for the Quality Service Platform.
 
 Everything comes from environment variables with development defaults; a bad value fails
-loudly at start (see ``env_bool``/``env_int``). ``DATABASE_URL`` selects PostgreSQL,
-``REDIS_URL`` switches cache, sessions, rate limits and the Celery broker to Redis.
+loudly at start (see ``env_bool``/``env_int`` in qualityservice/core/conf.py). ``DATABASE_URL`` selects
+PostgreSQL, ``REDIS_URL`` switches cache, sessions, rate limits and the Celery broker to Redis.
+
+This file holds the platform's settings only. Each app keeps its own in ``<app>/conf.py`` (applied when the
+app is loaded, unless set here) and wires itself in its AppConfig (URLs, periodic jobs, navigation…):
+adding an app means adding it to ``INSTALLED_APPS`` below, nothing else (docs/new-app.md).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# The environment helpers live in core so that the apps' own settings (<app>/conf.py) use them too.
+from qualityservice.core.conf import env, env_bool, env_int, env_list, env_rate
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -72,8 +48,12 @@ INSTALLED_APPS = [
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
-    "qualityservice.benchceiling",
 ]
+# Benchmarks only (bench/run.py sets it): the ceiling view and its table. Never installed in production, so
+# a production `migrate` creates no bench table.
+QS_BENCH_CEILING = env_bool("QS_BENCH_CEILING", False)
+if QS_BENCH_CEILING:
+    INSTALLED_APPS.append("qualityservice.benchceiling")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -150,17 +130,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions, Celery ------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "qualityservice.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # A file cache is shared by the web process and the worker on one server. Django's, culled at most every
-    # 10 s and expired entries first (core/cache.py); MAX_ENTRIES holds an hour of per-browser rate-limit
-    # counters of a busy campus.
+    # A file cache is shared by the web process and the worker on one server (Django's own). It holds the
+    # page cache's versions and pages; the rate-limit counters live in their own files (core.ratelimit).
     CACHES = {
         "default": {
-            "BACKEND": "qualityservice.core.cache.FileCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
         }
     }
 
@@ -182,18 +161,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # One beat per schedule file: a second one refuses to start (core/beat.py, a flock on <schedule>.lock).
 CELERY_BEAT_SCHEDULER = "qualityservice.core.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
-# Periodic jobs: name -> (task, seconds). Apps add theirs here.
+# Core's periodic jobs. Each app declares its own (PlatformAppConfig.periodic_jobs); config/celery.py adds
+# them to this schedule at start (core.registry.beat_schedule).
 CELERY_BEAT_SCHEDULE = {
     "core-deliver-notifications": {"task": "core.deliver_pending_notifications", "schedule": 60.0},
     "core-purge-notifications": {"task": "core.purge_notifications", "schedule": 86400.0},
-    "refresh-public-statistics": {"task": "org.refresh_public_statistics", "schedule": 300.0},
-    "feedback-escalate-overdue": {"task": "feedback.escalate_overdue", "schedule": 300.0},
-    "feedback-poll-mailbox": {"task": "feedback.poll_mailbox", "schedule": 120.0},
-    "feedback-refresh-public-figures": {"task": "feedback.refresh_public_figures", "schedule": 600.0},
-    "inspections-escalate-overdue": {"task": "inspections.escalate_overdue_rectifications", "schedule": 3600.0},
-    "inspections-mark-missed": {"task": "inspections.mark_missed_inspections", "schedule": 3600.0},
-    "surveys-refresh-index": {"task": "surveys.refresh_satisfaction_index", "schedule": 1800.0},
-    "surveys-purge-drafts": {"task": "surveys.purge_stale_drafts", "schedule": 3600.0},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -208,10 +180,10 @@ LOGOUT_REDIRECT_URL = "org:home"
 # Failed sign-ins (core.ratelimit syntax, e.g. "5/15m"): once either limit is reached the sign-in is refused,
 # even with the right password, for one whole period (a lockout that ends by itself). Per account (username
 # and badge number count together) and per client address (password spraying over many accounts).
-QS_LOGIN_FAILURES_PER_ACCOUNT = env("QS_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
-QS_LOGIN_FAILURES_PER_IP = env("QS_LOGIN_FAILURES_PER_IP", "30/15m")
+QS_LOGIN_FAILURES_PER_ACCOUNT = env_rate("QS_LOGIN_FAILURES_PER_ACCOUNT", "5/15m")
+QS_LOGIN_FAILURES_PER_IP = env_rate("QS_LOGIN_FAILURES_PER_IP", "30/15m")
 # Password-reset e-mails asked for from one client address.
-QS_PASSWORD_RESET_RATE_PER_IP = env("QS_PASSWORD_RESET_RATE_PER_IP", "10/h")
+QS_PASSWORD_RESET_RATE_PER_IP = env_rate("QS_PASSWORD_RESET_RATE_PER_IP", "10/h")
 
 # --- I18N -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -266,59 +238,13 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
-# --- Platform defaults (the administrator can change them in the site settings) ---------
-QS_ORGANISATION_NAME = env("QS_ORGANISATION_NAME", "后勤集团")
-QS_HOTLINE = env("QS_HOTLINE", "66781315")
-QS_MAILBOX = env("QS_MAILBOX", "hqjt@ouc.edu.cn")
+# --- Notifications -----------------------------------------------------------------------
 QS_NOTIFY_WEBHOOK_URL = env("QS_NOTIFY_WEBHOOK_URL")
 # Notifications are delivered in batches at most this many seconds after they are queued.
 QS_NOTIFY_BATCH_SECONDS = env_int("QS_NOTIFY_BATCH_SECONDS", 2)
-# Benchmarks only (bench/run.py): expose the ceiling view.
-QS_BENCH_CEILING = env_bool("QS_BENCH_CEILING", False)
 
-# --- Feedback app (hotline, mailbox, callbacks) ----------------------------------------
-# (feedback settings go here)
-# Business calendar for deadlines: working periods of a day and ISO weekdays (1=Monday).
-QS_BUSINESS_HOURS = env("QS_BUSINESS_HOURS", "08:00-12:00,13:30-17:30")
-QS_WORK_DAYS = env("QS_WORK_DAYS", "1-5")
-# Deadline when a department has no measurable commitment for the kind (working hours; 0 = none).
-QS_FEEDBACK_DEFAULT_WORKING_HOURS = env_int("QS_FEEDBACK_DEFAULT_WORKING_HOURS", 16)
-# Department (code) that receives what nobody routed (web form without place, mailbox).
-QS_FEEDBACK_TRIAGE_DEPARTMENT = env("QS_FEEDBACK_TRIAGE_DEPARTMENT", "bangongshi")
-QS_CALLBACK_MAX_ATTEMPTS = env_int("QS_CALLBACK_MAX_ATTEMPTS", 3)
-# Public form rate limits (django-ratelimit syntax): generous per IP (a campus NAT shares one),
-# strict per browser session.
-QS_FEEDBACK_RATE_PER_IP = env("QS_FEEDBACK_RATE_PER_IP", "300/h")
-QS_FEEDBACK_RATE_PER_SESSION = env("QS_FEEDBACK_RATE_PER_SESSION", "20/h")
-QS_FEEDBACK_MAX_IMAGE_BYTES = env_int("QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
-QS_FEEDBACK_MAX_IMAGES = env_int("QS_FEEDBACK_MAX_IMAGES", 3)
-# Complaint mailbox (IMAP); polling is off while QS_IMAP_HOST is empty.
-QS_IMAP_HOST = env("QS_IMAP_HOST")
-QS_IMAP_PORT = env_int("QS_IMAP_PORT", 993)
-QS_IMAP_USER = env("QS_IMAP_USER")
-QS_IMAP_PASSWORD = env("QS_IMAP_PASSWORD")
-QS_IMAP_FOLDER = env("QS_IMAP_FOLDER", "INBOX")
-QS_IMAP_SSL = env_bool("QS_IMAP_SSL", True)
-# Messages larger than this are not decoded whole: header and text are kept, attachments dropped.
-QS_MAIL_MAX_BYTES = env_int("QS_MAIL_MAX_BYTES", 25 * 1024 * 1024)
-
-# --- Inspections app ----------------------------------------------------------------------
-# (inspections settings go here)
-QS_INSPECTIONS_RECTIFICATION_DAYS = env_int("QS_INSPECTIONS_RECTIFICATION_DAYS", 7)  # default deadline of a finding
-QS_INSPECTIONS_MAX_UPLOAD_MB = env_int("QS_INSPECTIONS_MAX_UPLOAD_MB", 5)  # photos, evidence, attachments
-
-# --- Surveys app ----------------------------------------------------------------------------
-# (surveys settings go here)
-# Public answering limits (django-ratelimit syntax), each per survey. Submits: strict per browser id (the
-# signed cookie of the answer page; requests without it share one allowance per address) and a generous
-# ceiling per client address (a campus NAT puts thousands behind one), which also caps new drafts.
-QS_SURVEY_RATE_PER_BROWSER = env("QS_SURVEY_RATE_PER_BROWSER", "10/h")
-QS_SURVEY_RATE_PER_IP = env("QS_SURVEY_RATE_PER_IP", "600/10m")
-QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER = env("QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER", "300/h")
-# Bursts page: a minute with more submitted responses than this is listed as suspicious.
-QS_SURVEY_BURST_PER_MINUTE = env_int("QS_SURVEY_BURST_PER_MINUTE", 20)
-# Unsubmitted drafts started longer ago than this are deleted by the periodic purge.
-QS_SURVEY_DRAFT_RETENTION_DAYS = env_int("QS_SURVEY_DRAFT_RETENTION_DAYS", 7)
+# The apps' settings (org's site defaults, feedback's hotline and mailbox, inspections, surveys) are in
+# qualityservice/<app>/conf.py.
 
 # --- Security ---------------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402
@@ -349,7 +275,7 @@ for _proxy in QS_TRUSTED_PROXIES:
     except ValueError:
         raise ImproperlyConfigured(f"QS_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
 # Public form POSTs without a valid browser-id cookie share this strict bucket per client address.
-QS_RATE_COOKIELESS_PER_IP = env("QS_RATE_COOKIELESS_PER_IP", "20/h")
+QS_RATE_COOKIELESS_PER_IP = env_rate("QS_RATE_COOKIELESS_PER_IP", "20/h")
 # Pages with personal data: every response under these paths is sent with Cache-Control: private, no-store.
 QS_PRIVATE_PATH_PREFIXES = ("/staff/", "/accounts/", "/admin/")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,8 +1,14 @@
+"""The site's URLs: the platform's own (admin, language, sign-in, the staff workbench), then every installed
+platform app's, each included once by core.registry (its short QR-code URLs at the root, its public pages
+under its ``url_prefix``, its staff pages under ``staff/<app>/``). Adding an app adds nothing here."""
+
 import re
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+
+from qualityservice.core import registry
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,15 +16,8 @@ urlpatterns = [
     # Sign-in, sign-out, password change and reset (Django's auth views, the platform's templates).
     path("accounts/", include("qualityservice.core.auth_urls")),
     path("staff/", include("qualityservice.core.urls")),
-    # Each app owns its paths: public ones at the root, staff ones under staff/<app>/.
-    path("", include("qualityservice.feedback.urls")),
-    path("", include("qualityservice.inspections.urls")),
-    path("", include("qualityservice.surveys.urls")),
-    path("", include("qualityservice.org.urls")),
+    *registry.urlpatterns(),
 ]
-
-if settings.QS_BENCH_CEILING:
-    urlpatterns.insert(0, path("", include("qualityservice.benchceiling.urls")))
 
 if settings.MEDIA_URL.startswith("/"):
     # Development: the public media folders only (the view answers 404 unless DEBUG is on); private

@@ -50,13 +50,11 @@ def check_secret_key(app_configs=None, **kwargs):
     )]
 
 
-RATE_SETTINGS = ("QS_LOGIN_FAILURES_PER_ACCOUNT", "QS_LOGIN_FAILURES_PER_IP", "QS_PASSWORD_RESET_RATE_PER_IP",
-                 "QS_RATE_COOKIELESS_PER_IP", "QS_FEEDBACK_RATE_PER_IP", "QS_FEEDBACK_RATE_PER_SESSION")
-
-
 @register(Tags.security)
 def check_rates(app_configs=None, **kwargs):
-    """A rate limit that cannot be read would fail every POST it guards: refuse to start instead."""
+    """A rate limit that cannot be read would fail every POST it guards: refuse to start instead. The rate
+    settings are those read with ``core.conf.env_rate`` (the platform's and every app's ``conf.py``)."""
+    from .conf import RATE_SETTINGS
     from .ratelimit import parse_rate
 
     problems = []

@@ -1,3 +1,5 @@
+from types import MappingProxyType
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
@@ -100,7 +102,8 @@ class MemoModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField for small reference lists (places, departments, categories) on a public
     form: the submitted id is checked against a per-process memo of the queryset
     (``core.pagecache.memo``, rebuilt when the content version changes) instead of a query per POST.
-    ``memo_name`` must name the queryset uniquely. The chosen instance is shared: read-only."""
+    ``memo_name`` must name the queryset uniquely. The memo holds immutable rows (``pagecache.frozen``, with
+    the relations the queryset selects); each form gets its own instance of the chosen one."""
 
     def __init__(self, *args, memo_name: str, **kwargs):
         self.memo_name = memo_name
@@ -118,11 +121,11 @@ class MemoModelChoiceField(forms.ModelChoiceField):
         except (TypeError, ValueError):
             pk = None
         queryset = self.queryset
-        choices = pagecache.memo(self.memo_name, lambda: {obj.pk: obj for obj in queryset})
+        choices = pagecache.memo(self.memo_name, lambda: MappingProxyType({obj.pk: pagecache.frozen(obj) for obj in queryset}))
         if pk not in choices:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                         params={"value": value})
-        return choices[pk]
+        return choices[pk].thaw()
 
 
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):

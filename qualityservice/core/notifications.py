@@ -232,9 +232,3 @@ def purge_notifications() -> int:
     deleted, _detail = Notification.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
-
-@shared_task(name="core.deliver_notification", ignore_result=True)
-def deliver_notification(payload: dict) -> dict:
-    """Deliver one notification now. (Also the task name of earlier versions, so that messages queued
-    before an upgrade are still delivered.)"""
-    return deliver([payload])[0]

@@ -48,6 +48,18 @@ def department_scope(user) -> frozenset[int] | None:
     return frozenset({staff_profile(user).department_id})
 
 
+def routes_everywhere(user) -> bool:
+    """The one exception to department scoping: hotline operators route calls to every department and call
+    back for each, so in the routing work — feedback, and the departments they route to (contacts, teams,
+    commitments) — they read every department. They change no department's own records."""
+    return user_role(user) == Role.OPERATOR
+
+
+def routing_scope(user) -> frozenset[int] | None:
+    """``department_scope`` for the routing work (see ``routes_everywhere``): None for hotline operators."""
+    return None if routes_everywhere(user) else department_scope(user)
+
+
 def has_role(user, *roles: str) -> bool:
     return user_role(user) in roles
 
@@ -61,9 +73,13 @@ class DepartmentScopedQuerySet(models.QuerySet):
     """Subclass and set ``department_field`` to the lookup path of the row's department."""
 
     department_field = "department"
+    # True for the rows of the routing work, which hotline operators read in every department (routing_scope).
+    routing = False
 
-    def visible_to(self, user):
-        scope = department_scope(user)
+    def visible_to(self, user, *, routing: bool | None = None):
+        """The rows ``user`` may read; ``routing=True`` (or the queryset's ``routing``) applies the
+        operators' exception."""
+        scope = routing_scope(user) if (self.routing if routing is None else routing) else department_scope(user)
         if scope is None:
             return self
         if not scope:

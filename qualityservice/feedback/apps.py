@@ -1,34 +1,35 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qualityservice.core.apps import PlatformAppConfig
+from qualityservice.core.nav import NavItem
+from qualityservice.core.roles import Role
 
-class FeedbackConfig(AppConfig):
+HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
+
+
+class FeedbackConfig(PlatformAppConfig):
     name = "qualityservice.feedback"
     label = "feedback"
     verbose_name = _("Feedback")
-
-    def ready(self):
-        from qualityservice.core import extensions, indicators, nav, pagecache
-        from qualityservice.core.roles import Role
-
-        from . import tasks  # noqa: F401 (registers the periodic jobs)
-        from .models import Category, Holiday
-
-        # The public form's category list; the holiday calendar memoised for deadlines.
-        pagecache.depends_on(Category, Holiday)
-        handlers = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
-        nav.register(_("Feedback inbox"), "feedback:inbox", icon="inbox", roles=handlers, order=5)
-        nav.register(_("Log a call"), "feedback:hotline", icon="telephone", roles=(Role.OPERATOR, Role.SUPERVISOR), order=6)
-        nav.register(_("Callbacks"), "feedback:callbacks", icon="telephone-outbound",
-                     roles=(Role.OPERATOR, Role.SUPERVISOR, Role.HEAD), order=7)
-        nav.register(_("Mailbox"), "feedback:mailbox", icon="envelope-exclamation", roles=(Role.OPERATOR, Role.SUPERVISOR),
-                     order=8)
-        extensions.register("badge_page", "feedback/_badge_actions.html", order=10)
-        extensions.register("staff_detail", "feedback/_staff_praise.html", order=10)
-        extensions.register("public_nav", "feedback/_public_nav.html", order=10)
-        extensions.register("home_actions", "feedback/_home_actions.html", order=10)
-        extensions.register("department_detail", "feedback/_department_figures.html", order=10)
-
-        from . import indicators as published
-
-        indicators.register(*published.INDICATORS)
+    url_prefix = "feedback/"
+    periodic_jobs = {
+        "feedback-escalate-overdue": ("feedback.escalate_overdue", 300),
+        "feedback-poll-mailbox": ("feedback.poll_mailbox", 120),
+        "feedback-refresh-public-figures": ("feedback.refresh_public_figures", 600),
+    }
+    navigation = (
+        NavItem(_("Feedback inbox"), "feedback:inbox", icon="inbox", roles=HANDLERS, order=5),
+        NavItem(_("Log a call"), "feedback:hotline", icon="telephone", roles=(Role.OPERATOR, Role.SUPERVISOR), order=6),
+        NavItem(_("Callbacks"), "feedback:callbacks", icon="telephone-outbound", roles=(Role.OPERATOR, Role.SUPERVISOR, Role.HEAD),
+                order=7),
+        NavItem(_("Mailbox"), "feedback:mailbox", icon="envelope-exclamation", roles=(Role.OPERATOR, Role.SUPERVISOR), order=8),
+    )
+    extension_templates = (
+        ("badge_page", "feedback/_badge_actions.html", 10),
+        ("staff_detail", "feedback/_staff_praise.html", 10),
+        ("public_nav", "feedback/_public_nav.html", 10),
+        ("home_actions", "feedback/_home_actions.html", 10),
+        ("department_detail", "feedback/_department_figures.html", 10),
+    )
+    # The public form's category list; the holiday calendar memoised for deadlines.
+    page_cache_models = ("Category", "Holiday")

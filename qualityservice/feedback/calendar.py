@@ -7,7 +7,9 @@ working periods of working days; *hours* and *minutes* count round the clock."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -67,7 +69,7 @@ class BusinessCalendar:
             from .models import Holiday
 
             # Reference data read on every submission: kept per process until a Holiday changes.
-            holidays = pagecache.memo("feedback.holidays", lambda: list(Holiday.objects.values_list("date", "is_workday")))
+            holidays = pagecache.memo("feedback.holidays", lambda: tuple(Holiday.objects.values_list("date", "is_workday")))
         return cls(
             periods=_parse_periods(getattr(settings, "QS_BUSINESS_HOURS", "08:00-12:00,13:30-17:30")),
             work_days=_parse_days(getattr(settings, "QS_WORK_DAYS", "1-5")),
@@ -104,7 +106,7 @@ class BusinessCalendar:
         raise ImproperlyConfigured("The business calendar has no working time")
 
 
-def commitment_terms() -> dict[tuple[int, str], tuple[int | None, bool]]:
+def commitment_terms() -> Mapping[tuple[int, str], tuple[int | None, bool]]:
     """(department id, request kind) → (deadline minutes, counted in working time) of every measurable
     commitment — the first by id, as ``Commitment.deadline_for`` — kept per process until a
     commitment changes (one query, not one per submission)."""
@@ -115,7 +117,7 @@ def commitment_terms() -> dict[tuple[int, str], tuple[int | None, bool]]:
         terms: dict = {}
         for c in Commitment.objects.filter(is_measurable=True).order_by("pk"):
             terms.setdefault((c.department_id, c.request_kind), (c.deadline_minutes, c.counts_working_time))
-        return terms
+        return MappingProxyType(terms)  # shared by every request: read-only
 
     return pagecache.memo("org.commitment_terms", build)
 

@@ -79,7 +79,7 @@ class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
     # Checked against per-process memos of these short lists: no query per submission.
     # (Querysets are lazy: each form gets a fresh copy; the chosen place's department routes the item.)
-    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False,
+    category = MemoModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True).select_related("department"), required=False,
                                     empty_label=_("— choose —"), memo_name="feedback.public.category")
     place = MemoModelChoiceField(label=_("Where?"), queryset=Place.objects.filter(is_active=True).select_related("campus", "department"),
                                  required=False, empty_label=_("— not sure —"), memo_name="feedback.public.place")
@@ -217,11 +217,7 @@ class InboxFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.all()
-        from qualityservice.core.permissions import user_role
-        from qualityservice.core.roles import Role
-
-        depts = Department.objects.filter(kind=Department.Kind.CENTRE)
-        self.fields["department"].queryset = depts if user_role(user) == Role.OPERATOR else depts.visible_to(user)
+        self.fields["department"].queryset = Department.objects.filter(kind=Department.Kind.CENTRE).visible_to(user, routing=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["staff"].queryset = Staff.objects.visible_to(user).active()
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope, staff_profile, user_role
-from qualityservice.core.roles import Role
+from qualityservice.core.i18n import localised
+from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile
 from qualityservice.org.models import RequestKind
 
 # Unambiguous alphabet: no 0/O, 1/I/L. 10 characters = 50 random bits.
@@ -118,21 +118,12 @@ class Category(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return localised(self, "name")
 
 
 class FeedbackQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
-
-    def visible_to(self, user):
-        # Hotline operators route and call back across the whole group.
-        if user_role(user) == Role.OPERATOR:
-            return self
-        return super().visible_to(user)
+    routing = True  # hotline operators route and call back across the whole group (core.permissions)
 
     def pending(self):
         return self.filter(status__in=PENDING_STATUSES)
@@ -358,9 +349,7 @@ def code_match(code: str, user) -> Q:
 
 def can_handle(user, feedback: Feedback) -> bool:
     """Staff of the feedback's department (and group-wide roles) may work on it."""
-    scope = department_scope(user)
-    if user_role(user) == Role.OPERATOR:
-        return True
+    scope = routing_scope(user)
     return scope is None or feedback.department_id in scope
 
 

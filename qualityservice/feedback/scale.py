@@ -187,6 +187,10 @@ _ACTION_MAX = FeedbackEvent._meta.get_field("action").max_length
 DISSATISFIED_ACTION = "callback_dissatisfied" if len("callback_dissatisfied") <= _ACTION_MAX else "reopen"
 
 
+# The counts this module generates: `manage.py generate_scale_data --feedback N`.
+COUNTS = {"feedback": "feedback records to add"}
+
+
 def generate(out, rng, counts) -> None:
     global _PG
     n = counts.get("feedback", 0)

@@ -1,4 +1,4 @@
-"""Periodic jobs (scheduled by name in settings.CELERY_BEAT_SCHEDULE). Each is idempotent
+"""Periodic jobs (scheduled by name in FeedbackConfig.periodic_jobs, apps.py). Each is idempotent
 and claims its work atomically, so several workers may run them."""
 
 from celery import shared_task

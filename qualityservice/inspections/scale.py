@@ -34,6 +34,10 @@ NOTES = ["地面有积水未及时清理", "工作人员未佩戴工牌", "台�
 SUMMARIES = ["总体情况良好，个别问题已现场指出。", "整改意见已反馈部门负责人。", "检查发现的问题需在一周内整改。"]
 
 
+# The counts this module generates: `manage.py generate_scale_data --inspections N`.
+COUNTS = {"inspections": "inspections to add"}
+
+
 def generate(out, rng, counts) -> None:
     k = counts.get("inspections", 0)
     if k <= 0:

@@ -1,27 +1,33 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qualityservice.core.apps import PlatformAppConfig
+from qualityservice.core.nav import NavItem
+from qualityservice.core.roles import Role
 
-class OrgConfig(AppConfig):
+MANAGERS = (Role.HEAD, Role.SUPERVISOR)
+
+
+class OrgConfig(PlatformAppConfig):
     name = "qualityservice.org"
     label = "org"
     verbose_name = _("Organisation")
+    url_prefix = ""  # the home page and the public directory are at the site root; the badge page is a short URL
+    periodic_jobs = {"refresh-public-statistics": ("org.refresh_public_statistics", 300)}
+    navigation = (
+        NavItem(_("Departments"), "org:department_list", icon="diagram-3", roles=MANAGERS + (Role.OPERATOR,), order=10),
+        NavItem(_("Staff"), "org:staff_list", icon="people", roles=MANAGERS, order=20),
+        NavItem(_("Commitments"), "org:commitment_list", icon="patch-check", roles=MANAGERS, order=30),
+        NavItem(_("Service phrases"), "org:phrase_list", icon="chat-quote", roles=(Role.SUPERVISOR,), order=40),
+        NavItem(_("Roster import"), "org:roster_import", icon="file-earmark-spreadsheet", roles=(Role.ADMIN,), order=90),
+        NavItem(_("Site settings"), "org:site_settings", icon="gear", roles=(Role.ADMIN,), order=95),
+    )
+    # The cached public form pages show departments, places, staff names and the site settings.
+    page_cache_models = ("SiteSettings", "Department", "Place", "Staff", "Commitment")
 
     def ready(self):
-        from qualityservice.core import indicators, nav, pagecache
-        from qualityservice.core.roles import Role
+        super().ready()
+        from qualityservice.core import indicators
 
         from .indicators import reported_departments
-        from .models import Commitment, Department, Place, SiteSettings, Staff
 
-        # The cached public form pages show departments, places, staff names and the site settings.
-        pagecache.depends_on(SiteSettings, Department, Place, Staff, Commitment)
         indicators.register_departments(reported_departments)
-
-        managers = (Role.HEAD, Role.SUPERVISOR)
-        nav.register(_("Departments"), "org:department_list", icon="diagram-3", roles=managers + (Role.OPERATOR,), order=10)
-        nav.register(_("Staff"), "org:staff_list", icon="people", roles=managers, order=20)
-        nav.register(_("Commitments"), "org:commitment_list", icon="patch-check", roles=managers, order=30)
-        nav.register(_("Service phrases"), "org:phrase_list", icon="chat-quote", roles=(Role.SUPERVISOR,), order=40)
-        nav.register(_("Roster import"), "org:roster_import", icon="file-earmark-spreadsheet", roles=(Role.ADMIN,), order=90)
-        nav.register(_("Site settings"), "org:site_settings", icon="gear", roles=(Role.ADMIN,), order=95)

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qualityservice.core.i18n import LocalisedNameMixin, localised
 from qualityservice.core.permissions import DepartmentScopedQuerySet
 from qualityservice.core.roles import Role
 
@@ -22,16 +22,6 @@ from qualityservice.core.roles import Role
 def new_public_code() -> str:
     """Unguessable code for public URLs (badges): 72 random bits, URL-safe."""
     return secrets.token_urlsafe(9)
-
-
-class LocalisedNameMixin:
-    """``display_name`` picks the English name when the UI is in English and one exists."""
-
-    @property
-    def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and getattr(self, "name_en", ""):
-            return self.name_en
-        return self.name
 
 
 class SiteSettings(models.Model):
@@ -57,9 +47,7 @@ class SiteSettings(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.organisation_name_en:
-            return self.organisation_name_en
-        return self.organisation_name
+        return localised(self, "organisation_name")
 
     @classmethod
     def load(cls) -> SiteSettings:
@@ -328,9 +316,7 @@ class Commitment(models.Model):
 
     @property
     def display_title(self) -> str:
-        if (get_language() or "").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
+        return localised(self, "title")
 
     def clean(self):
         if self.department_id and self.title and (

@@ -98,9 +98,7 @@ def badge_page(request: HttpRequest, code: str) -> HttpResponse:
 def _readable_departments(user):
     """Hotline operators route calls to every department, so they read all departments (contact
     numbers, teams, commitments) — and change none; everyone else reads their scope."""
-    if user_role(user) == Role.OPERATOR:
-        return Department.objects.all()
-    return Department.objects.visible_to(user)
+    return Department.objects.visible_to(user, routing=True)
 
 
 @role_required(*MANAGER_ROLES, Role.OPERATOR)

@@ -1,27 +1,28 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qualityservice.core.apps import PlatformAppConfig
+from qualityservice.core.nav import NavItem
+from qualityservice.core.roles import Role
 
-class SurveysConfig(AppConfig):
+READERS = (Role.HEAD, Role.SUPERVISOR)
+
+
+class SurveysConfig(PlatformAppConfig):
     name = "qualityservice.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
-
-    def ready(self):
-        from qualityservice.core import extensions, indicators, nav, pagecache
-        from qualityservice.core.roles import Role
-
-        from .models import Option, Question, Section, Survey
-
-        # A survey's cached answer page (and its cached structure for validation) follow its edits.
-        pagecache.depends_on(Survey, Section, Question, Option)
-
-        readers = (Role.HEAD, Role.SUPERVISOR)
-        nav.register(_("Surveys"), "surveys:list", icon="ui-checks", roles=readers, order=50)
-        nav.register(_("Satisfaction index"), "surveys:index", icon="graph-up", roles=readers, order=55)
-        extensions.register("department_detail", "surveys/_department_index.html", order=50)
-        extensions.register("public_nav", "surveys/_public_nav.html", order=50)
-
-        from . import indicators as published
-
-        indicators.register(*published.INDICATORS)
+    url_prefix = "surveys/"  # the public list; answering is at the short URL s/<code>/ (short_urls.py)
+    periodic_jobs = {
+        "surveys-refresh-index": ("surveys.refresh_satisfaction_index", 1800),
+        "surveys-purge-drafts": ("surveys.purge_stale_drafts", 3600),
+    }
+    navigation = (
+        NavItem(_("Surveys"), "surveys:list", icon="ui-checks", roles=READERS, order=50),
+        NavItem(_("Satisfaction index"), "surveys:index", icon="graph-up", roles=READERS, order=55),
+    )
+    extension_templates = (
+        ("department_detail", "surveys/_department_index.html", 50),
+        ("public_nav", "surveys/_public_nav.html", 50),
+    )
+    # A survey's cached answer page (and its cached structure for validation) follow its edits.
+    page_cache_models = ("Survey", "Section", "Question", "Option")

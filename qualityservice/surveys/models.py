@@ -20,10 +20,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from qualityservice.core.i18n import localised as _localised
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
 
 MAX_TEXT_LENGTH = 2000
@@ -48,12 +49,6 @@ def current_period() -> str:
     return str(timezone.localdate().year)
 
 
-def _localised(obj, field: str) -> str:
-    if (get_language() or "").startswith("en"):
-        value = getattr(obj, f"{field}_en", "")
-        if value:
-            return value
-    return getattr(obj, field)
 
 
 class SurveyQuerySet(models.QuerySet):

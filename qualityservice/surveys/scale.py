@@ -103,6 +103,10 @@ def _next_id(model) -> int:
         return cursor.fetchone()[0] + 1
 
 
+# The counts this module generates: `manage.py generate_scale_data --responses N`.
+COUNTS = {"responses": "survey answers to add (about 10 per response)"}
+
+
 def generate(out, rng, counts) -> None:
     m = counts.get("responses", 0)
     if m <= 0:

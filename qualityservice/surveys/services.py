@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
+from types import MappingProxyType
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qualityservice.core import pagecache
+from qualityservice.core.i18n import localised
 
 from . import scoring
 from .models import (
@@ -72,7 +74,7 @@ def transition(survey: Survey, to: str, by) -> Survey:
             raise TransitionError(_("The survey was changed meanwhile; reload the page."))
         SurveyStatusLog.objects.create(survey=survey, from_status=survey.status, to_status=to, by=by)
         survey.status = to
-        transaction.on_commit(pagecache.invalidate)  # .update() sends no post_save
+        pagecache.changed(Survey)  # .update() sends no post_save
     if to == Survey.Status.CLOSED:
         refresh_satisfaction_index(surveys=[survey])
     return survey
@@ -100,7 +102,7 @@ def option_lines(question: Question) -> str:
 def set_options(question: Question, options: list[tuple[str, str]]) -> None:
     question.options.all().delete()
     Option.objects.bulk_create([Option(question=question, value=i, text=zh, text_en=en) for i, (zh, en) in enumerate(options, 1)])
-    transaction.on_commit(pagecache.invalidate)  # bulk_create sends no post_save
+    pagecache.changed(Option)  # bulk_create sends no post_save
 
 
 def move_question(question: Question, step: int) -> None:
@@ -113,7 +115,7 @@ def move_question(question: Question, step: int) -> None:
     for number, q in enumerate(siblings, 1):
         q.order = number
     Question.objects.bulk_update(siblings, ["order"])
-    transaction.on_commit(pagecache.invalidate)
+    pagecache.changed(Question)
 
 
 def copy_survey(source: Survey, by, *, as_template: bool = False) -> Survey:
@@ -190,13 +192,75 @@ class SurveyForm:
         return cls(survey=survey, sections=sections, questions={q.pk: q for q in questions})
 
     @classmethod
-    def cached(cls, survey: Survey) -> SurveyForm:
+    def cached(cls, survey: Survey) -> FrozenSurveyForm:
         """The survey's structure for validating answers, kept per process (``pagecache.memo``: rebuilt when
-        a survey, section, question or option is saved or deleted). Shared by every request: read-only —
+        a survey, section, question or option changes) as an immutable copy shared by every request —
         render from ``load`` (``views._prepare`` writes on the questions)."""
-        return pagecache.memo(f"surveys.form.{survey.pk}", lambda: cls.load(survey))
+        return pagecache.memo(f"surveys.form.{survey.pk}", lambda: FrozenSurveyForm.of(cls.load(survey)))
 
     def ordered(self) -> list[Question]:
+        return [q for sec in self.sections for q in sec.question_list]
+
+
+@dataclass(frozen=True)
+class FrozenOption:
+    value: int
+    text: str
+    text_en: str
+
+    @property
+    def display_text(self) -> str:
+        return localised(self, "text")
+
+
+@dataclass(frozen=True)
+class FrozenQuestion:
+    """What validating and counting an answer reads of a question (the same names as ``Question``)."""
+
+    Kind = Question.Kind
+    SCALED_KINDS = Question.SCALED_KINDS
+    pk: int
+    section_id: int
+    kind: str
+    text: str
+    text_en: str
+    required: bool
+    department_id: int | None
+    show_if_question_id: int | None
+    show_if_value: str
+    option_list: tuple[FrozenOption, ...]
+
+    display_text = Question.display_text
+    field_name = Question.field_name
+    scale = Question.scale
+
+
+@dataclass(frozen=True)
+class FrozenSection:
+    pk: int
+    question_list: tuple[FrozenQuestion, ...]
+
+
+@dataclass(frozen=True)
+class FrozenSurveyForm:
+    """A loaded ``SurveyForm`` as immutable values (``SurveyForm.cached``): its sections in order and its
+    questions by id."""
+
+    sections: tuple[FrozenSection, ...]
+    questions: MappingProxyType
+
+    @classmethod
+    def of(cls, form: SurveyForm) -> FrozenSurveyForm:
+        questions = {}
+        for q in form.questions.values():
+            questions[q.pk] = FrozenQuestion(
+                pk=q.pk, section_id=q.section_id, kind=q.kind, text=q.text, text_en=q.text_en, required=q.required,
+                department_id=q.department_id, show_if_question_id=q.show_if_question_id, show_if_value=q.show_if_value,
+                option_list=tuple(FrozenOption(o.value, o.text, o.text_en) for o in q.option_list))
+        sections = tuple(FrozenSection(sec.pk, tuple(questions[q.pk] for q in sec.question_list)) for sec in form.sections)
+        return cls(sections=sections, questions=MappingProxyType(questions))
+
+    def ordered(self) -> list[FrozenQuestion]:
         return [q for sec in self.sections for q in sec.question_list]
 
 
@@ -212,7 +276,7 @@ def parse_answer(question: Question, data) -> list[Cell]:
     to store (empty list: unanswered). Raises AnswerError with a translated message."""
     name = question.field_name
     label = question.display_text
-    options = {o.value for o in getattr(question, "option_list", question.options.all())}
+    options = {o.value for o in (question.option_list if hasattr(question, "option_list") else question.options.all())}
     kind = question.kind
     if kind == Question.Kind.TEXT:
         text = (data.get(name) or "").strip()

@@ -14,7 +14,7 @@ def refresh_satisfaction_index() -> int:
 
 @shared_task(name="surveys.purge_stale_drafts")
 def purge_stale_drafts() -> dict:
-    """Periodic (hourly, settings.CELERY_BEAT_SCHEDULE "surveys-purge-drafts"): delete unsubmitted drafts of
+    """Periodic (hourly, SurveysConfig.periodic_jobs "surveys-purge-drafts"): delete unsubmitted drafts of
     closed surveys and those started more than QS_SURVEY_DRAFT_RETENTION_DAYS ago, old form-submission keys and
     expired server sessions (clearsessions). Idempotent: a second run finds nothing."""
     return services.purge_stale_drafts()

@@ -662,12 +662,12 @@ def _respondent(request, survey: Survey) -> services.Respondent:
 
 def _public_survey(code: str) -> Survey:
     """The survey behind a public link (not a draft). Kept per process (``pagecache.memo``, rebuilt when any
-    survey is saved or changes status), so answering costs no query for it; an unknown code is not kept
-    (the 404 escapes the memo). Shared by every request: read-only."""
+    survey is saved or changes status) as an immutable row, so answering costs no query for it; each request
+    gets its own instance. An unknown code is not kept (the 404 escapes the memo)."""
     return pagecache.memo(
         f"surveys.public.{code}",
-        lambda: get_object_or_404(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT), public_code=code),
-    )
+        lambda: pagecache.frozen(get_object_or_404(Survey.objects.surveys().exclude(status=Survey.Status.DRAFT), public_code=code)),
+    ).thaw()
 
 
 def _prepare(loaded: services.SurveyForm, answers: dict) -> None:

@@ -77,6 +77,9 @@ def test_it_survives_a_dead_webhook_and_a_dead_mail_server(db, settings, django_
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     with django_capture_on_commit_callbacks(execute=True):
         notify(emails=["duty@example.edu.cn"], subject="x", body="y")  # must not raise
+    row = Notification.objects.get()  # kept for a later run: one attempt made, the mail failure recorded
+    assert row.sent_at is None and row.attempts == 1 and row.result == "mail failed"
+    assert mail.outbox == []
 
 
 def test_it_can_skip_the_webhook(db, robot, django_capture_on_commit_callbacks):

@@ -134,3 +134,124 @@ def test_a_change_is_forgotten_again_when_its_transaction_commits(org, django_ca
         assert page.renders == 1
     pagecache.anonymous_page(request(), (), page)
     assert page.renders == 2
+
+
+def versions_written(monkeypatch):
+    """Counts the shared versions this process publishes (writes of the version key)."""
+    from django.core.cache import cache
+
+    written = []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, key, value, *args, **kwargs):
+            if key == pagecache.VERSION_KEY:
+                written.append(value)
+            return cache.set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "cache", Counting())
+    return written
+
+
+def test_a_transaction_publishes_one_version_however_many_rows_it_changes(org, monkeypatch, django_capture_on_commit_callbacks):
+    from qualityservice.org.models import Place
+
+    written = versions_written(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(50):
+            Place.objects.create(name=f"新楼{i}", kind=Place.Kind.OFFICE)
+        Place.objects.filter(name__startswith="新楼").delete()
+        assert written == []  # nothing before the commit
+    assert len(written) == 1
+
+
+def test_a_2000_row_roster_import_writes_one_version(org, monkeypatch, django_capture_on_commit_callbacks):
+    from openpyxl import Workbook
+
+    from qualityservice.org.services import import_roster
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "工号", "部门", "岗位", "电话"])
+    for i in range(2000):
+        sheet.append([f"员工{i}", f"R{i:05d}", org.wuye.name, "保洁", "0532-1234"])
+    import io
+
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    written = versions_written(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_roster(data)
+    assert result.ok and result.created == 2000
+    assert len(written) == 1  # was 4,000: two per saved staff member
+
+
+def test_an_update_through_a_service_invalidates_at_commit(org, monkeypatch, django_capture_on_commit_callbacks):
+    """``.update()`` sends no signal: the service says ``pagecache.changed(Survey)`` (surveys.transition)."""
+    from qualityservice.surveys import services
+    from qualityservice.surveys.models import Survey
+    from qualityservice.surveys.tests.factories import make_survey
+
+    ns = make_survey(org, status=Survey.Status.DRAFT)
+    page = Page()
+    pagecache.anonymous_page(request(), (), page)
+    written = versions_written(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(ns.survey, Survey.Status.OPEN, by=org.supervisor)
+    assert len(written) == 1
+    pagecache.anonymous_page(request(), (), page)
+    assert page.renders == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changed_outside_a_transaction_publishes_at_once(monkeypatch):
+    from qualityservice.org.models import Place
+
+    written = versions_written(monkeypatch)
+    pagecache.changed(Place)
+    assert len(written) == 1
+
+
+def test_a_rolled_back_change_publishes_nothing_and_a_later_commit_still_does(org, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from qualityservice.org.models import Place
+
+    written = versions_written(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                Place.objects.create(name="回滚楼", kind=Place.Kind.OFFICE)
+                raise RuntimeError
+    assert written == []
+    with django_capture_on_commit_callbacks(execute=True):
+        Place.objects.create(name="新楼", kind=Place.Kind.OFFICE)
+    assert len(written) == 1
+
+
+def test_a_memo_must_be_immutable():
+    with pytest.raises(TypeError, match="list is mutable"):
+        pagecache.memo("bad.list", lambda: [1, 2])
+    with pytest.raises(TypeError, match="dict is mutable"):
+        pagecache.memo("bad.nested", lambda: (1, {"a": 1}))
+    from types import MappingProxyType
+
+    assert pagecache.memo("good", lambda: MappingProxyType({1: (2, frozenset({3}))})) == {1: (2, frozenset({3}))}
+
+
+def test_a_memoised_row_gives_each_caller_its_own_instance_with_its_relations(org, django_assert_num_queries):
+    from qualityservice.org.models import Place
+
+    rows = pagecache.memo("places", lambda: tuple(pagecache.frozen(p) for p in Place.objects.select_related("department").filter(pk=org.canteen.pk)))
+    first, second = rows[0].thaw(), rows[0].thaw()
+    assert first == second == org.canteen and first is not second
+    with django_assert_num_queries(0):
+        assert first.department.name == org.canteen.department.name  # loaded with it
+    first.name = "改了"
+    first.department.name = "也改了"
+    assert rows[0].thaw().name == org.canteen.name and rows[0].thaw().department.name == org.canteen.department.name
+    with pytest.raises(AttributeError):
+        rows[0].values = ()

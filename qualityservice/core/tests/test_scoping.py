@@ -77,3 +77,36 @@ def test_it_sends_anonymous_visitors_to_sign_in(db):
     request.user = AnonymousUser()
     response = view(request)
     assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/staff/x/%3Fa%3D1"
+
+
+def test_hotline_operators_read_every_department_in_the_routing_work_only(org):
+    from qualityservice.core.permissions import routes_everywhere, routing_scope
+
+    assert routes_everywhere(org.operator) and not routes_everywhere(org.supervisor)
+    assert routing_scope(org.operator) is None
+    assert routing_scope(org.head_wuye) == department_scope(org.head_wuye) == frozenset({org.wuye.pk})
+    assert routing_scope(AnonymousUser()) == frozenset()
+    # Outside the routing work an operator is scoped like everyone else …
+    assert set(Department.objects.visible_to(org.operator)) == {org.operator.staff.department}
+    # … and inside it she reads all, as the feedback inbox (routing = True) does.
+    assert set(Department.objects.visible_to(org.operator, routing=True)) == set(Department.objects.all())
+    assert set(Department.objects.visible_to(org.head_wuye, routing=True)) == {org.wuye}
+
+
+def test_the_operators_exception_is_written_once():
+    """No app re-implements the rule: it compares no role with Role.OPERATOR to widen a scope."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR) / "qualityservice"
+    found = []
+    for source in root.rglob("*.py"):
+        if "tests" in source.parts or source.name == "permissions.py":
+            continue
+        text = source.read_text(encoding="utf-8")
+        for needle in ("user_role(user) == Role.OPERATOR", "user_role(request.user) != Role.OPERATOR",
+                       "user_role(user) != Role.OPERATOR", "user_role(request.user) == Role.OPERATOR"):
+            if needle in text:
+                found.append(f"{source.relative_to(root)}: {needle}")
+    assert found == []

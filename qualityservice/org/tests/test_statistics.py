@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -26,7 +25,7 @@ def figures(client):
 
 
 def test_it_is_scheduled_as_a_periodic_job():
-    schedule = {entry["task"]: entry["schedule"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    schedule = {entry["task"]: entry["schedule"] for entry in celery_app.conf.beat_schedule.values()}
     assert "org.refresh_public_statistics" in schedule
     assert "org.refresh_public_statistics" in celery_app.tasks
 

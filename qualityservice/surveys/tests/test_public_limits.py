@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -176,7 +175,9 @@ def test_it_caps_the_new_drafts_of_one_address(ns, limits):
 
 
 def test_it_schedules_the_purge_every_hour():
-    entries = [e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "surveys.purge_stale_drafts"]
+    from config.celery import app
+
+    entries = [e for e in app.conf.beat_schedule.values() if e["task"] == "surveys.purge_stale_drafts"]
     assert entries and entries[0]["schedule"] <= 3600
 
 

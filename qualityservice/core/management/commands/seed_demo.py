@@ -1,7 +1,8 @@
 """Load demo data: every installed app with a ``demo`` module contributes, in app order.
 
-Each app's ``demo.seed(out, rng)`` must be idempotent: running it twice changes nothing.
-``org.demo.seed`` returns the demo accounts, printed at the end."""
+Each app's ``demo.seed(out, rng)`` must be idempotent: running it twice changes nothing. A ``seed`` that
+creates sign-in accounts returns them as {username: (role, who)}, and its module names their password
+``DEMO_PASSWORD``; they are printed at the end (org's today)."""
 
 import random
 
@@ -18,16 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
     def handle(self, *args, seed: int, **options):
-        accounts = {}
+        accounts = []  # (password, {username: (role, who)}) per app that made accounts
         for config, module in app_modules("demo"):
             with transaction.atomic():
                 result = module.seed(self.stdout, random.Random(seed))
-            if config.label == "org" and result:
-                accounts = result
+            if isinstance(result, dict) and result:
+                accounts.append((getattr(module, "DEMO_PASSWORD", ""), result))
             self.stdout.write(f"demo data: {config.label} ready")
-        from qualityservice.org.demo import DEMO_PASSWORD
-
-        self.stdout.write("")
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
-        for username, (role, who) in accounts.items():
-            self.stdout.write(f"  {username:<14} {role:<10} {who}")
+        for password, made in accounts:
+            self.stdout.write("")
+            self.stdout.write(f"Demo accounts (password for all: {password})")
+            for username, (role, who) in made.items():
+                self.stdout.write(f"  {username:<14} {role:<10} {who}")

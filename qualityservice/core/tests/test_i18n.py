@@ -1,0 +1,50 @@
+"""core.i18n: the one rule for names kept in Chinese and English, used by every model that has them."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.utils import translation
+
+from qualityservice.core.i18n import LocalisedNameMixin, localised
+
+
+def test_it_shows_the_english_name_only_in_english_and_only_when_there_is_one():
+    place = SimpleNamespace(name="第一餐厅", name_en="Canteen No. 1")
+    unnamed = SimpleNamespace(name="第二餐厅", name_en="")
+    with translation.override("en"):
+        assert localised(place, "name") == "Canteen No. 1"
+        assert localised(unnamed, "name") == "第二餐厅"
+    with translation.override("zh-hans"):
+        assert localised(place, "name") == "第一餐厅"
+
+
+def test_the_mixin_gives_a_display_name():
+    class Thing(LocalisedNameMixin):
+        name, name_en = "后勤集团", "Logistics Group"
+
+    with translation.override("en"):
+        assert Thing().display_name == "Logistics Group"
+    with translation.override("zh-hans"):
+        assert Thing().display_name == "后勤集团"
+
+
+def test_the_models_use_it(org):
+    from qualityservice.feedback.models import Category
+    from qualityservice.org.models import Commitment, SiteSettings
+
+    category = Category(name="餐饮", name_en="Catering")
+    site = SiteSettings(organisation_name="后勤集团", organisation_name_en="OUC Logistics")
+    commitment = Commitment(title="热水24小时", title_en="Hot water 24 h")
+    with translation.override("en"):
+        assert (str(category), site.display_name, commitment.display_title, org.canteen.display_name) == (
+            "Catering", "OUC Logistics", "Hot water 24 h", org.canteen.name_en or org.canteen.name)
+    with translation.override("zh-hans"):
+        assert (str(category), site.display_name, commitment.display_title) == ("餐饮", "后勤集团", "热水24小时")
+
+
+def test_no_model_writes_the_rule_again():
+    root = Path(settings.BASE_DIR) / "qualityservice"
+    copies = [str(p.relative_to(root)) for p in root.rglob("*.py")
+              if "tests" not in p.parts and p.name != "i18n.py" and 'startswith("en")' in p.read_text(encoding="utf-8")]
+    assert copies == []
