@@ -1,23 +1,40 @@
-"""The one rule for names and titles kept in two languages: a model stores ``<field>`` (Chinese, required)
-and ``<field>_en`` (English, optional); pages show the English one when the page is in English and one
-exists, else the Chinese one."""
+"""The one rule for names and texts kept in two languages: a model stores ``<field>`` (Chinese, required)
+and ``<field>_en`` (English, optional); pages, PDFs and exports show the English one when the reader's
+language is English and one exists, else the Chinese one.
+
+Models mix in :class:`LocalisedNameMixin` (``display_name``) or :class:`LocalisedTextMixin`
+(``obj.localised("title")``); code holding plain values (``values_list`` rows of an export) calls
+:func:`pick`."""
 
 from __future__ import annotations
 
 from django.utils.translation import get_language
 
 
+def english() -> bool:
+    """Whether the reader's (active) language is English."""
+    return (get_language() or "").startswith("en")
+
+
+def pick(chinese: str, english_text: str | None) -> str:
+    """``english_text`` when the language is English and it is not empty, else ``chinese``."""
+    return english_text if english_text and english() else chinese
+
+
 def localised(obj, field: str) -> str:
     """``obj.<field>_en`` when the active language is English and it is filled in, else ``obj.<field>``."""
-    if (get_language() or "").startswith("en"):
-        value = getattr(obj, f"{field}_en", "")
-        if value:
-            return value
-    return getattr(obj, field)
+    return pick(getattr(obj, field), getattr(obj, f"{field}_en", ""))
 
 
-class LocalisedNameMixin:
-    """``display_name``: the model's ``name`` or ``name_en`` (see ``localised``)."""
+class LocalisedTextMixin:
+    """``localised(field)``: the model's ``<field>_en`` or ``<field>`` (see :func:`localised`)."""
+
+    def localised(self, field: str) -> str:
+        return localised(self, field)
+
+
+class LocalisedNameMixin(LocalisedTextMixin):
+    """``display_name``: the model's ``name`` or ``name_en``."""
 
     @property
     def display_name(self) -> str:

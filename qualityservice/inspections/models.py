@@ -23,10 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from qualityservice.core.i18n import LocalisedTextMixin
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
 from qualityservice.core.submissions import SubmissionKeyField
-
-from .localised import LocalisedTextMixin
 
 # --- Checklist templates -------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qualityservice.core.i18n import pick
 from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import department_scope, user_role
 from qualityservice.core.registry import optional_function
@@ -26,7 +27,6 @@ from qualityservice.core.roles import GROUP_WIDE_ROLES
 from qualityservice.core.workflow import TransitionError
 
 from . import scoring
-from .localised import pick
 from .models import (
     AnswerPhoto,
     ChecklistItem,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
+from qualityservice.core.i18n import pick
 from qualityservice.core.permissions import MANAGER_ROLES, department_scope, role_required
 from qualityservice.core.roles import Role
 from qualityservice.core.submissions import create_once, scoped
@@ -41,7 +42,6 @@ from .forms import (
     TemplateForm,
     VerifyForm,
 )
-from .localised import pick
 from .models import (
     AnswerPhoto,
     ChecklistItem,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from qualityservice.core.i18n import pick
 from qualityservice.inspections import checklists, services
-from qualityservice.inspections.localised import pick
 from qualityservice.inspections.models import ChecklistItem, ChecklistSection, ChecklistTemplate, Finding, Kind
 
 from .helpers import answer_all, items_of, make_inspection, six_checks
