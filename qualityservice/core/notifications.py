@@ -39,17 +39,19 @@ CLAIM = timedelta(minutes=5)
 KEEP = timedelta(days=30)
 
 
-def notify(*, users=(), emails=(), heads_of=(), subject: str, body: str, url: str = "", webhook: bool = True) -> None:
-    """Queue a notification to ``users`` (their e-mail addresses), raw ``emails`` and the heads of the
-    departments ``heads_of`` (ids; resolved by the worker, off the request path), and to the configured
-    group-robot webhook. Strings should already be translated."""
-    build_notification(users=users, emails=emails, heads_of=heads_of, subject=subject, body=body, url=url,
-                       webhook=webhook).save(force_insert=True)
+def notify(*, users=(), emails=(), heads_of=(), supervisors: bool = False, subject: str, body: str, url: str = "",
+           webhook: bool = True) -> None:
+    """Queue a notification to ``users`` (their e-mail addresses), raw ``emails``, the heads of the
+    departments ``heads_of`` (ids) and, with ``supervisors=True``, the active supervisors (both resolved by
+    the worker, off the request path), and to the configured group-robot webhook. Strings should already
+    be translated."""
+    build_notification(users=users, emails=emails, heads_of=heads_of, supervisors=supervisors, subject=subject,
+                       body=body, url=url, webhook=webhook).save(force_insert=True)
     transaction.on_commit(kick)
 
 
-def build_notification(*, users=(), emails=(), heads_of=(), subject: str, body: str, url: str = "",
-                       webhook: bool = True):
+def build_notification(*, users=(), emails=(), heads_of=(), supervisors: bool = False, subject: str, body: str,
+                       url: str = "", webhook: bool = True):
     """The unsaved outbox row of ``notify()``, for a caller that inserts it together with its own rows
     (``core.fastinsert``); the caller then registers ``transaction.on_commit(kick)``."""
     from .models import Notification
@@ -57,6 +59,8 @@ def build_notification(*, users=(), emails=(), heads_of=(), subject: str, body: 
     user_ids = [u.pk for u in users if u is not None]
     payload = {"user_ids": user_ids, "emails": list(emails), "heads_of": [int(d) for d in heads_of],
                "subject": str(subject), "body": str(body), "url": url, "webhook": webhook}
+    if supervisors:
+        payload["supervisors"] = True
     return Notification(payload=payload)
 
 
@@ -105,7 +109,8 @@ def post_webhook(target: str, message: dict) -> bool:
 
 
 def _recipients(payloads: list[dict]) -> list[set[str]]:
-    """Each payload's e-mail recipients, with one query for the users and one for the heads of all."""
+    """Each payload's e-mail recipients, with one query for the users, one for the heads of all and one for
+    the supervisors (when any payload asks for them)."""
     User = get_user_model()
     user_ids = {pk for p in payloads for pk in p.get("user_ids") or []}
     dept_ids = {d for p in payloads for d in p.get("heads_of") or []}
@@ -117,12 +122,18 @@ def _recipients(payloads: list[dict]) -> list[set[str]]:
                                    is_active=True).values_list("staff__department_id", "email")
         for dept, email in rows:
             heads.setdefault(dept, set()).add(email)
+    supervisors: set[str] = set()
+    if any(p.get("supervisors") for p in payloads):
+        supervisors = set(User.objects.filter(staff__role=Role.SUPERVISOR, staff__is_active=True, is_active=True)
+                          .values_list("email", flat=True))
     out = []
     for p in payloads:
         recipients = set(p.get("emails") or [])
         recipients |= {emails_of_user.get(pk) for pk in p.get("user_ids") or []}
         for dept in p.get("heads_of") or []:
             recipients |= heads.get(dept, set())
+        if p.get("supervisors"):
+            recipients |= supervisors
         out.append({e for e in recipients if e})
     return out
 
