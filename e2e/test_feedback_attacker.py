@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from e2e.conftest import login
-from qualityservice.feedback import services
 from qualityservice.feedback.models import Feedback, Status
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 NAME, PHONE = "赵晓雨", "13755556666"
@@ -73,7 +73,7 @@ def test_the_person_complained_about_can_neither_identify_the_complainant_nor_ra
     assert attacker.get_by_test_id("inbox-row").count() == 0
 
     # 3. The department answers. X opens the public status page with the code: no rating link.
-    services.transition(fb, "resolve", by=org.head_wuye, note="已对该员工进行批评教育，感谢您的监督。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已对该员工进行批评教育，感谢您的监督。")
     attacker.goto(f"{live_server.url}/feedback/t/{code}/")
     assert "批评教育" in attacker.get_by_test_id("public-reply").inner_text()
     assert attacker.get_by_test_id("rating-link").count() == 0
@@ -111,7 +111,7 @@ def test_the_person_complained_about_can_neither_identify_the_complainant_nor_ra
     attacker.screenshot(path="/tmp/feedback-attacker-detail.png", full_page=True)
 
     # 6. Answered again: the visitor rates with the link kept from the thank-you page.
-    services.transition(fb, "resolve", by=org.head_wuye, note="已再次核实处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已再次核实处理。")
     visitor.goto(live_server.url + rating_href)
     visitor.locator("input[name=score][value='4']").check()
     visitor.get_by_role("button", name=re.compile("提交|发送|Send")).click()

@@ -9,6 +9,7 @@ from PIL import Image
 
 from qualityservice.feedback import services
 from qualityservice.feedback.models import Feedback, Rating
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 
@@ -49,7 +50,7 @@ def test_student_rates_and_complains_from_a_badge_and_tracks_it(phone, live_serv
 
     # The department answers: one internal note, one public reply.
     services.add_reply(fb, "内部：该员工本月第二次被投诉", by=org.head_yinshi, public=False)
-    services.transition(fb, "resolve", by=org.head_yinshi, note="已对该员工批评教育，感谢您的监督。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_yinshi, note="已对该员工批评教育，感谢您的监督。")
 
     page.goto(f"{live_server.url}/feedback/track/")
     page.fill("#id_code", code.lower())
@@ -74,8 +75,8 @@ def test_public_form_and_figures_render_on_a_phone(phone, live_server, org):
     page.uncheck("#id_anonymous")
     assert page.locator("#id_contact").is_visible()
     page.screenshot(path="/tmp/feedback-public-form.png", full_page=True)
-    fb = services.create_feedback(kind="complaint", channel="web", department=org.wuye, title="t", body="b")
-    services.transition(fb, "resolve", by=org.head_wuye, note="好")
+    fb = services.create_record(kind="complaint", channel="web", department=org.wuye, title="t", body="b")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="好")
     services.record_callback(fb, by=org.operator, reached=True, satisfied=5)
     services.refresh_public_figures()
     page.goto(live_server.url + "/feedback/figures/")

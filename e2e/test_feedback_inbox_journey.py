@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from e2e.conftest import login
-from qualityservice.feedback import services
 from qualityservice.feedback.models import Feedback
 from qualityservice.feedback.tests.factories import make_feedback
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 
@@ -17,7 +17,7 @@ def test_head_filters_assigns_in_bulk_exports_and_reads_a_timeline(page, live_se
     for i in range(4):
         make_feedback(org, title=f"楼道卫生问题{i}", place=org.dorm)
     praise = make_feedback(org, kind="praise", title="表扬保洁阿姨", channel="hotline")
-    services.transition(praise, "resolve", by=org.head_wuye, note="谢谢表扬")
+    FEEDBACK.apply(praise, "resolve", by=org.head_wuye, note="谢谢表扬")
     make_feedback(org, department=org.yinshi, title="饮食中心的事")
 
     login(page, live_server, org.head_wuye.username, org.password)

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from e2e.conftest import login
-from qualityservice.feedback import services
 from qualityservice.feedback.mailbox import import_message
 from qualityservice.feedback.models import MailMessage, Status
+from qualityservice.feedback.workflows import FEEDBACK
 
 MAIL = pathlib.Path(__file__).resolve().parent.parent / "qualityservice" / "feedback" / "tests" / "mail"
 
@@ -17,8 +17,8 @@ MAIL = pathlib.Path(__file__).resolve().parent.parent / "qualityservice" / "feed
 @pytest.mark.django_db(transaction=True)
 def test_the_operator_deals_with_what_the_mailbox_could_not_decide(page, live_server, org):
     item = import_message((MAIL / "utf8_plain.eml").read_bytes()).feedback
-    services.transition(item, "resolve", system=True, note="已处理。")
-    services.transition(item, "close", system=True)
+    FEEDBACK.apply(item, "resolve", system=True, note="已处理。")
+    FEEDBACK.apply(item, "close", system=True)
     assert import_message((MAIL / "reply_in_reply_to.eml").read_bytes()).outcome == "reply"
     assert import_message((MAIL / "unknown_charset_unreadable.eml").read_bytes()).outcome == "rejected"
 

@@ -59,10 +59,16 @@ class SubmissionKeyField(models.CharField):
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
+        # Only what differs from this field's own defaults, but that explicitly: a copy without the
+        # unique constraint (e.g. simple-history's historical table) must not come back unique.
+        actual = {"max_length": self.max_length, "unique": self._unique, "null": self.null, "blank": self.blank,
+                  "editable": self.editable}
         for key, default in (("max_length", KEY_LENGTH), ("unique", True), ("null", True), ("blank", True),
                              ("editable", False)):
-            if kwargs.get(key) == default:
+            if actual[key] == default:
                 kwargs.pop(key, None)
+            else:
+                kwargs[key] = actual[key]
         return name, "qualityservice.core.submissions.SubmissionKeyField", args, kwargs
 
 
@@ -86,12 +92,17 @@ class SubmissionKeyFormMixin(forms.Form):
 
 
 def create_once(model: type[T], key: str | None, create: Callable[[str | None], T], *,
-                field: str = "submission_key") -> tuple[T, bool]:
+                field: str = "submission_key", look_up_first: bool = True) -> tuple[T, bool]:
     """Create through ``create(key)`` unless a record with this key exists; returns (record, created).
     Safe against a concurrent request with the same key: the loser's insert fails on the unique
-    constraint and it returns the winner's record."""
+    constraint and it returns the winner's record. ``create`` runs in a transaction (a savepoint inside
+    the caller's), so that it may write several rows.
+
+    ``look_up_first=False`` for a hot path where a repeated key is rare (a public form): no SELECT
+    before the insert; the unique constraint alone answers a repeat, and the look-up runs only after
+    the insert failed."""
     manager = model._default_manager
-    if key:
+    if key and look_up_first:
         existing = manager.filter(**{field: key}).first()
         if existing is not None:
             return existing, False

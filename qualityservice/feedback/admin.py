@@ -20,7 +20,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class EventInline(admin.TabularInline):
     model = FeedbackEvent
     extra = 0
-    readonly_fields = ("action", "from_status", "to_status", "actor_name", "note", "visibility", "created_at")
+    readonly_fields = ("action", "from_status", "to_status", "actor_name", "note", "params", "visibility", "created_at")
     can_delete = False
 
 

@@ -177,13 +177,11 @@ def seed(out=None, rng: random.Random | None = None) -> None:
         )
         plans.append((fb, path))
 
-    Feedback.objects.bulk_create([fb for fb, _p in plans], batch_size=500)
-    saved = {f.source_ref: f for f in Feedback.objects.filter(source_ref__startswith="demo:")}
-
+    # Each item is created in the state its story ends in (no status changes after creation: those go
+    # through the workflow); its timeline, replies and callbacks are written after it.
     events, replies, attempts = [], [], []
     closed_targets: list[Feedback] = []
-    for plan_fb, path in plans:
-        fb = saved[plan_fb.source_ref]
+    for fb, path in plans:
         head = heads.get(fb.department_id)
         head_user = head.user if head and head.user_id else users.get("supervisor")
         head_name = head.name if head else "督查员"
@@ -277,12 +275,9 @@ def seed(out=None, rng: random.Random | None = None) -> None:
             events.append(FeedbackEvent(feedback=fb, action="escalate", actor_name="系统", note="已超过答复时限",
                                         created_at=min(fb.escalated_at, now)))
 
-    Feedback.objects.bulk_update(
-        list(saved.values()),
-        ["status", "assigned_to", "merged_into", "resolved_at", "resolved_on_time", "is_overdue", "escalated_at", "closed_at",
-         "callback_result", "satisfaction", "reopen_count"],
-        batch_size=500,
-    )
+    # Duplicates after the items they were merged into (their foreign key needs the id).
+    Feedback.objects.bulk_create([fb for fb, _p in plans if fb.status != Status.MERGED], batch_size=500)
+    Feedback.objects.bulk_create([fb for fb, _p in plans if fb.status == Status.MERGED], batch_size=500)
     FeedbackEvent.objects.bulk_create(events, batch_size=1000)
     Reply.objects.bulk_create(replies, batch_size=1000)
     CallbackAttempt.objects.bulk_create(attempts, batch_size=1000)

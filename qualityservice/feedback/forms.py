@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qualityservice.core.forms import BootstrapFormMixin, MemoModelChoiceField
+from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Place, Staff
 
 from .images import sanitize_image
@@ -56,10 +55,6 @@ class ImagesField(forms.FileField):
         return cleaned
 
 
-def _submission_key() -> str:
-    return uuid.uuid4().hex
-
-
 class IdentityMixin:
     """Anonymous by default; a name is optional, a contact is needed for a callback."""
 
@@ -75,7 +70,7 @@ class IdentityMixin:
         return data
 
 
-class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
+class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, SubmissionKeyFormMixin):
     kind = forms.ChoiceField(label=_("What is it?"), choices=PUBLIC_KINDS, initial=Kind.COMPLAINT, widget=forms.RadioSelect)
     # Checked against per-process memos of these short lists: no query per submission.
     # (Querysets are lazy: each form gets a fresh copy; the chosen place's department routes the item.)
@@ -92,16 +87,13 @@ class PublicFeedbackForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=60, required=False)
     contact = forms.CharField(label=_("Phone or e-mail"), max_length=120, required=False)
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", _submission_key())
 
 
-class BadgeRatingForm(IdentityMixin, BootstrapFormMixin, forms.Form):
+class BadgeRatingForm(IdentityMixin, BootstrapFormMixin, SubmissionKeyFormMixin):
     TEXT_KINDS = [("", _("No, only the rating")), (Kind.PRAISE, _("Praise")), (Kind.COMPLAINT, _("Complaint"))]
 
     skill = forms.TypedChoiceField(label=_("Skill"), choices=SCORES, coerce=int, widget=forms.RadioSelect)
@@ -117,7 +109,6 @@ class BadgeRatingForm(IdentityMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=60, required=False)
     contact = forms.CharField(label=_("Phone or e-mail"), max_length=120, required=False)
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     DIMENSIONS = [d for d, _label in Rating.DIMENSIONS]
 
@@ -125,8 +116,6 @@ class BadgeRatingForm(IdentityMixin, BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.DIMENSIONS:
             self.fields[name].widget.attrs["class"] = "btn-check"
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", _submission_key())
 
     def clean(self):
         data = super().clean()
@@ -150,7 +139,7 @@ class HandlingRatingForm(BootstrapFormMixin, forms.Form):
         self.fields["score"].widget.attrs["class"] = "form-check-input"
 
 
-class HotlineForm(BootstrapFormMixin, forms.Form):
+class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
     caller_name = forms.CharField(label=_("Caller"), max_length=60, required=False)
     caller_phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
     anonymous = forms.BooleanField(label=_("The caller wants to stay anonymous"), required=False)
@@ -163,15 +152,12 @@ class HotlineForm(BootstrapFormMixin, forms.Form):
                             help_text=_("Badge number (工号) from the badge, or the full name."))
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["department"].queryset = Department.objects.centres()
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", _submission_key())
 
     def clean_staff(self):
         raw = self.cleaned_data.get("staff", "").strip()
@@ -235,31 +221,19 @@ class BulkAssignForm(AssignForm):
     ids = forms.CharField(required=False)
 
 
-class ReplyForm(BootstrapFormMixin, forms.Form):
+class ReplyForm(BootstrapFormMixin, SubmissionKeyFormMixin):
     body = forms.CharField(label=_("Reply"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=[("public", _("The submitter (public reply)")),
                                                                   ("internal", _("Staff only (internal note)"))], initial="public")
     resolve = forms.BooleanField(label=_("Mark as resolved"), required=False)
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", _submission_key())
 
 
-class CallbackForm(BootstrapFormMixin, forms.Form):
+class CallbackForm(BootstrapFormMixin, SubmissionKeyFormMixin):
     reached = forms.TypedChoiceField(label=_("Reached the submitter?"), coerce=lambda v: v == "1",
                                      choices=[("1", _("Reached")), ("0", _("Not reached"))])
     satisfied = forms.TypedChoiceField(label=_("Satisfaction"), choices=[("", "—"), *SATISFACTION], coerce=int,
                                        required=False, empty_value=None)
     comment = forms.CharField(label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", _submission_key())
 
     def clean(self):
         data = super().clean()

@@ -42,6 +42,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from qualityservice.core.submissions import scoped
+
 from .images import sanitize_image
 from .models import Channel, Feedback, Kind, MailMessage, Status
 
@@ -780,7 +782,8 @@ def _thread_item(mail: ParsedMail) -> Feedback | None:
 
 
 def _record(mail: ParsedMail) -> ImportOutcome:
-    from .services import create_feedback
+    from .services import create_record
+    from .workflows import log_event
 
     Outcome = MailMessage.Outcome
     common = {"message_id": mail.message_id, "message_id_hash": mail.id_hash, "sender": mail.sender_email[:255],
@@ -794,16 +797,14 @@ def _record(mail: ParsedMail) -> ImportOutcome:
     with transaction.atomic():
         record = MailMessage.objects.create(**common, outcome=Outcome.IMPORTED, reason=" ".join(mail.notes)[:200])
         clean_images, notes = _clean_images(mail)
-        feedback = create_feedback(
+        feedback = create_record(
             kind=Kind.COMPLAINT, channel=Channel.EMAIL, title=mail.subject, body=mail.text or mail.subject,
             submitter_name=mail.sender_name, submitter_contact=mail.sender_email, anonymous=False,
-            source_ref=mail.message_id, submission_key="mail:" + mail.id_hash[:48], images=clean_images,
+            source_ref=mail.message_id, submission_key=scoped("mail", mail.id_hash[:48]), images=clean_images,
         )
         notes = mail.notes + notes
         if notes:
-            from .services import _log
-
-            _log(feedback, "note", actor_name=mailbox_name(), note="\n".join(notes))
+            log_event(feedback, "note", name=mailbox_name(), note="\n".join(notes))
         record.feedback = feedback
         record.save(update_fields=["feedback"])
     return ImportOutcome("imported", mail.message_id, feedback=feedback)
@@ -822,7 +823,7 @@ def _record_reply(mail: ParsedMail, item: Feedback, common: dict) -> ImportOutco
     from qualityservice.org.models import Staff
 
     from .models import Attachment
-    from .services import _log
+    from .workflows import log_event
 
     closed = item.status == Status.CLOSED
     with transaction.atomic():
@@ -837,7 +838,7 @@ def _record_reply(mail: ParsedMail, item: Feedback, common: dict) -> ImportOutco
         if closed:
             lines.append(_("The item is closed: this reply waits for the operator (reopen the item or mark the "
                            "message reviewed on the mailbox page)."))
-        _log(item, "mail_reply", actor_name=mailbox_name(), note="\n".join(lines), public=True)
+        log_event(item, "mail_reply", name=mailbox_name(), note="\n".join(lines), public=True)
         MailMessage.objects.create(
             **common, outcome=MailMessage.Outcome.REPLY, feedback=item, needs_review=closed,
             reason=(str(_("Reply to a closed item.")) if closed else "")[:200],

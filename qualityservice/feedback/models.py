@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import localised
 from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile
+from qualityservice.core.submissions import SubmissionKeyField
 from qualityservice.org.models import RequestKind
 
 # Unambiguous alphabet: no 0/O, 1/I/L. 10 characters = 50 random bits.
@@ -142,7 +143,7 @@ class Feedback(models.Model):
     code = models.CharField(_("tracking code"), max_length=16, unique=True, default=new_tracking_code, editable=False)
     rating_token = models.CharField(max_length=32, unique=True, default=new_rating_token, editable=False)
     rating_used_at = models.DateTimeField(_("handling rated at"), null=True, blank=True)
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField()
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
     department = models.ForeignKey(
@@ -218,11 +219,9 @@ class Feedback(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    # The field-level history's first row ("+", the record as received) is written at the first change
-    # rather than in the INSERT of a new submission (one statement fewer on the public hot path; the
-    # creation itself is in the event timeline). True until that first change.
-    history_baseline_pending = models.BooleanField(default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at", "history_baseline_pending"])
+    # The audit history's first row ("+", the record as received) is written with the record
+    # (services.create_record, in the same transaction).
+    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at"])
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -275,15 +274,6 @@ class Feedback(models.Model):
             self.about_staff_id = self.staff_id
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "about_staff"}
-        if self.history_baseline_pending and not self._state.adding and self.pk:
-            # First change of a record created without its history row: record it as it was received.
-            before = type(self).objects.filter(pk=self.pk, history_baseline_pending=True).first()
-            if before is not None:
-                type(self).history.bulk_history_create([before], default_date=before.created_at,
-                                                       default_user=before.created_by)
-            self.history_baseline_pending = False
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "history_baseline_pending"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -366,6 +356,9 @@ class FeedbackEvent(models.Model):
     actor_name = models.CharField(_("by"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
     visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
+    # What the move was about (assignee, departments of a transfer, score …), as the workflow's handler
+    # returned it (core.workflow.Move.params): the timeline can render it in the reader's language.
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -380,12 +373,6 @@ class FeedbackEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        from .services import ACTION_LABELS
-
-        return str(ACTION_LABELS.get(self.action, self.action))
-
 
 class Reply(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="replies")
@@ -395,7 +382,7 @@ class Reply(models.Model):
     is_public = models.BooleanField(_("visible to the submitter"), default=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     # One reply per submitted form (a double submit of the reply form adds nothing).
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField()
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
@@ -452,7 +439,7 @@ class Rating(models.Model):
     feedback = models.OneToOneField(
         Feedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="badge_rating"
     )
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField()
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -490,7 +477,7 @@ class CallbackAttempt(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField()
 
     class Meta:
         verbose_name = _("callback attempt")

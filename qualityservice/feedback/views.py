@@ -2,13 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
 from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -25,6 +23,8 @@ from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
+from qualityservice.core.submissions import create_once, new_key, scoped
+from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
 
 from . import services
@@ -55,7 +55,7 @@ from .models import (
     Status,
     code_match,
 )
-from .services import TransitionError
+from .workflows import FEEDBACK, SIMPLE_ACTIONS
 
 PAGE_SIZE = 30
 HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
@@ -142,12 +142,11 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         form = PublicFeedbackForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            key = data.get("submission_key") or None
-            fb = services.create_feedback(
+            fb = services.create_record(
                 kind=data["kind"], channel=Channel.BADGE_QR if staff else Channel.WEB, department=data.get("department"),
                 title=data.get("title", ""), body=data["body"], place=data.get("place"), staff=staff,
                 submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
-                anonymous=data.get("anonymous", False), submission_key=f"web:{key}" if key else None,
+                anonymous=data.get("anonymous", False), submission_key=scoped("web", data.get("submission_key")),
                 category=data.get("category"), client_ip=None if data.get("anonymous") else _client_ip(request),
                 images=data.get("images") or [], submitter_user=request.user,
             )
@@ -214,7 +213,7 @@ def rate_handling(request: HttpRequest, code: str, token: str) -> HttpResponse:
         try:
             services.rate_handling(fb, token, form.cleaned_data["score"], form.cleaned_data["comment"])
         except TransitionError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Thank you for your rating."))
         return redirect(fb.get_public_url())
@@ -231,15 +230,11 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
         form = BadgeRatingForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            key = data.get("submission_key") or None
-            existing = Rating.objects.filter(submission_key=f"badge:{key}").select_related("feedback").first() if key else None
-            if existing is None:
-                try:
-                    existing = _save_badge_rating(staff, data, key, request)
-                except IntegrityError:  # the same form posted twice at once
-                    existing = Rating.objects.select_related("feedback").get(submission_key=f"badge:{key}")
-            if existing.feedback_id:
-                return _to_status_page(existing.feedback)
+            key = data.get("submission_key")
+            rating, _created = create_once(Rating, scoped("badge", key),
+                                           lambda stored: _save_badge_rating(staff, data, stored, scoped("web:badge", key), request))
+            if rating.feedback_id:
+                return _to_status_page(rating.feedback)
             return redirect(f"{reverse('feedback:badge_thanks', args=[staff.public_code])}")
         status = 400
     else:
@@ -248,26 +243,26 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
     return _remember_visitor(request, render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status))
 
 
-def _save_badge_rating(staff, data, key, request) -> Rating:
-    with transaction.atomic():
-        feedback = None
-        body = (data.get("body") or "").strip()
-        if data.get("text_kind") and body:
-            feedback = services.create_feedback(
-                kind=data["text_kind"], channel=Channel.BADGE_QR, title="", body=body, staff=staff,
-                submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
-                anonymous=data.get("anonymous", False), submission_key=f"web:badge:{key}" if key else None,
-                client_ip=None if data.get("anonymous") else _client_ip(request), images=data.get("images") or [],
-                submitter_user=request.user,
-            )
-        rating = Rating.objects.create(
-            staff=staff, feedback=feedback, comment=body, submission_key=f"badge:{key}" if key else None,
-            **{d: data[d] for d in BadgeRatingForm.DIMENSIONS},
+def _save_badge_rating(staff, data, rating_key, feedback_key, request) -> Rating:
+    """The rating and, with text, its feedback record (in the transaction of ``create_once``)."""
+    feedback = None
+    body = (data.get("body") or "").strip()
+    if data.get("text_kind") and body:
+        feedback = services.create_record(
+            kind=data["text_kind"], channel=Channel.BADGE_QR, title="", body=body, staff=staff,
+            submitter_name=data.get("name", ""), submitter_contact=data.get("contact", ""),
+            anonymous=data.get("anonymous", False), submission_key=feedback_key,
+            client_ip=None if data.get("anonymous") else _client_ip(request), images=data.get("images") or [],
+            submitter_user=request.user,
         )
-        if feedback is None:
-            for image in data.get("images") or []:
-                Attachment.objects.create(rating=rating, file=image.content, original_name=image.name,
-                                          size=image.content.size, width=image.width, height=image.height)
+    rating = Rating.objects.create(
+        staff=staff, feedback=feedback, comment=body, submission_key=rating_key,
+        **{d: data[d] for d in BadgeRatingForm.DIMENSIONS},
+    )
+    if feedback is None:
+        for image in data.get("images") or []:
+            Attachment.objects.create(rating=rating, file=image.content, original_name=image.name,
+                                      size=image.content.size, width=image.width, height=image.height)
     return rating
 
 
@@ -449,7 +444,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*HANDLERS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
-    actions = services.allowed_actions(request.user, fb)
+    actions = FEEDBACK.allowed_actions(request.user, fb)
     events = list(fb.events.all())
     replies = list(fb.replies.all())
     attachments = list(fb.attachments.all())
@@ -462,8 +457,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fb": fb, "who": fb.submitter_for(request.user), "events": events, "replies": replies,
         "merged_code": fb.merged_into.code_for(request.user) if fb.merged_into_id else "",
         "attachments": attachments, "callbacks": callbacks, "duplicates": duplicates, "rating": rating,
-        "actions": actions, "simple_actions": [a for a in services.SIMPLE_ACTIONS if a in actions],
-        "action_labels": services.ACTION_LABELS,
+        "actions": actions, "simple_actions": [(a, FEEDBACK.label(a)) for a in SIMPLE_ACTIONS if a in actions],
         "assign_form": AssignForm(department_id=fb.department_id) if "assign" in actions else None,
         "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if user_role(request.user) != Role.JUDGE else None,
         "can_resolve": "resolve" in actions,
@@ -494,15 +488,15 @@ def _done(request, fb, message=None):
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     action = request.POST.get("action", "")
-    if action not in services.SIMPLE_ACTIONS:
+    if action not in SIMPLE_ACTIONS:
         messages.error(request, _("Unknown action."))
         return redirect(fb)
     try:
-        services.transition(fb, action, by=request.user, note=request.POST.get("note", "")[:1000])
+        FEEDBACK.apply(fb, action, by=request.user, note=request.POST.get("note", "")[:1000])
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(fb)
-    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": services.ACTION_LABELS[action],
+    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": FEEDBACK.describe(action),
                                                               "code": fb.code_for(request.user)})
 
 
@@ -517,7 +511,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.assign(fb, form.cleaned_data["staff"], by=request.user, note=form.cleaned_data["note"])
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(fb)
     return _done(request, fb, _("Assigned to %(name)s.") % {"name": form.cleaned_data["staff"].name})
 
@@ -528,14 +522,15 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The reply is empty."))
+        messages.error(request, " ".join(form.errors["submission_key"]) if "submission_key" in form.errors
+                       else _("The reply is empty."))
         return redirect(fb)
     d = form.cleaned_data
     try:
         services.add_reply(fb, d["body"], by=request.user, public=d["visibility"] == "public", resolve=d["resolve"],
-                           submission_key=f"reply:{d['submission_key']}" if d.get("submission_key") else None)
+                           submission_key=scoped("reply", d.get("submission_key")))
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(fb)
     return _done(request, fb, _("Reply saved.") if not d["resolve"] else _("Replied and marked resolved."))
 
@@ -551,9 +546,9 @@ def callback(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     try:
         services.record_callback(fb, by=request.user, reached=d["reached"], satisfied=d["satisfied"], comment=d["comment"],
-                                 submission_key=f"callback:{d['submission_key']}" if d.get("submission_key") else None)
+                                 submission_key=scoped("callback", d.get("submission_key")))
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return _done(request, fb)
     fb.refresh_from_db()
     return _done(request, fb, _("Callback recorded: %(code)s is now “%(status)s”.") % {
@@ -569,9 +564,9 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a department."))
         return redirect(fb)
     try:
-        services.transition(fb, "transfer", by=request.user, note=form.cleaned_data["note"], department=form.cleaned_data["department"])
+        FEEDBACK.apply(fb, "transfer", by=request.user, note=form.cleaned_data["note"], department=form.cleaned_data["department"])
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(fb)
     messages.success(request, _("Transferred to %(dept)s.") % {"dept": form.cleaned_data["department"].name})
     # The operator may no longer see the item's department inbox, but still the item.
@@ -590,9 +585,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No item has this tracking code."))
         return redirect(fb)
     try:
-        services.transition(fb, "merge", by=request.user, note=form.cleaned_data["note"], target=target)
+        FEEDBACK.apply(fb, "merge", by=request.user, note=form.cleaned_data["note"], target=target)
     except TransitionError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect(fb)
     messages.success(request, _("Merged into %(code)s.") % {"code": target.code_for(request.user)})
     return redirect(target)
@@ -607,12 +602,11 @@ def hotline(request: HttpRequest) -> HttpResponse:
     form = HotlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        key = d.get("submission_key") or None
-        fb = services.create_feedback(
+        fb = services.create_record(
             kind=d["kind"], channel=Channel.HOTLINE, department=d["department"], title=d.get("title", ""), body=d["body"],
             place=d.get("place"), staff=d.get("staff"), submitter_name=d.get("caller_name", ""),
             submitter_contact=d.get("caller_phone", ""), anonymous=d.get("anonymous", False), created_by=request.user,
-            submission_key=f"hotline:{key}" if key else None, category=d.get("category"),
+            submission_key=scoped("hotline", d.get("submission_key")), category=d.get("category"),
         )
         messages.success(request, _("Call logged as %(code)s and routed to %(dept)s. Tell the caller the tracking code.")
                          % {"code": fb.code, "dept": fb.department.name})
@@ -627,7 +621,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for fb in page.object_list:
         fb.who = fb.submitter_for(request.user)
-        fb.form_key = uuid.uuid4().hex  # one callback attempt per rendered row form
+        fb.form_key = new_key()  # one callback attempt per rendered row form
     return render(request, "feedback/callbacks.html", {"page_obj": page, "form": CallbackForm(),
                                                         "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS})
 

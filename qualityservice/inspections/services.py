@@ -404,13 +404,13 @@ def link_feedback(finding: Finding, *, actor) -> str:
     except ImportError:
         raise ValidationError(_("The feedback module is not available.")) from None
     inspection = finding.inspection
-    record = create_feedback(
+    ref = create_feedback(
         kind="complaint" if finding.source == Finding.Source.ITEM else "suggestion",
         channel="visit" if inspection.kind == Kind.VISIT else "inspection",
         department=finding.inspection.department, title=str(finding)[:100], body=finding.problem, place=inspection.place,
         anonymous=True, created_by=actor, source_ref=f"inspections.finding:{finding.pk}", submission_key=f"insp-finding-{finding.pk}",
     )
-    code = str(getattr(record, "tracking_code", "") or getattr(record, "code", "") or getattr(record, "pk", ""))[:40]
+    code = ref.code  # feedback.services.FeedbackRef
     Finding.objects.filter(pk=finding.pk, feedback_code="").update(feedback_code=code)
     return code
 

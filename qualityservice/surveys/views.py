@@ -416,7 +416,7 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
     from qualityservice.feedback.services import create_feedback
 
     try:
-        record = create_feedback(
+        created = create_feedback(
             kind="suggestion", channel="survey", department=department,
             title=_("Survey answer: %(q)s") % {"q": answer.question.text[:80]}, body=answer.text,
             anonymous=True, created_by=request.user, source_ref=f"survey-answer:{answer.pk}",
@@ -425,7 +425,7 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
     except Exception as exc:
         messages.error(request, _("The feedback record could not be created: %(error)s") % {"error": exc})
         return redirect(back)
-    ref = str(getattr(record, "code", "") or getattr(record, "pk", "") or "created")[:60]
+    ref = created.code  # feedback.services.FeedbackRef
     Answer.objects.filter(pk=answer.pk, feedback_ref="").update(feedback_ref=ref)
     messages.success(request, _("Feedback record %(ref)s created for %(dept)s.") % {"ref": ref, "dept": department.display_name})
     return redirect(back)

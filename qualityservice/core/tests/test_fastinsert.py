@@ -49,3 +49,14 @@ def test_on_postgresql_it_is_one_statement_in_autocommit():
     Permission.objects.filter(content_type__app_label="qs_test_ac").delete()
     ContentType.objects.filter(app_label="qs_test_ac").delete()
     Notification.objects.all().delete()
+
+
+def test_inside_a_block_that_rolls_back_as_a_whole_it_can_do_without_its_own_savepoint(db):
+    parent, child, note = rows(app_label="qs_test_sp")
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():  # a savepoint inside the test's transaction
+        insert_together(parent, [(child, "content_type_id"), (note, None)], savepoint=False)
+    assert sum("SAVEPOINT" in q["sql"].upper() for q in ctx.captured_queries) == 2  # the block's own, and its release
+    assert Permission.objects.get(pk=child.pk).content_type_id == parent.pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_together(rows(app_label="qs_test_sp")[0], savepoint=False)
+    assert ContentType.objects.filter(app_label="qs_test_sp").count() == 1  # the block was rolled back, not the test's

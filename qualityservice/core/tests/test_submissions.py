@@ -76,3 +76,22 @@ def test_it_makes_one_record_when_two_requests_race_with_the_same_key():
     assert len({pk for pk, _created in results}) == 1
     assert sum(created for _pk, created in results) == 1
     assert Department.objects.filter(code="race-key").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_answers_a_repeated_key_from_the_constraint_when_asked_not_to_look_up_first(django_assert_num_queries):
+    first, _created = create_once(Department, "k-2", _make(1), field="code", look_up_first=False)
+    with django_assert_num_queries(5):  # SAVEPOINT, the INSERT refused, ROLLBACK TO and RELEASE, the look-up
+        again, created = create_once(Department, "k-2", _make(2), field="code", look_up_first=False)
+    assert not created and again.pk == first.pk and Department.objects.get(code="k-2").name == "部门 1"
+
+
+def test_it_rebuilds_the_field_as_it_was_from_a_migration_also_without_the_unique_constraint():
+    from qualityservice.core.submissions import SubmissionKeyField
+
+    for field in (SubmissionKeyField(), SubmissionKeyField(unique=False, db_index=True), SubmissionKeyField(null=False)):
+        _name, path, args, kwargs = field.deconstruct()
+        again = SubmissionKeyField(*args, **kwargs)
+        assert (again.unique, again.db_index, again.null, again.blank, again.max_length) == (
+            field.unique, field.db_index, field.null, field.blank, field.max_length)
+        assert path == "qualityservice.core.submissions.SubmissionKeyField"

@@ -207,6 +207,17 @@ CONTEXT.update({
     ('indicator unit', 'points (1–5)'): '分（1–5）',
 })
 
+# The workflow (workflows.py): verb labels of the buttons, and the event parameters' field name.
+ZH.update({"parameters": "参数"})
+CONTEXT.update({
+    ("feedback action", "Accept"): "接收", ("feedback action", "Assign"): "指派",
+    ("feedback action", "Start work"): "开始处理", ("feedback action", "Reply and resolve"): "答复并办结",
+    ("feedback action", "Callback: not reached"): "回访：未联系上", ("feedback action", "Callback: satisfied"): "回访：满意",
+    ("feedback action", "Callback: dissatisfied"): "回访：不满意", ("feedback action", "Rate the handling"): "评价办理结果",
+    ("feedback action", "Close"): "关闭", ("feedback action", "Reopen"): "重新打开",
+    ("feedback action", "Transfer"): "转交", ("feedback action", "Merge"): "合并",
+})
+
 po_path = pathlib.Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
 po = polib.pofile(str(po_path))
 missing = []

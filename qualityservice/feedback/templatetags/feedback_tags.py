@@ -12,6 +12,14 @@ def staff_feedback_summary(staff):
 
 
 @register.filter
+def event_label(action: str) -> str:
+    """The timeline label of an event's action (``workflows.event_label``), in the active language."""
+    from qualityservice.feedback.workflows import event_label as label
+
+    return label(action)
+
+
+@register.filter
 def status_colour(status: str) -> str:
     return {
         "received": "secondary", "assigned": "info", "in_progress": "primary", "reopened": "danger",

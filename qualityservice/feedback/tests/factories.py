@@ -1,4 +1,4 @@
-"""Helpers to create feedback in tests of this app (through the public service function)."""
+"""Helpers to create feedback in tests of this app (through the app's own creation function)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from qualityservice.feedback.models import Channel, Kind
-from qualityservice.feedback.services import create_feedback
+from qualityservice.feedback.services import create_record
 
 
 def make_feedback(org, **kwargs):
@@ -22,7 +22,7 @@ def make_feedback(org, **kwargs):
         "anonymous": False,
     }
     defaults.update(kwargs)
-    return create_feedback(**defaults)
+    return create_record(**defaults)
 
 
 def jpeg_bytes(*, gps: bool = True, size=(64, 48), colour=(200, 30, 30)) -> bytes:

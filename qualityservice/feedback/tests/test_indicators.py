@@ -14,6 +14,7 @@ from qualityservice.core.indicators import Period
 from qualityservice.feedback import services
 from qualityservice.feedback.models import Feedback, Kind, PublishedFigure, Status
 from qualityservice.feedback.tests.factories import make_feedback
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 from qualityservice.org.tests.factories import DepartmentFactory, StaffFactory
 
@@ -119,12 +120,12 @@ def test_it_gives_a_months_figures_the_public_figures_page_shows(items):
 
 def test_it_reads_the_states_the_workflow_leaves(org):
     fb = make_feedback(org, submitter_contact="13800000000")
-    services.transition(fb, "resolve", by=org.head_wuye, note="已更换灯泡。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已更换灯泡。")
     services.record_callback(fb, by=org.operator, reached=True, satisfied=2, comment="还是不亮")  # reopens
     table = values(org, Period.this_year())
     assert table.value("feedback.reopened_rate", org.wuye.pk) == 100.0
     assert table.value("feedback.on_time_rate", org.wuye.pk) is None  # reopened: owes an answer again
-    services.transition(fb, "resolve", by=org.head_wuye, note="已更换线路。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已更换线路。")
     services.record_callback(fb, by=org.operator, reached=True, satisfied=5)
     table = values(org, Period.this_year())
     assert table.value("feedback.received", org.wuye.pk) == 1

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from qualityservice.feedback import services, tasks
 from qualityservice.feedback.models import PublishedFigure, Status
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 from .factories import make_feedback
@@ -36,7 +37,7 @@ def test_escalation_flags_and_notifies_once(org, django_capture_on_commit_callba
 
 def test_resolved_items_are_not_escalated(org):
     fb = overdue_item(org)
-    services.transition(fb, "resolve", by=org.head_wuye, note="好了")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="好了")
     assert services.escalate_overdue() == 0
     fb.refresh_from_db()
     assert fb.resolved_on_time is False  # answered after the deadline
@@ -44,10 +45,10 @@ def test_resolved_items_are_not_escalated(org):
 
 def test_figures_aggregate_received_resolved_on_time_and_satisfaction(org):
     a = make_feedback(org)
-    services.transition(a, "resolve", by=org.head_wuye, note="已处理")
+    FEEDBACK.apply(a, "resolve", by=org.head_wuye, note="已处理")
     services.record_callback(a, by=org.operator, reached=True, satisfied=4)
     b = overdue_item(org)
-    services.transition(b, "resolve", by=org.head_wuye, note="晚了")
+    FEEDBACK.apply(b, "resolve", by=org.head_wuye, note="晚了")
     services.record_callback(b, by=org.operator, reached=True, satisfied=2)
     make_feedback(org)
     make_feedback(org, department=org.yinshi)
@@ -86,7 +87,7 @@ def test_department_figures_page_is_scoped(client, org):
 def test_transfer_clears_escalation_for_the_new_department(org):
     fb = overdue_item(org)
     services.escalate_overdue()
-    services.transition(fb, "transfer", by=org.supervisor, department=org.yinshi)
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
     fb.refresh_from_db()
     assert fb.escalated_at is None and fb.status == Status.RECEIVED and fb.deadline > timezone.now()
     assert Staff.objects.filter(department=org.yinshi).exists()
@@ -96,3 +97,19 @@ def test_the_department_page_links_to_its_feedback_figures(client, org):
     client.force_login(org.head_wuye)
     html = client.get(reverse("org:department_detail", args=[org.wuye.pk])).content.decode()
     assert reverse("feedback:department_figures", args=[org.wuye.pk]) in html
+
+
+def test_escalation_reaches_the_supervisors_and_the_head_through_the_outbox(org, django_capture_on_commit_callbacks):
+    from qualityservice.core.models import Notification
+
+    fb = overdue_item(org)
+    for user, email in ((org.supervisor, "sup@example.com"), (org.head_wuye, "head@example.com"),
+                        (org.head_yinshi, "other-head@example.com")):
+        user.email = email
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.escalate_overdue() == 1
+    [payload] = [n.payload for n in Notification.objects.all() if n.payload.get("supervisors")]
+    assert (payload["heads_of"], payload["user_ids"]) == ([org.wuye.pk], [])  # resolved by the worker
+    assert fb.code in payload["subject"]
+    assert [sorted(m.to) for m in mail.outbox if m.subject == payload["subject"]] == [["head@example.com", "sup@example.com"]]

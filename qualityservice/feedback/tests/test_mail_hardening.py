@@ -20,6 +20,7 @@ from qualityservice.core.models import Notification
 from qualityservice.feedback import mailbox, services
 from qualityservice.feedback.mailbox import import_file, import_message, mailbox_name, message_id_hash
 from qualityservice.feedback.models import Feedback, FeedbackEvent, MailMessage, Status
+from qualityservice.feedback.workflows import FEEDBACK, event_label
 from qualityservice.org.models import Staff
 
 from .factories import jpeg_bytes
@@ -60,8 +61,8 @@ def message(*, message_id="<m-1@ouc.edu.cn>", subject="=?utf-8?B?5rWL6K+V?=", se
 
 
 def close(item):
-    services.transition(item, "resolve", system=True, note="已处理，米饭由专人把关。")
-    services.transition(item, "close", system=True)
+    FEEDBACK.apply(item, "resolve", system=True, note="已处理，米饭由专人把关。")
+    FEEDBACK.apply(item, "close", system=True)
     item.refresh_from_db()
     return item
 
@@ -82,9 +83,9 @@ def test_it_adds_a_reply_to_the_timeline_of_the_item_it_answers(client, org):
     assert (record.outcome, record.feedback_id, record.needs_review) == (MailMessage.Outcome.REPLY, item.pk, False)
     client.force_login(org.supervisor)
     html = client.get(item.get_absolute_url()).content.decode()
-    assert str(services.ACTION_LABELS["mail_reply"]) in html and "今天中午又是夹生饭" in html
+    assert event_label("mail_reply") in html and "今天中午又是夹生饭" in html
     public = client.get(item.get_public_url()).content.decode()  # the status page: the step, never the text
-    assert str(services.ACTION_LABELS["mail_reply"]) in public and "夹生饭，请尽快答复" not in public
+    assert event_label("mail_reply") in public and "夹生饭，请尽快答复" not in public
 
 
 def test_it_finds_the_thread_through_references_alone(org):
@@ -114,7 +115,7 @@ def test_it_flags_a_reply_to_a_closed_item_for_the_operator_and_leaves_the_item_
     client.force_login(org.operator)
     html = client.get(reverse("feedback:mailbox")).content.decode()
     assert item.code in html and "<reply-010@stu.ouc.edu.cn>" not in html and "wang@stu.ouc.edu.cn" in html
-    assert "reopen" in services.allowed_actions(org.operator, item)
+    assert "reopen" in FEEDBACK.allowed_actions(org.operator, item)
     client.post(reverse("feedback:act", args=[item.pk]), {"action": "reopen"})
     item.refresh_from_db()
     assert item.status == Status.REOPENED and item.events.filter(action="reopen").exists()
@@ -123,7 +124,7 @@ def test_it_flags_a_reply_to_a_closed_item_for_the_operator_and_leaves_the_item_
 def test_a_reply_to_a_merged_duplicate_goes_to_the_item_it_was_merged_into(org):
     kept = import_message(sample("gb2312_qp.eml")).feedback
     duplicate = import_message(sample("utf8_plain.eml")).feedback
-    services.transition(duplicate, "merge", system=True, target=kept)
+    FEEDBACK.apply(duplicate, "merge", system=True, target=kept)
     assert import_message(sample("reply_in_reply_to.eml")).feedback.pk == kept.pk
     assert kept.events.filter(action="mail_reply").exists() and not duplicate.events.filter(action="mail_reply").exists()
 
@@ -228,14 +229,14 @@ def test_a_photo_larger_than_an_upload_may_be_is_noted_and_not_kept(org, setting
 
 
 def test_an_unexpected_error_rejects_that_message_and_the_next_one_is_imported(org, monkeypatch):
-    real = services.create_feedback
+    real = services.create_record
 
     def fragile(**kwargs):
         if kwargs["title"] == "楼道灯坏了":
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "create_feedback", fragile)
+    monkeypatch.setattr(services, "create_record", fragile)
     assert import_message(sample("gb2312_qp.eml")).outcome == "rejected"
     assert import_message(sample("utf8_plain.eml")).outcome == "imported"
     record = MailMessage.objects.get(message_id="<gb2312-qp-002@ouc.edu.cn>")

@@ -14,9 +14,10 @@ from openpyxl import load_workbook
 from qualityservice.core.models import Notification
 from qualityservice.core.permissions import user_role
 from qualityservice.core.roles import Role
+from qualityservice.core.workflow import TransitionError
 from qualityservice.feedback import services
 from qualityservice.feedback.models import Feedback, PublishedFigure, Status
-from qualityservice.feedback.services import TransitionError, transition
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 from .factories import make_feedback
@@ -62,7 +63,7 @@ def leaks(pages: dict[str, str], fb: Feedback) -> list[tuple[str, str]]:
 
 def test_it_never_shows_the_rating_link_to_whoever_holds_the_tracking_code(client, org):
     fb = about(org, org.staff_wuye)
-    transition(fb, "resolve", by=org.head_wuye, note="已批评教育。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已批评教育。")
     fb.refresh_from_db()
     for viewer in (None, org.staff_wuye):
         visitor = Client()
@@ -75,7 +76,7 @@ def test_it_never_shows_the_rating_link_to_whoever_holds_the_tracking_code(clien
 
 def test_the_person_complained_about_cannot_close_the_item_through_a_public_url(client, org):
     fb = about(org, org.staff_wuye)
-    transition(fb, "resolve", by=org.head_wuye, note="已处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理。")
     client.force_login(org.staff_wuye)
     html = client.get(reverse("feedback:track", args=[fb.code])).content.decode()
     for link in RATE_LINK.findall(html):  # whatever the page offers, the attacker tries
@@ -91,7 +92,7 @@ def test_the_person_complained_about_cannot_close_the_item_through_a_public_url(
 def test_the_submitting_browser_sees_its_rating_link_once_right_after_submitting(org):
     submitter = Client()
     response = submitter.post("/feedback/new/", {"kind": "complaint", "body": "宿舍热水不热", "anonymous": "on",
-                                                 "website": "", "submission_key": "s1"})
+                                                 "website": "", "submission_key": "s1-key-0001"})
     fb = Feedback.objects.get()
     assert response["Location"] == f"/feedback/t/{fb.code}/?new=1"
     thanks = submitter.get(response["Location"]).content.decode()
@@ -100,7 +101,7 @@ def test_the_submitting_browser_sees_its_rating_link_once_right_after_submitting
     # Someone else with the same address (the code) gets the thank-you page without the link.
     assert fb.get_rating_url() not in Client().get(response["Location"]).content.decode()
     # The saved link works once the item is answered.
-    transition(fb, "resolve", by=org.supervisor, note="已修好。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已修好。")
     submitter.post(fb.get_rating_url(), {"score": 4})
     fb.refresh_from_db()
     assert (fb.status, fb.satisfaction) == (Status.CLOSED, 4)
@@ -110,7 +111,7 @@ def test_a_badge_complaint_shows_its_rating_link_only_to_the_submitting_browser(
     cook = profile(org.staff_yinshi)
     submitter = Client()
     data = {d: 2 for d in ("skill", "attitude", "environment", "process", "appearance", "language")}
-    data.update({"text_kind": "complaint", "body": "打饭时态度恶劣", "anonymous": "on", "website": "", "submission_key": "b1"})
+    data.update({"text_kind": "complaint", "body": "打饭时态度恶劣", "anonymous": "on", "website": "", "submission_key": "b1-key-0001"})
     response = submitter.post(reverse("feedback:badge_rate", args=[cook.public_code]), data)
     fb = Feedback.objects.get()
     assert fb.get_rating_url() in submitter.get(response["Location"]).content.decode()
@@ -120,9 +121,9 @@ def test_a_badge_complaint_shows_its_rating_link_only_to_the_submitting_browser(
 def test_a_signed_in_submitter_finds_the_rating_link_on_the_status_page(client, org):
     client.force_login(org.judge)
     client.post("/feedback/new/", {"kind": "complaint", "body": "班车晚点", "name": "评委", "contact": "13000000000",
-                                   "website": "", "submission_key": "u1"})
+                                   "website": "", "submission_key": "u1-key-0001"})
     fb = Feedback.objects.get()
-    transition(fb, "resolve", by=org.supervisor, note="已协调。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已协调。")
     fb.refresh_from_db()
     assert fb.get_rating_url() in client.get(fb.get_public_url()).content.decode()
     client.force_login(org.staff_wuye)
@@ -139,8 +140,8 @@ def test_the_submitter_receives_the_rating_link_by_e_mail_and_the_group_robot_do
     by_mail = about(org, org.staff_wuye, submitter_contact=EMAIL)
     by_phone = about(org, org.staff_wuye)
     with django_capture_on_commit_callbacks(execute=True):
-        transition(by_mail, "resolve", by=org.head_wuye, note="已对该员工批评教育。")
-        transition(by_phone, "resolve", by=org.head_wuye, note="已处理。")
+        FEEDBACK.apply(by_mail, "resolve", by=org.head_wuye, note="已对该员工批评教育。")
+        FEEDBACK.apply(by_phone, "resolve", by=org.head_wuye, note="已处理。")
     to_submitter = [m for m in mail.outbox if EMAIL in m.to]
     assert len(to_submitter) == 1 and to_submitter[0].to == [EMAIL]
     assert "已对该员工批评教育。" in to_submitter[0].body
@@ -156,7 +157,7 @@ def test_the_submitter_receives_the_rating_link_by_e_mail_and_the_group_robot_do
 def test_the_person_concerned_sees_no_tracking_code_and_cannot_look_it_up(client, org, subject):
     x = getattr(org, subject)
     fb = about(org, x)
-    transition(fb, "resolve", by=org.supervisor, note="已处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     client.force_login(x)
     pages = staff_pages(client, x, [fb])
     assert fb.title in pages["inbox"] and fb.title in pages[f"detail {fb.pk}"] and fb.title in pages["export"]
@@ -183,10 +184,10 @@ def test_notifications_about_an_item_about_someone_never_carry_its_code(org, set
     head = org.head_wuye  # the head is the one complained about, and receives the department's notices
     fb = about(org, head)
     services.assign(fb, profile(head), by=org.supervisor)
-    transition(fb, "transfer", by=org.supervisor, department=org.yinshi)
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
     Feedback.objects.filter(pk=fb.pk).update(deadline=fb.created_at)
     services.escalate_overdue()
-    transition(fb, "resolve", by=org.supervisor, note="已处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     services.record_callback(fb, by=org.operator, reached=True, satisfied=1)
     payloads = [n.payload for n in Notification.objects.order_by("pk")]
     assert len(payloads) >= 5  # new item, assigned, transferred, overdue, reopened
@@ -199,7 +200,7 @@ def test_notifications_about_an_item_about_someone_never_carry_its_code(org, set
 
 def test_the_person_concerned_may_not_record_the_callback_or_close_the_item(client, org):
     fb = about(org, org.head_wuye)
-    transition(fb, "resolve", by=org.supervisor, note="已处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     client.force_login(org.head_wuye)
     client.post(reverse("feedback:callback", args=[fb.pk]), {"reached": "1", "satisfied": "5"})
     client.post(reverse("feedback:act", args=[fb.pk]), {"action": "close"})
@@ -215,8 +216,8 @@ def test_the_person_concerned_may_not_record_the_callback_or_close_the_item(clie
 
 def test_a_transfer_away_and_back_keeps_the_complainant_hidden(client, org):
     fb = about(org, org.staff_wuye)
-    transition(fb, "transfer", by=org.supervisor, department=org.yinshi)
-    transition(fb, "transfer", by=org.supervisor, department=org.wuye)
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.wuye)
     client.force_login(org.staff_wuye)
     pages = staff_pages(client, org.staff_wuye, [fb])
     assert fb.title in pages[f"detail {fb.pk}"]
@@ -226,7 +227,7 @@ def test_a_transfer_away_and_back_keeps_the_complainant_hidden(client, org):
 def test_the_fact_is_recorded_at_intake_and_never_cleared(org):
     fb = about(org, org.staff_wuye)
     assert fb.about_staff == profile(org.staff_wuye)
-    transition(fb, "transfer", by=org.supervisor, department=org.yinshi)
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
     fb.refresh_from_db()
     assert fb.staff is None and fb.about_staff == profile(org.staff_wuye)
     assert make_feedback(org).about_staff is None
@@ -240,7 +241,7 @@ def test_the_migration_fills_the_fact_from_the_staff_concerned_or_the_history(or
     migration = importlib.import_module("qualityservice.feedback.migrations.0003_about_staff")
     kept = about(org, org.staff_wuye)
     moved = about(org, org.staff_wuye)
-    transition(moved, "transfer", by=org.supervisor, department=org.yinshi)  # staff cleared, as before
+    FEEDBACK.apply(moved, "transfer", by=org.supervisor, department=org.yinshi)  # staff cleared, as before
     nobody = make_feedback(org)
     Feedback.objects.update(about_staff=None)  # rows as they were before the field existed
     migration.fill_about_staff(apps, None)
@@ -263,21 +264,21 @@ def _apply(op, fb, target, duplicate, x, org):
     elif op == "assign_other":
         services.assign(fb, next(m for m in members if m.user_id != x.pk), by=sup)
     elif op in ("accept", "start", "reopen", "close"):
-        transition(fb, op, by=sup)
+        FEEDBACK.apply(fb, op, by=sup)
     elif op == "resolve":
-        transition(fb, "resolve", by=sup, note="已处理，感谢反映。")
+        FEEDBACK.apply(fb, "resolve", by=sup, note="已处理，感谢反映。")
     elif op == "transfer_away":
-        transition(fb, "transfer", by=sup, department=org.yinshi if home else org.office)
+        FEEDBACK.apply(fb, "transfer", by=sup, department=org.yinshi if home else org.office)
     elif op == "transfer_back":
-        transition(fb, "transfer", by=sup, department=org.wuye)
+        FEEDBACK.apply(fb, "transfer", by=sup, department=org.wuye)
     elif op in ("callback_unhappy", "callback_unreached"):
         services.record_callback(fb, by=org.operator, reached=op == "callback_unhappy", satisfied=1)
     elif op == "rate_unhappy":
         services.rate_handling(fb, fb.rating_token, 1, "没解决")
     elif op == "merge_into":
-        transition(fb, "merge", by=sup, target=target)
+        FEEDBACK.apply(fb, "merge", by=sup, target=target)
     elif op == "merge_here":
-        transition(duplicate, "merge", by=sup, target=fb)
+        FEEDBACK.apply(duplicate, "merge", by=sup, target=fb)
 
 
 @pytest.mark.django_db
@@ -324,7 +325,7 @@ def test_whatever_happens_to_the_item_the_person_concerned_never_sees_who_sent_i
 def test_the_pages_checked_by_the_property_do_show_the_identity_to_others(client, org):
     """The property above is not vacuous: the same pages show name, contact and code to the head."""
     fb = about(org, org.staff_wuye)
-    transition(fb, "resolve", by=org.supervisor, note="已处理。")
+    FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     client.force_login(org.head_wuye)
     pages = staff_pages(client, org.head_wuye, [fb])
     assert {secret for _where, secret in leaks(pages, fb)} == {NAME, PHONE, fb.code}

@@ -9,6 +9,7 @@ from PIL import Image
 
 from qualityservice.feedback import services
 from qualityservice.feedback.models import Attachment, Feedback, Rating, Status
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 from .factories import jpeg_bytes, make_feedback, png_bytes
@@ -60,8 +61,8 @@ def test_the_honeypot_stops_naive_bots(client, org):
 
 
 def test_a_double_submitted_form_creates_one_record(client, org):
-    first = post_form(client, submission_key="abc123")
-    second = post_form(client, submission_key="abc123")
+    first = post_form(client, submission_key="abc123-key-0001")
+    second = post_form(client, submission_key="abc123-key-0001")
     assert Feedback.objects.count() == 1
     assert first["Location"] == second["Location"]
 
@@ -121,7 +122,7 @@ def test_the_status_page_shows_public_replies_only_and_no_staff_names(client, or
     fb = make_feedback(org, anonymous=True)
     services.add_reply(fb, "内部：此人多次投诉", by=org.head_wuye, public=False)
     services.assign(fb, Staff.objects.get(user=org.staff_wuye), by=org.head_wuye)
-    services.transition(fb, "resolve", by=org.staff_wuye, note="已修好，感谢反映。")
+    FEEDBACK.apply(fb, "resolve", by=org.staff_wuye, note="已修好，感谢反映。")
     html = client.get(reverse("feedback:track", args=[fb.code.lower()])).content.decode()
     assert "已修好，感谢反映。" in html
     assert "内部" not in html and "物业员工" not in html and "物业主任" not in html
@@ -139,7 +140,7 @@ def test_an_unknown_code_is_a_404_and_the_lookup_explains(client, org):
 
 def test_the_rating_link_is_one_time(client, org):
     fb = make_feedback(org)
-    services.transition(fb, "resolve", by=org.head_wuye, note="已处理")
+    FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理")
     url = fb.get_rating_url()
     assert client.post(url, {"score": 5, "comment": "很好"}).status_code == 302
     fb.refresh_from_db()
@@ -177,12 +178,12 @@ def test_a_badge_rating_without_text_records_the_six_scores(client, cook):
 def test_a_badge_complaint_with_a_photo_becomes_feedback_about_the_person(client, cook, org):
     photo = SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")
     response = badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", images=photo,
-                          submission_key="bk1")
+                          submission_key="bk1-key-0001")
     fb = Feedback.objects.get()
     assert fb.code in response["Location"]
     assert (fb.kind, fb.channel, fb.staff, fb.department, fb.anonymous) == ("complaint", "badge_qr", cook, org.yinshi, True)
     assert fb.attachments.count() == 1 and Rating.objects.get().feedback == fb
-    badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", submission_key="bk1")
+    badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", submission_key="bk1-key-0001")
     assert Feedback.objects.count() == 1 and Rating.objects.count() == 1
 
 
@@ -211,8 +212,8 @@ def test_exif_helper_really_writes_gps():
 def test_a_merged_duplicate_shows_the_kept_items_answer_but_not_its_code(client, org):
     dup = make_feedback(org, anonymous=True, title="我的投诉")
     keep = make_feedback(org, title="别人的投诉：张三住在302")
-    services.transition(dup, "merge", by=org.supervisor, target=keep)
-    services.transition(keep, "resolve", by=org.head_wuye, note="两处问题已一并处理。")
+    FEEDBACK.apply(dup, "merge", by=org.supervisor, target=keep)
+    FEEDBACK.apply(keep, "resolve", by=org.head_wuye, note="两处问题已一并处理。")
     html = client.get(dup.get_public_url()).content.decode()
     assert "两处问题已一并处理。" in html and 'data-testid="merged"' in html
     assert keep.code not in html and "张三" not in html
@@ -250,10 +251,10 @@ def test_a_deactivated_place_is_refused_after_it_was_cached(client, org):
 
 
 def test_a_public_post_costs_a_fixed_handful_of_statements(client, org, django_assert_max_num_queries):
-    """The hot path: the record, its creation event and the notification outbox row, in one transaction;
-    choices, commitments and holidays come from per-process memos, the history row is deferred."""
+    """The hot path: the record, its creation event, the notification outbox row and the history row, in
+    one transaction; choices, commitments and holidays come from per-process memos; no look-up of the key."""
     post_form(client, submission_key="c" * 32)  # warms the memos
-    with django_assert_max_num_queries(7):  # SAVEPOINT/RELEASE where the test wraps a transaction + 3 INSERTs
+    with django_assert_max_num_queries(7):  # SAVEPOINT/RELEASE where the test wraps a transaction + 4 INSERTs
         assert post_form(client, submission_key="d" * 32, department=str(org.wuye.pk)).status_code == 302
 
 
@@ -295,3 +296,9 @@ def test_a_named_submission_behind_the_proxy_keeps_the_clients_address(client, o
     response = client.post(NEW, {**named, "name": "赵六", "submission_key": "g" * 32}, REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 302  # no proxy header (app server reached directly): no error either
     assert Feedback.objects.get(submitter_name="赵六").client_ip == "10.0.0.7"
+
+
+def test_a_form_with_a_malformed_submission_key_is_refused_with_a_message(client, org):
+    response = post_form(client, submission_key="x' OR 1=1 --")
+    assert response.status_code == 400 and not Feedback.objects.exists()
+    assert "表单已过期" in response.content.decode() or "out of date" in response.content.decode()

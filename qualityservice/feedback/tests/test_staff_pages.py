@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from qualityservice.feedback import services
 from qualityservice.feedback.models import Channel, Feedback, Status
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 from .factories import make_feedback
@@ -186,7 +187,7 @@ def test_the_operator_logs_a_call_once_and_routes_it(client, org):
     form = client.get(reverse("feedback:hotline")).content.decode()
     assert 'data-testid="hotline-form"' in form
     data = {"caller_name": "赵老师", "caller_phone": "0532-1234", "kind": "complaint", "department": org.wuye.pk,
-            "place": org.dorm.pk, "body": "宿舍楼热水不热", "submission_key": "h1"}
+            "place": org.dorm.pk, "body": "宿舍楼热水不热", "submission_key": "h1-key-0001"}
     first = client.post(reverse("feedback:hotline"), data)
     client.post(reverse("feedback:hotline"), data)
     fb = Feedback.objects.get()
@@ -197,7 +198,7 @@ def test_the_operator_logs_a_call_once_and_routes_it(client, org):
 
 
 def test_the_callback_queue_lists_resolved_items_and_records_attempts(client, org, item):
-    services.transition(item, "resolve", by=org.head_wuye, note="处理完毕")
+    FEEDBACK.apply(item, "resolve", by=org.head_wuye, note="处理完毕")
     client.force_login(org.operator)
     html = client.get(reverse("feedback:callbacks")).content.decode()
     assert item.code in html and "13800000000" in html
@@ -217,7 +218,7 @@ def _many(org, n):
         fb = make_feedback(org, title=f"问题{i}", place=org.dorm, staff=profile(org.staff_wuye))
         services.assign(fb, profile(org.staff_wuye), by=org.head_wuye)
         services.add_reply(fb, "备注", by=org.head_wuye, public=False)
-        services.transition(fb, "resolve", by=org.head_wuye, note="已处理")
+        FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理")
 
 
 def _count(client, django_assert_max_num_queries, url, n):
@@ -275,15 +276,15 @@ def test_double_submitted_reply_and_callback_forms_record_once(client, org, item
     html = client.get(item.get_absolute_url()).content.decode()
     assert 'name="submission_key"' in html
     for _ in range(2):
-        client.post(reverse("feedback:reply", args=[item.pk]), {"body": "内部", "visibility": "internal", "submission_key": "r1"})
+        client.post(reverse("feedback:reply", args=[item.pk]), {"body": "内部", "visibility": "internal", "submission_key": "r1-key-0001"})
     assert item.replies.count() == 1
     for _ in range(2):
         client.post(reverse("feedback:reply", args=[item.pk]), {"body": "已处理", "visibility": "public", "resolve": "on",
-                                                                 "submission_key": "r2"})
+                                                                 "submission_key": "r2-key-0001"})
     assert item.replies.count() == 2
     client.force_login(org.operator)
     for _ in range(2):
-        client.post(reverse("feedback:callback", args=[item.pk]), {"reached": "0", "submission_key": "c1"})
+        client.post(reverse("feedback:callback", args=[item.pk]), {"reached": "0", "submission_key": "c1-key-0001"})
     assert item.callbacks.count() == 1
 
 
@@ -295,11 +296,11 @@ def test_it_finds_the_staff_member_of_a_hotline_call_by_badge_number_or_name(cli
     person = Staff.objects.get(user=org.staff_wuye)
     client.force_login(org.operator)
     base = {"caller_phone": "0532-1234", "kind": "complaint", "department": org.wuye.pk, "body": "态度冷漠"}
-    response = client.post(reverse("feedback:hotline"), {**base, "staff": "NOPE-1", "submission_key": "k1"})
+    response = client.post(reverse("feedback:hotline"), {**base, "staff": "NOPE-1", "submission_key": "k1-key-0001"})
     assert "No staff member" in response.content.decode() or "没有工号或姓名" in response.content.decode()
     assert not Feedback.objects.exists()
-    client.post(reverse("feedback:hotline"), {**base, "staff": person.badge_number.lower(), "submission_key": "k2"})
-    client.post(reverse("feedback:hotline"), {**base, "staff": person.name, "submission_key": "k3"})
+    client.post(reverse("feedback:hotline"), {**base, "staff": person.badge_number.lower(), "submission_key": "k2-key-0001"})
+    client.post(reverse("feedback:hotline"), {**base, "staff": person.name, "submission_key": "k3-key-0001"})
     assert list(Feedback.objects.values_list("staff_id", flat=True)) == [person.pk, person.pk]
 
 

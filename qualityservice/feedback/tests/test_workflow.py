@@ -3,9 +3,11 @@
 import pytest
 from django.utils import translation
 
+from qualityservice.core.workflow import TransitionError
 from qualityservice.feedback import services
 from qualityservice.feedback.models import CallbackResult, Feedback, FeedbackEvent, Status
-from qualityservice.feedback.services import TransitionError, record_callback, transition
+from qualityservice.feedback.services import record_callback
+from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
 
 from .factories import make_feedback
@@ -22,8 +24,8 @@ def staff_of(user):
 
 def resolve(fb, org):
     services.assign(fb, staff_of(org.staff_wuye), by=org.head_wuye)
-    transition(fb, "start", by=org.staff_wuye)
-    transition(fb, "resolve", by=org.staff_wuye, note="已更换灯泡。")
+    FEEDBACK.apply(fb, "start", by=org.staff_wuye)
+    FEEDBACK.apply(fb, "resolve", by=org.staff_wuye, note="已更换灯泡。")
     return fb
 
 
@@ -48,24 +50,25 @@ def test_it_walks_the_whole_loop_and_attributes_every_step(fb, org):
     assert fb.history.count() >= 5  # audit history kept
 
 
-def test_the_history_starts_with_the_record_as_received_written_at_its_first_change(fb, org):
-    assert fb.history.count() == 0  # the INSERT of a new submission writes no history row
-    received_title, received_at = fb.title, fb.created_at
+def test_the_history_starts_with_the_record_as_received_written_with_it(fb, org):
+    [row] = fb.history.all()  # written with the record, in the same transaction
+    assert (row.history_type, row.status, row.title, row.history_date) == ("+", Status.RECEIVED, fb.title, fb.created_at)
+    assert row.history_user is None  # a public submission: nobody, never the visitor
     services.assign(fb, staff_of(org.staff_wuye), by=org.head_wuye)
-    rows = list(fb.history.order_by("history_date", "history_id").values_list("history_type", "status", "title", "history_date"))
-    assert [(t, s) for t, s, _title, _d in rows] == [("+", Status.RECEIVED), ("~", Status.ASSIGNED)]
-    assert rows[0][2] == received_title and rows[0][3] == received_at
+    rows = list(fb.history.order_by("history_date", "history_id").values_list("history_type", "status"))
+    assert rows == [("+", Status.RECEIVED), ("~", Status.ASSIGNED)]
     Feedback.objects.get(pk=fb.pk).save()
     assert fb.history.filter(history_type="+").count() == 1  # once
-    assert not Feedback.objects.get(pk=fb.pk).history_baseline_pending
+    logged = make_feedback(org, channel="hotline", created_by=org.operator, staff=staff_of(org.staff_wuye))
+    assert logged.history.get().history_user == org.operator  # the other creation path too, by whoever logged it
 
 
 def test_it_refuses_an_illegal_move_with_a_clear_message(fb, org):
-    with translation.override("en"), pytest.raises(TransitionError, match="not possible while the item is"):
-        transition(fb, "close", by=org.operator)
+    with translation.override("en"), pytest.raises(TransitionError, match="not possible while the status is"):
+        FEEDBACK.apply(fb, "close", by=org.operator)
     with translation.override("zh-hans"), pytest.raises(TransitionError) as exc:
-        transition(fb, "close", by=org.operator)
-    assert "不能" in str(exc.value) or "无法" in str(exc.value)
+        FEEDBACK.apply(fb, "close", by=org.operator)
+    assert "无法" in exc.value.messages[0] and "已受理" in exc.value.messages[0]
     fb.refresh_from_db()
     assert fb.status == Status.RECEIVED
 
@@ -74,15 +77,15 @@ def test_it_refuses_moves_by_the_wrong_person(fb, org):
     with pytest.raises(TransitionError):
         services.assign(fb, staff_of(org.staff_wuye), by=org.head_yinshi)  # another department
     with pytest.raises(TransitionError):
-        transition(fb, "merge", by=org.head_wuye, target=make_feedback(org))  # supervisor only
+        FEEDBACK.apply(fb, "merge", by=org.head_wuye, target=make_feedback(org))  # supervisor only
     services.assign(fb, staff_of(org.staff_wuye), by=org.head_wuye)
     with pytest.raises(TransitionError):
-        transition(fb, "start", by=org.judge)
+        FEEDBACK.apply(fb, "start", by=org.judge)
 
 
 def test_it_needs_a_reply_text_to_resolve(fb, org):
     with pytest.raises(TransitionError):
-        transition(fb, "resolve", by=org.head_wuye, note="  ")
+        FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="  ")
 
 
 def test_it_reopens_to_the_department_on_an_unhappy_callback(fb, org):
@@ -111,28 +114,28 @@ def test_it_closes_as_unreachable_after_n_attempts(fb, org, settings):
 
 def test_it_transfers_and_recomputes_the_deadline(fb, org):
     services.assign(fb, staff_of(org.staff_wuye), by=org.head_wuye)
-    transition(fb, "transfer", by=org.supervisor, department=org.yinshi, note="属于餐厅")
+    FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi, note="属于餐厅")
     fb.refresh_from_db()
     assert fb.department == org.yinshi and fb.status == Status.RECEIVED and fb.assigned_to is None
     with pytest.raises(TransitionError):
-        transition(fb, "transfer", by=org.supervisor, department=org.yinshi)  # same department
+        FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)  # same department
 
 
 def test_the_operator_may_route_only_new_items(fb, org):
-    transition(fb, "transfer", by=org.operator, department=org.yinshi)
+    FEEDBACK.apply(fb, "transfer", by=org.operator, department=org.yinshi)
     services.assign(fb, staff_of(org.staff_yinshi), by=org.head_yinshi)
     with pytest.raises(TransitionError):
-        transition(fb, "transfer", by=org.operator, department=org.wuye)
+        FEEDBACK.apply(fb, "transfer", by=org.operator, department=org.wuye)
 
 
 def test_it_merges_duplicates_into_the_kept_item(fb, org):
     keep = make_feedback(org, title="同一盏灯")
-    transition(fb, "merge", by=org.supervisor, target=keep)
+    FEEDBACK.apply(fb, "merge", by=org.supervisor, target=keep)
     fb.refresh_from_db()
     assert fb.status == Status.MERGED and fb.merged_into == keep
     assert list(keep.duplicates.all()) == [fb]
     with pytest.raises(TransitionError):
-        transition(keep, "merge", by=org.supervisor, target=fb)  # into a merged item
+        FEEDBACK.apply(keep, "merge", by=org.supervisor, target=fb)  # into a merged item
 
 
 def test_the_rating_link_works_once_and_reopens_when_unhappy(fb, org):
@@ -173,8 +176,10 @@ def test_other_apps_create_feedback_through_the_stable_signature(org):
                   anonymous=True, created_by=org.supervisor, source_ref="survey-answer:1", submission_key=key)
     first = services.create_feedback(**kwargs)
     again = services.create_feedback(**kwargs)
-    assert first.pk == again.pk and first.channel == "survey" and len(first.title) == 200
-    assert first.code and first.events.get().actor == org.supervisor
+    assert first == again and isinstance(first, services.FeedbackRef)
+    record = Feedback.objects.get()
+    assert (first.pk, first.code, first.url) == (record.pk, record.code, record.get_absolute_url())
+    assert record.channel == "survey" and len(record.title) == 200 and record.events.get().actor == org.supervisor
 
 
 ACTIONS = ["accept", "assign", "start", "resolve", "callback_unreached", "callback_satisfied", "callback_dissatisfied",
@@ -203,7 +208,7 @@ def test_any_sequence_of_moves_keeps_the_record_consistent(org):
                       "merge": {"target": other}, "callback_satisfied": {"score": 4},
                       "callback_dissatisfied": {"score": 1}}.get(action, {})
             try:
-                transition(fb, action, by=org.supervisor, note="说明", **params)
+                FEEDBACK.apply(fb, action, by=org.supervisor, note="说明", **params)
             except TransitionError:
                 fb.refresh_from_db()
                 assert (fb.status, fb.events.count()) == before

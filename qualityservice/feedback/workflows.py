@@ -1,0 +1,351 @@
+"""The feedback workflow, on the one workflow engine of the platform (``core.workflow``).
+
+``FEEDBACK.apply(item, action, by=user, note=…, **params)`` is the only code that changes an item's
+status: it locks the row, checks the move (the transition table below), the actor (role, department
+scope, the rules of each transition) and records one ``FeedbackEvent``. Illegal moves raise
+``core.workflow.TransitionError`` with a translated message. ``FEEDBACK.may`` / ``.allowed_actions``
+say what a user may do now (the buttons of the item page).
+
+Timeline events that are not status moves (creation, replies and internal notes, e-mail replies,
+escalation) are written with :func:`log_event`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from qualityservice.core.notifications import notify
+from qualityservice.core.permissions import staff_profile, user_role
+from qualityservice.core.roles import Role
+from qualityservice.core.workflow import Event, Move, Transition, TransitionError, Workflow, register
+
+from .calendar import compute_deadline
+from .models import (
+    CALLBACK_STATUSES,
+    OPEN_STATUSES,
+    PENDING_STATUSES,
+    CallbackResult,
+    Feedback,
+    FeedbackEvent,
+    Reply,
+    Status,
+    can_handle,
+)
+
+SATISFIED_FROM = 3  # a callback score of 3 (基本满意) or more closes; 1–2 reopens
+
+# The item page offers these as plain buttons (the other moves have their own forms).
+SIMPLE_ACTIONS = ("accept", "start", "close", "reopen")
+
+# Timeline rows that are not status moves.
+EVENT_LABELS = {
+    "create": gettext_lazy("Received"),
+    "escalate": gettext_lazy("Overdue: escalated to the supervisor"),
+    "note": gettext_lazy("Internal note"),
+    "reply": gettext_lazy("Reply"),
+    "mail_reply": gettext_lazy("E-mail reply received"),  # mailbox: an answer to an earlier message
+}
+
+
+# --- Names ---------------------------------------------------------------------------------
+
+
+def actor_name(user) -> str:
+    """How the timeline names ``user``: the staff member's name, else the user name ("" for nobody)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    profile = staff_profile(user)
+    return profile.name if profile is not None else user.get_username()
+
+
+def notice_ref(fb: Feedback) -> str:
+    """How notifications (e-mail to staff and the group robot) name an item: its tracking code, or
+    its number for an item about a member of staff — that person may be among the recipients (a
+    head, the assignee, the group chat) and must not learn the code."""
+    return f"#{fb.pk}" if fb.about_staff_id else fb.code
+
+
+def submitter_email(fb: Feedback) -> str:
+    """The submitter's e-mail address, when the contact they left is one."""
+    contact = (fb.submitter_contact or "").strip()
+    if fb.anonymous or "@" not in contact:
+        return ""
+    try:
+        validate_email(contact)
+    except ValidationError:
+        return ""
+    return contact
+
+
+# --- Timeline rows ---------------------------------------------------------------------------
+
+
+def timeline_event(feedback, action, *, by=None, name="", note="", public=False, from_status="", to_status="",
+                   at=None, params=None) -> FeedbackEvent:
+    """An unsaved timeline row (:func:`log_event` saves it; the creation of an item inserts it with the record)."""
+    return FeedbackEvent(
+        feedback=feedback,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_name=name or actor_name(by) or str(_("System")),
+        note=note,
+        params=params or {},
+        visibility=FeedbackEvent.Visibility.PUBLIC if public else FeedbackEvent.Visibility.INTERNAL,
+        created_at=at or timezone.now(),
+    )
+
+
+def log_event(feedback, action, *, by=None, name="", note="", public=False, at=None, params=None) -> FeedbackEvent:
+    """A timeline row that is not a status move (reply, internal note, e-mail reply, escalation)."""
+    event = timeline_event(feedback, action, by=by, name=name, note=note, public=public, at=at,
+                           params=params)
+    event.save(force_insert=True)
+    return event
+
+
+def event_label(action: str) -> str:
+    """The timeline label of an event row, in the active language."""
+    if action in FEEDBACK.by_action:
+        return FEEDBACK.describe(action)
+    return str(EVENT_LABELS.get(action, action))
+
+
+# --- Rules (the transitions' ``check``) ----------------------------------------------------------
+
+
+def _not_the_person_concerned(user, fb: Feedback) -> bool:
+    """Moves that record the submitter's verdict or end the item are never taken by the person it is
+    about (a head complained about could otherwise close the complaint "satisfied" and skip the callback)."""
+    return not fb.is_about(user)
+
+
+def _staff_on_their_own_items(user, fb: Feedback) -> bool:
+    """Staff start and answer only the items assigned to them."""
+    if user_role(user) != Role.STAFF:
+        return True
+    profile = staff_profile(user)
+    return fb.assigned_to_id is not None and profile is not None and fb.assigned_to_id == profile.pk
+
+
+def _operator_routes_new_items(user, fb: Feedback) -> bool:
+    """Operators route items that nobody works on yet (received or reopened)."""
+    return user_role(user) != Role.OPERATOR or fb.status in (Status.RECEIVED, Status.REOPENED)
+
+
+# --- Handlers: change the locked row, may refuse, return the parameters the event keeps ---------
+
+
+def _accept(fb, *, by, now, **kw):
+    profile = staff_profile(by)
+    if fb.assigned_to_id is None and profile is not None and profile.department_id == fb.department_id:
+        fb.assigned_to = profile
+        return Move(params={"staff_id": profile.pk, "name": profile.name})
+    return None
+
+
+def _assign(fb, *, by, now, staff=None, **kw):
+    if staff is None or staff.department_id != fb.department_id or not staff.is_active:
+        raise TransitionError(_("Assign the item to an active member of its department."))
+    fb.assigned_to = staff
+    if staff.user_id:
+        notify(users=[staff.user], subject=_("Feedback %(code)s assigned to you") % {"code": notice_ref(fb)},
+               body=fb.title, url=fb.get_absolute_url())
+    # Public step (the status page shows action and time only, never notes or names).
+    return Move(to=Status.IN_PROGRESS if fb.status == Status.IN_PROGRESS else Status.ASSIGNED,
+                params={"staff_id": staff.pk, "name": staff.name})
+
+
+def _resolve(fb, *, by, now, note="", submission_key=None, **kw):
+    if not note.strip():
+        raise TransitionError(_("Write the reply to the submitter before marking the item resolved."))
+    reply = Reply.objects.create(feedback=fb, author=by if getattr(by, "is_authenticated", False) else None,
+                                 author_name=actor_name(by), body=note.strip(), is_public=True, created_at=now,
+                                 submission_key=submission_key or None)
+    fb.resolved_at = now
+    fb.resolved_on_time = fb.deadline is None or now <= fb.deadline
+    fb.is_overdue = not fb.resolved_on_time
+    _tell_the_submitter(fb, note.strip())
+    return Move(params={"reply_id": reply.pk})
+
+
+def _tell_the_submitter(fb: Feedback, reply: str) -> None:
+    """Send the public reply to the submitter's e-mail, with the one-time rating link while it is
+    unused. To that address only: never to the group robot, whose chat staff read."""
+    email = submitter_email(fb)
+    if not email:
+        return
+    body = reply
+    if fb.rating_used_at is None:
+        url = fb.get_rating_url()
+        body += "\n\n" + _("Rate how your item was handled with the link below. It works once and is meant for you "
+                            "only: do not forward it.")
+    else:
+        url = fb.get_public_url()
+    notify(emails=[email], subject=_("Your feedback %(code)s has been answered") % {"code": fb.code}, body=body,
+           url=url, webhook=False)
+
+
+def _callback_unreached(fb, *, now, **kw):
+    attempts = fb.callbacks.count()
+    if attempts >= getattr(settings, "QS_CALLBACK_MAX_ATTEMPTS", 3):
+        fb.callback_result = CallbackResult.UNREACHABLE
+        fb.closed_at = now
+        return Move(to=Status.CLOSED, params={"attempts": attempts, "closed": True}, public=True)
+    return Move(to=Status.CALLBACK, params={"attempts": attempts, "closed": False}, public=False)
+
+
+def _callback_satisfied(fb, *, now, score: int, **kw):
+    fb.callback_result = CallbackResult.SATISFIED
+    fb.satisfaction = score
+    fb.closed_at = now
+    return Move(params={"score": score})
+
+
+def _reopened(fb) -> None:
+    fb.reopen_count += 1
+    fb.closed_at = None
+    fb.resolved_at = None
+    fb.resolved_on_time = None
+
+
+def _callback_dissatisfied(fb, *, now, score: int, **kw):
+    fb.callback_result = CallbackResult.DISSATISFIED
+    fb.satisfaction = score
+    assignee = [fb.assigned_to.user] if fb.assigned_to_id and fb.assigned_to.user_id else []
+    notify(users=assignee, heads_of=[fb.department_id],
+           subject=_("Feedback %(code)s reopened: the submitter is not satisfied") % {"code": notice_ref(fb)},
+           body=fb.title, url=fb.get_absolute_url())
+    _reopened(fb)
+    return Move(params={"score": score})
+
+
+def _rated(fb, *, now, score: int, **kw):
+    fb.satisfaction = score
+    fb.rating_used_at = now
+    if fb.status == Status.CLOSED:
+        return Move(to=Status.CLOSED, params={"score": score})
+    if score >= SATISFIED_FROM:
+        fb.callback_result = CallbackResult.SATISFIED
+        fb.closed_at = now
+        return Move(to=Status.CLOSED, params={"score": score})
+    fb.callback_result = CallbackResult.DISSATISFIED
+    _reopened(fb)
+    return Move(to=Status.REOPENED, params={"score": score})
+
+
+def _close(fb, *, now, **kw):
+    fb.closed_at = now
+
+
+def _reopen(fb, *, now, **kw):
+    _reopened(fb)
+
+
+def _transfer(fb, *, now, department=None, **kw):
+    if department is None or department.pk == fb.department_id:
+        raise TransitionError(_("Choose another department to transfer the item to."))
+    old = fb.department
+    fb.department = department
+    fb.assigned_to = None
+    fb.staff = fb.staff if fb.staff_id and fb.staff.department_id == department.pk else None
+    fb.deadline = compute_deadline(now, department.pk, fb.kind)
+    fb.escalated_at = None
+    fb.is_overdue = False
+    notify(heads_of=[department.pk],
+           subject=_("Feedback %(code)s transferred to your department") % {"code": notice_ref(fb)}, body=fb.title,
+           url=fb.get_absolute_url())
+    return Move(params={"from_id": old.pk, "from": old.name, "to_id": department.pk, "to": department.name})
+
+
+def _merge(fb, *, now, target=None, **kw):
+    if target is None or target.pk == fb.pk:
+        raise TransitionError(_("Choose another item to merge this one into."))
+    if target.status == Status.MERGED:
+        raise TransitionError(_("The chosen item is itself merged; merge into the item it was merged into."))
+    fb.merged_into = target
+    fb.closed_at = now
+    return Move(params={"target_id": target.pk, "target": notice_ref(target)})
+
+
+# The text a move adds to the event's note, from the parameters it keeps (today's wording, in the
+# language of the request that made the move).
+_NOTES = {
+    "assign": lambda p: _("Assigned to %(name)s") % {"name": p["name"]},
+    "callback_unreached": lambda p: (_("Closed after %(n)d unanswered callbacks.") if p["closed"]
+                                     else _("Attempt %(n)d not reached.")) % {"n": p["attempts"]},
+    "callback_satisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
+    "callback_dissatisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
+    "rated": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
+    "transfer": lambda p: _("From %(old)s to %(new)s.") % {"old": p["from"], "new": p["to"]},
+    "merge": lambda p: _("Duplicate of %(code)s.") % {"code": p["target"]},
+}
+
+# Moves the submitter makes (no user): the timeline names them "Submitter".
+_BY_THE_SUBMITTER = ("rated",)
+
+STAFF_HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.STAFF)
+CALLERS = (Role.OPERATOR, Role.HEAD, Role.SUPERVISOR)
+
+
+class FeedbackFlow(Workflow):
+    """received → assigned → in progress → resolved → (callback) → closed, with reopen, transfer, merge."""
+
+    model = Feedback
+    transitions = (
+        Transition("accept", sources=(Status.RECEIVED, Status.REOPENED), target=Status.ASSIGNED,
+                   label=pgettext_lazy("feedback action", "Accept"), roles=STAFF_HANDLERS, handler=_accept,
+                   sentence=gettext_lazy("Accepted"), public=True),
+        Transition("assign", sources=PENDING_STATUSES, label=pgettext_lazy("feedback action", "Assign"), roles=(Role.HEAD, Role.SUPERVISOR),
+                   handler=_assign, sentence=gettext_lazy("Assigned"), public=True),
+        Transition("start", sources=(Status.ASSIGNED, Status.REOPENED), target=Status.IN_PROGRESS,
+                   label=pgettext_lazy("feedback action", "Start work"), roles=STAFF_HANDLERS, check=_staff_on_their_own_items,
+                   sentence=gettext_lazy("Work started"), public=True),
+        Transition("resolve", sources=PENDING_STATUSES, target=Status.RESOLVED, label=pgettext_lazy("feedback action", "Reply and resolve"),
+                   roles=(*STAFF_HANDLERS, Role.OPERATOR), check=_staff_on_their_own_items, handler=_resolve,
+                   sentence=gettext_lazy("Replied / resolved"), public=True),
+        Transition("callback_unreached", sources=CALLBACK_STATUSES, label=pgettext_lazy("feedback action", "Callback: not reached"),
+                   roles=CALLERS, check=_not_the_person_concerned, handler=_callback_unreached,
+                   sentence=gettext_lazy("Callback: not reached")),
+        Transition("callback_satisfied", sources=CALLBACK_STATUSES, target=Status.CLOSED,
+                   label=pgettext_lazy("feedback action", "Callback: satisfied"), roles=CALLERS, check=_not_the_person_concerned,
+                   handler=_callback_satisfied, sentence=gettext_lazy("Callback: satisfied"), public=True),
+        Transition("callback_dissatisfied", sources=CALLBACK_STATUSES, target=Status.REOPENED,
+                   label=pgettext_lazy("feedback action", "Callback: dissatisfied"), roles=CALLERS, check=_not_the_person_concerned,
+                   handler=_callback_dissatisfied, sentence=gettext_lazy("Callback: dissatisfied, reopened"), public=True),
+        # The submitter's one-time rating link (no user; ``system=True``).
+        Transition("rated", sources=(*CALLBACK_STATUSES, Status.CLOSED), label=pgettext_lazy("feedback action", "Rate the handling"),
+                   handler=_rated, sentence=gettext_lazy("Rated by the submitter"), public=True),
+        Transition("close", sources=CALLBACK_STATUSES, target=Status.CLOSED, label=pgettext_lazy("feedback action", "Close"), roles=CALLERS,
+                   check=_not_the_person_concerned, handler=_close, sentence=gettext_lazy("Closed"), public=True),
+        Transition("reopen", sources=(*CALLBACK_STATUSES, Status.CLOSED), target=Status.REOPENED,
+                   label=pgettext_lazy("feedback action", "Reopen"), roles=CALLERS, handler=_reopen, sentence=gettext_lazy("Reopened"),
+                   public=True),
+        Transition("transfer", sources=PENDING_STATUSES, target=Status.RECEIVED, label=pgettext_lazy("feedback action", "Transfer"),
+                   roles=(Role.SUPERVISOR, Role.OPERATOR), check=_operator_routes_new_items, handler=_transfer,
+                   sentence=gettext_lazy("Transferred"), public=True),
+        Transition("merge", sources=OPEN_STATUSES, target=Status.MERGED, label=pgettext_lazy("feedback action", "Merge"),
+                   roles=(Role.SUPERVISOR,), check=_not_the_person_concerned, handler=_merge,
+                   sentence=gettext_lazy("Merged into another item"), public=True),
+    )
+
+    def in_scope(self, user, obj) -> bool:
+        return can_handle(user, obj)
+
+    def record(self, obj, event: Event) -> None:
+        extra = _NOTES[event.action](event.params) if event.action in _NOTES else ""
+        timeline_event(
+            obj, event.action, by=event.by, note="\n".join(p for p in (extra, event.note) if p),
+            name=str(_("Submitter")) if event.action in _BY_THE_SUBMITTER else "",
+            public=event.public, from_status=event.from_status, to_status=event.to_status, at=event.at,
+            params=event.params,
+        ).save(force_insert=True)
+
+
+FEEDBACK = register(FeedbackFlow())
