@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qualityservice.core.notifications import notify
-from qualityservice.core.permissions import staff_profile, user_role
+from qualityservice.core.permissions import has_role, staff_profile, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Event, Move, Transition, TransitionError, Workflow, register
 
@@ -136,7 +136,7 @@ def _staff_on_their_own_items(user, fb: Feedback) -> bool:
 
 def _operator_routes_new_items(user, fb: Feedback) -> bool:
     """Operators route items that nobody works on yet (received or reopened)."""
-    return user_role(user) != Role.OPERATOR or fb.status in (Status.RECEIVED, Status.REOPENED)
+    return not has_role(user, Role.OPERATOR) or fb.status in (Status.RECEIVED, Status.REOPENED)
 
 
 # --- Handlers: change the locked row, may refuse, return the parameters the event keeps ---------

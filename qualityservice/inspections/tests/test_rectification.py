@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from qualityservice.core.workflow import TransitionError
 from qualityservice.inspections import services, tasks
 from qualityservice.inspections.models import Evidence, Finding, Inspection, InspectionSchedule, Kind
+from qualityservice.inspections.workflows import RECTIFICATION
 
 from .helpers import answer_all, items_of, jpeg_upload, make_inspection, six_checks
 
@@ -105,13 +107,16 @@ def test_it_lets_only_the_supervisor_verify(client, org, finding):
 
 
 def test_it_refuses_moves_the_workflow_does_not_allow(org, finding):
-    with pytest.raises(ValidationError):
-        services.transition(finding, Finding.Status.ACCEPTED, actor=org.supervisor)
-    with pytest.raises(ValidationError):
-        services.transition(finding, Finding.Status.SUBMITTED, actor=org.staff_wuye)
-    services.transition(finding, Finding.Status.SUBMITTED, actor=org.head_wuye, measure="x")
-    with pytest.raises(ValidationError):
-        services.transition(finding, Finding.Status.ACCEPTED, actor=org.head_wuye)
+    """The rectification's moves (one engine, workflows.RECTIFICATION); each move in detail: test_workflows.py."""
+    with pytest.raises(TransitionError):
+        RECTIFICATION.apply(finding, "accept", by=org.supervisor)
+    with pytest.raises(TransitionError):
+        services.answer_finding(finding, actor=org.staff_wuye, measure="x", owner=org.head_wuye.staff,
+                                deadline=timezone.localdate())
+    services.answer_finding(finding, actor=org.head_wuye, measure="x", owner=org.head_wuye.staff, deadline=timezone.localdate())
+    with pytest.raises(TransitionError):
+        services.verify_finding(finding, actor=org.head_wuye, accept=True)
+    assert not hasattr(services, "transition") and not hasattr(services, "TRANSITIONS")  # no second engine
 
 
 def test_it_escalates_an_overdue_rectification_once(org, finding, django_capture_on_commit_callbacks):
@@ -158,4 +163,3 @@ def test_it_hides_the_feedback_link_when_the_feedback_service_is_missing(client,
     assert services.feedback_available() is False
     client.force_login(org.supervisor)
     assert "生成反馈记录" not in client.get(finding.get_absolute_url()).content.decode()
-
