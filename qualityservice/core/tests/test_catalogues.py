@@ -37,7 +37,7 @@ def test_it_translates_every_entry_of_every_catalogue(path):
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) not installed")
-@pytest.mark.parametrize("app", ("core", "org", "feedback", "inspections", "surveys"))
+@pytest.mark.parametrize("app", ("core", "org", "members", "feedback", "inspections", "surveys"))
 def test_it_lacks_no_string_that_makemessages_would_add(app, tmp_path):
     copy = tmp_path / app
     shutil.copytree(ROOT / "qualityservice" / app, copy, ignore=shutil.ignore_patterns("static", "tests", "__pycache__", "*.mo"))
@@ -51,7 +51,7 @@ def test_it_lacks_no_string_that_makemessages_would_add(app, tmp_path):
     assert sorted(m for _, m in fresh - translated) == []
 
 
-@pytest.mark.parametrize("app", ("core", "org", "feedback", "inspections", "surveys"))
+@pytest.mark.parametrize("app", ("core", "org", "members", "feedback", "inspections", "surveys"))
 def test_it_shows_our_translation_and_not_one_of_an_app_listed_earlier(app):
     """Django takes a msgid's translation from the first app in INSTALLED_APPS that has it: a string
     that django.contrib.admin translates differently (e.g. "Filter") needs a context."""
