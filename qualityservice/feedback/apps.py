@@ -32,3 +32,7 @@ class FeedbackConfig(AppConfig):
         from . import indicators as published
 
         indicators.register(*published.INDICATORS)
+
+        from . import member_page  # members: my page fragment, personal data, account closing
+
+        member_page.register()

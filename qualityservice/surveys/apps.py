@@ -25,3 +25,7 @@ class SurveysConfig(AppConfig):
         from . import indicators as published
 
         indicators.register(*published.INDICATORS)
+
+        from . import member_page  # members: my page fragment, personal data, account closing
+
+        member_page.register()
