@@ -7,9 +7,14 @@ from django.urls import include, path, re_path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # members: sign-in through the campus identity service (CAS; also its single sign-out callback), and the
+    # sign-out of every account — before the accounts/ include, whose plain logout it replaces: it ends the CAS
+    # session too when the session came from CAS.
+    path("accounts/", include("qualityservice.members.cas_urls")),
     # Sign-in, sign-out, password change and reset (Django's auth views, the platform's templates).
     path("accounts/", include("qualityservice.core.auth_urls")),
     path("staff/", include("qualityservice.core.urls")),
+    path("members/", include("qualityservice.members.urls")),  # members: my page, member sign-in, roster
     # Each app owns its paths: public ones at the root, staff ones under staff/<app>/.
     path("", include("qualityservice.feedback.urls")),
     path("", include("qualityservice.inspections.urls")),
