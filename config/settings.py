@@ -45,9 +45,13 @@ INSTALLED_APPS = [
     "simple_history",
     "qualityservice.core",
     "qualityservice.org",
+    "qualityservice.members",  # members: teachers and students, CAS sign-in, "my" page
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
+    # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
+    # its catalogue shadows none of their strings.
+    "django_cas_ng",
 ]
 # Benchmarks only (bench/run.py sets it): the ceiling view and its table. Never installed in production, so
 # a production `migrate` creates no bench table.
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qualityservice.members.middleware.MemberBoundaryMiddleware",  # members: a member never opens a staff page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -246,6 +251,51 @@ QS_NOTIFY_BATCH_SECONDS = env_int("QS_NOTIFY_BATCH_SECONDS", 2)
 # The apps' settings (org's site defaults, feedback's hotline and mailbox, inspections, surveys) are in
 # qualityservice/<app>/conf.py.
 
+# --- Members app (teachers and students: CAS sign-in, local member accounts) ---------------
+# (members settings go here; qualityservice/members/README.md explains each)
+# Passwords first (Django's staff and local member accounts), then the campus identity service (CAS tickets).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "qualityservice.members.backends.CampusCASBackend",
+]
+# The university's CAS server (统一身份认证), e.g. https://cas.example.edu.cn/cas/ ; empty: no CAS sign-in.
+QS_CAS_SERVER_URL = env("QS_CAS_SERVER_URL")
+QS_CAS_VERSION = env("QS_CAS_VERSION", "3")
+if QS_CAS_VERSION not in ("2", "3"):
+    raise ImproperlyConfigured(f"QS_CAS_VERSION must be 2 or 3, got {QS_CAS_VERSION!r}")
+# Released attributes: the ID number (学号/工号; empty = the CAS user name), name, type, college/unit, class, and
+# the attribute matched against the staff badge number (empty = the ID number).
+QS_CAS_ATTR_ID = env("QS_CAS_ATTR_ID")
+QS_CAS_ATTR_NAME = env("QS_CAS_ATTR_NAME", "name")
+QS_CAS_ATTR_TYPE = env("QS_CAS_ATTR_TYPE", "type")
+QS_CAS_ATTR_COLLEGE = env("QS_CAS_ATTR_COLLEGE", "college")
+QS_CAS_ATTR_CLASS = env("QS_CAS_ATTR_CLASS", "class")
+QS_CAS_ATTR_STAFF_ID = env("QS_CAS_ATTR_STAFF_ID")
+# Values of the type attribute that mean student / teacher (anything else: other), comma-separated.
+QS_CAS_STUDENT_VALUES = env_list("QS_CAS_STUDENT_VALUES", "student,学生,本科生,研究生,硕士研究生,博士研究生,1")
+QS_CAS_TEACHER_VALUES = env_list("QS_CAS_TEACHER_VALUES", "teacher,教师,教职工,职工,2")
+# May an ID that is not on the imported member roster sign in (a member is created from the attributes)?
+QS_CAS_ALLOW_UNKNOWN = env_bool("QS_CAS_ALLOW_UNKNOWN", True)
+# Signing out also ends the CAS session (single sign-out).
+QS_CAS_SINGLE_SIGN_OUT = env_bool("QS_CAS_SINGLE_SIGN_OUT", True)
+# Local member passwords (ID number + password, first set from a one-time code): by default only without CAS.
+QS_MEMBER_PASSWORDS = env_bool("QS_MEMBER_PASSWORDS", not QS_CAS_SERVER_URL)
+QS_MEMBER_CODE_DAYS = env_int("QS_MEMBER_CODE_DAYS", 30)  # how long an exported one-time code is valid
+QS_MEMBER_ROSTER_MAX_ROWS = env_int("QS_MEMBER_ROSTER_MAX_ROWS", 60000)
+# django-cas-ng, derived from the above. The service URL is built from SITE_URL, not from the Host header.
+CAS_SERVER_URL = QS_CAS_SERVER_URL or None
+CAS_VERSION = QS_CAS_VERSION
+CAS_ROOT_PROXIED_AS = SITE_URL
+CAS_LOGOUT_COMPLETELY = QS_CAS_SINGLE_SIGN_OUT
+CAS_VERIFY_SSL_CERTIFICATE = env_bool("QS_CAS_VERIFY_SSL", True)
+CAS_REDIRECT_URL = "/members/"
+CAS_IGNORE_REFERER = True
+CAS_CHECK_NEXT = True
+CAS_STORE_NEXT = False
+CAS_CREATE_USER = False
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+
 # --- Security ---------------------------------------------------------------------------
 from csp.constants import NONE, SELF  # noqa: E402
 
@@ -263,6 +313,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+if CAS_SERVER_URL:  # members: the sign-out form's POST is redirected to the CAS server's logout page
+    from urllib.parse import urlsplit
+
+    _cas = urlsplit(CAS_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_cas.scheme}://{_cas.netloc}")
 # Rate limits and stored submissions key on the client address; behind nginx set
 # RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP (deploy/nginx-qualityservice.conf sets that header) and list the
 # proxies' addresses or networks in QS_TRUSTED_PROXIES: the header is read only from a request whose
@@ -277,7 +332,7 @@ for _proxy in QS_TRUSTED_PROXIES:
 # Public form POSTs without a valid browser-id cookie share this strict bucket per client address.
 QS_RATE_COOKIELESS_PER_IP = env_rate("QS_RATE_COOKIELESS_PER_IP", "20/h")
 # Pages with personal data: every response under these paths is sent with Cache-Control: private, no-store.
-QS_PRIVATE_PATH_PREFIXES = ("/staff/", "/accounts/", "/admin/")
+QS_PRIVATE_PATH_PREFIXES = ("/staff/", "/accounts/", "/admin/", "/members/")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,10 @@ from qualityservice.core import registry
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # members: sign-in through the campus identity service (CAS; also its single sign-out callback), and the
+    # sign-out of every account — before the accounts/ include, whose plain logout it replaces: it ends the CAS
+    # session too when the session came from CAS.
+    path("accounts/", include("qualityservice.members.cas_urls")),
     # Sign-in, sign-out, password change and reset (Django's auth views, the platform's templates).
     path("accounts/", include("qualityservice.core.auth_urls")),
     path("staff/", include("qualityservice.core.urls")),

@@ -55,22 +55,44 @@ _BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
 def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1"):
     """Write rows into a temporary .xlsx in write-only mode (bounded memory). Returns the open file.
     Every cell, headers included, goes through ``clean_cell``."""
+    return write_xlsx_sheets([(title, headers, rows)])
+
+
+def write_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]):
+    """``write_xlsx`` with several sheets: (title, headers, rows) each, in order. Titles are cut to
+    Excel's rules (31 characters, no ``\\*?:/[]``) and kept distinct."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_ILLEGAL_XML.sub("", _BAD_TITLE.sub("", str(title)))[:31].strip("'") or "Sheet1")
-    ws.append([clean_cell(v) for v in headers])
-    for row in rows:
-        ws.append([clean_cell(v) for v in row])
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = _ILLEGAL_XML.sub("", _BAD_TITLE.sub("", str(title)))[:31].strip("'") or "Sheet1"
+        base, n = name, 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        used.add(name.lower())
+        ws = wb.create_sheet(title=name)
+        ws.append([clean_cell(v) for v in headers])
+        for row in rows:
+            ws.append([clean_cell(v) for v in row])
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     wb.save(tmp)
     tmp.seek(0)
     return tmp
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1"):
-    tmp = write_xlsx(headers, rows, title=title)
+def _xlsx_file_response(tmp, filename: str):
     response = FileResponse(tmp, content_type=XLSX_MIME, as_attachment=True, filename=filename)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1"):
+    return _xlsx_file_response(write_xlsx(headers, rows, title=title), filename)
+
+
+def xlsx_sheets_response(filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]):
+    """A download of several sheets (``write_xlsx_sheets``)."""
+    return _xlsx_file_response(write_xlsx_sheets(sheets), filename)
 
 
 def refuse_invalid_filter(request, form, back: str) -> HttpResponseRedirect:

@@ -1,24 +1,50 @@
 """Extension points: a page of one app shows fragments contributed by others without
 importing them. An app registers a template for a named point in ``AppConfig.ready()``;
 the page renders ``{% extension_point "name" %}``, which includes every registered
-template with the page's context.
+template with the page's context — plus, when the fragment needs data of its own app, what its
+``context`` function returns: a callable ``(request) -> dict`` or its dotted path (imported on
+first use), e.g. ``register("my_page", "feedback/_my_page.html", context="qualityservice.feedback.member_page.context")``.
 
 Points in use: ``badge_page`` (org badge page, context: staff), ``home_actions`` (public home),
-``public_nav`` (public navigation links), ``staff_detail`` (staff record, context: staff),
-``department_detail`` (context: department).
+``public_nav`` (public navigation links), ``public_account`` (the public header's account corner:
+sign-in buttons, the member's "my" link), ``staff_login`` (under the staff sign-in form), ``staff_detail`` (staff record, context: staff),
+``department_detail`` (context: department), ``my_page`` (a member's "my" page, members app:
+context ``member``; each app lists the signed-in member's own records).
 """
 
 from __future__ import annotations
 
-_points: dict[str, list[tuple[int, str]]] = {}
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.utils.module_loading import import_string
 
 
-def register(point: str, template_name: str, order: int = 100) -> None:
+class Entry(NamedTuple):
+    order: int
+    template: str
+    context: Callable | str | None = None
+
+    def extra_context(self, request) -> dict:
+        if self.context is None:
+            return {}
+        function = import_string(self.context) if isinstance(self.context, str) else self.context
+        return function(request) or {}
+
+
+_points: dict[str, list[Entry]] = {}
+
+
+def register(point: str, template_name: str, order: int = 100, context: Callable | str | None = None) -> None:
     entries = _points.setdefault(point, [])
-    if all(name != template_name for _, name in entries):
-        entries.append((order, template_name))
-        entries.sort()
+    if all(entry.template != template_name for entry in entries):
+        entries.append(Entry(order, template_name, context))
+        entries.sort(key=lambda entry: (entry.order, entry.template))
+
+
+def entries_for(point: str) -> list[Entry]:
+    return list(_points.get(point, []))
 
 
 def templates_for(point: str) -> list[str]:
-    return [name for _, name in _points.get(point, [])]
+    return [entry.template for entry in _points.get(point, [])]

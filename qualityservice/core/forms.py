@@ -22,6 +22,26 @@ PASSWORD_TOO_SHORT = ngettext_lazy(
 LOGIN_MAX_LENGTH = 150
 
 
+def sign_in_failure_limits(request, username: str) -> tuple:
+    """The limits every failed sign-in counts against, whatever form it came through (staff password,
+    member password, a member's one-time code): per account and per client address (core.ratelimit)."""
+    address = ratelimit.client_ip(request) if request is not None else "-"
+    return (("login-account", username, settings.QS_LOGIN_FAILURES_PER_ACCOUNT),
+            ("login-ip", address, settings.QS_LOGIN_FAILURES_PER_IP))
+
+
+def throttled_error(wait: int) -> ValidationError:
+    minutes = ratelimit.minutes(wait)
+    return ValidationError(
+        ngettext(
+            "Too many failed sign-in attempts. Please try again in %(minutes)d minute.",
+            "Too many failed sign-in attempts. Please try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes},
+        code="throttled",
+    )
+
+
 class LoginForm(auth_forms.AuthenticationForm):
     """Sign in with the username or, for staff with an account, the badge number (工号).
 
@@ -46,15 +66,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         wait = ratelimit.blocked_for([account, address])
         if wait:
             self.throttled = True
-            minutes = ratelimit.minutes(wait)
-            raise ValidationError(
-                ngettext(
-                    "Too many failed sign-in attempts. Please try again in %(minutes)d minute.",
-                    "Too many failed sign-in attempts. Please try again in %(minutes)d minutes.",
-                    minutes,
-                ) % {"minutes": minutes},
-                code="throttled",
-            )
+            raise throttled_error(wait)
         try:
             cleaned = super().clean()
         except ValidationError as exc:
@@ -65,9 +77,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         return cleaned
 
     def _failure_limits(self, username: str):
-        address = ratelimit.client_ip(self.request) if self.request is not None else "-"
-        return (("login-account", username, settings.QS_LOGIN_FAILURES_PER_ACCOUNT),
-                ("login-ip", address, settings.QS_LOGIN_FAILURES_PER_IP))
+        return sign_in_failure_limits(self.request, username)
 
     @staticmethod
     def _username_for(login: str) -> str:

@@ -33,3 +33,9 @@ class FeedbackConfig(PlatformAppConfig):
     )
     # The public form's category list; the holiday calendar memoised for deadlines.
     page_cache_models = ("Category", "Holiday")
+
+    def ready(self):
+        super().ready()
+        from . import member_page  # members: my page fragment, personal data, account closing
+
+        member_page.register()

@@ -56,13 +56,26 @@ class ImagesField(forms.FileField):
 
 
 class IdentityMixin:
-    """Anonymous by default; a name is optional, a contact is needed for a callback."""
+    """Anonymous by default; a name is optional, a contact is needed for a callback.
+
+    members: a signed-in member (``member=``) who unticks "stay anonymous" sends with the name of their
+    campus account (and its phone or e-mail unless they type another contact); anonymous stays anonymous."""
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        if member is not None:
+            self.fields["contact"].initial = member.contact
+            self.fields["contact"].help_text = _("Optional: we call you back here.")
 
     def clean(self):
         data = super().clean()
         if data.get("website"):
             raise ValidationError(_("Your submission could not be accepted."), code="honeypot")
-        if not data.get("anonymous") and not data.get("contact"):
+        if self.member is not None and not data.get("anonymous"):
+            data["name"] = self.member.name
+            data["contact"] = data.get("contact") or self.member.contact
+        elif not data.get("anonymous") and not data.get("contact"):
             self.add_error("contact", _("Leave a phone number or e-mail so that we can call you back, or stay anonymous."))
         if data.get("anonymous"):
             data["name"] = ""

@@ -25,6 +25,7 @@ from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.submissions import create_once, new_key, scoped
 from qualityservice.core.workflow import TransitionError
+from qualityservice.members.services import member_for  # members: named feedback of a signed-in member
 from qualityservice.org.models import Department, Staff
 
 from . import services
@@ -139,7 +140,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if _rate_limited(request, "feedback"):
             return _too_many(request)
-        form = PublicFeedbackForm(request.POST, request.FILES)
+        form = PublicFeedbackForm(request.POST, request.FILES, member=member_for(request.user))
         if form.is_valid():
             data = form.cleaned_data
             fb = services.create_record(
@@ -163,7 +164,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
         if placeholders:
             initial["submission_key"] = pagecache.KEY_PLACEHOLDER
             context.update(pagecache.placeholder_context())
-        context["form"] = PublicFeedbackForm(initial=initial)
+        context["form"] = PublicFeedbackForm(initial=initial, member=member_for(request.user))
         return render(request, "feedback/public_form.html", context)
 
     # The same page for every anonymous visitor: served from the rendered-page cache (core.pagecache).
@@ -227,7 +228,7 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if _rate_limited(request, "badge"):
             return _too_many(request)
-        form = BadgeRatingForm(request.POST, request.FILES)
+        form = BadgeRatingForm(request.POST, request.FILES, member=member_for(request.user))
         if form.is_valid():
             data = form.cleaned_data
             key = data.get("submission_key")
@@ -238,7 +239,7 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('feedback:badge_thanks', args=[staff.public_code])}")
         status = 400
     else:
-        form = BadgeRatingForm()
+        form = BadgeRatingForm(member=member_for(request.user))
         status = 200
     return _remember_visitor(request, render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status))
 

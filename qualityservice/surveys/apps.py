@@ -26,3 +26,9 @@ class SurveysConfig(PlatformAppConfig):
     )
     # A survey's cached answer page (and its cached structure for validation) follow its edits.
     page_cache_models = ("Survey", "Section", "Question", "Option")
+
+    def ready(self):
+        super().ready()
+        from . import member_page  # members: my page fragment, personal data, account closing
+
+        member_page.register()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.members.models import MemberKind
 from qualityservice.org.models import Department
 
 from . import services
@@ -12,12 +13,15 @@ from .models import Question, ResponseExclusion, Section, Survey
 
 class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # members: narrow a signed-in audience to member types and colleges.
+    member_kinds = forms.MultipleChoiceField(label=_("Only these member types"), choices=MemberKind.choices, required=False,
+                                             help_text=_("Signed-in audience only; none chosen: every signed-in account."))
 
     class Meta:
         model = Survey
         fields = [
-            "title", "title_en", "description", "description_en", "kind", "audience", "anonymous",
-            "ask_respondent_type", "ask_place", "period", "opens_at", "closes_at", "target_responses",
+            "title", "title_en", "description", "description_en", "kind", "audience", "member_kinds", "member_colleges",
+            "anonymous", "ask_respondent_type", "ask_place", "period", "opens_at", "closes_at", "target_responses",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -26,8 +30,18 @@ class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["member_kinds"] = self.instance.member_kind_list
+
+    def clean_member_kinds(self) -> str:
+        return ",".join(self.cleaned_data.get("member_kinds") or [])
+
     def clean(self):
         data = super().clean()
+        if (data.get("member_kinds") or data.get("member_colleges")) and data.get("audience") != Survey.Audience.SIGNED_IN:
+            self.add_error("audience", _("Only a survey for signed-in users can be narrowed to member types or colleges."))
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("The survey must close after it opens."))
         if data.get("audience") == Survey.Audience.ANYONE and data.get("anonymous") is False:

@@ -96,6 +96,11 @@ class Survey(models.Model):
     template_key = models.SlugField(_("template key"), max_length=40, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.ANYONE)
+    # members: a signed-in audience narrowed to member types (comma-separated MemberKind values) and colleges;
+    # both empty: every signed-in account. See members.services.in_audience.
+    member_kinds = models.CharField(_("only these member types"), max_length=40, blank=True)
+    member_colleges = models.ManyToManyField("members.College", verbose_name=_("only these colleges / units"), blank=True,
+                                             related_name="+")
     anonymous = models.BooleanField(
         _("anonymous"), default=True, help_text=_("Anonymous surveys store no identity with the answers.")
     )
@@ -157,6 +162,17 @@ class Survey(models.Model):
 
     def get_public_url(self) -> str:
         return reverse("surveys:start", args=[self.public_code])
+
+    @property
+    def member_kind_list(self) -> list[str]:
+        return [k for k in self.member_kinds.split(",") if k]
+
+    def admits(self, user) -> bool:
+        """members: whether a signed-in account is in this survey's audience (member types, colleges)."""
+        from qualityservice.members.services import in_audience
+
+        colleges = list(self.member_colleges.values_list("pk", flat=True)) if self.audience == self.Audience.SIGNED_IN else []
+        return in_audience(user, self.member_kind_list, colleges)
 
     def is_accepting(self, now=None) -> bool:
         """A survey accepts answers only while open and inside its dates."""

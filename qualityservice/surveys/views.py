@@ -103,6 +103,7 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             saved.created_by = request.user
             saved.submission_key = key
         saved.save()
+        form.save_m2m()  # members: the colleges a signed-in audience is narrowed to
         if survey is None and not saved.sections.exists():
             Section.objects.create(survey=saved, order=1, title=_("Questions"), title_en="Questions")
         messages.success(request, _("Survey saved."))
@@ -719,7 +720,9 @@ def _gate(request, survey: Survey, respondent: services.Respondent):
     if not survey.is_accepting():
         return render(request, "surveys/closed.html", {"survey": survey}, status=410)
     if survey.audience == Survey.Audience.SIGNED_IN and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.get_full_path(), login_url=reverse("members:signin"))  # members: campus sign-in
+    if survey.audience == Survey.Audience.SIGNED_IN and not survey.admits(request.user):
+        return render(request, "surveys/audience.html", {"survey": survey}, status=403)
     if survey.audience == Survey.Audience.TOKEN and respondent.token is None:
         return render(request, "surveys/token_required.html", {"survey": survey}, status=403)
     if services.has_answered(survey, respondent):

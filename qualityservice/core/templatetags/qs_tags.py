@@ -23,12 +23,17 @@ def avatar(name: str, size: str = "md"):
 
 @register.simple_tag(takes_context=True)
 def extension_point(context, point: str):
-    """Render every template registered for ``point`` with the current context."""
+    """Render every template registered for ``point`` with the current context (and what the entry's
+    context function adds)."""
     from django.template.loader import get_template
     from django.utils.safestring import mark_safe
 
-    from qualityservice.core.extensions import templates_for
+    from qualityservice.core.extensions import entries_for
 
     flat = context.flatten()
     request = context.get("request")
-    return mark_safe("".join(get_template(name).render(flat, request) for name in templates_for(point)))
+    parts = []
+    for entry in entries_for(point):
+        extra = entry.extra_context(request)
+        parts.append(get_template(entry.template).render({**flat, **extra} if extra else flat, request))
+    return mark_safe("".join(parts))

@@ -13,7 +13,8 @@ def fill_counters(apps, schema_editor):
     from qualityservice.surveys import services
     from qualityservice.surveys.models import Survey
 
-    for survey in Survey.objects.filter(is_template=False, responses__status="submitted").distinct():
+    # Only the id: a column a later migration adds to Survey does not exist yet here (members: 0005).
+    for survey in Survey.objects.only("pk").filter(is_template=False, responses__status="submitted").distinct():
         services.rebuild_results(survey)
 
 

@@ -154,7 +154,7 @@ def test_it_does_not_serve_a_draft_survey_publicly(client, org):
 def test_it_asks_signed_in_surveys_to_sign_in_and_takes_one_response_per_account(client, org):
     ns = make_survey(org, audience=Survey.Audience.SIGNED_IN)
     r = client.get(start_url(ns))
-    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+    assert r.status_code == 302 and "/members/signin/" in r["Location"]  # members: teachers and students sign in there
     client.force_login(org.staff_wuye)
     assert client.post(submit_url(ns), valid_post(ns)).status_code == 302
     # A new session (other browser, cleared cookies) is still the same person.
