@@ -3,7 +3,7 @@ importing them. An app registers a template for a named point in ``AppConfig.rea
 the page renders ``{% extension_point "name" %}``, which includes every registered
 template with the page's context — plus, when the fragment needs data of its own app, what its
 ``context`` function returns: a callable ``(request) -> dict`` or its dotted path (imported on
-first use), e.g. ``register("my_page", "feedback/_my_page.html", context="qualityservice.feedback.member_page.context")``.
+first use), e.g. ``register("my_page", "feedback/_my_page.html", context="<app>.member_page.context")``.
 
 Points in use: ``badge_page`` (org badge page, context: staff), ``home_actions`` (public home),
 ``public_nav`` (public navigation links), ``public_account`` (the public header's account corner:

@@ -55,7 +55,7 @@ def test_it_keeps_every_url_where_it_was(name, args, url):
 
 def test_it_includes_each_installed_app_once_under_its_own_namespace():
     labels = [config.label for config in registry.platform_apps()]
-    assert labels == ["org", "feedback", "inspections", "surveys"]
+    assert labels == ["org", "members", "feedback", "inspections", "surveys"]
     included = [p.app_name for p in registry.urlpatterns()]
     assert included == labels
 
@@ -119,7 +119,7 @@ def test_core_imports_no_app():
 
 
 def test_the_demo_and_scale_commands_run_every_apps_modules_in_app_order():
-    assert [c.label for c, _m in registry.app_modules("demo")] == ["org", "feedback", "inspections", "surveys"]
+    assert [c.label for c, _m in registry.app_modules("demo")] == ["org", "members", "feedback", "inspections", "surveys"]
     assert [c.label for c, _m in registry.app_modules("scale")][0] == "org"  # loads the organisation first
 
 
