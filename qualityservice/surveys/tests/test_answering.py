@@ -253,10 +253,10 @@ def test_it_validates_any_posted_rating_to_a_value_in_range_or_a_message(org):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from qualityservice.surveys import services
+    from qualityservice.surveys import answering
 
     ns = make_survey(org)
-    loaded = services.SurveyForm.load(ns.survey)
+    loaded = answering.SurveyForm.load(ns.survey)
     rating = loaded.questions[ns.rating.pk]
     nps = loaded.questions[ns.nps.pk]
 
@@ -267,8 +267,8 @@ def test_it_validates_any_posted_rating_to_a_value_in_range_or_a_message(org):
             data = QueryDict(mutable=True)
             data[question.field_name] = raw
             try:
-                cells = services.parse_answer(question, data)
-            except services.AnswerError as exc:
+                cells = answering.parse_answer(question, data)
+            except answering.AnswerError as exc:
                 assert question.text in str(exc)
             else:
                 assert all(c.number in scale for c in cells)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qualityservice.surveys import services, views
+from qualityservice.surveys import counters, views
 from qualityservice.surveys.models import Answer, Option, Question, Response, Section, Survey
 
 from .factories import add_responses, make_survey
@@ -91,7 +91,7 @@ def test_it_computes_servqual_gaps_per_dimension(client, org):
     cells = [(r1, "expectation", 1, 5), (r1, "expectation", 2, 5), (r1, "perception", 1, 4), (r1, "perception", 2, 3),
              (r2, "expectation", 1, 4), (r2, "expectation", 2, 4), (r2, "perception", 1, 4), (r2, "perception", 2, 3)]
     Answer.objects.bulk_create([Answer(response=r, question=questions[p], item=i, number=n) for r, p, i, n in cells])
-    services.rebuild_results(survey)  # answers written directly: recompute the stored counters
+    counters.rebuild_results(survey)  # answers written directly: recompute the stored counters
     client.force_login(org.supervisor)
     r = client.get(reverse("surveys:results", args=[survey.pk]))
     # expectation mean 4.5, perception mean 3.5 → gap −1.0
