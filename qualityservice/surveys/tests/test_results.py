@@ -206,3 +206,44 @@ def test_it_exports_to_a_head_only_the_columns_of_her_department(client, org, ns
     rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).worksheets[0].iter_rows(values_only=True))
     assert rows[0][4:] == (ns.wuye_rating.text,)
     assert len(rows) == 5 and rows[1][4] == 3
+
+
+def fake_feedback(monkeypatch, create_feedback):
+    fake = types.ModuleType("qualityservice.feedback.services")
+    fake.create_feedback = create_feedback
+    monkeypatch.setitem(sys.modules, "qualityservice.feedback.services", fake)
+
+
+def test_it_logs_an_unexpected_error_of_the_feedback_app_and_shows_a_translated_message_without_its_text(
+        client, org, ns, monkeypatch, caplog):
+    def create_feedback(**kwargs):
+        raise RuntimeError("connection to mail-db refused (password=hunter2)")
+
+    fake_feedback(monkeypatch, create_feedback)
+    client.force_login(org.supervisor)
+    answer = Answer.objects.filter(question=ns.text).first()
+    with caplog.at_level("ERROR", logger="qualityservice.surveys.views"):
+        r = client.post(reverse("surveys:answer_to_feedback", args=[ns.survey.pk, answer.pk]), {"department": org.yinshi.pk},
+                        follow=True)
+    html = r.content.decode()
+    assert r.status_code == 200 and "无法创建意见记录。错误已记录，请稍后再试。" in html
+    assert "hunter2" not in html and "mail-db" not in html
+    assert "creating the feedback record failed" in caplog.text and "hunter2" in caplog.text  # the traceback is logged
+    answer.refresh_from_db()
+    assert answer.feedback_ref == ""
+
+
+def test_it_shows_the_reason_when_the_feedback_app_refuses_the_record(client, org, ns, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def create_feedback(**kwargs):
+        raise ValidationError("该部门暂不受理意见。")
+
+    fake_feedback(monkeypatch, create_feedback)
+    client.force_login(org.supervisor)
+    answer = Answer.objects.filter(question=ns.text).first()
+    r = client.post(reverse("surveys:answer_to_feedback", args=[ns.survey.pk, answer.pk]), {"department": org.yinshi.pk},
+                    follow=True)
+    assert "无法创建意见记录：该部门暂不受理意见。" in r.content.decode()
+    answer.refresh_from_db()
+    assert answer.feedback_ref == ""
