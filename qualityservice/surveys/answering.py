@@ -283,13 +283,18 @@ def parse_draft_change(survey: Survey, data) -> DraftChange:
 def store_draft_change(survey: Survey, respondent: Respondent, change: DraftChange, draft: Response | None = None) -> Response | None:
     """Write an autosave into the respondent's draft (``draft``: already looked up). Without a draft, an
     empty change — or a respondent whose draft could not be found again — stores nothing (None): a draft
-    row starts with the first real answer."""
+    row starts with the first real answer. The draft row is locked first, so an autosave and the submit of
+    the same draft (a save still in flight when Submit is pressed) take turns: a save that comes second finds
+    the draft submitted and stores nothing."""
     draft = draft or find_draft(survey, respondent)
     if draft is None and (change.empty or not respondent.can_keep_draft):
         return None
     with transaction.atomic():
         if draft is None:
             draft = get_or_create_draft(survey, respondent)
+        if Response.objects.select_for_update().filter(pk=draft.pk, status=Response.Status.DRAFT).values_list(
+                "pk", flat=True).first() is None:
+            return None  # submitted (or purged) meanwhile
         if change.meta:
             Response.objects.filter(pk=draft.pk).update(**change.meta)
         for question_id, cells in change.cells.items():
@@ -395,11 +400,11 @@ def submit(survey: Survey, respondent: Respondent, data) -> tuple[Response | Non
             if draft is None:
                 response = _create_submitted(survey, fields, kept, upserts, now)
             else:
-                Answer.objects.filter(response=draft).delete()
-                try:
+                try:  # locks the draft row first: an autosave of this draft still in flight waits, or went first
                     response = RESPONSE.apply(draft, "submit", system=True, fields=fields)
                 except (TransitionError, Response.DoesNotExist):  # submitted (or purged) meanwhile
                     raise AlreadyAnswered from None
+                Answer.objects.filter(response=response).delete()  # the draft's answers: replaced by the valid ones
                 Answer.objects.bulk_create(_answer_rows(kept, response))
                 fastinsert.upsert(*upserts)
     except IntegrityError:

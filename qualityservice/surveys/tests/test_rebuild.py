@@ -3,14 +3,16 @@ results page meanwhile."""
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from qualityservice.surveys import answering, counters, results
-from qualityservice.surveys.models import CrossCell, Response
+from qualityservice.surveys import answering, counters, results, tasks
+from qualityservice.surveys.models import CrossCell, Response, Survey
 
 from .factories import add_responses, make_survey, valid_post
 
@@ -112,3 +114,16 @@ def test_it_rebuilds_one_survey_without_blocking_submissions_to_another(org, mon
     questions = answering.SurveyForm.load(rebuilding.survey).ordered()
     assert results.results(rebuilding.survey, questions)["total"] == 4
     assert results.crosstabs(rebuilding.survey, questions) == results.compute_crosstabs_from_answers(rebuilding.survey, questions)
+
+
+def test_it_finishes_a_lost_rebuild_in_the_periodic_job(org):
+    ns = make_survey(org)
+    add_responses(ns, 2)
+    lost = timezone.now() - counters.REBUILD_GRACE - timedelta(minutes=1)
+    Survey.objects.filter(pk=ns.survey.pk).update(results_rebuilding=lost)
+    CrossCell.objects.filter(survey=ns.survey).delete()  # what the lost task would have rewritten
+    assert tasks.refresh_satisfaction_index() >= 0
+    ns.survey.refresh_from_db()
+    assert ns.survey.results_rebuilding is None
+    questions = answering.SurveyForm.load(ns.survey).ordered()
+    assert results.crosstabs(ns.survey, questions) == results.compute_crosstabs_from_answers(ns.survey, questions)
