@@ -79,13 +79,44 @@ def _fields(model: type[Model], skip: str | None = None) -> list:
 
 
 def _compiled(objs: Sequence[Model], fields: list) -> tuple[list[list[str]], list[list]]:
-    """(placeholders, params) per instance, from Django's insert compiler."""
+    """(placeholders, params) per instance, from Django's insert compiler (``pre_save``, then the field's
+    preparation) — except a plain int/str/None of a plain field without its own ``pre_save``, taken as it is."""
     connection = _db()
     query = InsertQuery(type(objs[0]))
     query.insert_values(fields, objs)
     compiler = query.get_compiler(connection=connection)
-    values = [[compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in fields] for obj in objs]
+    plain = _plain_attnames(type(objs[0]), fields)
+    values = []
+    for obj in objs:
+        row = []
+        for f, attname in zip(fields, plain, strict=True):
+            if attname is not None:
+                value = getattr(obj, attname)
+                if value is None or type(value) in (int, str):
+                    row.append(value)
+                    continue
+            row.append(compiler.prepare_value(f, compiler.pre_save_val(f, obj)))
+        values.append(row)
     return _assemble(compiler, fields, values)
+
+
+_PLAIN_ATTNAMES: dict = {}
+
+
+def _plain_attnames(model: type[Model], fields: list) -> list:
+    """Per field: its attname when the field is plain (see ``_PLAIN_TYPES``) and keeps Django's own ``pre_save``,
+    else None."""
+    key = (model, tuple(fields))
+    found = _PLAIN_ATTNAMES.get(key)
+    if found is None:
+        from django.db.models import Field
+
+        found = _PLAIN_ATTNAMES[key] = [
+            f.attname if ((f.target_field if f.is_relation else f).get_internal_type() in _PLAIN_TYPES
+                          and type(f).pre_save is Field.pre_save) else None
+            for f in fields
+        ]
+    return found
 
 
 def _assemble(compiler, fields: list, values: list[list]) -> tuple[list[list[str]], list[list]]:
