@@ -64,10 +64,10 @@ def post_data(rating, single, text, value: int, comment: str = "") -> dict:
 
 
 def index_of(survey, department):
-    from qualityservice.surveys import services
+    from qualityservice.surveys import index
     from qualityservice.surveys.models import SatisfactionIndex
 
-    services.refresh_satisfaction_index(surveys=[survey])
+    index.refresh_satisfaction_index(surveys=[survey])
     row = SatisfactionIndex.objects.filter(survey=survey, department=department).first()
     return row.score if row else None
 
@@ -121,11 +121,11 @@ def run(scenario: str, n: int, honest: int) -> dict:
     }
     if scenario.startswith("submit"):
         result.update(index_before=before, index_after=index_of(survey, department))
-        from qualityservice.surveys import services
+        from qualityservice.surveys import bursts
 
-        if hasattr(services, "exclude_burst"):  # the owner excludes every browser that sent more than one response
-            for burst in services.bursts(survey, per_minute=10**6):
-                services.exclude_burst(survey, burst.kind, burst.key, "bench: one browser", None)
+        # The owner excludes every browser that sent more than one response.
+        for burst in bursts.bursts(survey, per_minute=10**6):
+            bursts.exclude_burst(survey, burst.kind, burst.key, "bench: one browser", None)
             result["index_after_excluding_browser_bursts"] = index_of(survey, department)
     return result
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import login
-from qualityservice.surveys import services
+from qualityservice.surveys import index
 from qualityservice.surveys.models import Response, SatisfactionIndex
 from qualityservice.surveys.tests.factories import add_responses, make_survey
 
@@ -24,7 +24,7 @@ def answer(phone, ns, rating: str, comment: str = "") -> None:
 
 
 def yinshi_index(ns, org) -> float:
-    services.refresh_satisfaction_index(surveys=[ns.survey])
+    index.refresh_satisfaction_index(surveys=[ns.survey])
     return SatisfactionIndex.objects.get(survey=ns.survey, department=org.yinshi).score
 
 

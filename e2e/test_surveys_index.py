@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import login
-from qualityservice.surveys import services
+from qualityservice.surveys import index
 from qualityservice.surveys.models import Survey
 from qualityservice.surveys.tests.factories import add_responses, make_survey
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_it_shows_the_index_trend_and_scopes_heads(page, phone, live_server, org):
     ns = make_survey(org, status=Survey.Status.CLOSED)
     add_responses(ns, 10, rating=4)  # 饮食 4 → 75.0; 物业 3 → 50.0
-    services.refresh_satisfaction_index(surveys=[ns.survey])
+    index.refresh_satisfaction_index(surveys=[ns.survey])
 
     login(page, live_server, org.supervisor.username, org.password)
     page.goto(f"{live_server.url}/staff/surveys/index/")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qualityservice.org.models import Department, Place
 
-from . import services
+from . import answering, building, counters, index
 from .models import Answer, Participation, Question, Response, Survey, SurveyStatusLog, Token
 from .templates_data import install_templates
 
@@ -45,11 +45,9 @@ def _nps(rng, shift=0.0) -> int:
 
 
 def _new_survey(template: Survey, title: str, period: str, opens, closes, status, admin, **extra) -> Survey:
-    survey = services.copy_survey(template, admin)
-    Survey.objects.filter(pk=survey.pk).update(
-        title=title, period=period, opens_at=opens, closes_at=closes, status=status, **extra
-    )
-    survey.refresh_from_db()
+    # A past round is created open or closed (a creation, not a move); its status log is written backdated.
+    survey = building.copy_survey(template, admin, title=title, period=period, opens_at=opens, closes_at=closes,
+                                  status=status, **extra)
     log_at = opens
     SurveyStatusLog.objects.create(survey=survey, from_status="draft", to_status="open", by=admin, at=log_at)
     if status == "closed":
@@ -110,7 +108,7 @@ def _answers_for(question_list, response, rng, shift, codes):
 
 
 def _fill(survey, rng, count, until, shift=0.0, places=()):
-    loaded = services.SurveyForm.load(survey)
+    loaded = answering.SurveyForm.load(survey)
     questions = loaded.ordered()
     codes = dict(Department.objects.values_list("pk", "code"))
     responses = _responses(survey, rng, count, survey.opens_at, until, list(places))
@@ -147,14 +145,14 @@ def seed(out=None, rng: random.Random | None = None) -> None:
     nps = _new_survey(Survey.objects.get(template_key="nps"), "2026年后勤服务推荐度调查（教职工）", "2026",
                       datetime(2026, 9, 15, tzinfo=TZ), datetime(2026, 12, 31, tzinfo=TZ), "open", admin,
                       audience=Survey.Audience.TOKEN, target_responses=500)
-    services.issue_tokens(nps, 500, "教职工邮件2026-09", [])
+    answering.issue_tokens(nps, 500, "教职工邮件2026-09", [])
     _fill(nps, rng, 310, min(now, nps.closes_at), 0.0)
     used = list(Token.objects.filter(survey=nps).order_by("pk").values_list("pk", flat=True)[:310])
     Token.objects.filter(pk__in=used).update(used_at=now)
     Participation.objects.bulk_create([Participation(survey=nps, person=f"t:{pk}") for pk in used])
     created += [servqual, nps]
     for survey in created:
-        services.rebuild_results(survey)  # answers were bulk-created without the counters
-    services.refresh_satisfaction_index(surveys=created)
+        counters.rebuild_results(survey)  # answers were bulk-created without the counters
+    index.refresh_satisfaction_index(surveys=created)
     if out is not None:
         out.write(f"  surveys: {len(created)} surveys, {Response.objects.count()} responses, {Answer.objects.count()} answers")

@@ -4,15 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.members.models import MemberKind
 from qualityservice.org.models import Department
 
-from . import services
+from .building import option_lines, parse_option_lines, set_options
+from .bursts import MAX_REASON_LENGTH
 from .models import Question, ResponseExclusion, Section, Survey
 
 
-class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+class SurveySettingsForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     # members: narrow a signed-in audience to member types and colleges.
     member_kinds = forms.MultipleChoiceField(label=_("Only these member types"), choices=MemberKind.choices, required=False,
                                              help_text=_("Signed-in audience only; none chosen: every signed-in account."))
@@ -49,13 +50,13 @@ class SurveySettingsForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class SectionForm(BootstrapFormMixin, forms.ModelForm):
+class SectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["title", "title_en", "order"]
 
 
-class QuestionForm(BootstrapFormMixin, forms.ModelForm):
+class QuestionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     options_text = forms.CharField(
         label=_("Options or matrix items"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line; add the English text after a bar: 满意 | Satisfied"),
@@ -78,7 +79,7 @@ class QuestionForm(BootstrapFormMixin, forms.ModelForm):
             earlier = earlier.exclude(pk=self.instance.pk)
         self.fields["show_if_question"].queryset = earlier
         if self.instance.pk and not self.is_bound:
-            self.fields["options_text"].initial = services.option_lines(self.instance)
+            self.fields["options_text"].initial = option_lines(self.instance)
         if not self.instance.pk:
             self.fields["order"].initial = survey.questions.count() + 1
             self.fields["section"].initial = survey.sections.order_by("-order", "-pk").values_list("pk", flat=True).first()
@@ -88,7 +89,7 @@ class QuestionForm(BootstrapFormMixin, forms.ModelForm):
         kind = data.get("kind")
         if self.instance.pk and kind != self.instance.kind and self.instance.answers.exists():
             self.add_error("kind", _("The type of a question that has answers cannot change."))
-        options = services.parse_option_lines(data.get("options_text", ""))
+        options = parse_option_lines(data.get("options_text", ""))
         if kind in Question.OPTION_KINDS and len(options) < (1 if kind == Question.Kind.MATRIX else 2):
             self.add_error("options_text", _("Give at least two options (or one matrix item), one per line."))
         if len(options) > 30:
@@ -100,15 +101,18 @@ class QuestionForm(BootstrapFormMixin, forms.ModelForm):
             self.add_error("servqual_part", _("A SERVQUAL question is either an expectation or a perception."))
         return data
 
-    def save(self, commit=True):
+    def save(self, commit=True, submission_key: str | None = None):
+        """Save the question and its options; ``submission_key``: the (scoped) key of an added question."""
         question = super().save(commit=False)
         question.survey = self.survey
+        if question.pk is None:
+            question.submission_key = submission_key
         question.save()
-        services.set_options(question, self.cleaned_data["options"])
+        set_options(question, self.cleaned_data["options"])
         return question
 
 
-class TokenBatchForm(BootstrapFormMixin, forms.Form):
+class TokenBatchForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
     count = forms.IntegerField(label=_("Number of tokens"), min_value=1, max_value=5000, initial=50)
     batch = forms.CharField(label=_("Batch name"), max_length=60, required=False, help_text=_("e.g. a class or a building"))
     recipients = forms.CharField(
@@ -131,9 +135,13 @@ class BurstExclusionForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=ResponseExclusion.Kind.choices, widget=forms.HiddenInput)
     key = forms.CharField(max_length=64, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Reason"), max_length=services.MAX_REASON_LENGTH, widget=forms.TextInput(),
+        label=_("Reason"), max_length=MAX_REASON_LENGTH, widget=forms.TextInput(),
         error_messages={"required": _("Give the reason for the exclusion.")},
     )
+
+
+class SubmissionKeyForm(SubmissionKeyFormMixin):
+    """A form that is only its submission key (the copy buttons)."""
 
 
 class BurstThresholdForm(forms.Form):

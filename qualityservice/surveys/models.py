@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import localised as _localised
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
+from qualityservice.core.submissions import SubmissionKeyField
 
 MAX_TEXT_LENGTH = 2000
 RATING_MIN, RATING_MAX = 1, 5
@@ -53,15 +54,11 @@ def current_period() -> str:
 
 class SurveyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Supervisors/admins: every survey. Heads and others: surveys that ask about their department."""
-        scope = department_scope(user)
-        if scope is None:
+        """Supervisors/admins: every survey (also those without questions yet). Heads and others: the surveys
+        with a question they may see — core's department scoping of ``Question`` decides which."""
+        if department_scope(user) is None:
             return self
-        if not scope:
-            return self.none()
-        return self.filter(
-            Exists(Question.objects.filter(survey=OuterRef("pk"), department_id__in=scope))
-        )
+        return self.filter(Exists(Question.objects.visible_to(user).filter(survey=OuterRef("pk"))))
 
     def templates(self):
         return self.filter(is_template=True)
@@ -122,9 +119,12 @@ class Survey(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # Server-side guarantee against a double-submitted "new survey" form.
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["public_code", "submission_key"])
+    # A double-submitted "new survey" or "copy" form makes one survey (core.submissions.create_once).
+    submission_key = SubmissionKeyField()
+    # Set while the stored result counters are rebuilt in the background (counters.schedule_rebuild): the
+    # results page says so until the task is done.
+    results_rebuilding = models.DateTimeField(_("results being rebuilt since"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["public_code", "submission_key", "results_rebuilding"])
 
     objects = SurveyQuerySet.as_manager()
 
@@ -187,7 +187,7 @@ class Survey(models.Model):
 
 
 class SurveyStatusLog(models.Model):
-    """Who moved a survey from one status to another, and when (see services.transition)."""
+    """Who moved a survey from one status to another, and when: the timeline of ``workflows.SurveyFlow``."""
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="status_log")
     from_status = models.CharField(_("from"), max_length=8, choices=Survey.Status.choices)
@@ -209,6 +209,8 @@ class Section(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    # A double-submitted "add section" form adds one section.
+    submission_key = SubmissionKeyField()
 
     class Meta:
         verbose_name = _("section")
@@ -278,6 +280,8 @@ class Question(models.Model):
         _("has the answer"), max_length=20, blank=True,
         help_text=_("The rating, score or option number that makes this question appear."),
     )
+    # A double-submitted "add question" form adds one question.
+    submission_key = SubmissionKeyField()
 
     objects = QuestionQuerySet.as_manager()
 
@@ -343,6 +347,8 @@ class Token(models.Model):
     recipient = models.CharField(_("recipient"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    # The first token of a batch carries the batch form's key: a double-submitted form issues one batch.
+    submission_key = SubmissionKeyField()
 
     class Meta:
         verbose_name = _("token")
@@ -395,7 +401,7 @@ class ResponseQuerySet(models.QuerySet):
 class ResponseExclusion(models.Model):
     """The survey owner's decision to leave a suspicious burst of responses out of the results and the
     index: which burst, why, who and when — and who included it again (``restored_*``). The responses
-    point at it (``Response.exclusion``); see services.exclude_burst / include_again."""
+    point at it (``Response.exclusion``); see bursts.exclude_burst / include_again."""
 
     class Kind(models.TextChoices):
         MINUTE = "minute", _("Many responses in one minute")
@@ -467,7 +473,7 @@ class Response(models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The answer form's random key: a double-submitted form makes one response.
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_key = SubmissionKeyField()
     # A keyed hash of the browser id cookie and the survey (views.browser_hash): groups the responses of one
     # browser for the bursts page; not reversible, different in every survey, never linked to a person.
     browser_hash = models.CharField(max_length=32, blank=True, default="", editable=False)
@@ -570,26 +576,10 @@ class SatisfactionIndex(models.Model):
         return f"{self.period}: {self.score}"
 
 
-class SubmissionKey(models.Model):
-    """Server-side guarantee against double-submitted forms (add question/section, copy, token batch):
-    each rendered form carries a random key; the first POST claims it, a repeat finds it and only redirects."""
-
-    key = models.UUIDField(unique=True)
-    result_url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-
-    def __str__(self) -> str:
-        return str(self.key)
-
-
-# --- Stored result aggregates (see services "Results" and README "Design notes") ------------------
+# --- Stored result aggregates (see counters.py and README "Stored result aggregates") ------------------
 #
-# Counters incremented in the transaction that submits a response (services.submit →
-# services.count_submitted_response) and recomputed from the answers by services.rebuild_results
+# Counters incremented with the response that a submit writes (answering.submit, counters.counter_upserts)
+# and recomputed from the answers by counters.rebuild_results
 # (bulk loaders, the rebuild_survey_results command, the periodic job when a survey's stored total
 # disagrees with its responses). Reading the results page costs O(questions), not O(answers).
 

@@ -188,7 +188,8 @@ def generate(out, rng, counts) -> None:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
                 cursor.execute(f"ANALYZE {table}")
     written = time.perf_counter() - started
-    from .services import rebuild_results, refresh_satisfaction_index
+    from .counters import rebuild_results
+    from .index import refresh_satisfaction_index
 
     rebuild_results(survey)  # the stored result counters, from all the survey's answers
     rebuilt = time.perf_counter() - started

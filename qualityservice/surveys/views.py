@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,15 +25,21 @@ from qualityservice.core.exports import xlsx_response
 from qualityservice.core.permissions import department_scope, role_required
 from qualityservice.core.registry import optional_function
 from qualityservice.core.roles import Role
+from qualityservice.core.submissions import create_once, scoped
+from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Place
 
-from . import services
+from . import answering, building, counters, exports
+from . import bursts as burst_service
+from . import results as result_service
+from .answering import SurveyForm
 from .forms import (
     BurstExclusionForm,
     BurstThresholdForm,
     FeedbackFromAnswerForm,
     QuestionForm,
     SectionForm,
+    SubmissionKeyForm,
     SurveySettingsForm,
     TokenBatchForm,
 )
@@ -42,33 +49,14 @@ from .models import (
     RespondentType,
     SatisfactionIndex,
     Section,
-    SubmissionKey,
     Survey,
     Token,
     new_draft_key,
 )
+from .workflows import SURVEY
 
+logger = logging.getLogger(__name__)
 SUPERVISORS = (Role.SUPERVISOR,)
-
-
-def _claim(request):
-    """Claim the form's submission key. Returns (claim, None) for a first POST, (None, url) for a repeat
-    (url: where the first one went), (None, None) for a form without a key."""
-    try:
-        key = uuid.UUID(request.POST.get("submission_key", ""))
-    except ValueError:
-        return None, None
-    try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(key=key), None
-    except IntegrityError:
-        return None, SubmissionKey.objects.filter(key=key).values_list("result_url", flat=True).first() or ""
-
-
-def _done(claim, url: str) -> str:
-    if claim is not None:
-        SubmissionKey.objects.filter(pk=claim.pk).update(result_url=url[:200])
-    return url
 READERS = (Role.SUPERVISOR, Role.HEAD)
 
 # --- Staff: surveys and the builder -------------------------------------------------------
@@ -76,7 +64,7 @@ READERS = (Role.SUPERVISOR, Role.HEAD)
 
 @role_required(*READERS)
 def survey_list(request: HttpRequest) -> HttpResponse:
-    surveys = Survey.objects.visible_to(request.user).surveys().annotate(responses_n=services.stored_response_total())
+    surveys = Survey.objects.visible_to(request.user).surveys().annotate(responses_n=result_service.stored_response_total())
     page = Paginator(surveys, 30).get_page(request.GET.get("page"))
     templates = list(Survey.objects.templates().order_by("pk")) if department_scope(request.user) is None else []
     return render(request, "surveys/survey_list.html", {"page_obj": page, "templates": templates,
@@ -89,24 +77,27 @@ def _own_survey(request, pk) -> Survey:
 
 @role_required(*SUPERVISORS)
 def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Create and edit share this view; a double-submitted create makes one survey (submission key)."""
+    """Create and edit share this view; a double-submitted create makes one survey (``create_once``: also
+    two concurrent requests with the same key make one)."""
     survey = _own_survey(request, pk) if pk else None
-    form = SurveySettingsForm(request.POST or None, instance=survey, initial={} if survey else {"submission_key": uuid.uuid4()})
+    form = SurveySettingsForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data.get("submission_key")
-        if survey is None and key:
-            existing = Survey.objects.filter(submission_key=key).first()
-            if existing is not None:
-                return redirect(existing)
-        saved = form.save(commit=False)
-        if survey is None:
-            saved.created_by = request.user
-            saved.submission_key = key
-        saved.save()
-        form.save_m2m()  # members: the colleges a signed-in audience is narrowed to
-        if survey is None and not saved.sections.exists():
-            Section.objects.create(survey=saved, order=1, title=_("Questions"), title_en="Questions")
-        messages.success(request, _("Survey saved."))
+        if survey is not None:
+            form.save()
+            messages.success(request, _("Survey saved."))
+            return redirect(survey)
+
+        def create(key):
+            new = form.save(commit=False)
+            new.created_by, new.submission_key = request.user, key
+            new.save()
+            form.save_m2m()  # members: the colleges a signed-in audience is narrowed to
+            Section.objects.create(survey=new, order=1, title=_("Questions"), title_en="Questions")
+            return new
+
+        saved, created = create_once(Survey, scoped("survey", form.cleaned_data["submission_key"]), create)
+        if created:
+            messages.success(request, _("Survey saved."))
         return redirect(saved)
     title = _("Survey settings") if survey else _("New survey")
     back = survey.get_absolute_url() if survey else reverse("surveys:list")
@@ -116,7 +107,7 @@ def survey_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @role_required(*SUPERVISORS)
 def builder(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
+    loaded = SurveyForm.load(survey)
     return render(request, "surveys/builder.html", {
         "survey": survey, "loaded": loaded, "section_form": SectionForm(initial={"order": len(loaded.sections) + 1}),
         "question_form": QuestionForm(survey=survey) if loaded.sections else None,
@@ -130,13 +121,15 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
     form = SectionForm(request.POST)
     if form.is_valid():
-        claim, repeat = _claim(request)
-        if repeat is not None:
-            return redirect(survey)
-        section = form.save(commit=False)
-        section.survey = survey
-        section.save()
-        messages.success(request, _("Section added."))
+        def create(key):
+            section = form.save(commit=False)
+            section.survey, section.submission_key = survey, key
+            section.save()
+            return section
+
+        _section, created = create_once(Section, scoped("section", form.cleaned_data["submission_key"]), create)
+        if created:
+            messages.success(request, _("Section added."))
     else:
         messages.error(request, _("The section needs a title."))
     return redirect(survey)
@@ -175,12 +168,17 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     department_before = question.department_id if question else None
     form = QuestionForm(request.POST or None, instance=question, survey=survey)
     if request.method == "POST" and form.is_valid():
-        claim, repeat = _claim(request)
-        if repeat is not None:
+        if question is None:
+            _saved, created = create_once(Question, scoped("question", form.cleaned_data["submission_key"]),
+                                          lambda key: form.save(submission_key=key))
+            if created:
+                messages.success(request, _("Question saved."))
             return redirect(survey)
         saved = form.save()
-        if question is not None and saved.department_id != department_before:
-            services.rebuild_results(survey)  # the cross-tabs count answers under the question's department
+        if saved.department_id != department_before:
+            # The cross-tabs count answers under the question's department: rebuilt in the background under
+            # this survey's lock (submits to other surveys go on); the results page says so meanwhile.
+            counters.schedule_rebuild(survey)
         messages.success(request, _("Question saved."))
         return redirect(survey)
     if request.method == "POST" and question is None:
@@ -208,14 +206,14 @@ def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
 def question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
     question = get_object_or_404(survey.questions, pk=question_pk)
-    services.move_question(question, -1 if request.POST.get("direction") == "up" else 1)
+    building.move_question(question, -1 if request.POST.get("direction") == "up" else 1)
     return redirect(survey)
 
 
 @role_required(*SUPERVISORS)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
+    loaded = SurveyForm.load(survey)
     _prepare(loaded, {})
     return render(request, "surveys/answer.html", _answer_context(request, survey, loaded, preview=True))
 
@@ -224,12 +222,15 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SUPERVISORS)
 def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = _own_survey(request, pk)
-    claim, repeat = _claim(request)
-    if repeat is not None:
-        return redirect(repeat or reverse("surveys:list"))
-    copy = services.copy_survey(source, request.user)
-    messages.success(request, _("Copied into a new draft survey: %(title)s") % {"title": copy.title})
-    return redirect(_done(claim, copy.get_absolute_url()))
+    form = SubmissionKeyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(source)
+    copy, created = create_once(Survey, scoped("survey-copy", form.cleaned_data["submission_key"]),
+                                lambda key: building.copy_survey(source, request.user, submission_key=key))
+    if created:
+        messages.success(request, _("Copied into a new draft survey: %(title)s") % {"title": copy.title})
+    return redirect(copy)
 
 
 @require_POST
@@ -240,10 +241,10 @@ def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
     if target not in Survey.Status.values:
         raise Http404
     try:
-        services.transition(survey, target, request.user)
+        SURVEY.apply(survey, SURVEY.action_for(survey, target), by=request.user)
         messages.success(request, _("The survey is now %(status)s.") % {"status": survey.get_status_display()})
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(survey)
 
 
@@ -258,7 +259,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     batches = survey.tokens.values("batch").annotate(n=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False))).order_by("batch")
     return render(request, "surveys/distribute.html", {
         "survey": survey, "url": url, "qr": qr_data_uri(url, scale=5), "token_form": TokenBatchForm(),
-        "stats": stats, "batches": batches, "responses": services.response_counts([survey.pk]).get(survey.pk, 0),
+        "stats": stats, "batches": batches, "responses": result_service.response_counts([survey.pk]).get(survey.pk, 0),
     })
 
 
@@ -289,15 +290,15 @@ def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
 def tokens_issue(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
     form = TokenBatchForm(request.POST)
-    claim, repeat = _claim(request) if form.is_valid() else (None, None)
-    if repeat is not None:
-        return redirect("surveys:distribute", survey.pk)
     if form.is_valid():
         recipients = [line.strip()[:120] for line in form.cleaned_data["recipients"].splitlines() if line.strip()]
-        count = max(form.cleaned_data["count"], len(recipients))
+        count = min(max(form.cleaned_data["count"], len(recipients)), 5000)
         batch = form.cleaned_data["batch"] or timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        services.issue_tokens(survey, min(count, 5000), batch, recipients)
-        messages.success(request, _("%(n)d tokens issued in batch “%(batch)s”.") % {"n": min(count, 5000), "batch": batch})
+        _first, created = create_once(
+            Token, scoped("tokens", form.cleaned_data["submission_key"]),
+            lambda key: answering.issue_tokens(survey, count, batch, recipients, submission_key=key))
+        if created:
+            messages.success(request, _("%(n)d tokens issued in batch “%(batch)s”.") % {"n": count, "batch": batch})
     else:
         messages.error(request, _("Tokens not issued: %(errors)s") % {"errors": " ".join(str(e) for es in form.errors.values() for e in es)})
     return redirect("surveys:distribute", survey.pk)
@@ -322,7 +323,7 @@ def tokens_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff: results -------------------------------------------------------------------------
 
 
-def _visible_questions(request, loaded: services.SurveyForm) -> list[Question]:
+def _visible_questions(request, loaded: SurveyForm) -> list[Question]:
     scope = department_scope(request.user)
     questions = loaded.ordered()
     if scope is None:
@@ -337,11 +338,11 @@ def feedback_available() -> bool:
 @role_required(*READERS)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
+    loaded = SurveyForm.load(survey)
     questions = _visible_questions(request, loaded)
-    data = services.results(survey, questions)
-    tabs = services.crosstabs(survey, questions, department_scope(request.user))
-    texts = Paginator(services.text_answers(survey, questions, data["text_count"]), 20).get_page(request.GET.get("page"))
+    data = result_service.results(survey, questions)
+    tabs = result_service.crosstabs(survey, questions, department_scope(request.user))
+    texts = Paginator(result_service.text_answers(survey, questions, data["text_count"]), 20).get_page(request.GET.get("page"))
     charts = [{"id": "per-day", "type": "line", "labels": [d["day"] for d in data["per_day"]], "values": [d["n"] for d in data["per_day"]]}]
     for block in data["blocks"]:
         if block["chart"]:
@@ -373,27 +374,27 @@ def _dimension_labels():
 @role_required(*READERS)
 def export_raw(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
+    loaded = SurveyForm.load(survey)
     allowed = None if department_scope(request.user) is None else {q.pk for q in _visible_questions(request, loaded)}
     return xlsx_response(
-        f"survey-{survey.pk}-responses.xlsx", services.raw_export_headers(loaded, allowed),
-        services.raw_export_rows(survey, loaded, allowed), title=_("Responses"),
+        f"survey-{survey.pk}-responses.xlsx", exports.raw_export_headers(loaded, allowed),
+        exports.raw_export_rows(survey, loaded, allowed), title=_("Responses"),
     )
 
 
 @role_required(*READERS)
 def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
-    data = services.results(survey, _visible_questions(request, loaded))
-    return xlsx_response(f"survey-{survey.pk}-summary.xlsx", services.summary_headers(), services.summary_rows(data), title=pgettext("survey results", "Summary"))
+    loaded = SurveyForm.load(survey)
+    data = result_service.results(survey, _visible_questions(request, loaded))
+    return xlsx_response(f"survey-{survey.pk}-summary.xlsx", exports.summary_headers(), exports.summary_rows(data), title=pgettext("survey results", "Summary"))
 
 
 @require_POST
 @role_required(*READERS)
 def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     survey = _own_survey(request, pk)
-    loaded = services.SurveyForm.load(survey)
+    loaded = SurveyForm.load(survey)
     allowed = [q.pk for q in _visible_questions(request, loaded) if q.kind == Question.Kind.TEXT]
     answer = get_object_or_404(
         Answer.objects.select_related("question"), pk=answer_pk, question_id__in=allowed, response__survey=survey,
@@ -423,8 +424,12 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
             anonymous=True, created_by=request.user, source_ref=f"survey-answer:{answer.pk}",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"qualityservice:survey-answer:{answer.pk}"),
         )
-    except Exception as exc:
-        messages.error(request, _("The feedback record could not be created: %(error)s") % {"error": exc})
+    except ValidationError as exc:  # the feedback app refused the record: its messages are for the user
+        messages.error(request, _("The feedback record could not be created: %(error)s") % {"error": " ".join(exc.messages)})
+        return redirect(back)
+    except Exception:  # anything else is a fault, not the user's: logged with its traceback, never shown
+        logger.exception("survey answer %s: creating the feedback record failed", answer.pk)
+        messages.error(request, _("The feedback record could not be created. The error has been logged; please try again later."))
         return redirect(back)
     ref = created.code  # feedback.services.FeedbackRef
     Answer.objects.filter(pk=answer.pk, feedback_ref="").update(feedback_ref=ref)
@@ -460,10 +465,10 @@ def bursts(request: HttpRequest, pk: int) -> HttpResponse:
     if scope is not None:
         index = index.filter(department_id__in=scope)
     return render(request, "surveys/bursts.html", {
-        "survey": survey, "bursts": services.bursts(survey, per_minute), "per_minute": per_minute,
+        "survey": survey, "bursts": burst_service.bursts(survey, per_minute), "per_minute": per_minute,
         "exclusions": exclusions, "excluded": sum(e.responses for e in exclusions if e.active),
-        "total": services.response_counts([survey.pk]).get(survey.pk, 0), "index": list(index),
-        "can_exclude": scope is None, "reason_max": services.MAX_REASON_LENGTH,
+        "total": result_service.response_counts([survey.pk]).get(survey.pk, 0), "index": list(index),
+        "can_exclude": scope is None, "reason_max": burst_service.MAX_REASON_LENGTH,
     })
 
 
@@ -478,8 +483,8 @@ def burst_exclude(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     data = form.cleaned_data
     try:
-        record = services.exclude_burst(survey, data["kind"], data["key"], data["reason"], request.user)
-    except services.ExclusionError as exc:
+        record = burst_service.exclude_burst(survey, data["kind"], data["key"], data["reason"], request.user)
+    except burst_service.ExclusionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(n)d responses excluded from the results and the satisfaction index.") % {"n": record.responses})
@@ -492,8 +497,8 @@ def burst_include(request: HttpRequest, pk: int, exclusion_pk: int) -> HttpRespo
     survey = _own_survey(request, pk)
     record = get_object_or_404(survey.exclusions, pk=exclusion_pk)
     try:
-        n = services.include_again(record, request.user)
-    except services.ExclusionError as exc:
+        n = burst_service.include_again(record, request.user)
+    except burst_service.ExclusionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(n)d responses count again in the results and the satisfaction index.") % {"n": n})
@@ -630,7 +635,7 @@ def _limited(request, survey: Survey, action: str = "submit") -> bool:
                           ("survey-submit-browser", per_browser, settings.QS_SURVEY_RATE_PER_BROWSER)])
 
 
-def _respondent(request, survey: Survey) -> services.Respondent:
+def _respondent(request, survey: Survey) -> answering.Respondent:
     """Who answers: a token (token surveys), a signed-in account (signed-in surveys) or the browser.
     The draft of a token survey follows the token; of a signed-in survey, the session (a signed-in user has
     one already); of an "anyone" survey, the browser id (a draft key derived from it, so answering opens no
@@ -642,8 +647,8 @@ def _respondent(request, survey: Survey) -> services.Respondent:
         code = (request.POST.get("t") or request.GET.get("t") or "").strip()[:24]
         token = Token.objects.filter(survey=survey, code=code).first() if code else None
         if token is None:
-            return services.Respondent(browser_hash=hashed)
-        return services.Respondent(token=token, user=request.user if request.user.is_authenticated else None,
+            return answering.Respondent(browser_hash=hashed)
+        return answering.Respondent(token=token, user=request.user if request.user.is_authenticated else None,
                                    draft_key=f"t{token.code}", browser_hash=hashed)
     name = _session_key(survey)
     key = request.session.get(name)  # without a session cookie: no store read
@@ -653,11 +658,11 @@ def _respondent(request, survey: Survey) -> services.Respondent:
             return value
 
         user = request.user if request.user.is_authenticated else None
-        return services.Respondent(user=user, draft_key=key, new_draft_key=new_key, browser_hash=hashed)
+        return answering.Respondent(user=user, draft_key=key, new_draft_key=new_key, browser_hash=hashed)
     if key is not None or not browser:
-        return services.Respondent(draft_key=key, browser_hash=hashed)
+        return answering.Respondent(draft_key=key, browser_hash=hashed)
     derived = _browser_draft_key(survey, browser)
-    return services.Respondent(draft_key=derived if survey.pk in _draft_hints(request) else None,
+    return answering.Respondent(draft_key=derived if survey.pk in _draft_hints(request) else None,
                                new_draft_key=lambda: derived, browser_hash=hashed)
 
 
@@ -671,9 +676,9 @@ def _public_survey(code: str) -> Survey:
     ).thaw()
 
 
-def _prepare(loaded: services.SurveyForm, answers: dict) -> None:
+def _prepare(loaded: SurveyForm, answers: dict) -> None:
     """Attach the current (draft) answers and the initial skip-logic visibility to the questions."""
-    shown = {q.pk for q in services.visible_questions(loaded, answers)}
+    shown = {q.pk for q in answering.visible_questions(loaded, answers)}
     for q in loaded.ordered():
         cells = answers.get(q.pk, [])
         q.hidden = q.pk not in shown
@@ -701,12 +706,12 @@ def _answer_page(request, survey, respondent, draft, *, posted=None, errors=(), 
     """The answer page, with the draft's answers filled in — or, with ``posted`` (a refused or failed
     submit's data), with what was posted. ``placeholders``: rendered for the page cache
     (``pagecache.anonymous_page``) — CSRF token and submission key as placeholders."""
-    loaded = services.SurveyForm.load(survey)  # a fresh copy: _prepare writes on the questions
+    loaded = SurveyForm.load(survey)  # a fresh copy: _prepare writes on the questions
     if posted is not None:
-        answers, meta = services.posted_answers(survey, posted)
+        answers, meta = answering.posted_answers(survey, posted)
         current = SimpleNamespace(respondent_type=meta.get("respondent_type", ""), place_id=meta.get("place_id"))
     else:
-        answers, current = services.draft_answers(draft), draft
+        answers, current = answering.draft_answers(draft), draft
     _prepare(loaded, answers)
     context = _answer_context(request, survey, loaded, respondent=respondent, current=current, errors=errors)
     context["limited"] = limited
@@ -715,7 +720,7 @@ def _answer_page(request, survey, respondent, draft, *, posted=None, errors=(), 
     return render(request, "surveys/answer.html", context, status=status)
 
 
-def _gate(request, survey: Survey, respondent: services.Respondent):
+def _gate(request, survey: Survey, respondent: answering.Respondent):
     """Return a response that stops the respondent (closed, sign-in, token, answered) or None."""
     if not survey.is_accepting():
         return render(request, "surveys/closed.html", {"survey": survey}, status=410)
@@ -725,7 +730,7 @@ def _gate(request, survey: Survey, respondent: services.Respondent):
         return render(request, "surveys/audience.html", {"survey": survey}, status=403)
     if survey.audience == Survey.Audience.TOKEN and respondent.token is None:
         return render(request, "surveys/token_required.html", {"survey": survey}, status=403)
-    if services.has_answered(survey, respondent):
+    if answering.has_answered(survey, respondent):
         return render(request, "surveys/already.html", {"survey": survey}, status=409)
     return None
 
@@ -736,7 +741,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     stop = _gate(request, survey, respondent)
     if stop is not None:
         return stop
-    draft = services.find_draft(survey, respondent)  # no query without a draft key
+    draft = answering.find_draft(survey, respondent)  # no query without a draft key
     if draft is None and survey.audience == Survey.Audience.ANYONE:
         # The same blank form for every anonymous visitor: served from the rendered-page cache (core.pagecache;
         # a signed-in user or pending messages bypass it). Token and signed-in surveys are always rendered.
@@ -759,10 +764,10 @@ def save_answer(request: HttpRequest, code: str) -> HttpResponse:
     if _limited(request, survey, "save"):
         return JsonResponse({"ok": False, "error": _("Too many saves in a short time; your answers are kept on this page and saved when you submit.")}, status=429)
     try:
-        change = services.parse_draft_change(survey, request.POST)
-    except services.AnswerError as exc:
+        change = answering.parse_draft_change(survey, request.POST)
+    except answering.AnswerError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    draft = services.find_draft(survey, respondent)
+    draft = answering.find_draft(survey, respondent)
     if draft is None:
         if change.empty:
             return JsonResponse({"ok": True, "message": _("Saved")})  # nothing to keep yet
@@ -770,7 +775,7 @@ def save_answer(request: HttpRequest, code: str) -> HttpResponse:
             return JsonResponse({"ok": False, "error": _("This browser does not keep cookies, so your answers are not saved as you go; they are saved when you submit.")})
         if _limited(request, survey, "draft"):
             return JsonResponse({"ok": False, "error": _("Too many saves in a short time; your answers are kept on this page and saved when you submit.")}, status=429)
-    stored = services.store_draft_change(survey, respondent, change, draft)
+    stored = answering.store_draft_change(survey, respondent, change, draft)
     return _hint_draft(request, JsonResponse({"ok": True, "message": _("Saved")}), survey, stored is not None or draft is not None)
 
 
@@ -787,12 +792,12 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                     "this page: please wait a few minutes and press Submit again.")
         return remember_browser(request, _answer_page(request, survey, respondent, None, posted=request.POST, limited=message, status=429))
     try:
-        response, errors = services.submit(survey, respondent, request.POST)
-    except services.AlreadyAnswered:
+        response, errors = answering.submit(survey, respondent, request.POST)
+    except answering.AlreadyAnswered:
         return render(request, "surveys/already.html", {"survey": survey}, status=409)
     if errors:  # the valid answers went into the draft, when the respondent can keep one
         page = _answer_page(request, survey, respondent, None, posted=request.POST, errors=errors, status=400)
-        if services.find_draft(survey, respondent) is not None:
+        if answering.find_draft(survey, respondent) is not None:
             page = _hint_draft(request, page, survey, True)
         return remember_browser(request, page)
     request.session.pop(_session_key(survey), None)  # writes the session only if it held a draft key

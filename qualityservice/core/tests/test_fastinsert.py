@@ -1,4 +1,7 @@
-"""core.fastinsert: a row and its companions in one statement on PostgreSQL (the ORM elsewhere), atomic."""
+"""core.fastinsert: a row, its companions, many rows and counter upserts in one statement on PostgreSQL (the ORM
+elsewhere), atomic, with every column and default taken from the models."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -6,8 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from qualityservice.core.fastinsert import insert_together
+from qualityservice.core.fastinsert import Upsert, insert_together, upsert
 from qualityservice.core.models import Notification
+from qualityservice.org.models import Department
 
 
 def rows(app_label="qs_test", model="thing", codename="see_thing"):
@@ -60,3 +64,64 @@ def test_inside_a_block_that_rolls_back_as_a_whole_it_can_do_without_its_own_sav
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_together(rows(app_label="qs_test_sp")[0], savepoint=False)
     assert ContentType.objects.filter(app_label="qs_test_sp").count() == 1  # the block was rolled back, not the test's
+
+
+# --- Several rows at once and counters (Upsert) -------------------------------------------------------
+
+def department_counter(code: str, n: int, **fields) -> Upsert:
+    """A stand-in counter table: org.Department keyed by its unique code, ``sort_order`` as the counter."""
+    return Upsert(Department, key=("code",), add=("sort_order",), rows=[{"code": code, "name": f"部门{code}", "sort_order": n, **fields}])
+
+
+def test_it_adds_to_counters_and_gives_every_field_a_row_does_not_name_its_python_default(db):
+    upsert(department_counter("fi-a", 5))
+    upsert(department_counter("fi-a", 7), department_counter("fi-b", 1))
+    a = Department.objects.get(code="fi-a")
+    assert a.sort_order == 12 and Department.objects.get(code="fi-b").sort_order == 1
+    assert (a.kind, a.is_active, a.name_en, a.parent_id) == (Department.Kind.CENTRE, True, "", None)  # model defaults
+
+
+def test_it_writes_many_rows_pointing_at_the_parent_and_the_counters_with_it(db):
+    parent = ContentType(app_label="qs_test_many", model="thing")
+    perms = [Permission(name=f"权限{i}", codename=f"many_{i}") for i in range(3)]
+    insert_together(parent, many=[(perms, "content_type_id")], upserts=[department_counter("fi-many", 2)])
+    assert parent.pk and all(p.pk for p in perms) and {p.content_type_id for p in perms} == {parent.pk}
+    stored = dict(Permission.objects.filter(content_type=parent).values_list("pk", "codename"))
+    assert stored == {p.pk: p.codename for p in perms}  # each instance got its own row's id
+    assert Department.objects.get(code="fi-many").sort_order == 2
+
+
+def test_a_counter_that_cannot_be_written_writes_nothing(db):
+    parent = ContentType(app_label="qs_test_fail", model="thing")
+    with pytest.raises(IntegrityError):
+        insert_together(parent, many=[([Permission(name="x", codename="fail_x")], "content_type_id")],
+                        upserts=[department_counter("fi-neg", -1)])  # a positive counter below zero
+    assert not ContentType.objects.filter(app_label="qs_test_fail").exists()
+    assert not Permission.objects.filter(codename="fail_x").exists() and not Department.objects.filter(code="fi-neg").exists()
+    with pytest.raises(ValueError, match="unknown fields"):
+        upsert(department_counter("fi-typo", 1, sortorder=3))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_rows_and_counters_are_one_statement_with_columns_from_the_models():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere the ORM saves the rows and the counters in one transaction")
+    parent = ContentType(app_label="qs_test_one", model="thing")
+    perms = [Permission(name=f"权限{i}", codename=f"one_{i}") for i in range(4)]
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            insert_together(parent, many=[(perms, "content_type_id")], upserts=[department_counter("fi-one", 3)],
+                            shared_lock=424242)
+        assert len(ctx.captured_queries) == 1
+        sql = ctx.captured_queries[0]["sql"]
+        columns = re.search(r'INSERT INTO "org_department" \(([^)]*)\)', sql).group(1)
+        expected = [f.column for f in Department._meta.local_concrete_fields if f is not Department._meta.auto_field]
+        assert [c.strip('" ') for c in columns.split(",")] == expected  # every column, none listed by hand
+        assert "pg_advisory_xact_lock_shared" in sql
+        department = Department.objects.get(code="fi-one")
+        assert (department.sort_order, department.kind, department.is_active) == (3, Department.Kind.CENTRE, True)
+        assert Permission.objects.filter(content_type=parent).count() == 4
+    finally:
+        Permission.objects.filter(content_type__app_label="qs_test_one").delete()
+        ContentType.objects.filter(app_label="qs_test_one").delete()
+        Department.objects.filter(code="fi-one").delete()

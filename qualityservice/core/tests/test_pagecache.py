@@ -190,17 +190,17 @@ def test_a_2000_row_roster_import_writes_one_version(org, monkeypatch, django_ca
 
 
 def test_an_update_through_a_service_invalidates_at_commit(org, monkeypatch, django_capture_on_commit_callbacks):
-    """``.update()`` sends no signal: the service says ``pagecache.changed(Survey)`` (surveys.transition)."""
-    from qualityservice.surveys import services
+    """A move through the workflow engine invalidates once, at commit."""
     from qualityservice.surveys.models import Survey
     from qualityservice.surveys.tests.factories import make_survey
+    from qualityservice.surveys.workflows import SURVEY
 
     ns = make_survey(org, status=Survey.Status.DRAFT)
     page = Page()
     pagecache.anonymous_page(request(), (), page)
     written = versions_written(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition(ns.survey, Survey.Status.OPEN, by=org.supervisor)
+        SURVEY.apply(ns.survey, "open", by=org.supervisor)
     assert len(written) == 1
     pagecache.anonymous_page(request(), (), page)
     assert page.renders == 2

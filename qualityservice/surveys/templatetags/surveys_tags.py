@@ -13,10 +13,11 @@ def latest_satisfaction(department, limit: int = 3):
 
 @register.simple_tag
 def submission_key_input(value=None):
-    """A hidden field with a fresh key: the server acts once per key (see views._claim). ``value``: a given
-    key instead (the page cache's placeholder, replaced by a fresh key per request)."""
-    import uuid
-
+    """A hidden field with a fresh key (``core.submissions.new_key``) for a form without a form class (the
+    copy buttons, the answer page): the server acts once per key (``core.submissions.create_once``).
+    ``value``: a given key instead (the page cache's placeholder, replaced by a fresh key per request)."""
     from django.utils.html import format_html
 
-    return format_html('<input type="hidden" name="submission_key" value="{}">', value or uuid.uuid4())
+    from qualityservice.core.submissions import new_key
+
+    return format_html('<input type="hidden" name="submission_key" value="{}">', value or new_key())

@@ -253,10 +253,10 @@ def test_it_validates_any_posted_rating_to_a_value_in_range_or_a_message(org):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from qualityservice.surveys import services
+    from qualityservice.surveys import answering
 
     ns = make_survey(org)
-    loaded = services.SurveyForm.load(ns.survey)
+    loaded = answering.SurveyForm.load(ns.survey)
     rating = loaded.questions[ns.rating.pk]
     nps = loaded.questions[ns.nps.pk]
 
@@ -267,10 +267,32 @@ def test_it_validates_any_posted_rating_to_a_value_in_range_or_a_message(org):
             data = QueryDict(mutable=True)
             data[question.field_name] = raw
             try:
-                cells = services.parse_answer(question, data)
-            except services.AnswerError as exc:
+                cells = answering.parse_answer(question, data)
+            except answering.AnswerError as exc:
                 assert question.text in str(exc)
             else:
                 assert all(c.number in scale for c in cells)
 
     check()
+
+
+def test_it_ignores_an_autosave_that_arrives_after_its_draft_was_submitted(org):
+    """The answer page's last save may still be in flight when Submit is pressed: it must not rewrite the response."""
+    from django.http import QueryDict
+
+    from qualityservice.surveys import answering
+
+    ns = make_survey(org)
+    respondent = answering.Respondent(draft_key="browser-draft")
+    first = QueryDict(mutable=True)
+    first[ns.nps.field_name] = "3"
+    draft = answering.store_draft_change(ns.survey, respondent, answering.parse_draft_change(ns.survey, first))
+    posted = QueryDict(mutable=True)
+    for name, value in valid_post(ns).items():
+        posted.setlist(name, value if isinstance(value, list) else [value])
+    response, errors = answering.submit(ns.survey, respondent, posted)
+    assert errors == [] and response.pk == draft.pk and response.status == Response.Status.SUBMITTED
+    late = QueryDict(mutable=True)
+    late[ns.nps.field_name] = "0"
+    assert answering.store_draft_change(ns.survey, respondent, answering.parse_draft_change(ns.survey, late), draft) is None
+    assert response.answers.get(question=ns.nps).number == 9  # what was submitted

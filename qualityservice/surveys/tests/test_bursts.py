@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qualityservice.surveys import services
+from qualityservice.surveys import answering, bursts, counters, exports, index, results
 from qualityservice.surveys.models import Response, ResponseExclusion, ResultCell, SatisfactionIndex, Survey
 
 from .factories import make_survey, valid_post
@@ -35,7 +35,7 @@ def submit(client, ns, **overrides):
 
 
 def index_of(ns, org):
-    services.refresh_satisfaction_index(surveys=[ns.survey])
+    index.refresh_satisfaction_index(surveys=[ns.survey])
     row = SatisfactionIndex.objects.get(survey=ns.survey, department=org.yinshi)
     period = SatisfactionIndex.objects.get(survey=None, period=ns.survey.period, department=org.yinshi)
     return row.score, row.respondents, period.score
@@ -58,7 +58,7 @@ def stuff(ns, attempts=300):
 
 
 def browser_burst(ns):
-    return next(b for b in services.bursts(ns.survey, per_minute=1000) if b.kind == ResponseExclusion.Kind.BROWSER)
+    return next(b for b in bursts.bursts(ns.survey, per_minute=1000) if b.kind == ResponseExclusion.Kind.BROWSER)
 
 
 def bursts_url(ns, **query):
@@ -97,22 +97,22 @@ def test_it_restores_the_index_to_the_pre_burst_value_when_the_burst_is_excluded
     assert r.status_code == 302
     assert index_of(ns, org) == before
     # The results (stored counters) count the honest responses only, as a rebuild from the answers does.
-    loaded = services.SurveyForm.load(ns.survey)
-    stored = services.results(ns.survey, loaded.ordered())
-    full = services.compute_results_from_answers(ns.survey, loaded.ordered())
+    loaded = answering.SurveyForm.load(ns.survey)
+    stored = results.results(ns.survey, loaded.ordered())
+    full = results.compute_results_from_answers(ns.survey, loaded.ordered())
     assert stored["total"] == full["total"] == HONEST
     assert [b["chart"] for b in stored["blocks"]] == [b["chart"] for b in full["blocks"]]
-    assert services.crosstabs(ns.survey, loaded.ordered()) == services.compute_crosstabs_from_answers(ns.survey, loaded.ordered())
-    assert services.stale_result_surveys() == []
-    services.rebuild_results(ns.survey)
-    assert services.results(ns.survey, loaded.ordered())["blocks"][0]["chart"] == stored["blocks"][0]["chart"]
-    assert len(list(services.raw_export_rows(ns.survey, loaded))) == HONEST
+    assert results.crosstabs(ns.survey, loaded.ordered()) == results.compute_crosstabs_from_answers(ns.survey, loaded.ordered())
+    assert counters.stale_result_surveys() == []
+    counters.rebuild_results(ns.survey)
+    assert results.results(ns.survey, loaded.ordered())["blocks"][0]["chart"] == stored["blocks"][0]["chart"]
+    assert len(list(exports.raw_export_rows(ns.survey, loaded))) == HONEST
     html = client.get(reverse("surveys:results", args=[ns.survey.pk])).content.decode()
     assert f'data-testid="total">{HONEST}<' in html
 
 
 def test_it_takes_a_large_burst_out_of_the_counters_slice_by_slice(client, org, ns, monkeypatch):
-    monkeypatch.setattr(services, "PURGE_BATCH", 2)
+    monkeypatch.setattr(bursts, "PURGE_BATCH", 2)
     honest_responses(ns, 3)
     before = index_of(ns, org)
     stuff(ns, 10)
@@ -120,9 +120,9 @@ def test_it_takes_a_large_burst_out_of_the_counters_slice_by_slice(client, org, 
     exclude(client, ns, browser_burst(ns))
     assert Response.objects.filter(exclusion__isnull=False).count() == ALLOWED
     assert index_of(ns, org) == before
-    loaded = services.SurveyForm.load(ns.survey)
-    full = services.compute_results_from_answers(ns.survey, loaded.ordered())
-    assert services.results(ns.survey, loaded.ordered())["blocks"] == full["blocks"]
+    loaded = answering.SurveyForm.load(ns.survey)
+    full = results.compute_results_from_answers(ns.survey, loaded.ordered())
+    assert results.results(ns.survey, loaded.ordered())["blocks"] == full["blocks"]
 
 
 def test_it_rebuilds_counters_that_were_off_instead_of_taking_them_below_zero(client, org, ns):
@@ -131,9 +131,9 @@ def test_it_rebuilds_counters_that_were_off_instead_of_taking_them_below_zero(cl
     ResultCell.objects.filter(survey=ns.survey).update(count=0)  # counters written behind their back
     client.force_login(org.supervisor)
     exclude(client, ns, browser_burst(ns))
-    loaded = services.SurveyForm.load(ns.survey)
-    full = services.compute_results_from_answers(ns.survey, loaded.ordered())
-    assert services.results(ns.survey, loaded.ordered())["blocks"] == full["blocks"] and full["total"] == 2
+    loaded = answering.SurveyForm.load(ns.survey)
+    full = results.compute_results_from_answers(ns.survey, loaded.ordered())
+    assert results.results(ns.survey, loaded.ordered())["blocks"] == full["blocks"] and full["total"] == 2
     assert Response.objects.filter(exclusion__isnull=False).count() == ALLOWED
 
 
@@ -166,8 +166,8 @@ def test_it_includes_an_excluded_burst_again_and_records_it(client, org, ns):
     record.refresh_from_db()
     assert record.restored_by == org.supervisor and record.restored_at is not None
     assert not Response.objects.filter(exclusion__isnull=False).exists()
-    assert services.results(ns.survey, services.SurveyForm.load(ns.survey).ordered())["total"] == 3 + ALLOWED
-    assert services.stale_result_surveys() == []
+    assert results.results(ns.survey, answering.SurveyForm.load(ns.survey).ordered())["total"] == 3 + ALLOWED
+    assert counters.stale_result_surveys() == []
     again = client.post(reverse("surveys:burst_include", args=[ns.survey.pk, record.pk]), follow=True).content.decode()
     assert "已经重新计入" in again
     assert "重新计入" in ns.survey.history.latest().history_change_reason
@@ -178,12 +178,12 @@ def test_it_excludes_a_minute_and_does_not_exclude_a_response_twice(client, org,
     stuff(ns, 10)
     client.force_login(org.supervisor)
     exclude(client, ns, browser_burst(ns))
-    minutes = [b for b in services.bursts(ns.survey, per_minute=0) if b.kind == "minute"]
+    minutes = [b for b in bursts.bursts(ns.survey, per_minute=0) if b.kind == "minute"]
     for burst in minutes:
         exclude(client, ns, burst, reason="整分钟集中提交")
     assert Response.objects.filter(exclusion__isnull=False).count() == 4 + ALLOWED
     assert sum(ResponseExclusion.objects.values_list("responses", flat=True)) == 4 + ALLOWED
-    assert services.results(ns.survey, services.SurveyForm.load(ns.survey).ordered())["total"] == 0
+    assert results.results(ns.survey, answering.SurveyForm.load(ns.survey).ordered())["total"] == 0
     assert not SatisfactionIndex.objects.filter(survey=ns.survey).exists()
     r = exclude(client, ns, minutes[0], reason="再来一次")
     assert r.status_code == 302 and not ResponseExclusion.objects.filter(reason="再来一次").exists()
@@ -217,7 +217,7 @@ def test_it_reads_the_bursts_page_in_a_fixed_number_of_queries(client, org, ns, 
         assert 'data-kind="browser"' in client.get(bursts_url(ns, per_minute=1)).content.decode()
     for _ in range(6):
         stuff(ns, 3)
-    for burst in [b for b in services.bursts(ns.survey, per_minute=1000) if not b.excluded][:3]:
+    for burst in [b for b in bursts.bursts(ns.survey, per_minute=1000) if not b.excluded][:3]:
         exclude(client, ns, burst)
     with django_assert_max_num_queries(PAGE_QUERIES):
         html = client.get(bursts_url(ns, per_minute=1)).content.decode()

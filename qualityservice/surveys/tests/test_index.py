@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from qualityservice.surveys import services
+from qualityservice.surveys import index
 from qualityservice.surveys.models import Answer, Response, SatisfactionIndex, Survey
 from qualityservice.surveys.tasks import purge_stale_drafts, refresh_satisfaction_index
+from qualityservice.surveys.workflows import SURVEY
 
 from .factories import add_responses, make_survey
 
@@ -29,7 +30,7 @@ def ns(org):
 
 
 def test_it_computes_the_index_per_department_weighted_by_respondents(org, ns):
-    services.refresh_satisfaction_index(surveys=[ns.survey])
+    index.refresh_satisfaction_index(surveys=[ns.survey])
     yinshi = SatisfactionIndex.objects.get(department=org.yinshi, survey=ns.survey)
     # respondent means 5 and 1 → 3 → (3 − 1) / 4 × 100 = 50 (answer-weighted would be 16/4 = 4 → 75)
     assert (yinshi.score, yinshi.respondents, yinshi.answers, yinshi.period) == (50.0, 2, 4, "2026")
@@ -41,7 +42,7 @@ def test_it_computes_the_index_per_department_weighted_by_respondents(org, ns):
 def test_it_combines_the_surveys_of_a_period_by_respondents(org, ns):
     second = make_survey(org)
     respond(second, [(second.rating, 0, 4)])
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     period = SatisfactionIndex.objects.get(department=org.yinshi, survey__isnull=True, period="2026")
     # (3 × 2 + 4 × 1) / 3 = 3.333 → 58.3
     assert (period.score, period.respondents) == (58.3, 3)
@@ -55,20 +56,20 @@ def test_it_refreshes_idempotently_from_the_periodic_job(org, ns):
 
 
 def test_it_refreshes_the_index_when_a_survey_closes(org, ns):
-    services.transition(ns.survey, Survey.Status.CLOSED, org.supervisor)
+    SURVEY.apply(ns.survey, "close", by=org.supervisor)
     assert SatisfactionIndex.objects.filter(survey=ns.survey).count() == 2
 
 
 def test_it_ignores_draft_surveys_and_removes_rows_of_departments_no_longer_rated(org, ns):
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     ns.wuye_rating.department = None
     ns.wuye_rating.save()
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     assert not SatisfactionIndex.objects.filter(department=org.wuye).exists()
 
 
 def test_it_shows_the_group_page_with_trend_to_supervisors_and_own_department_to_heads(client, org, ns):
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     client.force_login(org.supervisor)
     html = client.get(reverse("surveys:index")).content.decode()
     assert "饮食服务中心" in html and "物业管理中心" in html and "<strong>50.0</strong>" in html
@@ -81,7 +82,7 @@ def test_it_shows_the_group_page_with_trend_to_supervisors_and_own_department_to
 
 
 def test_it_shows_a_department_page_only_inside_the_scope(client, org, ns):
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     url = reverse("surveys:index_department", args=[org.yinshi.pk])
     assert client.get(url).status_code == 302
     client.force_login(org.head_wuye)
@@ -92,7 +93,7 @@ def test_it_shows_a_department_page_only_inside_the_scope(client, org, ns):
 
 
 def test_it_adds_the_index_to_the_org_department_page(client, org, ns):
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     client.force_login(org.supervisor)
     html = client.get(reverse("org:department_detail", args=[org.yinshi.pk])).content.decode()
     assert 'data-testid="department-satisfaction"' in html and "<strong>50.0</strong>" in html
@@ -102,7 +103,7 @@ def test_it_keeps_index_page_queries_constant(client, org, django_assert_max_num
     ns = make_survey(org)
     client.force_login(org.supervisor)
     add_responses(ns, 1)
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     with django_assert_max_num_queries(10):
         client.get(reverse("surveys:index"))
     with django_assert_max_num_queries(10):
@@ -111,7 +112,7 @@ def test_it_keeps_index_page_queries_constant(client, org, django_assert_max_num
     for _ in range(3):
         other = make_survey(org)
         add_responses(other, 5)
-    services.refresh_satisfaction_index()
+    index.refresh_satisfaction_index()
     with django_assert_max_num_queries(10):
         client.get(reverse("surveys:index"))
     with django_assert_max_num_queries(10):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from qualityservice.core import indicators
 from qualityservice.core.indicators import Period
 from qualityservice.org.tests.factories import DepartmentFactory
-from qualityservice.surveys import services
+from qualityservice.surveys import index
 from qualityservice.surveys.models import Question, ResponseDay, ResultCell, SatisfactionIndex, Section, Survey
 from qualityservice.surveys.tests.factories import add_responses, make_survey
 
@@ -100,7 +100,7 @@ def test_it_gives_the_index_the_surveys_app_caches_for_real_answers(org):
     ns = make_survey(org)
     add_responses(ns, 3, rating=4, nps=9)
     add_responses(ns, 1, rating=2, nps=5)
-    services.refresh_satisfaction_index([ns.survey])
+    index.refresh_satisfaction_index([ns.survey])
     cached = {row.department_id: row.score for row in SatisfactionIndex.objects.filter(survey=ns.survey)}
     table = values(org, Period.this_year())
     assert table.value("surveys.satisfaction_index", org.yinshi.pk) == cached[org.yinshi.pk] == 62.5  # mean 3.5

@@ -88,3 +88,20 @@ def test_it_refuses_a_survey_open_to_anyone_that_is_not_anonymous(client, org):
     r = client.post(reverse("surveys:new"), {"title": "实名", "kind": "custom", "audience": "anyone", "period": "2026"})
     assert "面向所有人的问卷无法记录答卷人" in r.content.decode()
     assert not Survey.objects.surveys().exists()
+
+
+def test_it_scopes_surveys_by_the_departments_of_their_questions_as_core_scopes_them(org, ns):
+    from django.contrib.auth.models import AnonymousUser
+
+    from qualityservice.org.tests.factories import UserFactory
+
+    empty = Survey.objects.create(title="还没有题目的问卷", period="2026")
+    office_only = make_survey(org).survey
+    Question.objects.filter(survey=office_only).update(department=org.office)
+
+    def visible(user):
+        return set(Survey.objects.visible_to(user).surveys())
+
+    assert visible(org.supervisor) == visible(org.admin) == {ns.survey, empty, office_only}  # also without questions
+    assert visible(org.head_yinshi) == visible(org.head_wuye) == visible(org.staff_wuye) == {ns.survey}
+    assert visible(AnonymousUser()) == visible(UserFactory()) == set()  # no profile: no department

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from qualityservice.surveys.models import Response, SubmissionKey, Survey
+from qualityservice.surveys.models import Response, Survey
 from qualityservice.surveys.tasks import purge_stale_drafts
 
 from .factories import make_survey, valid_post
@@ -194,9 +194,8 @@ def test_it_purges_abandoned_drafts_and_expired_sessions_in_the_periodic_job(org
     expired.save()
     live["x"] = 1
     live.save()
-    SubmissionKey.objects.create(key=uuid.uuid4())
-    assert purge_stale_drafts.delay().get() == {"drafts": 1, "submission_keys": 0}
+    assert purge_stale_drafts.delay().get() == {"drafts": 1}
     assert set(Response.objects.values_list("pk", flat=True)) == {recent.pk, submitted.pk}
     assert not Response.objects.filter(pk=old.pk).exists()
     assert set(Session.objects.values_list("session_key", flat=True)) == {live.session_key}
-    assert purge_stale_drafts.delay().get() == {"drafts": 0, "submission_keys": 0}  # idempotent
+    assert purge_stale_drafts.delay().get() == {"drafts": 0}  # idempotent

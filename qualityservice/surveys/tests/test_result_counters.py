@@ -18,7 +18,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from qualityservice.surveys import services, tasks
+from qualityservice.surveys import answering, counters, exports, results, tasks
 from qualityservice.surveys.models import Answer, CrossCell, Response, ResponseDay, ResultCell, ResultQuestion, Survey
 
 from .factories import add_responses, make_survey, valid_post
@@ -41,16 +41,16 @@ def plain_tabs(tabs: dict) -> dict:
 
 
 def questions_of(survey, department=None):
-    questions = services.SurveyForm.load(survey).ordered()
+    questions = answering.SurveyForm.load(survey).ordered()
     return [q for q in questions if department is None or q.department_id == department.pk]
 
 
 def assert_counters_match_answers(survey, org):
     for department, scope in ((None, None), (org.yinshi, frozenset({org.yinshi.pk})), (org.wuye, frozenset({org.wuye.pk}))):
         questions = questions_of(survey, department)
-        assert plain(services.results(survey, questions)) == plain(services.compute_results_from_answers(survey, questions))
-        assert plain_tabs(services.crosstabs(survey, questions, scope)) == plain_tabs(
-            services.compute_crosstabs_from_answers(survey, questions)
+        assert plain(results.results(survey, questions)) == plain(results.compute_results_from_answers(survey, questions))
+        assert plain_tabs(results.crosstabs(survey, questions, scope)) == plain_tabs(
+            results.compute_crosstabs_from_answers(survey, questions)
         )
 
 
@@ -102,7 +102,7 @@ def test_it_shows_on_the_page_the_figures_of_the_full_aggregation(client, org, s
     client.force_login(org.supervisor)
     r = client.get(reverse("surveys:results", args=[ns.survey.pk]))
     html = r.content.decode()
-    full = services.compute_results_from_answers(ns.survey, questions_of(ns.survey))
+    full = results.compute_results_from_answers(ns.survey, questions_of(ns.survey))
     assert full["total"] == len(RESPONSES) and f'data-testid="total">{full["total"]}<' in html
     charts = charts_of(r)
     assert charts["per-day"]["values"] == [d["n"] for d in full["per_day"]]
@@ -115,7 +115,7 @@ def test_it_shows_on_the_page_the_figures_of_the_full_aggregation(client, org, s
     assert charts[f"q{ns.multiple.pk}"]["values"] == [2, 2, 3]
     # NPS 10, 9 promoters; 7, 8 passives; 3, 0 detractors → 0.0
     assert f'data-testid="nps">{full["nps"].score}<' in html and full["nps"].score == 0.0
-    tabs = services.compute_crosstabs_from_answers(ns.survey, questions_of(ns.survey))
+    tabs = results.compute_crosstabs_from_answers(ns.survey, questions_of(ns.survey))
     table = html[html.index('data-testid="crosstab-department"'):]
     table = table[:table.index("</table>")]
     for row in tabs["departments"]:
@@ -130,8 +130,8 @@ def test_it_exports_the_summary_from_the_counters(client, org, submitted):
     client.force_login(org.supervisor)
     r = client.get(reverse("surveys:export_summary", args=[submitted.survey.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).worksheets[0].iter_rows(values_only=True))
-    full = services.compute_results_from_answers(submitted.survey, questions_of(submitted.survey))
-    assert rows[1:] == [tuple(None if v == "" else v for v in row) for row in services.summary_rows(full)]
+    full = results.compute_results_from_answers(submitted.survey, questions_of(submitted.survey))
+    assert rows[1:] == [tuple(None if v == "" else v for v in row) for row in exports.summary_rows(full)]
 
 
 def test_it_shows_a_head_the_counters_of_her_department_only(client, org, submitted):
@@ -147,7 +147,7 @@ def test_it_shows_a_head_the_counters_of_her_department_only(client, org, submit
 
 def test_it_rebuilds_exactly_the_counters_the_submits_wrote(org, submitted):
     incremental = stored(submitted.survey)
-    services.rebuild_results(submitted.survey)
+    counters.rebuild_results(submitted.survey)
     assert stored(submitted.survey) == incremental
     assert incremental["cells"] and incremental["cross"]
 
@@ -191,10 +191,10 @@ def test_it_rebuilds_counters_that_disagree_with_the_responses_in_the_periodic_j
     add_responses(ns, 3)
     response = Response.objects.create(survey=ns.survey, status=Response.Status.SUBMITTED)
     Answer.objects.create(response=response, question=ns.rating, number=1)  # written behind the counters' back
-    assert [s.pk for s in services.stale_result_surveys()] == [ns.survey.pk]
+    assert [s.pk for s in counters.stale_result_surveys()] == [ns.survey.pk]
     tasks.refresh_satisfaction_index()
-    assert services.stale_result_surveys() == []
-    assert services.results(ns.survey, questions_of(ns.survey))["total"] == 4
+    assert counters.stale_result_surveys() == []
+    assert results.results(ns.survey, questions_of(ns.survey))["total"] == 4
     assert_counters_match_answers(ns.survey, org)
 
 
@@ -208,15 +208,19 @@ def test_it_rebuilds_from_the_management_command(org):
     assert_counters_match_answers(ns.survey, org)
 
 
-def test_it_recounts_the_cross_tabs_when_a_question_changes_department(client, org, submitted):
+def test_it_recounts_the_cross_tabs_in_the_background_when_a_question_changes_department(
+        client, org, submitted, django_capture_on_commit_callbacks):
     client.force_login(org.supervisor)
     url = reverse("surveys:question_edit", args=[submitted.survey.pk, submitted.wuye_rating.pk])
-    r = client.post(url, {"section": submitted.section.pk, "kind": "rating", "text": "公寓满意度", "order": 7,
-                          "department": org.yinshi.pk})
-    assert r.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the task is queued at commit (eager here)
+        r = client.post(url, {"section": submitted.section.pk, "kind": "rating", "text": "公寓满意度", "order": 7,
+                              "department": org.yinshi.pk})
+    assert r.status_code == 302 and len(callbacks) >= 1
     submitted.wuye_rating.refresh_from_db()
     assert submitted.wuye_rating.department == org.yinshi
     assert_counters_match_answers(submitted.survey, org)
+    submitted.survey.refresh_from_db()
+    assert submitted.survey.results_rebuilding is None  # the task cleared the notice
 
 
 VALUE = st.one_of(st.none(), st.sampled_from(["1", "2", "3", "4", "5"]))
@@ -246,11 +250,11 @@ def test_it_keeps_the_counters_equal_to_a_full_recount_for_any_responses(org, ro
         query = QueryDict(mutable=True)
         for key, value in data.items():
             query.setlist(key, value if isinstance(value, list) else [value])
-        response, errors = services.submit(ns.survey, services.Respondent(draft_key=uuid.uuid4().hex), query)
+        response, errors = answering.submit(ns.survey, answering.Respondent(draft_key=uuid.uuid4().hex), query)
         assert errors == [] and response is not None
     assert_counters_match_answers(ns.survey, org)
     incremental = stored(ns.survey)
-    services.rebuild_results(ns.survey)
+    counters.rebuild_results(ns.survey)
     assert stored(ns.survey) == incremental
 
 
@@ -282,7 +286,7 @@ def test_it_counts_every_one_of_concurrent_submits(org):
     for t in threads:
         t.join(timeout=60)
     assert errors == [] and statuses == [302] * threads_n
-    assert services.results(ns.survey, questions_of(ns.survey))["total"] == threads_n
+    assert results.results(ns.survey, questions_of(ns.survey))["total"] == threads_n
     assert_counters_match_answers(ns.survey, org)
     Survey.objects.filter(pk=ns.survey.pk).delete()
 
@@ -298,7 +302,7 @@ def test_it_counts_days_in_local_time_and_an_unasked_respondent_type_as_other(or
                dt.datetime(2026, 11, 21, 3, 0, tzinfo=dt.UTC)):
         monkeypatch.setattr(timezone, "now", lambda at=at: at)
         submit_through_the_endpoint(ns, org, ("", "canteen", "4", "1", ("5", "4"), ["1"], "9", "", "2"))
-    data = services.results(ns.survey, questions_of(ns.survey))
+    data = results.results(ns.survey, questions_of(ns.survey))
     assert data["per_day"] == [{"day": "2026-11-20", "n": 1}, {"day": "2026-11-21", "n": 2}]
     assert set(CrossCell.objects.filter(survey=ns.survey).values_list("respondent_type", flat=True)) == {"other"}
     assert_counters_match_answers(ns.survey, org)

@@ -2,12 +2,14 @@
 
 import io
 import json
+import sys
+import types
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qualityservice.surveys import services, views
+from qualityservice.surveys import counters, views
 from qualityservice.surveys.models import Answer, Option, Question, Response, Section, Survey
 
 from .factories import add_responses, make_survey
@@ -89,7 +91,7 @@ def test_it_computes_servqual_gaps_per_dimension(client, org):
     cells = [(r1, "expectation", 1, 5), (r1, "expectation", 2, 5), (r1, "perception", 1, 4), (r1, "perception", 2, 3),
              (r2, "expectation", 1, 4), (r2, "expectation", 2, 4), (r2, "perception", 1, 4), (r2, "perception", 2, 3)]
     Answer.objects.bulk_create([Answer(response=r, question=questions[p], item=i, number=n) for r, p, i, n in cells])
-    services.rebuild_results(survey)  # answers written directly: recompute the stored counters
+    counters.rebuild_results(survey)  # answers written directly: recompute the stored counters
     client.force_login(org.supervisor)
     r = client.get(reverse("surveys:results", args=[survey.pk]))
     # expectation mean 4.5, perception mean 3.5 → gap −1.0
@@ -163,3 +165,44 @@ def test_it_exports_to_a_head_only_the_columns_of_her_department(client, org, ns
     rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).worksheets[0].iter_rows(values_only=True))
     assert rows[0][4:] == (ns.wuye_rating.text,)
     assert len(rows) == 5 and rows[1][4] == 3
+
+
+def fake_feedback(monkeypatch, create_feedback):
+    fake = types.ModuleType("qualityservice.feedback.services")
+    fake.create_feedback = create_feedback
+    monkeypatch.setitem(sys.modules, "qualityservice.feedback.services", fake)
+
+
+def test_it_logs_an_unexpected_error_of_the_feedback_app_and_shows_a_translated_message_without_its_text(
+        client, org, ns, monkeypatch, caplog):
+    def create_feedback(**kwargs):
+        raise RuntimeError("connection to mail-db refused (password=hunter2)")
+
+    fake_feedback(monkeypatch, create_feedback)
+    client.force_login(org.supervisor)
+    answer = Answer.objects.filter(question=ns.text).first()
+    with caplog.at_level("ERROR", logger="qualityservice.surveys.views"):
+        r = client.post(reverse("surveys:answer_to_feedback", args=[ns.survey.pk, answer.pk]), {"department": org.yinshi.pk},
+                        follow=True)
+    html = r.content.decode()
+    assert r.status_code == 200 and "无法创建意见记录。错误已记录，请稍后再试。" in html
+    assert "hunter2" not in html and "mail-db" not in html
+    assert "creating the feedback record failed" in caplog.text and "hunter2" in caplog.text  # the traceback is logged
+    answer.refresh_from_db()
+    assert answer.feedback_ref == ""
+
+
+def test_it_shows_the_reason_when_the_feedback_app_refuses_the_record(client, org, ns, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def create_feedback(**kwargs):
+        raise ValidationError("该部门暂不受理意见。")
+
+    fake_feedback(monkeypatch, create_feedback)
+    client.force_login(org.supervisor)
+    answer = Answer.objects.filter(question=ns.text).first()
+    r = client.post(reverse("surveys:answer_to_feedback", args=[ns.survey.pk, answer.pk]), {"department": org.yinshi.pk},
+                    follow=True)
+    assert "无法创建意见记录：该部门暂不受理意见。" in r.content.decode()
+    answer.refresh_from_db()
+    assert answer.feedback_ref == ""

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from qualityservice.surveys import services
+from qualityservice.surveys import counters
 from qualityservice.surveys.models import Survey
 
 
@@ -18,12 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["stale"]:
-            surveys = services.stale_result_surveys()
+            surveys = counters.stale_result_surveys()
         else:
             surveys = Survey.objects.surveys().order_by("pk")
             if options["survey"]:
                 surveys = surveys.filter(pk__in=options["survey"])
         for survey in surveys:
             started = time.perf_counter()
-            services.rebuild_results(survey)
+            counters.rebuild_results(survey)
             self.stdout.write(f"survey #{survey.pk}: rebuilt in {time.perf_counter() - started:.2f}s")
