@@ -96,7 +96,7 @@ def test_it_documents_its_options(flag):
     assert out.returncode == 0 and "--sizes" in out.stdout and "--quick" in out.stdout
 
 
-def test_the_bare_ceiling_uses_the_projects_database_with_stock_connection_handling(monkeypatch, tmp_path):
+def test_it_runs_the_bare_ceiling_on_the_projects_database_with_stock_connection_handling(monkeypatch, tmp_path):
     """Same file and PRAGMAs as the project, but Django's backend with kept connections whatever the project
     sets: a project that stopped keeping its connections must not pull the bare ceiling down with it."""
     import runpy

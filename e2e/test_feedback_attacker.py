@@ -21,7 +21,7 @@ def secrets_in(text: str, code: str) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_person_complained_about_can_neither_identify_the_complainant_nor_rate(
+def test_it_keeps_the_person_complained_about_from_identifying_the_complainant_or_rating(
         browser, phone, live_server, org, tmp_path):
     x = Staff.objects.get(user=org.staff_wuye)
 

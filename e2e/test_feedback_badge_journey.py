@@ -22,7 +22,7 @@ def photo(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_student_rates_and_complains_from_a_badge_and_tracks_it(phone, live_server, org, tmp_path):
+def test_it_lets_a_student_rate_and_complain_from_a_badge_and_track_it(phone, live_server, org, tmp_path):
     cook = Staff.objects.create(department=org.yinshi, name="王建国", badge_number="HQ2001", post="售饭员")
     page = phone
     page.goto(live_server.url + cook.get_public_url())
@@ -67,7 +67,7 @@ def test_student_rates_and_complains_from_a_badge_and_tracks_it(phone, live_serv
 
 
 @pytest.mark.django_db(transaction=True)
-def test_public_form_and_figures_render_on_a_phone(phone, live_server, org):
+def test_it_renders_the_public_form_and_figures_on_a_phone(phone, live_server, org):
     page = phone
     page.goto(live_server.url + "/feedback/new/?kind=suggestion")
     assert page.locator("input[name=kind][value=suggestion]").is_checked()
@@ -86,7 +86,7 @@ def test_public_form_and_figures_render_on_a_phone(phone, live_server, org):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_public_form_from_the_page_cache_submits_once_and_shows_the_tracking_code(phone, live_server, org):
+def test_it_submits_the_cached_public_form_once_and_shows_the_tracking_code(phone, live_server, org):
     """The anonymous form page is served from the rendered-page cache after its first view: each view
     still gets its own CSRF token and submission key, and a double-tapped submit makes one record."""
     page = phone

@@ -16,7 +16,7 @@ def logout(page, live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_call_is_logged_routed_assigned_answered_and_reopened(page, live_server, org):
+def test_it_logs_routes_assigns_answers_and_reopens_a_call(page, live_server, org):
     login(page, live_server, org.operator.username, org.password)
     page.goto(live_server.url + "/staff/feedback/hotline/")
     page.fill("#id_caller_name", "赵老师")

@@ -13,7 +13,7 @@ from qualityservice.org.models import Staff
 
 
 @pytest.mark.django_db(transaction=True)
-def test_head_filters_assigns_in_bulk_exports_and_reads_a_timeline(page, live_server, org, tmp_path):
+def test_it_lets_the_head_filter_assign_in_bulk_export_and_read_a_timeline(page, live_server, org, tmp_path):
     for i in range(4):
         make_feedback(org, title=f"楼道卫生问题{i}", place=org.dorm)
     praise = make_feedback(org, kind="praise", title="表扬保洁阿姨", channel="hotline")

@@ -15,7 +15,7 @@ MAIL = pathlib.Path(__file__).resolve().parent.parent / "qualityservice" / "feed
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_operator_deals_with_what_the_mailbox_could_not_decide(page, live_server, org):
+def test_it_lets_the_operator_deal_with_what_the_mailbox_could_not_decide(page, live_server, org):
     item = import_message((MAIL / "utf8_plain.eml").read_bytes()).feedback
     FEEDBACK.apply(item, "resolve", system=True, note="已处理。")
     FEEDBACK.apply(item, "close", system=True)

@@ -81,7 +81,7 @@ def test_it_changes_the_password_from_the_staff_menu_and_signs_in_with_the_new_o
     assert console.csp_violations() == [] and console.errors() == []
 
 
-def test_the_sign_in_page_leads_to_the_password_reset_on_a_phone(phone, live_server, org):
+def test_it_leads_from_the_sign_in_page_to_the_password_reset_on_a_phone(phone, live_server, org):
     console = ConsoleWatch(phone)
     phone.goto(live_server.url + "/accounts/login/")
     phone.get_by_role("link", name="忘记密码？").click()

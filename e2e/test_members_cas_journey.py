@@ -34,7 +34,7 @@ def sign_in_at_cas(page, cas):
     page.locator("#login_form button[type=submit]").click()
 
 
-def test_a_student_signs_in_through_cas_sees_her_page_and_signs_out_everywhere(phone, live_server, org, campus):
+def test_it_signs_a_student_in_through_cas_shows_her_page_and_signs_her_out_everywhere(phone, live_server, org, campus):
     page = phone
     page.goto(f"{live_server.url}/feedback/new/")
     page.get_by_test_id("cas-sign-in").click()
@@ -74,7 +74,7 @@ def test_a_student_signs_in_through_cas_sees_her_page_and_signs_out_everywhere(p
     page.screenshot(path="/tmp/members-signin-cas-phone.png", full_page=True)
 
 
-def test_a_replayed_ticket_is_refused_with_a_clear_message(phone, live_server, org, campus):
+def test_it_refuses_a_replayed_ticket_with_a_clear_message(phone, live_server, org, campus):
     page = phone
     tickets = []
     page.on("request", lambda r: tickets.append(r.url) if "ticket=" in r.url else None)

@@ -26,7 +26,7 @@ def roster(path):
     return path
 
 
-def test_roster_import_codes_first_sign_in_and_named_feedback(page, phone, live_server, org, settings, tmp_path):
+def test_it_takes_a_member_from_the_roster_import_and_codes_to_sign_in_and_named_feedback(page, phone, live_server, org, settings, tmp_path):
     settings.CAS_SERVER_URL = None
     settings.QS_MEMBER_PASSWORDS = True
     login(page, live_server, org.admin.username, org.password)

@@ -11,7 +11,7 @@ from django.conf import settings
 from qualityservice.core.beat import AlreadyLocked, ProcessLock, SingleBeatScheduler
 
 
-def test_a_second_acquisition_fails_while_the_first_holds_the_lock(tmp_path):
+def test_it_fails_a_second_acquisition_while_the_first_holds_the_lock(tmp_path):
     path = str(tmp_path / "beat.lock")
     first = ProcessLock(path).acquire()
     with pytest.raises(AlreadyLocked, match=f"held by process {os.getpid()}"):
@@ -21,7 +21,7 @@ def test_a_second_acquisition_fails_while_the_first_holds_the_lock(tmp_path):
         pass
 
 
-def test_a_second_scheduler_on_the_same_schedule_refuses_to_start(tmp_path):
+def test_it_refuses_to_start_a_second_scheduler_on_the_same_schedule(tmp_path):
     from config.celery import app
 
     schedule = str(tmp_path / "celerybeat-schedule")
@@ -36,14 +36,14 @@ def test_a_second_scheduler_on_the_same_schedule_refuses_to_start(tmp_path):
     SingleBeatScheduler(app=app, schedule_filename=schedule).close()  # the first one stopped: a new one starts
 
 
-def test_celery_beat_uses_the_locked_scheduler():
+def test_it_runs_celery_beat_with_the_locked_scheduler():
     from config.celery import app
 
     assert settings.CELERY_BEAT_SCHEDULER == "qualityservice.core.beat:SingleBeatScheduler"
     assert app.conf.beat_scheduler == settings.CELERY_BEAT_SCHEDULER
 
 
-def test_a_second_celery_beat_process_exits_while_the_first_runs(tmp_path):
+def test_it_exits_a_second_celery_beat_process_while_the_first_runs(tmp_path):
     """The real command, twice, as `make run` and a forgotten terminal would start it."""
     schedule = str(tmp_path / "celerybeat-schedule")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_BROKER_URL": "memory://"}

@@ -7,7 +7,7 @@ def directives(response) -> set[str]:
     return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
 
 
-def test_every_staff_page_is_sent_private_and_no_store(client, org):
+def test_it_sends_every_staff_page_private_and_no_store(client, org):
     client.force_login(org.head_wuye)
     for url in (reverse("core:workbench"), reverse("org:staff_list")):
         response = client.get(url)
@@ -16,7 +16,7 @@ def test_every_staff_page_is_sent_private_and_no_store(client, org):
         assert "public" not in directives(response)
 
 
-def test_a_staff_export_and_a_redirect_to_sign_in_are_private_too(client, org):
+def test_it_sends_a_staff_export_and_a_redirect_to_sign_in_private_too(client, org):
     assert {"private", "no-store"} <= directives(client.get(reverse("org:staff_list")))  # anonymous: 302 to sign-in
     client.force_login(org.admin)
     export = client.get(reverse("org:roster_export"))
@@ -24,13 +24,13 @@ def test_a_staff_export_and_a_redirect_to_sign_in_are_private_too(client, org):
     assert {"private", "no-store"} <= directives(export)
 
 
-def test_the_account_pages_are_private(client, org):
+def test_it_sends_the_account_pages_private(client, org):
     assert {"private", "no-store"} <= directives(client.get(reverse("login")))
     assert {"private", "no-store"} <= directives(client.get(reverse("password_reset")))
     client.force_login(org.staff_wuye)
     assert {"private", "no-store"} <= directives(client.get(reverse("password_change")))
 
 
-def test_public_pages_keep_their_own_caching(client, org):
+def test_it_lets_public_pages_keep_their_own_caching(client, org):
     response = client.get(reverse("org:home"))
     assert "no-store" not in directives(response) and "后勤集团" in response.content.decode()

@@ -98,7 +98,7 @@ def test_it_warns_when_the_proxy_header_is_set_without_a_trusted_proxy(settings)
     assert check_proxy_header() == []
 
 
-def test_a_rate_that_cannot_be_read_stops_the_start(settings):
+def test_it_stops_the_start_on_a_rate_that_cannot_be_read(settings):
     from qualityservice.core.checks import check_rates
 
     settings.QS_LOGIN_FAILURES_PER_ACCOUNT = "five per hour"

@@ -30,7 +30,7 @@ def test_it_inserts_the_parent_its_children_and_sets_every_key(db):
     assert stored.payload["subject"] == "新投诉" and stored.created_at is not None  # defaults and JSON as the ORM does
 
 
-def test_a_constraint_failure_writes_nothing_and_leaves_the_transaction_usable(db):
+def test_it_writes_nothing_on_a_constraint_failure_and_leaves_the_transaction_usable(db):
     insert_together(rows()[0])
     parent, child, note = rows()  # the same (app_label, model): unique
     with pytest.raises(IntegrityError):
@@ -40,7 +40,7 @@ def test_a_constraint_failure_writes_nothing_and_leaves_the_transaction_usable(d
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_it_is_one_statement_in_autocommit():
+def test_it_is_one_statement_in_autocommit_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: elsewhere the ORM saves the rows in one transaction")
     parent, child, note = rows(app_label="qs_test_ac")
@@ -55,7 +55,7 @@ def test_on_postgresql_it_is_one_statement_in_autocommit():
     Notification.objects.all().delete()
 
 
-def test_inside_a_block_that_rolls_back_as_a_whole_it_can_do_without_its_own_savepoint(db):
+def test_it_does_without_its_own_savepoint_inside_a_block_that_rolls_back_as_a_whole(db):
     parent, child, note = rows(app_label="qs_test_sp")
     with CaptureQueriesContext(connection) as ctx, transaction.atomic():  # a savepoint inside the test's transaction
         insert_together(parent, [(child, "content_type_id"), (note, None)], savepoint=False)
@@ -91,7 +91,7 @@ def test_it_writes_many_rows_pointing_at_the_parent_and_the_counters_with_it(db)
     assert Department.objects.get(code="fi-many").sort_order == 2
 
 
-def test_a_counter_that_cannot_be_written_writes_nothing(db):
+def test_it_writes_nothing_when_a_counter_cannot_be_written(db):
     parent = ContentType(app_label="qs_test_fail", model="thing")
     with pytest.raises(IntegrityError):
         insert_together(parent, many=[([Permission(name="x", codename="fail_x")], "content_type_id")],
@@ -103,7 +103,7 @@ def test_a_counter_that_cannot_be_written_writes_nothing(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_the_rows_and_counters_are_one_statement_with_columns_from_the_models():
+def test_it_writes_rows_and_counters_in_one_postgresql_statement_with_columns_from_the_models():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: elsewhere the ORM saves the rows and the counters in one transaction")
     parent = ContentType(app_label="qs_test_one", model="thing")

@@ -19,7 +19,7 @@ def test_it_shows_the_english_name_only_in_english_and_only_when_there_is_one():
         assert localised(place, "name") == "第一餐厅"
 
 
-def test_the_mixin_gives_a_display_name():
+def test_it_gives_a_display_name_through_the_mixin():
     class Thing(LocalisedNameMixin):
         name, name_en = "后勤集团", "Logistics Group"
 
@@ -29,7 +29,7 @@ def test_the_mixin_gives_a_display_name():
         assert Thing().display_name == "后勤集团"
 
 
-def test_the_models_use_it(org):
+def test_it_gives_the_models_their_localised_names(org):
     from qualityservice.feedback.models import Category
     from qualityservice.org.models import Commitment, SiteSettings
 
@@ -43,7 +43,7 @@ def test_the_models_use_it(org):
         assert (str(category), site.display_name, commitment.display_title) == ("餐饮", "后勤集团", "热水24小时")
 
 
-def test_no_model_writes_the_rule_again():
+def test_it_finds_no_model_writing_the_rule_again():
     root = Path(settings.BASE_DIR) / "qualityservice"
     copies = [str(p.relative_to(root)) for p in root.rglob("*.py")
               if "tests" not in p.parts and p.name != "i18n.py" and 'startswith("en")' in p.read_text(encoding="utf-8")]

@@ -30,14 +30,14 @@ def test_it_locks_an_account_after_its_failures_even_for_the_right_password(clie
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_follows_the_account_from_another_address_and_leaves_others_alone(client, org, limits):
+def test_it_locks_the_account_out_from_another_address_and_leaves_others_alone(client, org, limits):
     for _ in range(3):
         sign_in(client, org.head_wuye.username, "wrong", address="10.0.0.1")
     assert sign_in(client, org.head_wuye.username, org.password, address="10.0.0.99").status_code == 429
     assert sign_in(client, org.head_yinshi.username, org.password, address="10.0.0.1").status_code == 302
 
 
-def test_the_username_and_the_badge_number_share_one_budget(client, org, limits):
+def test_it_makes_the_username_and_the_badge_number_share_one_budget(client, org, limits):
     badge = Staff.objects.get(user=org.staff_wuye).badge_number
     sign_in(client, badge, "wrong")
     sign_in(client, org.staff_wuye.username, "wrong")
@@ -54,7 +54,7 @@ def test_it_limits_failures_from_one_address_across_accounts(client, org, limits
     assert sign_in(client, org.head_wuye.username, org.password, address="10.0.0.8").status_code == 302
 
 
-def test_the_lockout_ends_one_period_after_the_last_allowed_failure(client, org, limits, monkeypatch):
+def test_it_ends_the_lockout_one_period_after_the_last_allowed_failure(client, org, limits, monkeypatch):
     now = [ratelimit.time.time()]
     monkeypatch.setattr(ratelimit.time, "time", lambda: now[0])
     for _ in range(3):
@@ -64,7 +64,7 @@ def test_the_lockout_ends_one_period_after_the_last_allowed_failure(client, org,
     assert sign_in(client, org.head_wuye.username, org.password).status_code == 302
 
 
-def test_a_successful_sign_in_forgets_the_accounts_earlier_typos(client, org, limits):
+def test_it_forgets_the_accounts_earlier_typos_after_a_successful_sign_in(client, org, limits):
     sign_in(client, org.head_wuye.username, "wrong")
     sign_in(client, org.head_wuye.username, "wrong")
     assert sign_in(client, org.head_wuye.username, org.password).status_code == 302
@@ -74,7 +74,7 @@ def test_a_successful_sign_in_forgets_the_accounts_earlier_typos(client, org, li
     assert sign_in(client, org.head_wuye.username, org.password).status_code == 302
 
 
-def test_the_lockout_message_is_translated_into_english(client, org, limits):
+def test_it_translates_the_lockout_message_into_english(client, org, limits):
     client.cookies["django_language"] = "en"
     for _ in range(3):
         sign_in(client, org.head_wuye.username, "wrong")
@@ -82,7 +82,7 @@ def test_the_lockout_message_is_translated_into_english(client, org, limits):
     assert "Too many failed sign-in attempts. Please try again in 15 minutes." in html
 
 
-def test_a_megabyte_username_is_a_validation_error_not_a_server_error(client, org):
+def test_it_answers_a_megabyte_username_with_a_validation_error_not_a_server_error(client, org):
     """Before: the badge-number look-up (iexact, a LIKE on SQLite) failed with "LIKE or GLOB pattern
     too complex" and the page answered 500."""
     response = sign_in(client, "x" * (1024 * 1024), "whatever")
@@ -92,7 +92,7 @@ def test_a_megabyte_username_is_a_validation_error_not_a_server_error(client, or
     assert "_auth_user_id" not in client.session
 
 
-def test_the_sign_in_still_works_with_the_badge_number_and_a_username_of_the_longest_length(client, org):
+def test_it_still_signs_in_with_the_badge_number_and_a_username_of_the_longest_length(client, org):
     badge = Staff.objects.get(user=org.staff_wuye).badge_number
     assert sign_in(client, badge, org.password).status_code == 302
     client.post(reverse("logout"))
@@ -101,6 +101,6 @@ def test_the_sign_in_still_works_with_the_badge_number_and_a_username_of_the_lon
     assert int(client.session["_auth_user_id"]) == longest.pk
 
 
-def test_the_sign_in_page_links_to_the_password_reset(client, db):
+def test_it_links_the_sign_in_page_to_the_password_reset(client, db):
     html = client.get(reverse("login")).content.decode()
     assert reverse("password_reset") in html and "忘记密码？" in html and 'maxlength="150"' in html

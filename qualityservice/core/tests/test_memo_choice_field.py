@@ -12,7 +12,7 @@ class PlaceForm(forms.Form):
                                  memo_name="test.places", required=False)
 
 
-def test_each_form_gets_its_own_instance_with_the_selected_relations_and_no_query(org, django_assert_num_queries):
+def test_it_gives_each_form_its_own_instance_with_the_selected_relations_and_no_query(org, django_assert_num_queries):
     assert PlaceForm({"place": org.canteen.pk}).is_valid()  # builds the memo
     with django_assert_num_queries(0):
         first, second = PlaceForm({"place": org.canteen.pk}), PlaceForm({"place": str(org.canteen.pk)})
@@ -27,7 +27,7 @@ def test_each_form_gets_its_own_instance_with_the_selected_relations_and_no_quer
     assert third.cleaned_data["place"].department.name == org.yinshi.name
 
 
-def test_an_unknown_or_inactive_choice_is_refused(org):
+def test_it_refuses_an_unknown_or_inactive_choice(org):
     form = PlaceForm({"place": "999999"})
     assert not form.is_valid() and form.errors["place"]
     assert not PlaceForm({"place": "abc"}).is_valid()

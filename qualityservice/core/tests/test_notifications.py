@@ -116,7 +116,7 @@ def test_it_finds_the_supervisors_in_the_worker_only_when_asked(org, django_capt
     assert sorted(m.to for m in mail.outbox) == [["duty@example.edu.cn"], ["sup@example.edu.cn", "wuye@example.edu.cn"]]
 
 
-def test_the_outbox_row_is_written_in_the_callers_transaction_and_marked_sent(db, django_capture_on_commit_callbacks):
+def test_it_writes_the_outbox_row_in_the_callers_transaction_and_marks_it_sent(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with transaction.atomic():
             notify(emails=["a@example.edu.cn"], subject="新投诉", body="y")
@@ -129,7 +129,7 @@ def test_the_outbox_row_is_written_in_the_callers_transaction_and_marked_sent(db
     assert [m.subject for m in mail.outbox] == ["新投诉"]
 
 
-def test_a_rolled_back_transaction_leaves_no_outbox_row(db):
+def test_it_leaves_no_outbox_row_after_a_rolled_back_transaction(db):
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             notify(emails=["a@example.edu.cn"], subject="x", body="y")
@@ -137,7 +137,7 @@ def test_a_rolled_back_transaction_leaves_no_outbox_row(db):
     assert not Notification.objects.exists()
 
 
-def test_a_burst_is_delivered_by_one_run_with_a_query_count_independent_of_its_size(
+def test_it_delivers_a_burst_in_one_run_with_a_query_count_independent_of_its_size(
         org, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries):
     org.head_wuye.email = "wuye@example.edu.cn"
     org.head_wuye.save()
@@ -165,7 +165,7 @@ def test_a_burst_is_delivered_by_one_run_with_a_query_count_independent_of_its_s
     assert deliver_pending_notifications() == 0  # nothing twice
 
 
-def test_a_dead_mail_server_keeps_the_notification_for_a_later_run(db, settings, robot):
+def test_it_keeps_the_notification_for_a_later_run_when_the_mail_server_is_dead(db, settings, robot):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
     with transaction.atomic():
@@ -181,7 +181,7 @@ def test_a_dead_mail_server_keeps_the_notification_for_a_later_run(db, settings,
     assert len(robot) == 1  # and not again on the retry
 
 
-def test_a_broker_outage_loses_nothing(db, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_loses_nothing_in_a_broker_outage(db, monkeypatch, django_capture_on_commit_callbacks):
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
@@ -193,7 +193,7 @@ def test_a_broker_outage_loses_nothing(db, monkeypatch, django_capture_on_commit
     assert len(mail.outbox) == 1
 
 
-def test_a_process_that_just_scheduled_the_delivery_skips_the_cache_until_it_runs(db, settings, monkeypatch):
+def test_it_skips_the_cache_in_a_process_that_just_scheduled_the_delivery_until_it_runs(db, settings, monkeypatch):
     from config.celery import app
 
     class Cache:  # records the operations; add() like Django's (False when the key exists)

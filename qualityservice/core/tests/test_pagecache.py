@@ -50,7 +50,7 @@ def test_it_renders_once_and_gives_each_copy_its_own_token_and_key():
     assert key(first) != key(second) and len(key(first)) == 32
 
 
-def test_each_language_and_path_has_its_own_copy():
+def test_it_keeps_its_own_copy_for_each_language_and_path():
     page = Page()
     with translation.override("zh-hans"):
         assert "zh-hans" in pagecache.anonymous_page(request(), (), page).content.decode()
@@ -60,7 +60,7 @@ def test_each_language_and_path_has_its_own_copy():
     assert page.renders == 3
 
 
-def test_saving_a_model_it_depends_on_renders_it_again(org):
+def test_it_renders_the_page_again_after_saving_a_model_it_depends_on(org):
     from qualityservice.org.models import Place
 
     page = Page()
@@ -72,7 +72,7 @@ def test_saving_a_model_it_depends_on_renders_it_again(org):
     assert page.renders == 2
 
 
-def test_signed_in_users_messages_and_posts_are_never_served_from_it(org):
+def test_it_never_serves_signed_in_users_messages_or_posts_from_the_cache(org):
     page = Page()
     pagecache.anonymous_page(request(), (), page)
     html = pagecache.anonymous_page(request(user=org.head_wuye), (), page).content.decode()
@@ -86,7 +86,7 @@ def test_signed_in_users_messages_and_posts_are_never_served_from_it(org):
     assert page.renders == 4
 
 
-def test_a_page_that_is_not_a_200_is_not_kept_but_still_filled():
+def test_it_does_not_keep_a_page_that_is_not_a_200_but_still_fills_it():
     calls = []
 
     def build(placeholders):
@@ -99,7 +99,7 @@ def test_a_page_that_is_not_a_200_is_not_kept_but_still_filled():
     assert len(calls) == 2
 
 
-def test_memo_is_rebuilt_after_invalidation():
+def test_it_rebuilds_the_memo_after_invalidation():
     values = iter([1, 2])
     assert pagecache.memo("t", lambda: next(values)) == 1
     assert pagecache.memo("t", lambda: next(values)) == 1
@@ -108,7 +108,7 @@ def test_memo_is_rebuilt_after_invalidation():
 
 
 @pytest.mark.django_db
-def test_another_process_sees_an_invalidation_within_the_recheck_interval(monkeypatch):
+def test_it_shows_another_process_an_invalidation_within_the_recheck_interval(monkeypatch):
     """Another process invalidates through the shared cache; this one notices at its next version check."""
     from django.core.cache import cache
 
@@ -122,7 +122,7 @@ def test_another_process_sees_an_invalidation_within_the_recheck_interval(monkey
     assert page.renders == 2
 
 
-def test_a_change_is_forgotten_again_when_its_transaction_commits(org, django_capture_on_commit_callbacks):
+def test_it_forgets_a_change_again_when_its_transaction_commits(org, django_capture_on_commit_callbacks):
     """A process that rebuilt between the save and the commit read the old rows: forget again at commit."""
     from qualityservice.org.models import Place
 
@@ -155,7 +155,7 @@ def versions_written(monkeypatch):
     return written
 
 
-def test_a_transaction_publishes_one_version_however_many_rows_it_changes(org, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_publishes_one_version_per_transaction_however_many_rows_it_changes(org, monkeypatch, django_capture_on_commit_callbacks):
     from qualityservice.org.models import Place
 
     written = versions_written(monkeypatch)
@@ -167,7 +167,7 @@ def test_a_transaction_publishes_one_version_however_many_rows_it_changes(org, m
     assert len(written) == 1
 
 
-def test_a_2000_row_roster_import_writes_one_version(org, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_writes_one_version_for_a_2000_row_roster_import(org, monkeypatch, django_capture_on_commit_callbacks):
     from openpyxl import Workbook
 
     from qualityservice.org.services import import_roster
@@ -189,7 +189,7 @@ def test_a_2000_row_roster_import_writes_one_version(org, monkeypatch, django_ca
     assert len(written) == 1  # was 4,000: two per saved staff member
 
 
-def test_an_update_through_a_service_invalidates_at_commit(org, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_invalidates_at_commit_on_an_update_through_a_service(org, monkeypatch, django_capture_on_commit_callbacks):
     """A move through the workflow engine invalidates once, at commit."""
     from qualityservice.surveys.models import Survey
     from qualityservice.surveys.tests.factories import make_survey
@@ -207,7 +207,7 @@ def test_an_update_through_a_service_invalidates_at_commit(org, monkeypatch, dja
 
 
 @pytest.mark.django_db(transaction=True)
-def test_changed_outside_a_transaction_publishes_at_once(monkeypatch):
+def test_it_publishes_at_once_when_changed_is_called_outside_a_transaction(monkeypatch):
     from qualityservice.org.models import Place
 
     written = versions_written(monkeypatch)
@@ -215,7 +215,7 @@ def test_changed_outside_a_transaction_publishes_at_once(monkeypatch):
     assert len(written) == 1
 
 
-def test_a_rolled_back_change_publishes_nothing_and_a_later_commit_still_does(org, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_publishes_nothing_for_a_rolled_back_change_and_still_does_for_a_later_commit(org, monkeypatch, django_capture_on_commit_callbacks):
     from django.db import transaction
 
     from qualityservice.org.models import Place
@@ -232,7 +232,7 @@ def test_a_rolled_back_change_publishes_nothing_and_a_later_commit_still_does(or
     assert len(written) == 1
 
 
-def test_a_memo_must_be_immutable():
+def test_it_requires_a_memo_to_be_immutable():
     with pytest.raises(TypeError, match="list is mutable"):
         pagecache.memo("bad.list", lambda: [1, 2])
     with pytest.raises(TypeError, match="dict is mutable"):
@@ -242,7 +242,7 @@ def test_a_memo_must_be_immutable():
     assert pagecache.memo("good", lambda: MappingProxyType({1: (2, frozenset({3}))})) == {1: (2, frozenset({3}))}
 
 
-def test_a_memoised_row_gives_each_caller_its_own_instance_with_its_relations(org, django_assert_num_queries):
+def test_it_gives_each_caller_its_own_instance_of_a_memoised_row_with_its_relations(org, django_assert_num_queries):
     from qualityservice.org.models import Place
 
     rows = pagecache.memo("places", lambda: tuple(pagecache.frozen(p) for p in Place.objects.select_related("department").filter(pk=org.canteen.pk)))

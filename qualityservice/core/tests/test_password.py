@@ -13,7 +13,7 @@ def sign_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
-def test_anyone_signed_in_changes_their_password_end_to_end(client, org):
+def test_it_lets_anyone_signed_in_change_their_password_end_to_end(client, org):
     client.force_login(org.staff_wuye)
     page = client.get(reverse("password_change"))
     html = page.content.decode()
@@ -28,7 +28,7 @@ def test_anyone_signed_in_changes_their_password_end_to_end(client, org):
     assert sign_in(client, org.staff_wuye.username, NEW).status_code == 302
 
 
-def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, org):
+def test_it_changes_nothing_for_a_wrong_current_password_or_a_weak_new_one(client, org):
     client.force_login(org.staff_wuye)
     html = client.post(reverse("password_change"), {"old_password": "nope", "new_password1": NEW, "new_password2": NEW}).content.decode()
     assert "你的旧密码不正确" in html
@@ -39,12 +39,12 @@ def test_a_wrong_current_password_or_a_weak_new_one_changes_nothing(client, org)
     assert org.staff_wuye.check_password(org.password)
 
 
-def test_the_password_change_page_needs_a_sign_in(client, db):
+def test_it_needs_a_sign_in_for_the_password_change_page(client, db):
     response = client.get(reverse("password_change"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_the_staff_menu_links_to_the_password_change(client, org):
+def test_it_links_the_staff_menu_to_the_password_change(client, org):
     client.force_login(org.head_wuye)
     html = client.get(reverse("core:workbench")).content.decode()
     assert f'href="{reverse("password_change")}"' in html and "修改密码" in html
@@ -67,7 +67,7 @@ def reset_link(message) -> str:
     return match.group(1)
 
 
-def test_a_reset_mail_is_sent_with_a_link_that_sets_a_new_password(client, org, with_email):
+def test_it_sends_a_reset_mail_with_a_link_that_sets_a_new_password(client, org, with_email):
     page = client.get(reverse("password_reset")).content.decode()
     assert "忘记密码" in page and 'name="email"' in page
     response = client.post(reverse("password_reset"), {"email": "Wuye.Staff@example.edu.cn"})
@@ -89,7 +89,7 @@ def test_a_reset_mail_is_sent_with_a_link_that_sets_a_new_password(client, org, 
     assert "此链接已失效" in used  # a link works once
 
 
-def test_an_unknown_address_gets_the_same_neutral_message_and_no_mail(client, org, with_email):
+def test_it_gives_an_unknown_address_the_same_neutral_message_and_no_mail(client, org, with_email):
     known = client.post(reverse("password_reset"), {"email": "wuye.staff@example.edu.cn"}, follow=True)
     unknown = client.post(reverse("password_reset"), {"email": "nobody@example.edu.cn"}, follow=True)
     assert known.redirect_chain == unknown.redirect_chain == [(reverse("password_reset_done"), 302)]
@@ -98,14 +98,14 @@ def test_an_unknown_address_gets_the_same_neutral_message_and_no_mail(client, or
     assert len(mail.outbox) == 1  # the known one only
 
 
-def test_an_account_without_a_usable_password_or_inactive_gets_no_mail(client, org, with_email):
+def test_it_sends_no_mail_to_an_account_without_a_usable_password_or_inactive(client, org, with_email):
     with_email.is_active = False
     with_email.save(update_fields=["is_active"])
     client.post(reverse("password_reset"), {"email": "wuye.staff@example.edu.cn"})
     assert mail.outbox == []
 
 
-def test_reset_requests_are_limited_per_address(client, org, with_email, settings):
+def test_it_limits_reset_requests_per_address(client, org, with_email, settings):
     settings.QS_PASSWORD_RESET_RATE_PER_IP = "2/h"
     for _ in range(2):
         assert client.post(reverse("password_reset"), {"email": "wuye.staff@example.edu.cn"}).status_code == 302
@@ -114,6 +114,6 @@ def test_reset_requests_are_limited_per_address(client, org, with_email, setting
     assert len(mail.outbox) == 2
 
 
-def test_a_made_up_reset_link_says_it_is_not_valid(client, db):
+def test_it_says_a_made_up_reset_link_is_not_valid(client, db):
     html = client.get(reverse("password_reset_confirm", args=["MQ", "abc-def"])).content.decode()
     assert "此链接已失效" in html and reverse("password_reset") in html

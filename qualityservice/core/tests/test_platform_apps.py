@@ -71,7 +71,7 @@ def test_it_collects_every_apps_periodic_jobs_into_the_beat_schedule():
     assert {entry["task"] for entry in schedule.values()} <= set(celery_app.tasks)
 
 
-def test_the_apps_settings_live_in_the_apps():
+def test_it_keeps_the_apps_settings_in_the_apps():
     from qualityservice.feedback import conf as feedback_conf
     from qualityservice.surveys import conf as surveys_conf
 
@@ -83,7 +83,7 @@ def test_the_apps_settings_live_in_the_apps():
         assert not re.search(rf"^{prefix}\w* = ", source, re.MULTILINE), prefix
 
 
-def test_an_environment_variable_still_sets_an_apps_setting_and_a_bad_app_rate_stops_the_start():
+def test_it_sets_an_apps_setting_from_the_environment_and_a_bad_app_rate_stops_the_start():
     done = run("shell", "-v0", "-c", "from django.conf import settings; print(settings.QS_FEEDBACK_RATE_PER_IP, settings.QS_IMAP_PORT)",
                QS_FEEDBACK_RATE_PER_IP="7/h", QS_IMAP_PORT="143")
     assert done.stdout.split() == ["7/h", "143"], done.stderr
@@ -92,7 +92,7 @@ def test_an_environment_variable_still_sets_an_apps_setting_and_a_bad_app_rate_s
     assert "qualityservice.E002" in refused.stderr and "QS_SURVEY_RATE_PER_IP" in refused.stderr
 
 
-def test_the_bench_ceiling_is_installed_only_for_the_benchmarks(tmp_path):
+def test_it_installs_the_bench_ceiling_only_for_the_benchmarks(tmp_path):
     assert not apps.is_installed("qualityservice.benchceiling")
     with pytest.raises(Resolver404):
         resolve("/_bench/ceiling/")
@@ -104,7 +104,7 @@ def test_the_bench_ceiling_is_installed_only_for_the_benchmarks(tmp_path):
     assert "benchceiling.0001" in bench.stdout, bench.stderr
 
 
-def test_core_imports_no_app():
+def test_it_finds_no_import_of_an_app_in_core():
     core = ROOT / "qualityservice" / "core"
     others = sorted(p.name for p in (ROOT / "qualityservice").iterdir() if (p / "apps.py").exists() and p.name != "core")
     assert {"org", "feedback", "surveys"} <= set(others)
@@ -118,12 +118,12 @@ def test_core_imports_no_app():
     assert offending == []
 
 
-def test_the_demo_and_scale_commands_run_every_apps_modules_in_app_order():
+def test_it_runs_every_apps_modules_in_app_order_in_the_demo_and_scale_commands():
     assert [c.label for c, _m in registry.app_modules("demo")] == ["org", "members", "feedback", "inspections", "surveys"]
     assert [c.label for c, _m in registry.app_modules("scale")][0] == "org"  # loads the organisation first
 
 
-def test_the_demo_command_prints_the_accounts_an_app_returns(monkeypatch, db):
+def test_it_prints_the_accounts_an_app_returns_in_the_demo_command(monkeypatch, db):
     import io
     import types
 
@@ -139,7 +139,7 @@ def test_the_demo_command_prints_the_accounts_an_app_returns(monkeypatch, db):
     assert "demo data: org ready" in text and "password for all: pw-2026" in text and "anna" in text and "安娜" in text
 
 
-def test_a_new_app_wires_itself_without_editing_config(settings):
+def test_it_wires_a_new_app_without_editing_config(settings):
     try:
         with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, SAMPLE]):
             config = apps.get_app_config("sample")

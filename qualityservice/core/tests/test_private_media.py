@@ -93,7 +93,7 @@ def test_it_does_not_let_a_public_prefix_reach_a_private_folder(client, uploads,
         assert client.get(path).status_code == 404, path
 
 
-def test_the_scoped_views_still_serve_private_uploads_to_those_allowed(client, org, uploads):
+def test_it_still_serves_private_uploads_to_those_allowed_through_the_scoped_views(client, org, uploads):
     url = reverse("inspections:evidence", args=[uploads["evidence_pk"]])
     assert client.get(url).status_code == 302  # anonymous: to the sign-in page
     client.force_login(org.head_wuye)
@@ -101,7 +101,7 @@ def test_the_scoped_views_still_serve_private_uploads_to_those_allowed(client, o
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
-def test_the_public_folders_are_the_staff_photos_and_nginx_serves_only_those():
+def test_it_makes_the_staff_photos_the_only_public_folders_and_nginx_serves_only_those():
     upload_to = Staff._meta.get_field("photo").upload_to
     assert django_settings.QS_PUBLIC_MEDIA_DIRS == [upload_to]
     conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx-qualityservice.conf").read_text()

@@ -33,21 +33,21 @@ def backend(request, settings, monkeypatch):
     monkeypatch.setattr(ratelimit, "_client", None)
 
 
-def test_a_limit_stops_the_hit_after_its_rate_and_counts_each_value_apart(backend):
+def test_it_stops_the_hit_after_the_limits_rate_and_counts_each_value_apart(backend):
     limits = [("t-ip", "10.0.0.1", "2/m")]
     assert [ratelimit.hit(limits) for _i in range(3)] == [False, False, True]
     assert ratelimit.hit([("t-ip", "10.0.0.2", "2/m")]) is False  # another address
     assert ratelimit.hit([("t-other", "10.0.0.1", "2/m")]) is False  # another group
 
 
-def test_any_limit_over_its_rate_limits_the_request(backend):
+def test_it_limits_the_request_when_any_limit_is_over_its_rate(backend):
     generous, strict = ("t-ip", "10.0.0.9", "100/h"), ("t-session", "abc", "1/h")
     assert ratelimit.hit([generous, strict]) is False
     assert ratelimit.hit([generous, strict]) is True
     assert ratelimit.hit([generous, ("t-session", "other", "1/h")]) is False
 
 
-def test_redis_counts_every_limit_in_one_round_trip(backend, monkeypatch):
+def test_it_counts_every_limit_in_one_round_trip_to_redis(backend, monkeypatch):
     if backend != "redis":
         pytest.skip("Redis only")
     client = ratelimit._redis()
@@ -65,13 +65,13 @@ def test_redis_counts_every_limit_in_one_round_trip(backend, monkeypatch):
     assert calls == [4]  # INCR + EXPIRE per counter, one execute
 
 
-def test_an_unreachable_cache_does_not_block_the_public(settings, monkeypatch):
+def test_it_does_not_block_the_public_when_the_cache_is_unreachable(settings, monkeypatch):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     monkeypatch.setattr(ratelimit, "_client", None)
     assert ratelimit.hit([("t-ip", "10.0.0.1", "1/m")]) is False
 
 
-def test_the_client_address_follows_the_proxy_header_of_a_trusted_proxy(settings):
+def test_it_takes_the_client_address_from_the_proxy_header_of_a_trusted_proxy(settings):
     request = RequestFactory().post("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
     assert ratelimit.client_ip(request) == "127.0.0.1"
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
@@ -79,7 +79,7 @@ def test_the_client_address_follows_the_proxy_header_of_a_trusted_proxy(settings
     assert ratelimit.client_ip(request) == "203.0.113.7"
 
 
-def test_with_redis_the_cache_is_djangos_own_redis_backend(settings):
+def test_it_uses_djangos_own_redis_backend_as_the_cache_with_redis(settings):
     require_service(redis_up(), "Redis on 127.0.0.1:6379")
     import os
     import subprocess
@@ -93,13 +93,13 @@ def test_with_redis_the_cache_is_djangos_own_redis_backend(settings):
     assert done.stdout.split() == ["django.core.cache.backends.redis", "RedisCache", "中文"], done.stderr
 
 
-def test_without_the_proxy_header_the_limit_counts_the_direct_address(settings):
+def test_it_counts_the_direct_address_without_the_proxy_header(settings):
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.7")
     assert ratelimit.client_ip(request) == "10.0.0.7"
 
 
-def test_ipv6_clients_are_limited_per_64_and_junk_headers_fall_back(settings):
+def test_it_limits_ipv6_clients_per_64_and_falls_back_on_junk_headers(settings):
     request = RequestFactory().post("/", REMOTE_ADDR="2001:db8:1:2:aaaa:bbbb:cccc:dddd")
     assert ratelimit.client_ip(request) == "2001:db8:1:2::"
     assert ratelimit.client_address(request) == "2001:db8:1:2:aaaa:bbbb:cccc:dddd"
@@ -124,7 +124,7 @@ def test_it_refuses_what_is_not_a_rate(rate):
         ratelimit.parse_rate(rate)
 
 
-def test_a_window_is_the_period_long_and_staggered_per_value():
+def test_it_makes_a_window_the_period_long_and_staggered_per_value():
     period = 3600
     ends = {v: ratelimit.window_end(v, period, now=1_000_000) for v in ("a", "b", "c")}
     assert all(1_000_000 < end <= 1_000_000 + period for end in ends.values())
@@ -139,7 +139,7 @@ def test_it_no_longer_imports_django_ratelimits_private_functions():
     assert "django_ratelimit" not in source and "_get_window" not in source and "_split_rate" not in source
 
 
-def test_a_count_expires_with_its_window_not_after_the_caches_default_timeout(settings, monkeypatch):
+def test_it_expires_a_count_with_its_window_not_after_the_caches_default_timeout(settings, monkeypatch):
     """Django's cache.incr() rewrites a file-cache entry with the default timeout (300 s): an hourly count
     forgot itself after five quiet minutes. Our counter lives until its window ends."""
     clock = [ratelimit.window_end("t-ip:10.0.0.1", 3600, now=1_000_000) - 3600 + 1.0]  # a window's first second
@@ -182,12 +182,12 @@ def _parallel_hits(n: int, limits) -> list[bool]:
     return results
 
 
-def test_fifty_parallel_hits_on_the_file_cache_accept_exactly_the_limit(file_cache):
+def test_it_accepts_exactly_the_limit_of_fifty_parallel_hits_on_the_file_cache(file_cache):
     results = _parallel_hits(50, [("t-session", "one-browser", "20/h")])
     assert results.count(False) == 20 and results.count(True) == 30
 
 
-def test_parallel_hits_from_several_processes_on_the_file_cache_accept_exactly_the_limit(file_cache):
+def test_it_accepts_exactly_the_limit_of_parallel_hits_from_several_processes_on_the_file_cache(file_cache):
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -205,7 +205,7 @@ def test_parallel_hits_from_several_processes_on_the_file_cache_accept_exactly_t
     assert results.count(False) == 30 and results.count(True) == 70
 
 
-def test_the_file_caches_culling_does_not_drop_a_count(file_cache, settings):
+def test_it_does_not_drop_a_count_when_the_file_cache_culls(file_cache, settings):
     from django.core.cache import cache
 
     settings.CACHES = {"default": {**settings.CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 3, "CULL_FREQUENCY": 1}}}
@@ -216,7 +216,7 @@ def test_the_file_caches_culling_does_not_drop_a_count(file_cache, settings):
     assert ratelimit.hit(limits) is True
 
 
-def test_the_file_cache_sweeps_the_counters_of_ended_windows(file_cache, monkeypatch):
+def test_it_sweeps_the_counters_of_ended_windows_from_the_file_cache(file_cache, monkeypatch):
     monkeypatch.setattr(ratelimit._FileStore, "_swept", 0.0)
     ratelimit.hit([("t-ip", "10.0.0.1", "1/s")])
     directory = file_cache / "ratelimit"
@@ -240,7 +240,7 @@ def test_it_tells_how_long_a_used_up_limit_blocks_and_counts_nothing_when_asked(
     assert ratelimit.blocked_for(limits) == 0
 
 
-def test_blocked_for_and_reset_work_on_the_file_cache(file_cache):
+def test_it_supports_blocked_for_and_reset_on_the_file_cache(file_cache):
     limits = [("t-login", "someone", "1/15m")]
     ratelimit.hit(limits)
     assert ratelimit.blocked_for(limits) > 0
@@ -268,7 +268,7 @@ def _signed_visitor_cookie() -> str:
 RATES = {"per_ip": "300/h", "per_visitor": "2/h", "cookieless": "3/h"}
 
 
-def test_dropping_the_browser_cookie_buys_no_fresh_budget(db):
+def test_it_gives_no_fresh_budget_for_dropping_the_browser_cookie(db):
     """Before, a POST without the cookie was limited only per address (300/h): each dropped cookie a
     fresh per-browser budget. Now every cookieless POST from an address shares one strict bucket."""
     results = [ratelimit.public_rate_limited(_post(), "t-form", **RATES) for _ in range(4)]
@@ -278,7 +278,7 @@ def test_dropping_the_browser_cookie_buys_no_fresh_budget(db):
     assert ratelimit.public_rate_limited(_post(address="10.1.1.2"), "t-form", **RATES) is False  # another address
 
 
-def test_a_browser_with_a_valid_id_keeps_its_own_budget(db):
+def test_it_keeps_a_separate_budget_for_a_browser_with_a_valid_id(db):
     for _ in range(3):
         ratelimit.public_rate_limited(_post(), "t-form", **RATES)  # the address's cookieless bucket is used up
     cookie = _signed_visitor_cookie()
@@ -286,14 +286,14 @@ def test_a_browser_with_a_valid_id_keeps_its_own_budget(db):
     assert results == [False, False, True]  # its per-browser limit (2/h), not the cookieless one
 
 
-def test_the_cookieless_bucket_defaults_to_the_setting_and_counts_only_posts(settings, db):
+def test_it_defaults_the_cookieless_bucket_to_the_setting_and_counts_only_posts(settings, db):
     settings.QS_RATE_COOKIELESS_PER_IP = "1/h"
     rates = {"per_ip": "300/h", "per_visitor": "20/h"}
     assert [ratelimit.public_rate_limited(_post(), "t-form", **rates) for _ in range(2)] == [False, True]
     assert ratelimit.public_rate_limited(RequestFactory().get("/"), "t-form", **rates) is False
 
 
-def test_a_new_browser_gets_a_signed_random_id_once(db):
+def test_it_gives_a_new_browser_a_signed_random_id_once(db):
     from django.http import HttpResponse
 
     cookie = _signed_visitor_cookie()
@@ -304,7 +304,7 @@ def test_a_new_browser_gets_a_signed_random_id_once(db):
 
 
 @pytest.mark.parametrize("store", ["cache", "redis", "file"])
-def test_a_lockout_lasts_one_whole_period_even_when_the_window_was_ending(store, settings, monkeypatch, tmp_path):
+def test_it_locks_out_for_one_whole_period_even_when_the_window_was_ending(store, settings, monkeypatch, tmp_path):
     """Without it, failures late in a fixed window locked the account for a few seconds only."""
     if store == "redis":
         require_service(redis_up(), "Redis on 127.0.0.1:6379")

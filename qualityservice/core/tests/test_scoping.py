@@ -79,7 +79,7 @@ def test_it_sends_anonymous_visitors_to_sign_in(db):
     assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/staff/x/%3Fa%3D1"
 
 
-def test_hotline_operators_read_every_department_in_the_routing_work_only(org):
+def test_it_lets_hotline_operators_read_every_department_in_the_routing_work_only(org):
     from qualityservice.core.permissions import routes_everywhere, routing_scope
 
     assert routes_everywhere(org.operator) and not routes_everywhere(org.supervisor)
@@ -93,7 +93,7 @@ def test_hotline_operators_read_every_department_in_the_routing_work_only(org):
     assert set(Department.objects.visible_to(org.head_wuye, routing=True)) == {org.wuye}
 
 
-def test_the_operators_exception_is_written_once():
+def test_it_writes_the_operators_exception_once():
     """No app re-implements the rule: it compares no role with Role.OPERATOR to widen a scope."""
     from pathlib import Path
 

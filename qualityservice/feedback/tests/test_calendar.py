@@ -27,7 +27,7 @@ def cal(holidays=(), hours="08:00-12:00,13:30-17:30", days="1-5"):
         return BusinessCalendar.from_settings(holidays=list(holidays))
 
 
-def test_working_minutes_skip_lunch_nights_and_weekends():
+def test_it_skips_lunch_nights_and_weekends_in_working_minutes():
     c = cal()
     # Monday 2026-11-23 11:00 + 2 working hours = 14:30 (lunch 12:00-13:30 skipped)
     assert c.add_working_minutes(at(2026, 11, 23, 11), 120) == at(2026, 11, 23, 14, 30)
@@ -37,14 +37,14 @@ def test_working_minutes_skip_lunch_nights_and_weekends():
     assert c.add_working_minutes(at(2026, 11, 28, 22), 480) == at(2026, 11, 30, 17, 30)
 
 
-def test_holidays_and_make_up_working_days():
+def test_it_honours_holidays_and_make_up_working_days():
     c = cal(holidays=[(dt.date(2026, 11, 30), False), (dt.date(2026, 11, 29), True)])
     # Friday 17:00 + 1 h: Sunday 29th is worked (调休), Monday 30th is a holiday.
     assert c.add_working_minutes(at(2026, 11, 27, 17), 60) == at(2026, 11, 29, 8, 30)
     assert c.add_working_minutes(at(2026, 11, 29, 17), 60) == at(2026, 12, 1, 8, 30)
 
 
-def test_bad_calendar_settings_fail_loudly():
+def test_it_fails_loudly_on_bad_calendar_settings():
     with pytest.raises(ImproperlyConfigured):
         cal(hours="8-12")
     with pytest.raises(ImproperlyConfigured):
@@ -54,7 +54,7 @@ def test_bad_calendar_settings_fail_loudly():
 @hsettings(max_examples=60, deadline=None)
 @given(start=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 31)),
        minutes=st.integers(min_value=1, max_value=60 * 80))
-def test_a_deadline_is_after_the_start_inside_working_time(start, minutes):
+def test_it_puts_a_deadline_after_the_start_inside_working_time(start, minutes):
     c = cal()
     start = start.replace(tzinfo=TZ)
     end = c.add_working_minutes(start, minutes)
@@ -64,7 +64,7 @@ def test_a_deadline_is_after_the_start_inside_working_time(start, minutes):
                for a, b in c.periods)
 
 
-def test_deadlines_follow_the_department_commitment(org, settings):
+def test_it_sets_deadlines_by_the_department_commitment(org, settings):
     settings.QS_BUSINESS_HOURS = "08:00-12:00,13:30-17:30"
     settings.QS_WORK_DAYS = "1-5"
     monday = at(2026, 11, 23, 8)

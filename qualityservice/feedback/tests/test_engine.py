@@ -45,7 +45,7 @@ def test_it_keeps_the_parameters_of_each_move_and_todays_note_text(org):
         Status.ASSIGNED, Status.RECEIVED, org.supervisor, staff_of(org.supervisor).name)
 
 
-def test_the_submitters_rating_is_recorded_as_theirs_with_its_score(org):
+def test_it_records_the_submitters_rating_as_theirs_with_its_score(org):
     fb = make_feedback(org)
     FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理。")
     with translation.override("en"):
@@ -63,7 +63,7 @@ def test_it_labels_buttons_with_verbs_and_the_timeline_with_what_happened(org):
         assert FEEDBACK.label("accept") != "Accept" and event_label("accept") != "Accepted"
 
 
-def test_a_refused_move_raises_the_engines_error_and_changes_nothing(org):
+def test_it_raises_the_engines_error_on_a_refused_move_and_changes_nothing(org):
     fb = make_feedback(org)
     with pytest.raises(TransitionError) as exc:
         FEEDBACK.apply(fb, "start", by=org.staff_wuye)  # not assigned: the status allows it, the rule does not
@@ -75,7 +75,7 @@ def test_a_refused_move_raises_the_engines_error_and_changes_nothing(org):
     assert fb.status == Status.ASSIGNED and fb.events.count() == 2
 
 
-def test_the_person_concerned_may_not_close_or_call_back_their_own_item(org):
+def test_it_does_not_let_the_person_concerned_close_or_call_back_their_own_item(org):
     fb = make_feedback(org, staff=staff_of(org.head_wuye))
     FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     fb.refresh_from_db()
@@ -102,13 +102,13 @@ def _status_writes(path: pathlib.Path) -> list[str]:
     return found
 
 
-def test_no_code_of_the_app_writes_a_status_outside_the_engine():
+def test_it_finds_no_code_of_the_app_writing_a_status_outside_the_engine():
     # demo.py builds its records unsaved, each in the state its story ends in (creation with a status).
     modules = [p for p in APP.glob("*.py") if p.name not in ("demo.py",)] + list((APP / "management").rglob("*.py"))
     assert [w for p in modules for w in _status_writes(p)] == []
 
 
-def test_the_models_import_neither_the_services_nor_the_workflow():
+def test_it_finds_no_import_of_the_services_or_the_workflow_in_the_models():
     tree = ast.parse((APP / "models.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not imported & {"services", "workflows", "qualityservice.feedback.services", "qualityservice.feedback.workflows"}

@@ -17,7 +17,7 @@ def test_it_translates_every_message():
     assert (LOCALE / "django.mo").exists()
 
 
-def test_statuses_are_shown_in_chinese():
+def test_it_shows_statuses_in_chinese():
     with translation.override("zh-hans"):
         assert str(Status.REOPENED.label) == "已重新打开"
         assert str(Status.IN_PROGRESS.label) == "处理中"

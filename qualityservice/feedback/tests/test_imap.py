@@ -145,7 +145,7 @@ def counts(**kw) -> dict:
     return {"imported": 0, "reply": 0, "skipped": 0, "duplicate": 0, "rejected": 0, "failed": 0, **kw}
 
 
-def test_the_poller_imports_each_new_message_once(mailbox_server, org):
+def test_it_imports_each_new_message_once_when_polling(mailbox_server, org):
     deliver(mailbox_server, *((MAIL / name).read_bytes() for name in (
         "utf8_plain.eml", "gb2312_qp.eml", "autoreply_auto_submitted.eml", "gb18030_multipart_photo.eml")))
 
@@ -165,7 +165,7 @@ def test_the_poller_imports_each_new_message_once(mailbox_server, org):
     assert Feedback.objects.get(title="投诉：二餐厅米饭夹生").events.filter(action="mail_reply").count() == 1
 
 
-def test_the_poller_marks_a_rejected_message_and_does_not_fetch_it_again(mailbox_server, org, monkeypatch):
+def test_it_marks_a_rejected_message_when_polling_and_does_not_fetch_it_again(mailbox_server, org, monkeypatch):
     deliver(mailbox_server, (MAIL / "unknown_charset_unreadable.eml").read_bytes(), (MAIL / "nul_charset.eml").read_bytes(),
             (MAIL / "raw_gbk_from.eml").read_bytes())
     assert poll_mailbox() == counts(imported=2, rejected=1)
@@ -199,7 +199,7 @@ def test_the_poller_marks_a_rejected_message_and_does_not_fetch_it_again(mailbox
     assert MailMessage.objects.count() == 3 and Feedback.objects.count() == 2
 
 
-def test_the_poller_downloads_only_header_and_text_of_an_oversized_message(mailbox_server, org, settings, monkeypatch):
+def test_it_downloads_only_header_and_text_of_an_oversized_message_when_polling(mailbox_server, org, settings, monkeypatch):
     settings.QS_MAIL_MAX_BYTES = 64 * 1024
     attachment = base64.b64encode(bytes(range(256)) * 2000).decode()  # ~680 KB encoded
     b = "big-boundary"

@@ -20,7 +20,7 @@ def overdue_item(org, **kw):
     return fb
 
 
-def test_escalation_flags_and_notifies_once(org, django_capture_on_commit_callbacks):
+def test_it_flags_and_notifies_an_escalation_once(org, django_capture_on_commit_callbacks):
     fb = overdue_item(org)
     make_feedback(org)  # not due yet
     org.supervisor.email = "sup@example.com"
@@ -35,7 +35,7 @@ def test_escalation_flags_and_notifies_once(org, django_capture_on_commit_callba
     assert [m.to for m in mail.outbox if fb.code in m.subject] == [["sup@example.com"]]
 
 
-def test_resolved_items_are_not_escalated(org):
+def test_it_does_not_escalate_resolved_items(org):
     fb = overdue_item(org)
     FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="好了")
     assert services.escalate_overdue() == 0
@@ -43,7 +43,7 @@ def test_resolved_items_are_not_escalated(org):
     assert fb.resolved_on_time is False  # answered after the deadline
 
 
-def test_figures_aggregate_received_resolved_on_time_and_satisfaction(org):
+def test_it_aggregates_received_resolved_on_time_and_satisfaction_figures(org):
     a = make_feedback(org)
     FEEDBACK.apply(a, "resolve", by=org.head_wuye, note="已处理")
     services.record_callback(a, by=org.operator, reached=True, satisfied=4)
@@ -60,7 +60,7 @@ def test_figures_aggregate_received_resolved_on_time_and_satisfaction(org):
     assert wuye.satisfaction == 3.0 and wuye.on_time_rate == 100.0
 
 
-def test_public_figures_page_reads_the_aggregate_with_fixed_queries(client, org, django_assert_max_num_queries):
+def test_it_reads_the_aggregate_on_the_public_figures_page_with_fixed_queries(client, org, django_assert_max_num_queries):
     make_feedback(org)
     services.refresh_public_figures()
     with django_assert_max_num_queries(3):
@@ -75,7 +75,7 @@ def test_public_figures_page_reads_the_aggregate_with_fixed_queries(client, org,
     assert "饮食服务中心" in html and "集团办公室" in html
 
 
-def test_department_figures_page_is_scoped(client, org):
+def test_it_scopes_the_department_figures_page(client, org):
     make_feedback(org)
     services.refresh_public_figures()
     client.force_login(org.head_wuye)
@@ -84,7 +84,7 @@ def test_department_figures_page_is_scoped(client, org):
     assert client.get(reverse("feedback:department_figures", args=[org.yinshi.pk])).status_code == 404
 
 
-def test_transfer_clears_escalation_for_the_new_department(org):
+def test_it_clears_the_escalation_for_the_new_department_on_transfer(org):
     fb = overdue_item(org)
     services.escalate_overdue()
     FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
@@ -93,13 +93,13 @@ def test_transfer_clears_escalation_for_the_new_department(org):
     assert Staff.objects.filter(department=org.yinshi).exists()
 
 
-def test_the_department_page_links_to_its_feedback_figures(client, org):
+def test_it_links_the_department_page_to_its_feedback_figures(client, org):
     client.force_login(org.head_wuye)
     html = client.get(reverse("org:department_detail", args=[org.wuye.pk])).content.decode()
     assert reverse("feedback:department_figures", args=[org.wuye.pk]) in html
 
 
-def test_escalation_reaches_the_supervisors_and_the_head_through_the_outbox(org, django_capture_on_commit_callbacks):
+def test_it_sends_an_escalation_to_the_supervisors_and_the_head_through_the_outbox(org, django_capture_on_commit_callbacks):
     from qualityservice.core.models import Notification
 
     fb = overdue_item(org)

@@ -121,7 +121,7 @@ def test_it_flags_a_reply_to_a_closed_item_for_the_operator_and_leaves_the_item_
     assert item.status == Status.REOPENED and item.events.filter(action="reopen").exists()
 
 
-def test_a_reply_to_a_merged_duplicate_goes_to_the_item_it_was_merged_into(org):
+def test_it_files_a_reply_to_a_merged_duplicate_on_the_item_it_was_merged_into(org):
     kept = import_message(sample("gb2312_qp.eml")).feedback
     duplicate = import_message(sample("utf8_plain.eml")).feedback
     FEEDBACK.apply(duplicate, "merge", system=True, target=kept)
@@ -129,7 +129,7 @@ def test_a_reply_to_a_merged_duplicate_goes_to_the_item_it_was_merged_into(org):
     assert kept.events.filter(action="mail_reply").exists() and not duplicate.events.filter(action="mail_reply").exists()
 
 
-def test_a_reply_keeps_its_photos_on_the_item(org):
+def test_it_keeps_the_photos_of_a_reply_on_the_item(org):
     item = import_message(sample("utf8_plain.eml")).feedback
     reply = message(message_id="<photo-reply@ouc.edu.cn>", extra=["In-Reply-To: <utf8-plain-001@stu.ouc.edu.cn>"],
                     text="补一张照片。", image=jpeg_bytes())
@@ -137,7 +137,7 @@ def test_a_reply_keeps_its_photos_on_the_item(org):
     assert item.attachments.count() == 1 and "补一张照片。" in item.events.get(action="mail_reply").note
 
 
-def test_an_automatic_answer_in_a_thread_adds_nothing(org):
+def test_it_adds_nothing_for_an_automatic_answer_in_a_thread(org):
     item = import_message(sample("utf8_plain.eml")).feedback
     auto = message(message_id="<ooo@ouc.edu.cn>", extra=["In-Reply-To: <utf8-plain-001@stu.ouc.edu.cn>",
                                                          "Auto-Submitted: auto-replied"], text="我正在休假。")
@@ -145,7 +145,7 @@ def test_an_automatic_answer_in_a_thread_adds_nothing(org):
     assert not item.events.filter(action="mail_reply").exists()
 
 
-def test_a_reply_to_an_unknown_message_becomes_a_new_item(org):
+def test_it_makes_a_reply_to_an_unknown_message_a_new_item(org):
     out = import_message(message(extra=["In-Reply-To: <never-seen@ouc.edu.cn>"], text="新的问题。"))
     assert out.outcome == "imported" and out.feedback.body == "新的问题。"
 
@@ -222,13 +222,13 @@ def test_it_decodes_a_raw_gbk_attachment_name(org):
     assert "维修报告.doc" in fb.events.get(action="note").note
 
 
-def test_a_photo_larger_than_an_upload_may_be_is_noted_and_not_kept(org, settings):
+def test_it_notes_and_does_not_keep_a_photo_larger_than_an_upload_may_be(org, settings):
     settings.QS_FEEDBACK_MAX_IMAGE_BYTES = 10_000
     fb = import_message(message(text="照片很大。", image=b"\xff\xd8" + b"x" * 60_000)).feedback
     assert fb.attachments.count() == 0 and "photo.jpg" in fb.events.get(action="note").note
 
 
-def test_an_unexpected_error_rejects_that_message_and_the_next_one_is_imported(org, monkeypatch):
+def test_it_rejects_a_message_on_an_unexpected_error_and_imports_the_next_one(org, monkeypatch):
     real = services.create_record
 
     def fragile(**kwargs):
@@ -244,7 +244,7 @@ def test_an_unexpected_error_rejects_that_message_and_the_next_one_is_imported(o
     assert record.subject == "楼道灯坏了" and list(Feedback.objects.values_list("title", flat=True)) == ["投诉：二餐厅米饭夹生"]
 
 
-def test_a_parser_failure_rejects_the_message_with_what_can_still_be_read(org, monkeypatch):
+def test_it_rejects_the_message_on_a_parser_failure_with_what_can_still_be_read(org, monkeypatch):
     def broken(fp, size):
         raise ValueError("embedded null character")
 
@@ -255,7 +255,7 @@ def test_a_parser_failure_rejects_the_message_with_what_can_still_be_read(org, m
     assert record.subject == "投诉：二餐厅米饭夹生" and record.message_id == "<utf8-plain-001@stu.ouc.edu.cn>"
 
 
-def test_the_import_command_goes_on_after_a_bad_message_and_sums_up(org):
+def test_it_goes_on_after_a_bad_message_in_the_import_command_and_sums_up(org):
     out = io.StringIO()
     names = ["utf8_plain.eml", "unknown_charset_unreadable.eml", "raw_gbk_from.eml", "bounce_report.eml",
              "reply_in_reply_to.eml", "nul_charset.eml", "malformed_from_encoded_word.eml", "malformed_filenames.eml"]
@@ -266,7 +266,7 @@ def test_the_import_command_goes_on_after_a_bad_message_and_sums_up(org):
     assert Feedback.objects.count() == 5
 
 
-def test_the_import_command_reports_a_missing_file_after_importing_the_others(org):
+def test_it_reports_a_missing_file_in_the_import_command_after_importing_the_others(org):
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="imported 1, replies 0, skipped 0, rejected 0, failed 1"):
         call_command("import_mail", "/nonexistent/x.eml", str(MAIL / "utf8_plain.eml"), stdout=out, stderr=err)
@@ -286,7 +286,7 @@ def test_it_tells_apart_long_message_ids_that_share_their_first_255_characters(o
     assert import_message(message(message_id=stem + "-2@ouc.edu.cn>", text="第二封。")).outcome == "duplicate"
 
 
-def test_the_migration_hashes_the_message_ids_already_stored(transactional_db):
+def test_it_hashes_the_message_ids_already_stored_in_the_migration(transactional_db):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -343,20 +343,20 @@ def test_it_keeps_the_text_of_an_oversized_file_and_notes_the_attachment_it_drop
     assert record.size == path.stat().st_size and "video.mp4" in record.reason
 
 
-def test_an_oversized_message_given_as_bytes_is_read_the_same_way(org, small_limit, no_full_parse):
+def test_it_reads_an_oversized_message_given_as_bytes_the_same_way(org, small_limit, no_full_parse):
     raw = message(text="附件太大。OK", attachment=b"\0" * 200_000)  # 17 bytes of text: base64 with padding
     fb = import_message(raw).feedback
     assert fb.body == "附件太大。OK" and "report.zip" in fb.events.get(action="note").note
 
 
-def test_the_text_of_an_oversized_message_is_cut_at_the_text_limit_without_broken_characters(org, small_limit,
+def test_it_cuts_an_oversized_messages_text_at_the_limit_without_broken_characters(org, small_limit,
                                                                                              monkeypatch):
     monkeypatch.setattr(mailbox, "TEXT_LIMIT", 1000)
     fb = import_message(message(text="长" * 5000, attachment=b"\0" * 100_000)).feedback
     assert 200 < len(fb.body) < 1000 and set(fb.body) == {"长"}
 
 
-def test_an_oversized_message_with_nested_parts_keeps_the_plain_text(org, small_limit, no_full_parse):
+def test_it_keeps_the_plain_text_of_an_oversized_message_with_nested_parts(org, small_limit, no_full_parse):
     alt, mixed = "alt-b", "mixed-b"
     raw = (
         "From: a@ouc.edu.cn\r\nSubject: nested\r\nMessage-ID: <nested@ouc.edu.cn>\r\nMIME-Version: 1.0\r\n"
@@ -372,7 +372,7 @@ def test_an_oversized_message_with_nested_parts_keeps_the_plain_text(org, small_
     assert fb.body.startswith("纯文本内容。") and "data.bin" in fb.events.get(action="note").note
 
 
-def test_the_text_of_a_forwarded_message_counts(org):
+def test_it_counts_the_text_of_a_forwarded_message(org):
     inner = ("From: b@ouc.edu.cn\r\nSubject: inner\r\nContent-Type: text/plain; charset=gbk\r\n"
              "Content-Transfer-Encoding: base64\r\n\r\n" + b64("原邮件：水管漏水。".encode("gbk")) + "\r\n")
     raw = ("From: a@ouc.edu.cn\r\nSubject: Fwd\r\nMessage-ID: <fwd@ouc.edu.cn>\r\nMIME-Version: 1.0\r\n"
@@ -385,7 +385,7 @@ def test_the_text_of_a_forwarded_message_counts(org):
 
 
 @pytest.mark.parametrize("who", ["head_wuye", "staff_wuye", "judge"])
-def test_the_mailbox_page_is_only_for_operators_and_supervisors(client, org, who):
+def test_it_opens_the_mailbox_page_only_for_operators_and_supervisors(client, org, who):
     url = reverse("feedback:mailbox")
     assert "/accounts/login/" in client.get(url)["Location"]
     import_message(sample("unknown_charset_unreadable.eml"))
@@ -395,7 +395,7 @@ def test_the_mailbox_page_is_only_for_operators_and_supervisors(client, org, who
     assert MailMessage.objects.get().needs_review
 
 
-def test_the_mailbox_page_lists_what_waits_for_review_in_constant_queries(client, org, django_assert_max_num_queries):
+def test_it_lists_what_waits_for_review_on_the_mailbox_page_in_constant_queries(client, org, django_assert_max_num_queries):
     import_message(sample("unknown_charset_unreadable.eml"))
     client.force_login(org.supervisor)
     with django_assert_max_num_queries(6):
@@ -413,7 +413,7 @@ def test_the_mailbox_page_lists_what_waits_for_review_in_constant_queries(client
     assert html.count('data-testid="mail-row"') == 50  # one page
 
 
-def test_marking_a_message_reviewed_takes_it_off_the_list_once(client, org):
+def test_it_takes_a_message_marked_reviewed_off_the_list_once(client, org):
     import_message(sample("unknown_charset_unreadable.eml"))
     record = MailMessage.objects.get()
     client.force_login(org.operator)
@@ -433,6 +433,6 @@ def test_marking_a_message_reviewed_takes_it_off_the_list_once(client, org):
     assert "ticket" in html and "x-klingon" in html
 
 
-def test_no_event_is_recorded_for_a_rejected_message(org):
+def test_it_records_no_event_for_a_rejected_message(org):
     import_message(sample("unknown_charset_unreadable.eml"))
     assert FeedbackEvent.objects.count() == 0

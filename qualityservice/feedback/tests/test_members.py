@@ -35,7 +35,7 @@ def test_it_offers_a_signed_in_member_to_send_with_their_name_without_typing_it(
     assert 'value="13800000001"' in html  # the contact is filled in from the account
 
 
-def test_a_members_named_feedback_is_linked_to_the_member(client, org, member):
+def test_it_links_a_members_named_feedback_to_the_member(client, org, member):
     client.force_login(member.user)
     response = post_form(client, anonymous="")
     assert response.status_code == 302
@@ -43,14 +43,14 @@ def test_a_members_named_feedback_is_linked_to_the_member(client, org, member):
     assert (fb.anonymous, fb.submitter_user, fb.submitter_name, fb.submitter_contact) == (False, member.user, "张晓明", "13800000001")
 
 
-def test_a_members_anonymous_feedback_stores_nothing(client, org, member):
+def test_it_stores_nothing_about_the_member_for_anonymous_feedback(client, org, member):
     client.force_login(member.user)
     post_form(client, anonymous="on", REMOTE_ADDR="10.1.2.3")
     fb = Feedback.objects.get()
     assert fb.anonymous and fb.submitter_user is None and fb.submitter_name == "" and fb.client_ip is None
 
 
-def test_the_my_page_lists_the_members_named_items_with_status_and_the_rating_link(client, org, member):
+def test_it_lists_the_members_named_items_on_the_my_page_with_status_and_the_rating_link(client, org, member):
     client.force_login(member.user)
     post_form(client, anonymous="", title="宿舍热水不稳定")
     post_form(client, anonymous="on", title="匿名的那条")
@@ -63,7 +63,7 @@ def test_the_my_page_lists_the_members_named_items_with_status_and_the_rating_li
     assert named.get_rating_url() in html
 
 
-def test_the_person_an_item_is_about_never_sees_the_member(client, org, member):
+def test_it_never_shows_the_member_to_the_person_an_item_is_about(client, org, member):
     staff = Staff.objects.get(user=org.staff_wuye)
     client.force_login(member.user)
     client.post(NEW, {"kind": "complaint", "body": "保洁员态度恶劣", "anonymous": "", "staff_code": staff.public_code,
@@ -77,7 +77,7 @@ def test_the_person_an_item_is_about_never_sees_the_member(client, org, member):
     assert "张晓明" in client.get(reverse("feedback:detail", args=[fb.pk])).content.decode()
 
 
-def test_the_members_data_download_holds_their_named_feedback(client, org, member):
+def test_it_puts_the_members_named_feedback_in_their_data_download(client, org, member):
     client.force_login(member.user)
     post_form(client, anonymous="", title="宿舍热水不稳定")
     data = json.loads(client.get(reverse("members:data_json")).content)
@@ -86,7 +86,7 @@ def test_the_members_data_download_holds_their_named_feedback(client, org, membe
     assert any("宿舍热水不稳定" in (row or ()) for row in wb["我的意见反馈"].iter_rows(values_only=True))
 
 
-def test_closing_the_account_keeps_the_items_and_their_counts_without_the_identity(client, org, member):
+def test_it_keeps_the_items_and_their_counts_without_the_identity_when_the_account_closes(client, org, member):
     client.force_login(member.user)
     post_form(client, anonymous="", title="宿舍热水不稳定", REMOTE_ADDR="10.1.2.3")
     fb = Feedback.objects.get()

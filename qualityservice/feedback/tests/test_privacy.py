@@ -74,7 +74,7 @@ def test_it_never_shows_the_rating_link_to_whoever_holds_the_tracking_code(clien
         assert fb.rating_token not in html and not RATE_LINK.search(html)
 
 
-def test_the_person_complained_about_cannot_close_the_item_through_a_public_url(client, org):
+def test_it_does_not_let_the_person_complained_about_close_the_item_through_a_public_url(client, org):
     fb = about(org, org.staff_wuye)
     FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理。")
     client.force_login(org.staff_wuye)
@@ -89,7 +89,7 @@ def test_the_person_complained_about_cannot_close_the_item_through_a_public_url(
     assert PublishedFigure.objects.get(department=org.wuye).rated == 0
 
 
-def test_the_submitting_browser_sees_its_rating_link_once_right_after_submitting(org):
+def test_it_shows_the_submitting_browser_its_rating_link_once_right_after_submitting(org):
     submitter = Client()
     response = submitter.post("/feedback/new/", {"kind": "complaint", "body": "宿舍热水不热", "anonymous": "on",
                                                  "website": "", "submission_key": "s1-key-0001"})
@@ -107,7 +107,7 @@ def test_the_submitting_browser_sees_its_rating_link_once_right_after_submitting
     assert (fb.status, fb.satisfaction) == (Status.CLOSED, 4)
 
 
-def test_a_badge_complaint_shows_its_rating_link_only_to_the_submitting_browser(org):
+def test_it_shows_a_badge_complaints_rating_link_only_to_the_submitting_browser(org):
     cook = profile(org.staff_yinshi)
     submitter = Client()
     data = {d: 2 for d in ("skill", "attitude", "environment", "process", "appearance", "language")}
@@ -118,7 +118,7 @@ def test_a_badge_complaint_shows_its_rating_link_only_to_the_submitting_browser(
     assert fb.get_rating_url() not in Client().get(response["Location"]).content.decode()
 
 
-def test_a_signed_in_submitter_finds_the_rating_link_on_the_status_page(client, org):
+def test_it_shows_a_signed_in_submitter_the_rating_link_on_the_status_page(client, org):
     client.force_login(org.judge)
     client.post("/feedback/new/", {"kind": "complaint", "body": "班车晚点", "name": "评委", "contact": "13000000000",
                                    "website": "", "submission_key": "u1-key-0001"})
@@ -130,7 +130,7 @@ def test_a_signed_in_submitter_finds_the_rating_link_on_the_status_page(client, 
     assert fb.get_rating_url() not in client.get(fb.get_public_url()).content.decode()
 
 
-def test_the_submitter_receives_the_rating_link_by_e_mail_and_the_group_robot_does_not(
+def test_it_mails_the_rating_link_to_the_submitter_and_not_to_the_group_robot(
         org, settings, monkeypatch, django_capture_on_commit_callbacks):
     from qualityservice.core import notifications
 
@@ -154,7 +154,7 @@ def test_the_submitter_receives_the_rating_link_by_e_mail_and_the_group_robot_do
 
 
 @pytest.mark.parametrize("subject", ["staff_wuye", "head_wuye"])
-def test_the_person_concerned_sees_no_tracking_code_and_cannot_look_it_up(client, org, subject):
+def test_it_hides_the_tracking_code_from_the_person_concerned_and_refuses_their_lookup(client, org, subject):
     x = getattr(org, subject)
     fb = about(org, x)
     FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
@@ -171,7 +171,7 @@ def test_the_person_concerned_sees_no_tracking_code_and_cannot_look_it_up(client
     assert client.get(reverse("feedback:detail_by_code", args=[fb.code]))["Location"] == fb.get_absolute_url()
 
 
-def test_action_messages_do_not_name_the_code_to_the_person_concerned(client, org):
+def test_it_does_not_name_the_code_to_the_person_concerned_in_action_messages(client, org):
     fb = about(org, org.staff_wuye)
     services.assign(fb, profile(org.staff_wuye), by=org.head_wuye)
     client.force_login(org.staff_wuye)
@@ -180,7 +180,7 @@ def test_action_messages_do_not_name_the_code_to_the_person_concerned(client, or
     assert fb.status == Status.IN_PROGRESS and fb.code not in page
 
 
-def test_notifications_about_an_item_about_someone_never_carry_its_code(org, settings):
+def test_it_never_puts_the_code_in_notifications_about_an_item_about_someone(org, settings):
     head = org.head_wuye  # the head is the one complained about, and receives the department's notices
     fb = about(org, head)
     services.assign(fb, profile(head), by=org.supervisor)
@@ -198,7 +198,7 @@ def test_notifications_about_an_item_about_someone_never_carry_its_code(org, set
     assert plain.code in Notification.objects.order_by("pk").last().payload["subject"]
 
 
-def test_the_person_concerned_may_not_record_the_callback_or_close_the_item(client, org):
+def test_it_does_not_let_the_person_concerned_record_the_callback_or_close_the_item(client, org):
     fb = about(org, org.head_wuye)
     FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
     client.force_login(org.head_wuye)
@@ -214,7 +214,7 @@ def test_the_person_concerned_may_not_record_the_callback_or_close_the_item(clie
 # --- 2. the "about whom" fact survives every transition ----------------------------------------
 
 
-def test_a_transfer_away_and_back_keeps_the_complainant_hidden(client, org):
+def test_it_keeps_the_complainant_hidden_after_a_transfer_away_and_back(client, org):
     fb = about(org, org.staff_wuye)
     FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
     FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.wuye)
@@ -224,7 +224,7 @@ def test_a_transfer_away_and_back_keeps_the_complainant_hidden(client, org):
     assert leaks(pages, fb) == []
 
 
-def test_the_fact_is_recorded_at_intake_and_never_cleared(org):
+def test_it_records_the_fact_at_intake_and_never_clears_it(org):
     fb = about(org, org.staff_wuye)
     assert fb.about_staff == profile(org.staff_wuye)
     FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)
@@ -233,7 +233,7 @@ def test_the_fact_is_recorded_at_intake_and_never_cleared(org):
     assert make_feedback(org).about_staff is None
 
 
-def test_the_migration_fills_the_fact_from_the_staff_concerned_or_the_history(org):
+def test_it_fills_the_fact_in_the_migration_from_the_staff_concerned_or_the_history(org):
     import importlib
 
     from django.apps import apps
@@ -282,7 +282,7 @@ def _apply(op, fb, target, duplicate, x, org):
 
 
 @pytest.mark.django_db
-def test_whatever_happens_to_the_item_the_person_concerned_never_sees_who_sent_it(org):
+def test_it_never_shows_the_person_concerned_who_sent_the_item_whatever_happens_to_it(org):
     """Property: for any sequence of moves (assign to them or to a colleague, transfer away and back,
     reopen, callbacks, merge either way), the staff member the item is about sees neither the
     submitter's name, phone or e-mail nor the item's tracking code on the inbox, the item pages, the
@@ -322,7 +322,7 @@ def test_whatever_happens_to_the_item_the_person_concerned_never_sees_who_sent_i
     run()
 
 
-def test_the_pages_checked_by_the_property_do_show_the_identity_to_others(client, org):
+def test_it_shows_the_identity_to_others_on_the_pages_the_property_checks(client, org):
     """The property above is not vacuous: the same pages show name, contact and code to the head."""
     fb = about(org, org.staff_wuye)
     FEEDBACK.apply(fb, "resolve", by=org.supervisor, note="已处理。")
@@ -337,7 +337,7 @@ def test_the_pages_checked_by_the_property_do_show_the_identity_to_others(client
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "http:evil.example",
                                     "javascript:alert(1)", "foo"])
-def test_next_never_redirects_off_the_site(client, org, target):
+def test_it_never_redirects_off_the_site_through_next(client, org, target):
     items = [make_feedback(org, title=f"问题{i}") for i in range(2)]
     client.force_login(org.head_wuye)
     responses = [
@@ -356,7 +356,7 @@ def test_next_never_redirects_off_the_site(client, org, target):
     assert kept["Location"] == "/staff/feedback/?kind=complaint"
 
 
-def test_generated_scale_data_records_whom_each_item_is_about(org):
+def test_it_records_whom_each_item_is_about_in_generated_scale_data(org):
     import io as _io
     import random
 

@@ -31,7 +31,7 @@ def test_it_shows_the_form_with_categories_places_and_a_honeypot(client, org):
     assert 'value="praise"' in html and "表扬" in html
 
 
-def test_a_good_post_redirects_to_a_location_with_the_tracking_code(client, org):
+def test_it_redirects_a_good_post_to_a_location_with_the_tracking_code(client, org):
     response = post_form(client)
     assert response.status_code == 302
     fb = Feedback.objects.get()
@@ -40,13 +40,13 @@ def test_a_good_post_redirects_to_a_location_with_the_tracking_code(client, org)
     assert fb.code in page.content.decode() and "感谢您的反馈" in page.content.decode()
 
 
-def test_anonymous_web_feedback_keeps_no_identity_or_ip(client, org):
+def test_it_keeps_no_identity_or_ip_for_anonymous_web_feedback(client, org):
     post_form(client, name="李四", contact="13900000000", REMOTE_ADDR="10.1.2.3")
     fb = Feedback.objects.get()
     assert fb.anonymous and fb.submitter_name == "" and fb.submitter_contact == "" and fb.client_ip is None
 
 
-def test_named_feedback_needs_a_contact_and_keeps_it(client, org):
+def test_it_needs_a_contact_for_named_feedback_and_keeps_it(client, org):
     response = post_form(client, anonymous="", name="李四", contact="")
     assert response.status_code == 400 and Feedback.objects.count() == 0
     post_form(client, anonymous="", name="李四", contact="13900000000", place=org.canteen.pk)
@@ -55,19 +55,19 @@ def test_named_feedback_needs_a_contact_and_keeps_it(client, org):
     assert fb.client_ip == "127.0.0.1"
 
 
-def test_the_honeypot_stops_naive_bots(client, org):
+def test_it_stops_naive_bots_with_the_honeypot(client, org):
     response = post_form(client, website="http://spam.example")
     assert response.status_code == 400 and Feedback.objects.count() == 0
 
 
-def test_a_double_submitted_form_creates_one_record(client, org):
+def test_it_creates_one_record_for_a_double_submitted_form(client, org):
     first = post_form(client, submission_key="abc123-key-0001")
     second = post_form(client, submission_key="abc123-key-0001")
     assert Feedback.objects.count() == 1
     assert first["Location"] == second["Location"]
 
 
-def test_the_rate_limit_stops_a_flood_from_one_session_but_not_a_nat(client, org, settings):
+def test_it_stops_a_flood_from_one_session_but_not_a_nat(client, org, settings):
     settings.QS_FEEDBACK_RATE_PER_SESSION = "3/h"
     settings.QS_FEEDBACK_RATE_PER_IP = "8/h"
     client.get(NEW)  # opens a session
@@ -118,7 +118,7 @@ def test_it_refuses_an_image_that_is_too_large(client, org, settings):
     assert response.status_code == 400 and Feedback.objects.count() == 0
 
 
-def test_the_status_page_shows_public_replies_only_and_no_staff_names(client, org):
+def test_it_shows_only_public_replies_and_no_staff_names_on_the_status_page(client, org):
     fb = make_feedback(org, anonymous=True)
     services.add_reply(fb, "内部：此人多次投诉", by=org.head_wuye, public=False)
     services.assign(fb, Staff.objects.get(user=org.staff_wuye), by=org.head_wuye)
@@ -131,14 +131,14 @@ def test_the_status_page_shows_public_replies_only_and_no_staff_names(client, or
     assert fb.get_rating_url() not in html and 'data-testid="rating-hint"' in html
 
 
-def test_an_unknown_code_is_a_404_and_the_lookup_explains(client, org):
+def test_it_answers_an_unknown_code_with_a_404_and_the_lookup_explains(client, org):
     assert client.get("/feedback/t/ZZZZZZZZZZ/").status_code == 404
     fb = make_feedback(org)
     assert client.get("/feedback/track/", {"code": fb.code.lower()})["Location"] == fb.get_public_url()
     assert "没有找到该跟踪码" in client.get("/feedback/track/", {"code": "ZZZ"}).content.decode()
 
 
-def test_the_rating_link_is_one_time(client, org):
+def test_it_accepts_the_rating_link_one_time(client, org):
     fb = make_feedback(org)
     FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理")
     url = fb.get_rating_url()
@@ -162,12 +162,12 @@ def badge_post(client, cook, **extra):
     return client.post(reverse("feedback:badge_rate", args=[cook.public_code]), data)
 
 
-def test_the_badge_page_links_to_the_rating_page(client, cook):
+def test_it_links_the_badge_page_to_the_rating_page(client, cook):
     html = client.get(cook.get_public_url()).content.decode()
     assert reverse("feedback:badge_rate", args=[cook.public_code]) in html
 
 
-def test_a_badge_rating_without_text_records_the_six_scores(client, cook):
+def test_it_records_the_six_scores_of_a_badge_rating_without_text(client, cook):
     response = badge_post(client, cook, skill=5, language=3)
     assert response.status_code == 302 and "thanks" in response["Location"]
     r = Rating.objects.get()
@@ -175,7 +175,7 @@ def test_a_badge_rating_without_text_records_the_six_scores(client, cook):
     assert Feedback.objects.count() == 0
 
 
-def test_a_badge_complaint_with_a_photo_becomes_feedback_about_the_person(client, cook, org):
+def test_it_makes_a_badge_complaint_with_a_photo_feedback_about_the_person(client, cook, org):
     photo = SimpleUploadedFile("p.jpg", jpeg_bytes(), content_type="image/jpeg")
     response = badge_post(client, cook, attitude=1, text_kind="complaint", body="打饭时态度恶劣", images=photo,
                           submission_key="bk1-key-0001")
@@ -187,29 +187,29 @@ def test_a_badge_complaint_with_a_photo_becomes_feedback_about_the_person(client
     assert Feedback.objects.count() == 1 and Rating.objects.count() == 1
 
 
-def test_invalid_scores_are_refused(client, cook):
+def test_it_refuses_invalid_scores(client, cook):
     response = badge_post(client, cook, skill=9)
     assert response.status_code == 400 and Rating.objects.count() == 0
 
 
-def test_praise_shows_on_the_staff_record(client, cook, org):
+def test_it_shows_praise_on_the_staff_record(client, cook, org):
     badge_post(client, cook, skill=5, text_kind="praise", body="王师傅的红烧肉特别好吃")
     client.force_login(org.head_yinshi)
     html = client.get(reverse("org:staff_detail", args=[cook.pk])).content.decode()
     assert "王师傅的红烧肉特别好吃" in html and 'data-testid="staff-praise"' in html
 
 
-def test_home_and_nav_link_to_feedback(client, org):
+def test_it_links_home_and_nav_to_feedback(client, org):
     html = client.get("/").content.decode()
     assert 'href="/feedback/new/?kind=complaint"' in html and 'href="/feedback/figures/"' in html
 
 
-def test_exif_helper_really_writes_gps():
+def test_it_really_writes_gps_with_the_exif_helper():
     with Image.open(io.BytesIO(jpeg_bytes(gps=True))) as img:
         assert img.getexif().get_ifd(0x8825)
 
 
-def test_a_merged_duplicate_shows_the_kept_items_answer_but_not_its_code(client, org):
+def test_it_shows_the_kept_items_answer_but_not_its_code_on_a_merged_duplicate(client, org):
     dup = make_feedback(org, anonymous=True, title="我的投诉")
     keep = make_feedback(org, title="别人的投诉：张三住在302")
     FEEDBACK.apply(dup, "merge", by=org.supervisor, target=keep)
@@ -219,7 +219,7 @@ def test_a_merged_duplicate_shows_the_kept_items_answer_but_not_its_code(client,
     assert keep.code not in html and "张三" not in html
 
 
-def test_the_cached_form_shows_a_new_place_and_a_renamed_category_at_once(client, org):
+def test_it_shows_a_new_place_and_a_renamed_category_on_the_cached_form_at_once(client, org):
     from qualityservice.feedback.models import Category
     from qualityservice.org.models import Place
 
@@ -238,7 +238,7 @@ def test_the_cached_form_shows_a_new_place_and_a_renamed_category_at_once(client
     assert Feedback.objects.get().department == org.yinshi
 
 
-def test_a_deactivated_place_is_refused_after_it_was_cached(client, org):
+def test_it_refuses_a_deactivated_place_after_it_was_cached(client, org):
     from qualityservice.org.models import Place
 
     place = Place.objects.filter(is_active=True).first()
@@ -250,7 +250,7 @@ def test_a_deactivated_place_is_refused_after_it_was_cached(client, org):
     assert "选择一个有效的选项" in response.content.decode()
 
 
-def test_a_public_post_costs_a_fixed_handful_of_statements(client, org, django_assert_max_num_queries):
+def test_it_spends_a_fixed_handful_of_statements_on_a_public_post(client, org, django_assert_max_num_queries):
     """The hot path: the record, its creation event, the notification outbox row and the history row, in
     one transaction; choices, commitments and holidays come from per-process memos; no look-up of the key."""
     post_form(client, submission_key="c" * 32)  # warms the memos
@@ -258,7 +258,7 @@ def test_a_public_post_costs_a_fixed_handful_of_statements(client, org, django_a
         assert post_form(client, submission_key="d" * 32, department=str(org.wuye.pk)).status_code == 302
 
 
-def test_an_anonymous_visitor_gets_a_signed_browser_id_and_no_server_session(client, org):
+def test_it_gives_an_anonymous_visitor_a_signed_browser_id_and_no_server_session(client, org):
     from django.contrib.sessions.models import Session
 
     from qualityservice.feedback.views import VISITOR_COOKIE
@@ -278,13 +278,13 @@ def test_an_anonymous_visitor_gets_a_signed_browser_id_and_no_server_session(cli
     assert len(_visitor(request)) == 32  # a random id, signed
 
 
-def test_a_forged_browser_id_is_ignored_by_the_per_browser_limit(client, org, settings):
+def test_it_ignores_a_forged_browser_id_in_the_per_browser_limit(client, org, settings):
     settings.QS_FEEDBACK_RATE_PER_SESSION = "1/h"
     client.cookies["qs_visitor"] = "forged:value"
     assert [post_form(client).status_code for _ in range(2)] == [302, 302]  # only the per-IP limit applies
 
 
-def test_a_named_submission_behind_the_proxy_keeps_the_clients_address(client, org, settings):
+def test_it_keeps_the_clients_address_for_a_named_submission_behind_the_proxy(client, org, settings):
     settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
     settings.QS_TRUSTED_PROXIES = ["127.0.0.1"]
     named = {"kind": "complaint", "body": "宿舍热水不热。", "name": "李四", "contact": "13900000000", "website": ""}
@@ -298,7 +298,7 @@ def test_a_named_submission_behind_the_proxy_keeps_the_clients_address(client, o
     assert Feedback.objects.get(submitter_name="赵六").client_ip == "10.0.0.7"
 
 
-def test_a_form_with_a_malformed_submission_key_is_refused_with_a_message(client, org):
+def test_it_refuses_a_form_with_a_malformed_submission_key_with_a_message(client, org):
     response = post_form(client, submission_key="x' OR 1=1 --")
     assert response.status_code == 400 and not Feedback.objects.exists()
     assert "表单已过期" in response.content.decode() or "out of date" in response.content.decode()

@@ -32,12 +32,12 @@ def item(org):
 
 
 @pytest.mark.parametrize("url_name", ["inbox", "export", "hotline", "callbacks"])
-def test_anonymous_visitors_are_sent_to_sign_in(client, org, url_name):
+def test_it_sends_anonymous_visitors_to_sign_in(client, org, url_name):
     response = client.get(reverse(f"feedback:{url_name}"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_item_pages_need_sign_in_and_the_right_department(client, org, item):
+def test_it_needs_sign_in_and_the_right_department_for_item_pages(client, org, item):
     url = item.get_absolute_url()
     assert "/accounts/login/" in client.get(url)["Location"]
     client.force_login(org.head_yinshi)
@@ -51,7 +51,7 @@ def test_item_pages_need_sign_in_and_the_right_department(client, org, item):
     assert client.get(INBOX).status_code == 404
 
 
-def test_a_colleague_of_the_same_department_sees_the_item(client, org, item):
+def test_it_shows_the_item_to_a_colleague_of_the_same_department(client, org, item):
     colleague = Staff.objects.create(department=org.wuye, name="同事", badge_number="W999", post="保洁员",
                                      user=type(org.staff_wuye).objects.create_user("colleague", password="x"))
     client.force_login(colleague.user)
@@ -61,7 +61,7 @@ def test_a_colleague_of_the_same_department_sees_the_item(client, org, item):
     assert client.get(reverse("feedback:department_figures", args=[org.wuye.pk])).status_code == 200
 
 
-def test_only_supervisors_merge_and_operators_or_supervisors_transfer(client, org, item):
+def test_it_lets_only_supervisors_merge_and_operators_or_supervisors_transfer(client, org, item):
     other = make_feedback(org)
     client.force_login(org.head_wuye)
     assert client.post(reverse("feedback:merge", args=[item.pk]), {"target": other.code}).status_code == 404
@@ -79,7 +79,7 @@ def test_only_supervisors_merge_and_operators_or_supervisors_transfer(client, or
 # --- privacy ------------------------------------------------------------------------------
 
 
-def test_the_person_concerned_never_sees_who_complained(client, org, item):
+def test_it_never_shows_the_person_concerned_who_complained(client, org, item):
     client.force_login(org.staff_wuye)
     detail = client.get(item.get_absolute_url()).content.decode()
     inbox = client.get(INBOX).content.decode()
@@ -92,7 +92,7 @@ def test_the_person_concerned_never_sees_who_complained(client, org, item):
     assert "张同学" in client.get(item.get_absolute_url()).content.decode()
 
 
-def test_identity_rule_is_one_method(org, item):
+def test_it_keeps_the_identity_rule_in_one_method(org, item):
     assert item.identity_hidden_from(org.staff_wuye) is True
     assert item.identity_hidden_from(org.head_wuye) is False
     assert item.submitter_for(org.staff_wuye)["contact"] == ""
@@ -103,7 +103,7 @@ def test_identity_rule_is_one_method(org, item):
 # --- inbox -------------------------------------------------------------------------------
 
 
-def test_inbox_filters_and_search(client, org, item):
+def test_it_filters_and_searches_the_inbox(client, org, item):
     praise = make_feedback(org, kind="praise", title="表扬绿化班", channel=Channel.HOTLINE, submitter_contact="1")
     old = make_feedback(org, title="去年的问题")
     Feedback.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=400),
@@ -129,7 +129,7 @@ def test_inbox_filters_and_search(client, org, item):
     assert 'data-testid="overdue"' in client.get(INBOX).content.decode()
 
 
-def test_bulk_assign(client, org):
+def test_it_assigns_in_bulk(client, org):
     items = [make_feedback(org, title=f"问题{i}") for i in range(3)]
     client.force_login(org.head_wuye)
     assert 'data-testid="bulk-assign"' in client.get(INBOX).content.decode()
@@ -143,7 +143,7 @@ def test_bulk_assign(client, org):
     assert items[2].assigned_to is None
 
 
-def test_export_streams_the_filtered_list_as_excel(client, org, item):
+def test_it_streams_the_filtered_list_as_an_excel_export(client, org, item):
     make_feedback(org, kind="praise", title="表扬")
     make_feedback(org, department=org.yinshi, title="饮食的")
     client.force_login(org.head_wuye)
@@ -158,7 +158,7 @@ def test_export_streams_the_filtered_list_as_excel(client, org, item):
 # --- item page ---------------------------------------------------------------------------
 
 
-def test_item_page_shows_timeline_replies_and_actions(client, org, item):
+def test_it_shows_the_timeline_replies_and_actions_on_the_item_page(client, org, item):
     services.add_reply(item, "内部备注", by=org.head_wuye, public=False)
     client.force_login(org.head_wuye)
     html = client.get(item.get_absolute_url()).content.decode()
@@ -171,7 +171,7 @@ def test_item_page_shows_timeline_replies_and_actions(client, org, item):
     assert item.status == Status.RESOLVED
 
 
-def test_an_illegal_action_shows_a_message_and_changes_nothing(client, org, item):
+def test_it_shows_a_message_and_changes_nothing_on_an_illegal_action(client, org, item):
     client.force_login(org.head_wuye)
     response = client.post(reverse("feedback:act", args=[item.pk]), {"action": "close"}, follow=True)
     item.refresh_from_db()
@@ -182,7 +182,7 @@ def test_an_illegal_action_shows_a_message_and_changes_nothing(client, org, item
 # --- hotline and callbacks ---------------------------------------------------------------
 
 
-def test_the_operator_logs_a_call_once_and_routes_it(client, org):
+def test_it_lets_the_operator_log_a_call_once_and_route_it(client, org):
     client.force_login(org.operator)
     form = client.get(reverse("feedback:hotline")).content.decode()
     assert 'data-testid="hotline-form"' in form
@@ -197,7 +197,7 @@ def test_the_operator_logs_a_call_once_and_routes_it(client, org):
     assert client.get(reverse("feedback:hotline")).status_code == 404
 
 
-def test_the_callback_queue_lists_resolved_items_and_records_attempts(client, org, item):
+def test_it_lists_resolved_items_in_the_callback_queue_and_records_attempts(client, org, item):
     FEEDBACK.apply(item, "resolve", by=org.head_wuye, note="处理完毕")
     client.force_login(org.operator)
     html = client.get(reverse("feedback:callbacks")).content.decode()
@@ -231,7 +231,7 @@ def _count(client, django_assert_max_num_queries, url, n):
 
 
 @pytest.mark.parametrize("url", [INBOX, "/staff/feedback/callbacks/"])
-def test_list_pages_use_a_fixed_number_of_queries(client, org, url, django_assert_max_num_queries):
+def test_it_uses_a_fixed_number_of_queries_on_list_pages(client, org, url, django_assert_max_num_queries):
     _many(org, 1)
     user = org.supervisor
     client.force_login(user)
@@ -243,7 +243,7 @@ def test_list_pages_use_a_fixed_number_of_queries(client, org, url, django_asser
     assert one <= 16
 
 
-def test_item_page_uses_a_fixed_number_of_queries(client, org, django_assert_max_num_queries):
+def test_it_uses_a_fixed_number_of_queries_on_the_item_page(client, org, django_assert_max_num_queries):
     fb = make_feedback(org)
     client.force_login(org.head_wuye)
     one = _count(client, django_assert_max_num_queries, fb.get_absolute_url(), 1)
@@ -260,7 +260,7 @@ def test_item_page_uses_a_fixed_number_of_queries(client, org, django_assert_max
     ("act", {"action": "accept"}), ("assign", {"staff": 1}), ("reply", {"body": "x", "visibility": "public"}),
     ("callback", {"reached": "0"}), ("transfer", {"department": 1}), ("merge", {"target": "X"}),
 ])
-def test_every_change_is_post_only_and_scoped(client, org, item, name, data):
+def test_it_makes_every_change_post_only_and_scoped(client, org, item, name, data):
     url = reverse(f"feedback:{name}", args=[item.pk])
     assert "/accounts/login/" in client.post(url, data)["Location"]
     client.force_login(org.head_yinshi)
@@ -271,7 +271,7 @@ def test_every_change_is_post_only_and_scoped(client, org, item, name, data):
     assert item.status == Status.RECEIVED and item.events.count() == 1
 
 
-def test_double_submitted_reply_and_callback_forms_record_once(client, org, item):
+def test_it_records_double_submitted_reply_and_callback_forms_once(client, org, item):
     client.force_login(org.head_wuye)
     html = client.get(item.get_absolute_url()).content.decode()
     assert 'name="submission_key"' in html
@@ -304,7 +304,7 @@ def test_it_finds_the_staff_member_of_a_hotline_call_by_badge_number_or_name(cli
     assert list(Feedback.objects.values_list("staff_id", flat=True)) == [person.pk, person.pk]
 
 
-def test_an_item_opens_by_its_tracking_code_within_the_department_scope(client, org, item):
+def test_it_opens_an_item_by_its_tracking_code_within_the_department_scope(client, org, item):
     """The link in the heads' notification e-mail: /staff/feedback/c/<code>/."""
     url = reverse("feedback:detail_by_code", args=[item.code])
     assert "/accounts/login/" in client.get(url)["Location"]  # anonymous
@@ -317,7 +317,7 @@ def test_an_item_opens_by_its_tracking_code_within_the_department_scope(client, 
     assert client.get(reverse("feedback:detail_by_code", args=["NOSUCHCODE"])).status_code == 404
 
 
-def test_the_new_item_mail_links_to_the_item_by_code(client, org, settings, django_capture_on_commit_callbacks):
+def test_it_links_to_the_item_by_code_in_the_new_item_mail(client, org, settings, django_capture_on_commit_callbacks):
     from django.core import mail
 
     org.head_wuye.email = "head@example.edu.cn"

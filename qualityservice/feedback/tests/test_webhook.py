@@ -33,7 +33,7 @@ def webhook_server():
     server.server_close()
 
 
-def test_a_new_complaint_posts_json_to_the_webhook(client, org, settings, webhook_server, django_capture_on_commit_callbacks):
+def test_it_posts_a_new_complaint_as_json_to_the_webhook(client, org, settings, webhook_server, django_capture_on_commit_callbacks):
     url, received = webhook_server
     settings.QS_NOTIFY_WEBHOOK_URL = url
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,7 +47,7 @@ def test_a_new_complaint_posts_json_to_the_webhook(client, org, settings, webhoo
     assert payload["msgtype"] == "text" and code in payload["text"]["content"]
 
 
-def test_a_dead_webhook_does_not_break_the_request(client, org, settings, django_capture_on_commit_callbacks):
+def test_it_does_not_break_the_request_when_the_webhook_is_dead(client, org, settings, django_capture_on_commit_callbacks):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed once the block ends: nobody listens there

@@ -50,7 +50,7 @@ def test_it_walks_the_whole_loop_and_attributes_every_step(fb, org):
     assert fb.history.count() >= 5  # audit history kept
 
 
-def test_the_history_starts_with_the_record_as_received_written_with_it(fb, org):
+def test_it_starts_the_history_with_the_record_as_received_written_with_it(fb, org):
     [row] = fb.history.all()  # written with the record, in the same transaction
     assert (row.history_type, row.status, row.title, row.history_date) == ("+", Status.RECEIVED, fb.title, fb.created_at)
     assert row.history_user is None  # a public submission: nobody, never the visitor
@@ -121,7 +121,7 @@ def test_it_transfers_and_recomputes_the_deadline(fb, org):
         FEEDBACK.apply(fb, "transfer", by=org.supervisor, department=org.yinshi)  # same department
 
 
-def test_the_operator_may_route_only_new_items(fb, org):
+def test_it_lets_the_operator_route_only_new_items(fb, org):
     FEEDBACK.apply(fb, "transfer", by=org.operator, department=org.yinshi)
     services.assign(fb, staff_of(org.staff_yinshi), by=org.head_yinshi)
     with pytest.raises(TransitionError):
@@ -138,7 +138,7 @@ def test_it_merges_duplicates_into_the_kept_item(fb, org):
         FEEDBACK.apply(keep, "merge", by=org.supervisor, target=fb)  # into a merged item
 
 
-def test_the_rating_link_works_once_and_reopens_when_unhappy(fb, org):
+def test_it_accepts_the_rating_link_once_and_reopens_when_unhappy(fb, org):
     resolve(fb, org)
     with pytest.raises(TransitionError):
         services.rate_handling(fb, "wrong-token", 5)
@@ -149,26 +149,26 @@ def test_the_rating_link_works_once_and_reopens_when_unhappy(fb, org):
         services.rate_handling(fb, fb.rating_token, 5)
 
 
-def test_create_feedback_is_idempotent_on_the_submission_key(org):
+def test_it_creates_feedback_idempotently_on_the_submission_key(org):
     a = make_feedback(org, submission_key="k1")
     b = make_feedback(org, submission_key="k1")
     assert a.pk == b.pk and Feedback.objects.count() == 1
 
 
-def test_anonymous_feedback_stores_no_identity(org):
+def test_it_stores_no_identity_for_anonymous_feedback(org):
     fb = make_feedback(org, anonymous=True, client_ip="10.0.0.1")
     fb.refresh_from_db()
     assert (fb.submitter_name, fb.submitter_contact, fb.client_ip, fb.submitter_user) == ("", "", None, None)
 
 
-def test_routing_falls_back_to_place_then_triage(org, settings):
+def test_it_routes_by_place_then_triage_as_a_fallback(org, settings):
     settings.QS_FEEDBACK_TRIAGE_DEPARTMENT = "office"
     assert make_feedback(org, department=None, place=org.canteen).department == org.yinshi
     assert make_feedback(org, department=None).department == org.office
     assert make_feedback(org, department=None, staff=staff_of(org.staff_yinshi)).department == org.yinshi
 
 
-def test_other_apps_create_feedback_through_the_stable_signature(org):
+def test_it_lets_other_apps_create_feedback_through_the_stable_signature(org):
     import uuid
 
     key = uuid.uuid5(uuid.NAMESPACE_URL, "qualityservice:survey-answer:1")
@@ -187,7 +187,7 @@ ACTIONS = ["accept", "assign", "start", "resolve", "callback_unreached", "callba
 
 
 @pytest.mark.django_db
-def test_any_sequence_of_moves_keeps_the_record_consistent(org):
+def test_it_keeps_the_record_consistent_through_any_sequence_of_moves(org):
     """Property: whatever the supervisor tries, refused moves change nothing and accepted ones
     leave a consistent record with one event per move."""
     from hypothesis import HealthCheck, given

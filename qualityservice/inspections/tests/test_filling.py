@@ -312,7 +312,7 @@ def test_it_removes_a_photo_only_while_the_inspection_is_open(client, org):
     assert AnswerPhoto.objects.count() == 1
 
 
-def test_evidence_photos_get_the_same_checks_as_feedback_photos(client, org):
+def test_it_checks_evidence_photos_the_same_way_as_feedback_photos(client, org):
     """One sanitiser (core.images): a decompression bomb (tiny file, 64 million pixels) and a file that is
     not a photo are refused with the shared messages; a transparent PNG is stored as a JPEG."""
     import io

@@ -142,7 +142,7 @@ def test_it_refuses_to_mark_a_submitted_inspection_missed(org):
     assert NOT_NOW in exc.value.messages[0]
 
 
-def test_the_missed_job_records_an_event_per_missed_inspection(org):
+def test_it_records_an_event_per_missed_inspection_in_the_missed_job(org):
     today = timezone.localdate()
     due = make_inspection(org.wuye, due_date=today - datetime.timedelta(days=3))
     started = make_inspection(org.yinshi, due_date=today - datetime.timedelta(days=2))

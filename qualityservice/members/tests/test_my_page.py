@@ -54,7 +54,7 @@ def test_it_renders_a_fragment_with_the_data_its_app_gives_it(client, member, mo
     assert seen == [member.user]
 
 
-def test_every_member_page_is_private_and_never_stored(client, member):
+def test_it_sends_every_member_page_private_and_never_stored(client, member):
     client.force_login(member.user)
     for name in ("members:home", "members:data_json", "members:data_xlsx", "members:close"):
         response = client.get(reverse(name))

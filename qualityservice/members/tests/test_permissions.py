@@ -43,13 +43,13 @@ def member(db):
     return make_member()
 
 
-def test_a_member_has_no_role_and_no_department(member):
+def test_it_gives_a_member_no_role_and_no_department(member):
     assert user_role(member.user) is None and department_scope(member.user) == frozenset()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name, url", STAFF_URLS, ids=[n for n, _ in STAFF_URLS])
-def test_every_staff_url_sends_a_member_to_their_own_page(client, member, name, url, method):
+def test_it_sends_a_member_from_every_staff_url_to_their_own_page(client, member, name, url, method):
     client.force_login(member.user)
     response = getattr(client, method)(url)
     assert response.status_code == 302 and response["Location"] == reverse("members:home"), (name, response.status_code)
@@ -57,7 +57,7 @@ def test_every_staff_url_sends_a_member_to_their_own_page(client, member, name, 
 
 @pytest.mark.parametrize("name, url", [(n, u) for n, u in STAFF_URLS if n != "core:workbench"],
                          ids=[n for n, _ in STAFF_URLS if n != "core:workbench"])
-def test_every_staff_view_refuses_a_member_by_itself_too(client, member, settings, name, url):
+def test_it_refuses_a_member_in_every_staff_view_by_itself_too(client, member, settings, name, url):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "MemberBoundary" not in m]
     client.force_login(member.user)
     response = client.get(url)
@@ -65,7 +65,7 @@ def test_every_staff_view_refuses_a_member_by_itself_too(client, member, setting
     assert "张晓明" not in response.content.decode()
 
 
-def test_the_admin_does_not_open_for_a_member(client, member):
+def test_it_does_not_open_the_admin_for_a_member(client, member):
     client.force_login(member.user)
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
@@ -76,7 +76,7 @@ ADMIN_ONLY = ["members:staff_list", "members:roster_import", "members:roster_exp
 
 @pytest.mark.parametrize("name", ADMIN_ONLY)
 @pytest.mark.parametrize("role", ["anonymous", "staff_wuye", "operator", "head_wuye", "supervisor", "judge", "admin"])
-def test_only_administrators_open_the_member_roster(client, org, member, name, role):
+def test_it_opens_the_member_roster_only_for_administrators(client, org, member, name, role):
     if role != "anonymous":
         client.force_login(getattr(org, role))
     response = client.get(reverse(name))
@@ -90,7 +90,7 @@ def test_only_administrators_open_the_member_roster(client, org, member, name, r
         assert response.status_code == 404
 
 
-def test_only_administrators_open_a_members_record_and_its_history(client, org, member):
+def test_it_opens_a_members_record_and_its_history_only_for_administrators(client, org, member):
     url = reverse("members:staff_detail", args=[member.pk])
     client.force_login(org.supervisor)
     assert client.get(url).status_code == 404
@@ -99,7 +99,7 @@ def test_only_administrators_open_a_members_record_and_its_history(client, org, 
     assert "张晓明" in html and 'data-testid="member-history"' in html
 
 
-def test_a_staff_account_opening_the_my_page_is_told_it_is_for_members(client, org):
+def test_it_tells_a_staff_account_opening_the_my_page_that_it_is_for_members(client, org):
     client.force_login(org.head_wuye)
     response = client.get(reverse("members:home"))
     assert response.status_code == 403 and "此页面供师生使用" in response.content.decode()

@@ -46,7 +46,7 @@ def test_it_sends_anonymous_visitors_to_the_members_sign_in(client, org):
     assert response.status_code == 302 and response["Location"].startswith(reverse("members:signin") + "?next=")
 
 
-def test_a_member_answers_a_signed_in_survey_once(client, org, student):
+def test_it_lets_a_member_answer_a_signed_in_survey_once(client, org, student):
     ns = make_survey(org, audience=Survey.Audience.SIGNED_IN)
     client.force_login(student.user)
     assert client.post(submit_url(ns), valid_post(ns)).status_code == 302
@@ -70,7 +70,7 @@ def test_it_admits_only_the_chosen_member_types_and_colleges(client, org, studen
     assert Response.objects.submitted().count() == 1
 
 
-def test_a_college_alone_narrows_the_audience(client, org, student, teacher):
+def test_it_narrows_the_audience_by_a_college_alone(client, org, student, teacher):
     ns = narrowed(org, colleges=["计算机学院"])
     client.force_login(teacher.user)
     assert client.get(start_url(ns)).status_code == 403
@@ -78,7 +78,7 @@ def test_a_college_alone_narrows_the_audience(client, org, student, teacher):
     assert client.get(start_url(ns)).status_code == 200
 
 
-def test_the_settings_form_narrows_a_signed_in_survey_and_refuses_it_for_another_audience(client, org, student):
+def test_it_narrows_a_signed_in_survey_in_the_settings_form_and_refuses_other_audiences(client, org, student):
     ns = make_survey(org, status=Survey.Status.DRAFT)
     college = College.objects.get(name="计算机学院")
     client.force_login(org.supervisor)
@@ -94,7 +94,7 @@ def test_the_settings_form_narrows_a_signed_in_survey_and_refuses_it_for_another
     assert "仅限以下师生类型" in client.get(url).content.decode()
 
 
-def test_the_my_page_lists_answered_surveys_and_the_open_ones_for_the_member(client, org, student):
+def test_it_lists_answered_surveys_and_the_open_ones_on_the_members_my_page(client, org, student):
     answered = narrowed(org, title="已答问卷")
     waiting = narrowed(org, kinds="student", title="学生专属问卷")
     narrowed(org, kinds="teacher", title="教师专属问卷")
@@ -105,7 +105,7 @@ def test_the_my_page_lists_answered_surveys_and_the_open_ones_for_the_member(cli
     assert waiting.survey.get_public_url() in html
 
 
-def test_closing_the_account_keeps_the_response_without_the_account(client, org, student):
+def test_it_keeps_the_response_without_the_account_when_the_account_closes(client, org, student):
     ns = make_survey(org, audience=Survey.Audience.SIGNED_IN, anonymous=False)
     client.force_login(student.user)
     client.post(submit_url(ns), valid_post(ns))
