@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An unreachable database or Redis: a translated 503 page, not a 500 (the scale-out drill, bench/README.md).
+    "qualityservice.core.middleware.ServiceUnavailableMiddleware",
     "qualityservice.core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
