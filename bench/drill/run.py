@@ -313,7 +313,8 @@ class Drill:
         by = collections.Counter(h.status for h in hits)
         return {"requests": len(hits), "posts": sum(1 for h in hits if h.method == "POST"),
                 "5xx": {str(k): v for k, v in sorted(by.items()) if k >= 500},
-                "no_response": by.get(0, 0), "429": by.get(429, 0),
+                "no_response": by.get(0, 0), "no_response_why": dict(collections.Counter(f"{h.method} {h.error}"[:90] for h in hits if h.status == 0)),
+                "429": by.get(429, 0),
                 "503_translated": sum(1 for h in hits if h.status == 503 and h.translated),
                 "failed_posts": sum(1 for h in hits if h.method == "POST" and h.status not in (302, 303))}
 

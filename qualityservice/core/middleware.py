@@ -34,8 +34,9 @@ class ServiceUnavailableMiddleware:
     and redis-py on the next operation. Found by the scale-out drill (bench/README.md), which restarts
     PostgreSQL under load: before, every request of the outage that reached the database was a 500.
 
-    The page is rendered without the request's context processors (they read the site settings from the
-    database) and is never cached."""
+    The request's rate-limit counts are given back (``core.ratelimit.refund``): pressing Submit again during
+    an outage must not use up the visitor's allowance. The page is rendered without the request's context
+    processors (they read the site settings from the database) and is never cached."""
 
     RETRY_AFTER = 30
 
@@ -44,11 +45,20 @@ class ServiceUnavailableMiddleware:
         self.outages = _outage_errors()
 
     def __call__(self, request):
-        return self.get_response(request)
+        from . import ratelimit
+
+        token = ratelimit.track_request_counts()
+        try:
+            return self.get_response(request)
+        finally:
+            ratelimit.untrack_request_counts(token)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, self.outages):
             return None
+        from . import ratelimit
+
+        ratelimit.refund()  # a request that was not served costs the visitor none of its allowance
         # One line with the cause (an outage is worth an alert), instead of django.request's traceback.
         log.error("service unavailable: %s %s: %s: %s", request.method, request.path, type(exception).__name__,
                   str(exception).strip().splitlines()[0] if str(exception).strip() else "")

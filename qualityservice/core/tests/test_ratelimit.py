@@ -333,3 +333,30 @@ def test_a_lockout_lasts_one_whole_period_even_when_the_window_was_ending(store,
     clock[0] += 841
     assert ratelimit.blocked_for(limits) == 0
     monkeypatch.setattr(ratelimit, "_client", None)
+
+
+@pytest.mark.parametrize("store", ["cache", "redis", "file"])
+def test_refund_gives_back_what_the_request_counted_and_never_goes_below_zero(store, settings, monkeypatch, tmp_path):
+    if store == "redis":
+        require_service(redis_up(), "Redis on 127.0.0.1:6379")
+        import redis
+
+        redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+        settings.REDIS_URL = REDIS_TEST_URL
+        monkeypatch.setattr(ratelimit, "_client", None)
+    else:
+        settings.REDIS_URL = None
+    if store == "file":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                       "LOCATION": str(tmp_path / "cache")}}
+    limits = [("t-ip", "10.0.0.1", "2/m"), ("t-browser", "b1", "2/m")]
+    assert ratelimit.hit(limits) is False  # counted outside a request: nothing to give back
+    token = ratelimit.track_request_counts()
+    try:
+        assert ratelimit.hit(limits) is False
+        ratelimit.refund()  # this request was not served
+        ratelimit.refund()  # a second refund gives back nothing more
+    finally:
+        ratelimit.untrack_request_counts(token)
+    assert [ratelimit.hit(limits) for _i in range(2)] == [False, True]  # the first hit still counts
+    monkeypatch.setattr(ratelimit, "_client", None)

@@ -53,3 +53,24 @@ def test_a_public_submission_during_a_database_outage_gets_the_503_page(client, 
                                               "body": "三号楼二楼楼道灯坏了。", "anonymous": "on", "website": ""})
     assert response.status_code == 503
     assert "服务暂时不可用" in response.content.decode()
+
+
+def test_a_submission_the_outage_refused_costs_the_visitor_none_of_the_allowance(client, org, settings, monkeypatch):
+    """Found by the scale-out drill (step 4): visitors who pressed Submit again during a PostgreSQL restart
+    had used up their per-browser allowance by the time it was back, and were refused for the hour."""
+    from qualityservice.feedback import services
+
+    settings.QS_FEEDBACK_RATE_PER_SESSION = "2/h"
+    client.get("/feedback/new/")  # the browser id
+    form = {"kind": "complaint", "department": org.wuye.pk, "title": "楼道灯不亮", "body": "三号楼二楼楼道灯坏了。",
+            "anonymous": "on", "website": ""}
+    real = services.create_feedback
+
+    def down(**kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(services, "create_feedback", down)
+    for _ in range(3):
+        assert client.post("/feedback/new/", form).status_code == 503
+    monkeypatch.setattr(services, "create_feedback", real)
+    assert [client.post("/feedback/new/", {**form, "submission_key": f"key{i}" * 4}).status_code for i in range(3)] == [302, 302, 429]
