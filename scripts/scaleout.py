@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def main() -> int:
         if args.command == "up":
             topo.up(app_servers=args.app_servers, workers=args.workers, seed=not args.no_seed)
             env_file = topo.dir / "env"
-            env_file.write_text("".join(f"{k}={v}\n" for k, v in topo.env().items() if k not in ("PATH", "HOME")))
+            env_file.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in topo.env().items() if k not in ("PATH", "HOME")))
             print(f"up: https://127.0.0.1:{topo.https_port}/  (certificate {topo.state['cert']})")
             print(f"    manage.py against it: set -a; . {env_file}; set +a; .venv/bin/python manage.py …")
         elif args.command == "down":

@@ -438,15 +438,22 @@ class Drill:
     def step_load(self, step: Step) -> None:
         pk0, offset = self.max_notification_pk(), self.access_offset()
         jobs = self.jobs("s1", self.n["load"])
-        t0 = time.time()
+        t0, cpu0, me0 = time.time(), self.topo.cpu(), time.process_time()
         load = Load(self, jobs).run()
         elapsed = time.time() - t0
+        state, waited = self.wait_mail(pk0)  # the workers' share: until every mail is out
+        cpu1, me1 = self.topo.cpu(), time.process_time()
         v = self.verify(jobs)
-        state, waited = self.wait_mail(pk0)
         served = self.served(offset)
+        acked = max(1, v["acknowledged"])
+        # CPU per acknowledged submission (a GET of the form and its POST), per component of the installation.
+        cpu = {name: round((cpu1.get(name, 0) - cpu0.get(name, 0)) * 1000 / acked, 2) for name in cpu1}
+        cpu["installation"] = round(sum(v for k, v in cpu.items() if k != "smtp"), 2)
+        cpu["visitors (drill)"] = round((me1 - me0) * 1000 / acked, 2)
         step.figures = {**self.http_figures(load), **v, "seconds_load": round(elapsed, 1),
                         "submissions_per_s": round(v["acknowledged"] / elapsed, 1) if elapsed else None,
-                        "served_by": dict(served), "mail": self.mail_figures(state), "mail_drain_s": round(waited, 1)}
+                        "served_by": dict(served), "mail": self.mail_figures(state), "mail_drain_s": round(waited, 1),
+                        "cpu_ms_per_submission": cpu}
         self.submission_checks(step, v)
         total = sum(served.values())
         step.check("both app servers served the POSTs", len(served) == 2 and min(served.values()) >= 0.2 * total, str(dict(served)))

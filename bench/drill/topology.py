@@ -541,9 +541,40 @@ class Topology:
         self.save()
         wait_until(lambda: port_open(self.state["ports"]["https"]), 20, "nginx's port")
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far per component (app servers, workers summed): see ``cpu_seconds``."""
+        groups = {name: p.get("pid") for name, p in self.procs.items()}
+        per = cpu_seconds(groups)
+        out: dict[str, float] = {}
+        for name, seconds in per.items():
+            key = re.sub(r"\d+$", "", name)
+            out[key] = out.get(key, 0.0) + seconds
+        return out
+
     @property
     def https_port(self) -> int:
         return self.state["ports"]["https"]
+
+
+def cpu_seconds(groups: dict[str, int]) -> dict[str, float]:
+    """CPU time (user + system, seconds) used so far by each component ``{name: leader pid}``: the leader,
+    every live process of its group or child of it (PostgreSQL's backends each have a session of their own),
+    plus what their exited children used (the cumulative times)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    wanted = {pgid: name for name, pgid in groups.items() if pgid}
+    out = dict.fromkeys(groups, 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+        name = wanted.get(int(fields[2])) or wanted.get(int(fields[1])) or wanted.get(int(entry.name))
+        if name is not None:
+            out[name] += sum(int(v) for v in fields[11:15]) / tick
+    return out
 
 
 def _http_ok(port: int) -> bool:
