@@ -15,7 +15,9 @@ other workers skip it; each message is marked sent as soon as the mail server ha
 that dies mid-batch leaves only what it had not yet sent, which another run takes over when the lease
 ends — nothing is sent twice except, at worst, the one message in flight at the moment of death (the
 server accepted it, the mark was not written: SMTP's own ambiguity, RFC 1047). Every message carries a
-Message-ID derived from its outbox row, so that message is one message to its recipients' mail systems."""
+Message-ID derived from its outbox row, so that message is one message to its recipients' mail systems.
+A database outage mid-batch stops the sending; the worker marks what it had sent once the database is
+back (within the lease), so a PostgreSQL restart sends nothing twice either."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -199,12 +201,39 @@ def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), messa
     return results
 
 
+class _OutboxGone(Exception):
+    """The outbox cannot be written (the database is out): stop sending — what was sent must be marked first."""
+
+
+def _mark_sent(pks: list[int]) -> None:
+    from .models import Notification
+
+    Notification.objects.filter(pk__in=pks).update(sent_at=timezone.now(), claimed_until=None, attempts=F("attempts") + 1)
+
+
+def _mark_when_back(pks: list[int], until: float) -> bool:
+    """Mark ``pks`` sent as soon as the database answers again, trying until ``until`` (monotonic; the end of
+    their lease). This worker knows their mail was accepted; if it gave up, a later run would send them again."""
+    while True:
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()  # a connection the outage broke is not reused
+        try:
+            _mark_sent(pks)
+            return True
+        except DatabaseError:
+            if time.monotonic() + 1 >= until:
+                log.error("could not mark %d sent notifications before their lease ended: they may be sent again", len(pks))
+                return False
+            time.sleep(1)
+
+
 @shared_task(name="core.deliver_pending_notifications", ignore_result=True)
 def deliver_pending_notifications(limit: int = 10 * BATCH) -> int:
     """Deliver the outbox: claim a batch for a lease (rows locked or leased by another worker are
     skipped), deliver it outside the transaction marking each row sent as soon as its mail is accepted,
     renew the lease of the rest while doing so; a row whose mail failed is retried by a later run until
-    MAX_ATTEMPTS. Returns how many were delivered."""
+    MAX_ATTEMPTS. When the database goes away mid-batch, sending stops and what was sent is marked once it
+    is back (within the lease). Returns how many were delivered."""
     from .models import Notification
 
     try:
@@ -225,24 +254,37 @@ def deliver_pending_notifications(limit: int = 10 * BATCH) -> int:
                 break
             Notification.objects.filter(pk__in=[n.pk for n in batch]).update(claimed_until=now + CLAIM)
         unsent = {n.pk for n in batch}
-        sent, failed = [], []
-        lease = {"renew_at": time.monotonic() + RENEW}
+        sent, failed, unmarked = [], [], []
+        lease = {"renew_at": time.monotonic() + RENEW, "until": time.monotonic() + CLAIM.total_seconds()}
 
-        def done(index: int, result: dict, batch=batch, unsent=unsent, sent=sent, failed=failed, lease=lease) -> None:
+        def done(index: int, result: dict, batch=batch, unsent=unsent, sent=sent, failed=failed, unmarked=unmarked,
+                 lease=lease) -> None:
             row = batch[index]
             unsent.discard(row.pk)
-            if result["ok"]:
-                Notification.objects.filter(pk=row.pk).update(sent_at=timezone.now(), claimed_until=None,
-                                                              attempts=F("attempts") + 1)
-                sent.append(row.pk)
-            else:
+            if not result["ok"]:
                 failed.append(row.pk)
+            else:
+                try:
+                    _mark_sent([row.pk])
+                except DatabaseError:
+                    unmarked.append(row.pk)
+                    raise _OutboxGone from None
+                sent.append(row.pk)
             if unsent and time.monotonic() >= lease["renew_at"]:
-                Notification.objects.filter(pk__in=unsent, sent_at__isnull=True).update(claimed_until=timezone.now() + CLAIM)
-                lease["renew_at"] = time.monotonic() + RENEW
+                try:
+                    Notification.objects.filter(pk__in=unsent, sent_at__isnull=True).update(claimed_until=timezone.now() + CLAIM)
+                except DatabaseError:
+                    raise _OutboxGone from None
+                lease.update(renew_at=time.monotonic() + RENEW, until=time.monotonic() + CLAIM.total_seconds())
 
-        deliver([n.payload for n in batch], webhook_done={i for i, n in enumerate(batch) if n.result == "mail failed"},
-                message_ids=[message_id(n) for n in batch], on_result=done)
+        try:
+            deliver([n.payload for n in batch], webhook_done={i for i, n in enumerate(batch) if n.result == "mail failed"},
+                    message_ids=[message_id(n) for n in batch], on_result=done)
+        except _OutboxGone:
+            log.warning("notification outbox unavailable: delivery stopped, the rest is left to a later run")
+            if unmarked and _mark_when_back(unmarked, lease["until"] - 2):
+                sent += unmarked
+            return delivered + len(sent)
         if failed:
             Notification.objects.filter(pk__in=failed).update(claimed_until=None, attempts=F("attempts") + 1,
                                                               result="mail failed")

@@ -306,3 +306,32 @@ def test_a_long_delivery_renews_its_lease(db, monkeypatch):
     start = timezone.now()
     assert deliver_pending_notifications() == 3
     assert leases[0][0] >= start and leases[1][0] > leases[0][-1]  # the rest's lease moved on after the first
+
+
+def test_a_database_outage_mid_batch_stops_the_sending_and_marks_what_was_sent_once_it_is_back(db, monkeypatch):
+    """Found by the scale-out drill (step 4): a mail accepted while PostgreSQL restarted could not be marked
+    sent, and was sent again when its lease ran out."""
+    from datetime import timedelta
+
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    with transaction.atomic():
+        for i in range(5):
+            notify(emails=[f"duty{i}@example.edu.cn"], subject=f"新投诉 {i}", body="…")
+    real, calls = notifications._mark_sent, []
+
+    def flaky(pks):
+        calls.append(list(pks))
+        if len(calls) in (2, 3):  # the second message's mark: the database is restarting
+            raise OperationalError("the database system is shutting down")
+        real(pks)
+
+    monkeypatch.setattr(notifications, "_mark_sent", flaky)
+    monkeypatch.setattr(notifications.time, "sleep", lambda s: None)
+    assert deliver_pending_notifications() == 2  # the first, and the second once the database answered
+    assert len(mail.outbox) == 2  # nothing sent while the outbox could not be written
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 2
+    Notification.objects.filter(sent_at__isnull=True).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert deliver_pending_notifications() == 3  # the rest, later
+    assert [m.to for m in mail.outbox] == [[f"duty{i}@example.edu.cn"] for i in range(5)]  # each once
