@@ -224,6 +224,7 @@ class Drill:
         self.steps: list[Step] = []
         self.sink_offset = 0
         self.sink: list[dict] = []
+        self.pk_start = 0  # the last outbox row before the first step
 
     # -- data the drill needs, on top of the demo data
     def prepare(self) -> None:
@@ -595,12 +596,12 @@ class Drill:
         staff.close()
         # Rate limits count again: one browser, one address, the survey's production limit per browser.
         limit = int(os.environ.get("QS_SURVEY_RATE_PER_BROWSER", "10/h").split("/")[0])
-        acks, statuses = self.one_browser("s5rl", "survey", limit + 3)
+        acks, statuses, _jobs = self.one_browser("s5rl", "survey", limit + 3)
         f["rate_limit_after_restart"] = {"sent": limit + 3, "acknowledged": acks, "statuses": statuses}
         step.check(f"rate limits count again after the restart ({limit} per browser)", acks == limit and statuses.get("429") == 3,
                    f"{acks} acknowledged, {statuses}")
 
-    def one_browser(self, step: str, kind: str, count: int, servers: list[int] | None = None) -> tuple[int, dict]:
+    def one_browser(self, step: str, kind: str, count: int, servers: list[int] | None = None) -> tuple[int, dict, list[Job]]:
         """``count`` submissions from one browser at one address: through nginx, or alternating between
         the app servers ``servers`` (ports, straight)."""
         source = web.next_source()
@@ -624,8 +625,7 @@ class Drill:
                      ("ack" if ok else str(r.status))] += 1
         for b in browsers:
             b.close()
-        self._one_browser_jobs = jobs
-        return acks, dict(statuses)
+        return acks, dict(statuses), jobs
 
     def step_shared(self, step: Step) -> None:
         from django.db import connections
@@ -676,8 +676,8 @@ class Drill:
         admin2.close()
         # (c) The per-browser limit counts across both servers.
         limit = int(os.environ.get("QS_FEEDBACK_RATE_PER_SESSION", "20/h").split("/")[0])
-        acks, statuses = self.one_browser("s6rl", "feedback", limit + 5, servers=[p1, p2])
-        v = self.verify(self._one_browser_jobs)
+        acks, statuses, jobs = self.one_browser("s6rl", "feedback", limit + 5, servers=[p1, p2])
+        v = self.verify(jobs)
         f["rate_limit_across"] = {"sent": limit + 5, "acknowledged": acks, "stored": v["stored"], "statuses": statuses}
         step.check(f"rate limit counted across both servers ({limit} per browser, alternating)",
                    acks == limit and v["stored"] == limit and statuses.get("429@app1", 0) + statuses.get("429@app2", 0) == 5

@@ -162,7 +162,7 @@ def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), messa
     recipients = _recipients(payloads)
     target = getattr(settings, "QS_NOTIFY_WEBHOOK_URL", "")
     results = []
-    connection, mail_down = None, False
+    mail, mail_down = None, False
     try:
         for index, (payload, to) in enumerate(zip(payloads, recipients, strict=True)):
             result = {"mail": 0, "webhook": False, "ok": True}
@@ -171,11 +171,11 @@ def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), messa
                 body = payload["body"] + (f"\n\n{full_url}" if full_url else "")
                 headers = {"Message-ID": message_ids[index]} if message_ids else None
                 message = EmailMessage(payload["subject"], body, None, sorted(to), headers=headers)
-                if connection is None and not mail_down:
+                if mail is None and not mail_down:
                     try:
-                        connection = get_connection(fail_silently=False,
-                                                    timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
-                        connection.open()
+                        mail = get_connection(fail_silently=False,
+                                              timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
+                        mail.open()
                     except Exception as exc:  # the mail server is unreachable
                         log.warning("notification mail failed: %s", exc)
                         mail_down = True
@@ -183,7 +183,7 @@ def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), messa
                     result["ok"] = False
                 else:
                     try:
-                        result["mail"] = connection.send_messages([message]) or 0
+                        result["mail"] = mail.send_messages([message]) or 0
                     except Exception as exc:
                         log.warning("notification mail failed: %s", exc)
                         result["ok"] = False
@@ -193,9 +193,9 @@ def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), messa
             if on_result is not None:
                 on_result(index, result)
     finally:
-        if connection is not None:
+        if mail is not None:
             try:
-                connection.close()
+                mail.close()
             except Exception:
                 pass
     return results
