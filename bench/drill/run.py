@@ -82,6 +82,7 @@ class Job:
     ack: str | None = None  # the tracking code (feedback) or "thanks" (survey)
     ack_at: float | None = None
     first_post_failed: bool = False
+    first_failure_at: float | None = None  # when the first POST came back without an acknowledgement
     final: int | None = None  # a status that ends the attempts without an acknowledgement
     attempts: int = 0
 
@@ -175,7 +176,7 @@ class Load:
                         self.acked += 1
                     return
                 if job.attempts == 1:
-                    job.first_post_failed = True
+                    job.first_post_failed, job.first_failure_at = True, r.at
                 if r.status in (400, 403, 404, 409, 410, 429):  # an answer, not an outage: pressing again will not help
                     job.final = r.status
                     return
@@ -276,14 +277,18 @@ class Drill:
         fb = [j for j in jobs if j.kind == "feedback"]
         sv = [j for j in jobs if j.kind == "survey"]
         codes: dict[str, str] = {}
+        stored_at: dict[str, float] = {}
         for i in range(0, len(fb), 500):
             chunk = [f"web:{j.key}" for j in fb[i:i + 500]]
-            codes.update(Feedback.objects.filter(submission_key__in=chunk).values_list("submission_key", "code"))
+            for key, code, at in Feedback.objects.filter(submission_key__in=chunk).values_list("submission_key", "code", "created_at"):
+                codes[key], stored_at[key] = code, at.timestamp()
         survey_keys: set[str] = set()
         for i in range(0, len(sv), 500):
             chunk = [uuid.UUID(j.key) for j in sv[i:i + 500]]
-            survey_keys |= {str(k) for k in SurveyResponse.objects.filter(submission_key__in=chunk, status="submitted")
-                            .values_list("submission_key", flat=True)}
+            for key, at in SurveyResponse.objects.filter(submission_key__in=chunk, status="submitted").values_list(
+                    "submission_key", "submitted_at"):
+                survey_keys.add(str(key))
+                stored_at[str(key)] = at.timestamp()
         markers: collections.Counter = collections.Counter()
         steps = {j.step for j in jobs}
         for step in steps:
@@ -303,7 +308,11 @@ class Drill:
             if j.kind == "feedback" and j.ack and found and codes[f"web:{j.key}"] != j.ack:
                 mismatch += 1
         duplicates = sum(c - 1 for c in markers.values() if c > 1)
-        return {"submissions": len(jobs), "acknowledged": sum(1 for j in jobs if j.ack), "stored": stored,
+        retried = [j for j in jobs if j.first_post_failed and j.ack]
+        # A failed POST whose request had committed before it failed: the retry got that record back.
+        kept = sum(1 for j in retried if stored_at.get(f"web:{j.key}" if j.kind == "feedback" else j.key, float("inf"))
+                   <= (j.first_failure_at or 0))
+        return {"retried_after_a_failure": len(retried), "stored_by_the_failed_request": kept,"submissions": len(jobs), "acknowledged": sum(1 for j in jobs if j.ack), "stored": stored,
                 "duplicates": duplicates, "lost": lost, "code_mismatch": mismatch, "stored_unacknowledged": unacked_stored,
                 "not_acknowledged": sum(1 for j in jobs if not j.ack),
                 "ended_without_ack": dict(collections.Counter(str(j.final) for j in jobs if j.final and not j.ack))}
