@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://qs:qs@127.0.0.1:5432/qs
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: setup run test test-sqlite test-postgres lint system messages bench clean
+.PHONY: setup run test test-sqlite test-postgres lint system messages bench drill clean
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -50,7 +50,9 @@ lint: .venv/.installed
 	.venv/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
+# The suites first; the scale-out drill only after both have passed (a failed assertion fails the build).
 test: system setup lint test-sqlite test-postgres
+	@$(MAKE) --no-print-directory drill
 
 test-sqlite: setup
 	$(PY) -m pytest -n 2 -q
@@ -63,6 +65,13 @@ test-postgres: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# Scale-out drill (bench/README.md "Scale-out drill"): nginx, two gunicorn app servers, a PostgreSQL cluster
+# and a Redis of its own, two Celery workers and one beat on 127.0.0.1, loaded through nginx while an app
+# server, a worker, PostgreSQL and Redis are broken on purpose (~5 minutes; report in bench/results/).
+# Without nginx it is skipped with a message, unless root (`make system` installs it) or in CI.
+drill: system .venv/.installed messages
+	$(PY) bench/drill/run.py
 
 clean:
 	rm -rf .venv node_modules staticfiles var

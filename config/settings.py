@@ -61,6 +61,8 @@ if QS_BENCH_CEILING:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An unreachable database or Redis: a translated 503 page, not a 500 (the scale-out drill, bench/README.md).
+    "qualityservice.core.middleware.ServiceUnavailableMiddleware",
     "qualityservice.core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,7 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, sessions, Celery ------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend; an unreachable Redis is an empty cache instead of a 500 (core/cache.py).
+    CACHES = {"default": {"BACKEND": "qualityservice.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # A file cache is shared by the web process and the worker on one server (Django's own). It holds the

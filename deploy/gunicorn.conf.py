@@ -15,3 +15,8 @@ max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+# gunicorn 27 opens a control socket, by default ~/.gunicorn/gunicorn.ctl: two servers of one user on one
+# host (the scale-out drill, scripts/scaleout.py) need one each. Older versions ignore the setting.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

@@ -8,7 +8,16 @@ pending in batches — recipients resolved with one query per batch, all mail th
 A storm of 1,000 submissions a minute thus costs the request one INSERT and one cache operation, and
 the worker a few queries per batch, not per item. A periodic job (every minute) delivers whatever a
 lost kick left behind. A failing mail server or webhook is logged, retried on the next runs
-(``MAX_ATTEMPTS``) and never breaks the caller."""
+(``MAX_ATTEMPTS``) and never breaks the caller.
+
+Several workers: a run claims a batch for a short lease (``CLAIM``, renewed while it delivers), so the
+other workers skip it; each message is marked sent as soon as the mail server has accepted it. A worker
+that dies mid-batch leaves only what it had not yet sent, which another run takes over when the lease
+ends — nothing is sent twice except, at worst, the one message in flight at the moment of death (the
+server accepted it, the mark was not written: SMTP's own ambiguity, RFC 1047). Every message carries a
+Message-ID derived from its outbox row, so that message is one message to its recipients' mail systems.
+A database outage mid-batch stops the sending; the worker marks what it had sent once the database is
+back (within the lease), so a PostgreSQL restart sends nothing twice either."""
 
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 
@@ -24,7 +34,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,7 +45,12 @@ WEBHOOK_TIMEOUT = 5
 KICK_KEY = "qs:notifications:kick"
 BATCH = 200
 MAX_ATTEMPTS = 5
-CLAIM = timedelta(minutes=5)
+# A claimed batch is this run's for CLAIM; the lease is renewed every RENEW seconds while the batch is
+# delivered, so it only runs out when the worker is gone (the rest of its batch is then taken over).
+CLAIM = timedelta(seconds=30)
+RENEW = 5.0
+# Seconds an SMTP operation may take (settings.EMAIL_TIMEOUT when set): well inside the lease.
+SMTP_TIMEOUT = 10
 KEEP = timedelta(days=30)
 
 
@@ -142,51 +157,94 @@ def _full_url(url: str) -> str:
     return (settings.SITE_URL + url) if url.startswith("/") else url
 
 
-def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset()) -> list[dict]:
-    """Deliver notifications now (mail through one connection, then the webhook, except for the indexes
-    in ``webhook_done``). Returns, per payload, {"mail": 0/1, "webhook": bool, "ok": bool}; ``ok`` is
-    False when its mail could not be sent (the webhook is not retried: a robot message is best effort)."""
+def message_id(notification) -> str:
+    """The Message-ID of an outbox row's mail: the same on every attempt and from every worker (the
+    installation's address, not the worker's host name), unique across installations and database resets."""
+    host = urllib.parse.urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<qs-notification.{notification.pk}.{int(notification.created_at.timestamp())}@{host}>"
+
+
+def deliver(payloads: list[dict], *, webhook_done: set[int] = frozenset(), message_ids: list[str] | None = None,
+            on_result=None) -> list[dict]:
+    """Deliver notifications now, one after the other (mail through one connection, then the webhook,
+    except for the indexes in ``webhook_done``). ``on_result(index, result)`` is called as soon as each
+    is done. Returns, per payload, {"mail": 0/1, "webhook": bool, "ok": bool}; ``ok`` is False when its
+    mail could not be sent (the webhook is not retried: a robot message is best effort)."""
     recipients = _recipients(payloads)
-    messages = []
-    for payload, to in zip(payloads, recipients, strict=True):
-        full_url = _full_url(payload.get("url") or "")
-        if to:
-            body = payload["body"] + (f"\n\n{full_url}" if full_url else "")
-            messages.append(EmailMessage(payload["subject"], body, None, sorted(to)))
-        else:
-            messages.append(None)
-    results = [{"mail": 0, "webhook": False, "ok": True} for _p in payloads]
-    to_send = [m for m in messages if m is not None]
-    if to_send:
-        try:
-            with get_connection(fail_silently=False) as connection:
-                for result, message in zip(results, messages, strict=True):
-                    if message is None:
-                        continue
+    target = getattr(settings, "QS_NOTIFY_WEBHOOK_URL", "")
+    results = []
+    mail, mail_down = None, False
+    try:
+        for index, (payload, to) in enumerate(zip(payloads, recipients, strict=True)):
+            result = {"mail": 0, "webhook": False, "ok": True}
+            full_url = _full_url(payload.get("url") or "")
+            if to:
+                body = payload["body"] + (f"\n\n{full_url}" if full_url else "")
+                headers = {"Message-ID": message_ids[index]} if message_ids else None
+                message = EmailMessage(payload["subject"], body, None, sorted(to), headers=headers)
+                if mail is None and not mail_down:
                     try:
-                        result["mail"] = connection.send_messages([message]) or 0
+                        mail = get_connection(fail_silently=False,
+                                              timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
+                        mail.open()
+                    except Exception as exc:  # the mail server is unreachable
+                        log.warning("notification mail failed: %s", exc)
+                        mail_down = True
+                if mail_down:
+                    result["ok"] = False
+                else:
+                    try:
+                        result["mail"] = mail.send_messages([message]) or 0
                     except Exception as exc:
                         log.warning("notification mail failed: %s", exc)
                         result["ok"] = False
-        except Exception as exc:  # the mail server is unreachable
-            log.warning("notification mail failed: %s", exc)
-            for result, message in zip(results, messages, strict=True):
-                if message is not None:
-                    result["ok"] = False
-    target = getattr(settings, "QS_NOTIFY_WEBHOOK_URL", "")
-    if target:
-        for index, (payload, result) in enumerate(zip(payloads, results, strict=True)):
-            if payload.get("webhook", True) and index not in webhook_done:
-                full_url = _full_url(payload.get("url") or "")
+            if target and payload.get("webhook", True) and index not in webhook_done:
                 result["webhook"] = post_webhook(target, webhook_message(payload["subject"], payload["body"], full_url))
+            results.append(result)
+            if on_result is not None:
+                on_result(index, result)
+    finally:
+        if mail is not None:
+            try:
+                mail.close()
+            except Exception:
+                pass
     return results
+
+
+class _OutboxGone(Exception):
+    """The outbox cannot be written (the database is out): stop sending — what was sent must be marked first."""
+
+
+def _mark_sent(pks: list[int]) -> None:
+    from .models import Notification
+
+    Notification.objects.filter(pk__in=pks).update(sent_at=timezone.now(), claimed_until=None, attempts=F("attempts") + 1)
+
+
+def _mark_when_back(pks: list[int], until: float) -> bool:
+    """Mark ``pks`` sent as soon as the database answers again, trying until ``until`` (monotonic; the end of
+    their lease). This worker knows their mail was accepted; if it gave up, a later run would send them again."""
+    while True:
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()  # a connection the outage broke is not reused
+        try:
+            _mark_sent(pks)
+            return True
+        except DatabaseError:
+            if time.monotonic() + 1 >= until:
+                log.error("could not mark %d sent notifications before their lease ended: they may be sent again", len(pks))
+                return False
+            time.sleep(1)
 
 
 @shared_task(name="core.deliver_pending_notifications", ignore_result=True)
 def deliver_pending_notifications(limit: int = 10 * BATCH) -> int:
-    """Deliver the outbox: claim a batch (rows locked by another worker are skipped), deliver it outside
-    the transaction, mark what was sent; a row whose mail failed is retried by a later run until
-    MAX_ATTEMPTS. Returns how many were delivered."""
+    """Deliver the outbox: claim a batch for a lease (rows locked or leased by another worker are
+    skipped), deliver it outside the transaction marking each row sent as soon as its mail is accepted,
+    renew the lease of the rest while doing so; a row whose mail failed is retried by a later run until
+    MAX_ATTEMPTS. When the database goes away mid-batch, sending stops and what was sent is marked once it
+    is back (within the lease). Returns how many were delivered."""
     from .models import Notification
 
     try:
@@ -206,15 +264,38 @@ def deliver_pending_notifications(limit: int = 10 * BATCH) -> int:
             if not batch:
                 break
             Notification.objects.filter(pk__in=[n.pk for n in batch]).update(claimed_until=now + CLAIM)
-        results = deliver([n.payload for n in batch],
-                          webhook_done={i for i, n in enumerate(batch) if n.result == "mail failed"})
-        sent, failed = [], []
-        for n, result in zip(batch, results, strict=True):
-            (sent if result["ok"] else failed).append(n.pk)
-        done = timezone.now()
-        if sent:
-            Notification.objects.filter(pk__in=sent).update(sent_at=done, claimed_until=None,
-                                                            attempts=F("attempts") + 1)
+        unsent = {n.pk for n in batch}
+        sent, failed, unmarked = [], [], []
+        lease = {"renew_at": time.monotonic() + RENEW, "until": time.monotonic() + CLAIM.total_seconds()}
+
+        def done(index: int, result: dict, batch=batch, unsent=unsent, sent=sent, failed=failed, unmarked=unmarked,
+                 lease=lease) -> None:
+            row = batch[index]
+            unsent.discard(row.pk)
+            if not result["ok"]:
+                failed.append(row.pk)
+            else:
+                try:
+                    _mark_sent([row.pk])
+                except DatabaseError:
+                    unmarked.append(row.pk)
+                    raise _OutboxGone from None
+                sent.append(row.pk)
+            if unsent and time.monotonic() >= lease["renew_at"]:
+                try:
+                    Notification.objects.filter(pk__in=unsent, sent_at__isnull=True).update(claimed_until=timezone.now() + CLAIM)
+                except DatabaseError:
+                    raise _OutboxGone from None
+                lease.update(renew_at=time.monotonic() + RENEW, until=time.monotonic() + CLAIM.total_seconds())
+
+        try:
+            deliver([n.payload for n in batch], webhook_done={i for i, n in enumerate(batch) if n.result == "mail failed"},
+                    message_ids=[message_id(n) for n in batch], on_result=done)
+        except _OutboxGone:
+            log.warning("notification outbox unavailable: delivery stopped, the rest is left to a later run")
+            if unmarked and _mark_when_back(unmarked, lease["until"] - 2):
+                sent += unmarked
+            return delivered + len(sent)
         if failed:
             Notification.objects.filter(pk__in=failed).update(claimed_until=None, attempts=F("attempts") + 1,
                                                               result="mail failed")

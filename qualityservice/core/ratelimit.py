@@ -14,7 +14,10 @@ atomic, wherever the counters are kept:
 - any other cache (the local-memory cache of the tests): read and write under a process lock.
 
 A counter store that cannot be reached counts as "not limited" (logged): a broken cache must not
-close the public forms.
+close the public forms. A request the platform fails to serve because the database or Redis is out
+(the 503 page of ``core.middleware.ServiceUnavailableMiddleware``) gives its counts back (``refund``):
+a visitor who presses Submit again during an outage does not use up the hour's allowance (found by the
+scale-out drill, bench/README.md).
 
 The browser id of the public forms (a signed random id in a cookie, no server-side session) and the
 client address (the proxy's header, trusted only from ``QS_TRUSTED_PROXIES``) are here too.
@@ -22,6 +25,7 @@ client address (the proxy's header, trusted only from ``QS_TRUSTED_PROXIES``) ar
 
 from __future__ import annotations
 
+import contextvars
 import fcntl
 import functools
 import hashlib
@@ -43,6 +47,9 @@ from django.core.cache.backends.filebased import FileBasedCache
 log = logging.getLogger(__name__)
 FUDGE = 5  # seconds a counter outlives its window (clock skew between servers)
 _client = None
+# The counters this request has counted (set per request by core.middleware), so that ``refund`` can give
+# them back; None outside a request.
+_counted: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("qs_rate_counted", default=None)
 
 # --- Rates and windows ------------------------------------------------------------------
 
@@ -102,6 +109,9 @@ def hit(limits: list[tuple[str, str, str]], *, lockout: bool = False) -> bool:
     try:
         store = _store()
         counts = store.incr([(c.key, c.ttl) for c in counters])
+        counted = _counted.get()
+        if counted is not None:
+            counted.extend(c.key for c in counters)
         if lockout:
             locks = [(c.lock, int(now) + c.period, c.period) for n, c in zip(counts, counters, strict=True) if n >= c.limit]
             if locks:
@@ -143,6 +153,28 @@ def reset(limits: list[tuple[str, str, str]]) -> None:
         log.exception("rate-limit counters unavailable")
 
 
+def track_request_counts() -> contextvars.Token:
+    """Start recording what this request counts (``core.middleware``); ``untrack_request_counts`` ends it."""
+    return _counted.set([])
+
+
+def untrack_request_counts(token: contextvars.Token) -> None:
+    _counted.reset(token)
+
+
+def refund() -> None:
+    """Give back every count of the current request — it was not served (an outage), so it must not cost
+    the visitor: each counter this request incremented is decremented (never below zero). One round trip."""
+    keys = _counted.get()
+    if not keys:
+        return
+    _counted.set([])
+    try:
+        _store().decr(keys)
+    except Exception:
+        log.warning("rate-limit counters unavailable; counts not given back")
+
+
 def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
 
@@ -169,6 +201,11 @@ class _RedisStore:
 
     def get(self, keys):
         return [int(v or 0) for v in _redis().mget(keys)]
+
+    _DECR = "for _, key in ipairs(KEYS) do if tonumber(redis.call('get', key) or '0') > 0 then redis.call('decr', key) end end"
+
+    def decr(self, keys):
+        _redis().eval(self._DECR, len(keys), *keys)
 
     def set(self, items):
         pipe = _redis().pipeline(transaction=False)
@@ -215,6 +252,23 @@ class _FileStore:
 
     def get(self, keys):
         return [_read_int(self._path(key)) or 0 for key in keys]
+
+    def decr(self, keys):
+        for key in keys:
+            try:
+                fd = os.open(self._path(key), os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                raw = os.pread(fd, 32, 0)
+                count = int(raw) if raw.strip().isdigit() else 0
+                if count > 0:
+                    data = str(count - 1).encode()
+                    os.pwrite(fd, data, 0)
+                    os.ftruncate(fd, len(data))
+            finally:
+                os.close(fd)
 
     def set(self, items):
         os.makedirs(self.directory, exist_ok=True)
@@ -285,6 +339,12 @@ class _CacheStore:
     def get(self, keys):
         found = cache.get_many(keys)
         return [int(found.get(key) or 0) for key in keys]
+
+    def decr(self, keys):
+        with self._lock:
+            for key in keys:
+                if (cache.get(key) or 0) > 0:
+                    cache.decr(key)  # keeps the counter's expiry
 
     def set(self, items):
         cache.set_many({key: value for key, value, _ttl in items}, max(ttl for _k, _v, ttl in items) + FUDGE)

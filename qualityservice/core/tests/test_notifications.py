@@ -138,7 +138,7 @@ def test_it_leaves_no_outbox_row_after_a_rolled_back_transaction(db):
 
 
 def test_it_delivers_a_burst_in_one_run_with_a_query_count_independent_of_its_size(
-        org, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+        org, settings, django_capture_on_commit_callbacks):
     org.head_wuye.email = "wuye@example.edu.cn"
     org.head_wuye.save()
     settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -157,8 +157,15 @@ def test_it_delivers_a_burst_in_one_run_with_a_query_count_independent_of_its_si
         app.conf.task_always_eager = True
     assert len(kicked) == 1 and kicked[0]["countdown"] == settings.QS_NOTIFY_BATCH_SECONDS  # one task for the burst
     assert mail.outbox == []
-    with django_assert_max_num_queries(10):  # claim, recipients, mark, the empty last claim: not per item
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
         assert deliver_pending_notifications() == 30
+    marks = [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "sent_at" in q["sql"]]
+    # One mark per message, written as soon as the mail server accepted it (a worker that dies mid-batch
+    # leaves only the rest); the claim, the recipients and the empty last claim are not per item.
+    assert len(marks) == 30 and len(queries.captured_queries) - len(marks) <= 10
     assert len(mail.outbox) == 30
     assert sorted(mail.outbox[0].to) == ["duty0@example.edu.cn", "wuye@example.edu.cn"]
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
@@ -231,3 +238,118 @@ def test_it_skips_the_cache_in_a_process_that_just_scheduled_the_delivery_until_
         assert len(scheduled) == 2 and fake.adds == 4
     finally:
         app.conf.task_always_eager = True
+
+
+class Killed(BaseException):
+    """The worker process dies (SIGKILL): nothing after this line of the task runs."""
+
+
+class DiesAtTheFourthMessage:
+    """A mail connection whose worker is killed while it sends the fourth message."""
+
+    sent: list = []
+
+    def __init__(self, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        if len(self.sent) == 3:
+            raise Killed
+        self.sent.extend(messages)
+        return len(messages)
+
+
+def test_a_worker_that_dies_mid_batch_leaves_only_what_it_had_not_sent(db, settings, monkeypatch):
+    """The scale-out drill's step 3 (bench/README.md): another worker takes over the rest of the dead one's
+    batch when its lease runs out — and sends nothing twice."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with transaction.atomic():
+        for i in range(10):
+            notify(emails=[f"duty{i}@example.edu.cn"], subject=f"新投诉 {i}", body="…")
+    monkeypatch.setattr(DiesAtTheFourthMessage, "sent", [])
+    settings.EMAIL_BACKEND = f"{__name__}.DiesAtTheFourthMessage"
+    before = timezone.now()
+    with pytest.raises(Killed):
+        deliver_pending_notifications()
+    rows = list(Notification.objects.order_by("pk"))
+    assert [r.sent_at is not None for r in rows] == [True] * 3 + [False] * 7  # marked one by one
+    assert max(r.claimed_until for r in rows[3:]) <= before + timedelta(seconds=31)  # a short lease, not minutes
+    assert deliver_pending_notifications() == 0  # another worker, while the lease runs: skips the batch
+    Notification.objects.filter(sent_at__isnull=True).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_pending_notifications() == 7  # the lease ran out: the rest, and only the rest
+    received = [m.to for m in DiesAtTheFourthMessage.sent] + [m.to for m in mail.outbox]
+    assert received == [[f"duty{i}@example.edu.cn"] for i in range(10)]
+
+
+def test_each_message_carries_the_message_id_of_its_outbox_row(db, settings):
+    """The same Message-ID on every attempt and from every worker: the one message that can be sent twice
+    (the server accepted it as the worker died) is one message to its recipients' mail systems."""
+    with transaction.atomic():
+        notify(emails=["duty@example.edu.cn"], subject="新投诉", body="y")
+    row = Notification.objects.get()
+    assert deliver_pending_notifications() == 1
+    expected = f"<qs-notification.{row.pk}.{int(row.created_at.timestamp())}@testserver>"
+    assert mail.outbox[0].extra_headers["Message-ID"] == expected
+    assert mail.outbox[0].message()["Message-ID"] == expected
+    Notification.objects.update(sent_at=None)
+    assert deliver_pending_notifications() == 1
+    assert mail.outbox[1].extra_headers["Message-ID"] == expected
+
+
+def test_a_long_delivery_renews_its_lease(db, monkeypatch):
+    from django.utils import timezone
+
+    with transaction.atomic():
+        for i in range(3):
+            notify(emails=[f"duty{i}@example.edu.cn"], subject=f"x{i}", body="y")
+    monkeypatch.setattr(notifications, "RENEW", 0.0)  # every message is "a while later"
+    leases = []
+    real = notifications.EmailMessage
+
+    def spy(*args, **kwargs):
+        leases.append(sorted(n.claimed_until for n in Notification.objects.filter(sent_at__isnull=True)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "EmailMessage", spy)
+    start = timezone.now()
+    assert deliver_pending_notifications() == 3
+    assert leases[0][0] >= start and leases[1][0] > leases[0][-1]  # the rest's lease moved on after the first
+
+
+def test_a_database_outage_mid_batch_stops_the_sending_and_marks_what_was_sent_once_it_is_back(db, monkeypatch):
+    """Found by the scale-out drill (step 4): a mail accepted while PostgreSQL restarted could not be marked
+    sent, and was sent again when its lease ran out."""
+    from datetime import timedelta
+
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    with transaction.atomic():
+        for i in range(5):
+            notify(emails=[f"duty{i}@example.edu.cn"], subject=f"新投诉 {i}", body="…")
+    real, calls = notifications._mark_sent, []
+
+    def flaky(pks):
+        calls.append(list(pks))
+        if len(calls) in (2, 3):  # the second message's mark: the database is restarting
+            raise OperationalError("the database system is shutting down")
+        real(pks)
+
+    monkeypatch.setattr(notifications, "_mark_sent", flaky)
+    monkeypatch.setattr(notifications.time, "sleep", lambda s: None)
+    assert deliver_pending_notifications() == 2  # the first, and the second once the database answered
+    assert len(mail.outbox) == 2  # nothing sent while the outbox could not be written
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 2
+    Notification.objects.filter(sent_at__isnull=True).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert deliver_pending_notifications() == 3  # the rest, later
+    assert [m.to for m in mail.outbox] == [[f"duty{i}@example.edu.cn"] for i in range(5)]  # each once
