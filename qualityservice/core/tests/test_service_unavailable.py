@@ -48,7 +48,7 @@ def test_a_public_submission_during_a_database_outage_gets_the_503_page(client, 
     def down(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "create_feedback", down)
+    monkeypatch.setattr(services, "create_record", down)
     response = client.post("/feedback/new/", {"kind": "complaint", "department": org.wuye.pk, "title": "楼道灯不亮",
                                               "body": "三号楼二楼楼道灯坏了。", "anonymous": "on", "website": ""})
     assert response.status_code == 503
@@ -69,7 +69,7 @@ def test_a_submission_the_outage_refused_costs_the_visitor_none_of_the_allowance
     def down(**kwargs):
         raise OperationalError("the database system is shutting down")
 
-    monkeypatch.setattr(services, "create_feedback", down)
+    monkeypatch.setattr(services, "create_record", down)
     for _ in range(3):
         assert client.post("/feedback/new/", form).status_code == 503
     monkeypatch.setattr(services, "create_feedback", real)
