@@ -64,7 +64,7 @@ def test_a_submission_the_outage_refused_costs_the_visitor_none_of_the_allowance
     client.get("/feedback/new/")  # the browser id
     form = {"kind": "complaint", "department": org.wuye.pk, "title": "楼道灯不亮", "body": "三号楼二楼楼道灯坏了。",
             "anonymous": "on", "website": ""}
-    real = services.create_feedback
+    real = services.create_record
 
     def down(**kwargs):
         raise OperationalError("the database system is shutting down")
@@ -72,5 +72,5 @@ def test_a_submission_the_outage_refused_costs_the_visitor_none_of_the_allowance
     monkeypatch.setattr(services, "create_record", down)
     for _ in range(3):
         assert client.post("/feedback/new/", form).status_code == 503
-    monkeypatch.setattr(services, "create_feedback", real)
+    monkeypatch.setattr(services, "create_record", real)
     assert [client.post("/feedback/new/", {**form, "submission_key": f"key{i}" * 4}).status_code for i in range(3)] == [302, 302, 429]
