@@ -52,6 +52,8 @@ def test_it_runs_an_inspection_from_phone_to_verified_rectification(live_server,
     for item in items:
         if item.pk == failing.pk:
             phone.click(f"label[for=r-{item.pk}-fail]")
+            # one save at a time: on SQLite the live server's threads share one in-memory connection
+            expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
             phone.fill(f"#item-{item.pk} textarea[name=note]", "楼道地面有积水，垃圾未及时清运")
             phone.set_input_files(f"#item-{item.pk} input[data-photo-input]",
                                   files=[{"name": "floor.jpg", "mimeType": "image/jpeg", "buffer": _camera_photo()}])
