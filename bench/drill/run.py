@@ -63,6 +63,14 @@ TRANSLATED_503 = "服务暂时不可用"  # the 503 page's title in the default 
 SIGNED_IN = 'action="/accounts/logout/"'  # the sign-out button: on every staff page, only when signed in
 
 
+def stored_key(job) -> str:
+    """The submission key a record of ``job`` is stored under: the form's key scoped by the project's own
+    helper, as the feedback form ("web") and the survey answer ("response") store it."""
+    from qualityservice.core.submissions import scoped
+
+    return scoped("web" if job.kind == "feedback" else "response", job.key)
+
+
 def log(msg: str) -> None:
     print(f"[drill {datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
@@ -279,16 +287,16 @@ class Drill:
         codes: dict[str, str] = {}
         stored_at: dict[str, float] = {}
         for i in range(0, len(fb), 500):
-            chunk = [f"web:{j.key}" for j in fb[i:i + 500]]
+            chunk = [stored_key(j) for j in fb[i:i + 500]]
             for key, code, at in Feedback.objects.filter(submission_key__in=chunk).values_list("submission_key", "code", "created_at"):
                 codes[key], stored_at[key] = code, at.timestamp()
         survey_keys: set[str] = set()
         for i in range(0, len(sv), 500):
-            chunk = [uuid.UUID(j.key) for j in sv[i:i + 500]]
+            chunk = [stored_key(j) for j in sv[i:i + 500]]
             for key, at in SurveyResponse.objects.filter(submission_key__in=chunk, status="submitted").values_list(
                     "submission_key", "submitted_at"):
-                survey_keys.add(str(key))
-                stored_at[str(key)] = at.timestamp()
+                survey_keys.add(key)
+                stored_at[key] = at.timestamp()
         markers: collections.Counter = collections.Counter()
         steps = {j.step for j in jobs}
         for step in steps:
@@ -299,18 +307,18 @@ class Drill:
         connections.close_all()
         stored = lost = mismatch = unacked_stored = 0
         for j in jobs:
-            found = (f"web:{j.key}" in codes) if j.kind == "feedback" else (j.key in survey_keys)
+            found = (stored_key(j) in codes) if j.kind == "feedback" else (stored_key(j) in survey_keys)
             stored += found
             if j.ack and not found:
                 lost += 1
             if found and not j.ack:
                 unacked_stored += 1
-            if j.kind == "feedback" and j.ack and found and codes[f"web:{j.key}"] != j.ack:
+            if j.kind == "feedback" and j.ack and found and codes[stored_key(j)] != j.ack:
                 mismatch += 1
         duplicates = sum(c - 1 for c in markers.values() if c > 1)
         retried = [j for j in jobs if j.first_post_failed and j.ack]
         # A failed POST whose request had committed before it failed: the retry got that record back.
-        kept = sum(1 for j in retried if stored_at.get(f"web:{j.key}" if j.kind == "feedback" else j.key, float("inf"))
+        kept = sum(1 for j in retried if stored_at.get(stored_key(j), float("inf"))
                    <= (j.first_failure_at or 0))
         return {"retried_after_a_failure": len(retried), "stored_by_the_failed_request": kept,"submissions": len(jobs), "acknowledged": sum(1 for j in jobs if j.ack), "stored": stored,
                 "duplicates": duplicates, "lost": lost, "code_mismatch": mismatch, "stored_unacknowledged": unacked_stored,
@@ -706,8 +714,9 @@ class Drill:
         from qualityservice.org.models import Department
 
         dept = Department.objects.get(code="wuye")
-        items = [services.create_feedback(kind="complaint", channel=Channel.WEB, department=dept, title=f"演练逾期 {i}",
-                                          body="楼道灯坏了。#drill-s6-overdue", anonymous=True) for i in range(6)]
+        refs = [services.create_feedback(kind="complaint", channel=Channel.WEB, department=dept, title=f"演练逾期 {i}",
+                                         body="楼道灯坏了。#drill-s6-overdue", anonymous=True) for i in range(6)]
+        items = list(Feedback.objects.filter(pk__in=[ref.pk for ref in refs]))  # create_feedback returns a FeedbackRef
         Feedback.objects.filter(pk__in=[i.pk for i in items]).update(deadline=timezone.now() - timezone.timedelta(hours=1))
         pk0 = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         connections.close_all()
@@ -720,7 +729,7 @@ class Drill:
 
         wait_until(escalated, 60, "the overdue items escalated", interval=0.5)
         time.sleep(2)  # the other runs finish
-        events = dict(collections.Counter(FeedbackEvent.objects.filter(feedback__in=items, action="escalate")
+        events = dict(collections.Counter(FeedbackEvent.objects.filter(feedback__in=[i.pk for i in items], action="escalate")
                                           .values_list("feedback_id", flat=True)))
         urls = {i.get_absolute_url() for i in items}
         rows = [n for n in Notification.objects.filter(pk__gt=pk0) if n.payload.get("url") in urls]
