@@ -18,9 +18,9 @@ defaults for the counter rows of an :class:`Upsert` — so a field added to a mo
 a ``SELECT`` (the rows that point at the parent) it is cast to its column's type, so a NULL or a string
 does not arrive as ``text``.
 
-Model signals are not sent: use it only for models without receivers that matter (the callers document
-theirs). On other databases the instances are saved by the ORM and the counters upserted, in one
-transaction. Inside an outer transaction the statement runs in a savepoint, so that a failure (a unique
+Model signals are not sent, on any database: use it only for models without receivers that matter (the
+callers document theirs). On other databases (SQLite) each row is one ``INSERT … RETURNING`` whose SQL is
+built once per model, with the same values, and the counters are upserted, in one transaction. Inside an outer transaction the statement runs in a savepoint, so that a failure (a unique
 key) leaves the outer transaction usable, as ``atomic()`` would.
 
 ``shared_lock``: the statement first takes ``pg_advisory_xact_lock_shared(key)`` (every row it writes
@@ -361,6 +361,44 @@ def _one_statement(parent: Model, children: list[tuple[Model, str | None]],
     return ids, [(objs, fk, list(new_ids)) for (_n, _c, objs, fk), new_ids in zip(returned_many, many_ids, strict=True)]
 
 
+def history_row(instance: Model, *, at, by=None, reason: str = ""):
+    """The audit history's first row ("+") of a new ``instance`` of a model with django-simple-history's
+    ``HistoricalRecords``, built as ``bulk_history_create`` builds it, to be written with the instance:
+    ``insert_together(obj, [(history_row(obj, at=now, by=user), "id")])`` (its ``id`` is the new row's)."""
+    model = type(instance).history.model
+    return model(history_date=at, history_user=by, history_type="+", history_change_reason=reason,
+                 **{f.attname: getattr(instance, f.attname) for f in model.tracked_fields})
+
+
+_INSERT_SQL: dict = {}
+
+
+def _insert_each(objs: Sequence[Model]) -> None:
+    """Databases without data-modifying CTEs (SQLite): one ``INSERT … VALUES (…), (…) RETURNING`` per batch of
+    rows of one model, its SQL built once per model and row count, its values from the same compiler path as
+    the single statement (:func:`_compiled`) — no ``save()``, so no signals, as on PostgreSQL. Sets each
+    instance's primary key (rows come back in the order given, as Django's own ``bulk_create`` relies on)."""
+    connection = _db()
+    model = type(objs[0])
+    fields = _fields(model)
+    marks, params = _compiled(objs, fields)
+    batch = max(1, 999 // max(1, len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            rows_marks, rows_params = marks[start:start + batch], params[start:start + batch]
+            key = (model, tuple(tuple(m) for m in rows_marks))
+            sql = _INSERT_SQL.get(key)
+            if sql is None:
+                qn = connection.ops.quote_name
+                values = ", ".join(f"({', '.join(m)})" for m in rows_marks)
+                sql = _INSERT_SQL[key] = (
+                    f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+                    f"VALUES {values} RETURNING {qn(model._meta.pk.column)}")
+            cursor.execute(sql, [value for row in rows_params for value in row])
+            for obj, (new_id,) in zip(objs[start:start + batch], cursor.fetchall(), strict=True):
+                _mark_saved(obj, new_id)
+
+
 def _mark_saved(obj: Model, new_id) -> None:
     connection = _db()
     obj.pk = new_id
@@ -384,17 +422,17 @@ def insert_together(parent: Model, children: Iterable[tuple[Model, str | None]] 
     many = [(list(objs), fk) for objs, fk in many]
     if connection.vendor != "postgresql":
         with transaction.atomic(savepoint=savepoint):
-            parent.save(force_insert=True)
+            _insert_each([parent])
             for child, fk in children:
                 if fk:
                     setattr(child, fk, parent.pk)
-                child.save(force_insert=True)
+                _insert_each([child])
             for objs, fk in many:
                 if fk:
                     for obj in objs:
                         setattr(obj, fk, parent.pk)
                 if objs:
-                    type(objs[0])._default_manager.bulk_create(objs)
+                    _insert_each(objs)
             upsert(*upserts)
         return
     if connection.in_atomic_block and savepoint:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualityservice.core.fastinsert import insert_together
+from qualityservice.core.fastinsert import history_row, insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
 from qualityservice.core.permissions import user_role
 from qualityservice.core.roles import Role
@@ -264,8 +264,8 @@ def create_record(
 
     def insert(stored_key):
         fb.submission_key = stored_key
-        # The history row is written below, with the creation's time and author (never the signed-in
-        # visitor of an anonymous submission); this INSERT writes none.
+        # The history row ("+") is written with the record, with the creation's time and author (never the
+        # signed-in visitor of an anonymous submission); the record's own INSERT writes none.
         fb.skip_history_when_saving = True
         try:
             if images or staff is not None:
@@ -282,14 +282,17 @@ def create_record(
                                                                          "code": notice_ref(fb)}).save(force_insert=True)
             else:
                 # The record, its creation event and the heads' notification (whose link opens the item
-                # by its tracking code: the id is not known before the INSERT): one statement on
-                # PostgreSQL, without a savepoint of its own (create_once's transaction rolls back as a
-                # whole). No model signals: Feedback's only receiver is simple-history (below).
+                # by its tracking code: the id is not known before the INSERT) and the first history row:
+                # one statement on PostgreSQL, one compiled INSERT each on SQLite, without a savepoint of
+                # its own (create_once's transaction rolls back as a whole). No model signals: Feedback's
+                # only receiver is simple-history, whose row is written here.
                 note = build_notification(heads_of=[dept.pk], body=fb.title,
                                           url=reverse("feedback:detail_by_code", args=[fb.code]),
                                           subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(),
                                                                                 "code": fb.code})
-                insert_together(fb, [(event, "feedback_id"), (note, None)], savepoint=False)
+                insert_together(fb, [(event, "feedback_id"), (note, None),
+                                     (history_row(fb, at=now, by=creator), "id")], savepoint=False)
+                return fb
         finally:
             del fb.skip_history_when_saving
         fb._history_date, fb._history_user = now, creator
