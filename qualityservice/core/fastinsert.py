@@ -298,11 +298,14 @@ def advisory_lock(key: int, *, shared: bool = False) -> None:
 
 
 def _one_statement(parent: Model, children: list[tuple[Model, str | None]],
-                   many: list[tuple[list[Model], str | None]], upserts: list[Upsert], shared_lock: int | None):
+                   many: list[tuple[list[Model], str | None]], upserts: list[Upsert], shared_lock: int | None,
+                   history: History | None = None):
     connection = _db()
     qn = connection.ops.quote_name
     fields = _fields(type(parent))
-    (marks,), (params,) = _compiled([parent], fields)
+    (marks,), (params,) = _compiled([parent], fields)  # sets the parent's auto_now(_add) values
+    if history is not None:
+        children.append((history.row(parent), "id"))
     pk = qn(parent._meta.pk.column)
     cols = ", ".join(qn(f.column) for f in fields)
     ctes = []
@@ -361,13 +364,21 @@ def _one_statement(parent: Model, children: list[tuple[Model, str | None]],
     return ids, [(objs, fk, list(new_ids)) for (_n, _c, objs, fk), new_ids in zip(returned_many, many_ids, strict=True)]
 
 
-def history_row(instance: Model, *, at, by=None, reason: str = ""):
-    """The audit history's first row ("+") of a new ``instance`` of a model with django-simple-history's
-    ``HistoricalRecords``, built as ``bulk_history_create`` builds it, to be written with the instance:
-    ``insert_together(obj, [(history_row(obj, at=now, by=user), "id")])`` (its ``id`` is the new row's)."""
-    model = type(instance).history.model
-    return model(history_date=at, history_user=by, history_type="+", history_change_reason=reason,
-                 **{f.attname: getattr(instance, f.attname) for f in model.tracked_fields})
+@dataclass
+class History:
+    """The audit history's first row ("+") of a new parent whose model has django-simple-history's
+    ``HistoricalRecords``, written with it (``insert_together(obj, history=History(at=now, by=user))``). It is
+    built as ``bulk_history_create`` builds it, from the parent's values as inserted (``auto_now_add`` fields
+    included), so the two rows agree."""
+
+    at: object
+    by: object = None
+    reason: str = ""
+
+    def row(self, instance: Model):
+        model = type(instance).history.model
+        return model(history_date=self.at, history_user=self.by, history_type="+", history_change_reason=self.reason,
+                     **{f.attname: getattr(instance, f.attname) for f in model.tracked_fields})
 
 
 _INSERT_SQL: dict = {}
@@ -408,7 +419,7 @@ def _mark_saved(obj: Model, new_id) -> None:
 
 def insert_together(parent: Model, children: Iterable[tuple[Model, str | None]] = (), *,
                     many: Iterable[tuple[Sequence[Model], str | None]] = (), upserts: Iterable[Upsert] = (),
-                    shared_lock: int | None = None, savepoint: bool = True) -> None:
+                    shared_lock: int | None = None, savepoint: bool = True, history: History | None = None) -> None:
     """Insert ``parent``, ``children``, the rows of ``many`` and add the counters of ``upserts``, atomically.
 
     Each child is (instance, fk attname or None): with an attname (e.g. "feedback_id") the child's foreign
@@ -416,13 +427,16 @@ def insert_together(parent: Model, children: Iterable[tuple[Model, str | None]] 
     multi-row INSERT each. ``upserts``: :class:`Upsert` counters, written in the order given. Sets the
     primary keys on every instance. Raises IntegrityError (nothing written) on a constraint.
     ``savepoint=False`` inside an atomic block that is rolled back as a whole when this fails (e.g. the
-    ``create`` of ``core.submissions.create_once``): no savepoint of its own, two statements fewer."""
+    ``create`` of ``core.submissions.create_once``): no savepoint of its own, two statements fewer.
+    ``history``: the parent's first audit-history row (:class:`History`), written as the last child."""
     connection = _db()
     children, upserts = list(children), list(upserts)
     many = [(list(objs), fk) for objs, fk in many]
     if connection.vendor != "postgresql":
         with transaction.atomic(savepoint=savepoint):
             _insert_each([parent])
+            if history is not None:
+                children.append((history.row(parent), "id"))
             for child, fk in children:
                 if fk:
                     setattr(child, fk, parent.pk)
@@ -437,9 +451,9 @@ def insert_together(parent: Model, children: Iterable[tuple[Model, str | None]] 
         return
     if connection.in_atomic_block and savepoint:
         with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
-            ids, many_ids = _one_statement(parent, children, many, upserts, shared_lock)
-    else:
-        ids, many_ids = _one_statement(parent, children, many, upserts, shared_lock)  # autocommit: its own transaction
+            ids, many_ids = _one_statement(parent, children, many, upserts, shared_lock, history)
+    else:  # autocommit: its own transaction
+        ids, many_ids = _one_statement(parent, children, many, upserts, shared_lock, history)
     for obj, new_id in zip([parent, *(c for c, _fk in children)], ids, strict=True):
         _mark_saved(obj, new_id)
     for child, fk in children:

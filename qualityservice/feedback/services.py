@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualityservice.core.fastinsert import history_row, insert_together
+from qualityservice.core.fastinsert import History, insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
 from qualityservice.core.permissions import user_role
 from qualityservice.core.roles import Role
@@ -290,8 +290,8 @@ def create_record(
                                           url=reverse("feedback:detail_by_code", args=[fb.code]),
                                           subject=_("New %(kind)s %(code)s") % {"kind": fb.get_kind_display(),
                                                                                 "code": fb.code})
-                insert_together(fb, [(event, "feedback_id"), (note, None),
-                                     (history_row(fb, at=now, by=creator), "id")], savepoint=False)
+                insert_together(fb, [(event, "feedback_id"), (note, None)], history=History(at=now, by=creator),
+                                savepoint=False)
                 return fb
         finally:
             del fb.skip_history_when_saving

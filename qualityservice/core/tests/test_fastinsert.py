@@ -125,3 +125,22 @@ def test_it_writes_rows_and_counters_in_one_postgresql_statement_with_columns_fr
         Permission.objects.filter(content_type__app_label="qs_test_one").delete()
         ContentType.objects.filter(app_label="qs_test_one").delete()
         Department.objects.filter(code="fi-one").delete()
+
+
+def test_it_writes_a_new_records_first_history_row_with_it_and_the_rows_in_one_statement_each_on_sqlite(db):
+    from django.utils import timezone
+
+    from qualityservice.core.fastinsert import History
+    from qualityservice.org.models import Staff
+
+    dept = Department.objects.create(code="qs-hist", name="历史部")
+    staff = Staff(department=dept, name="王师傅", badge_number="H-001", post="维修工")
+    at = timezone.now()
+    with CaptureQueriesContext(connection) as ctx:
+        insert_together(staff, history=History(at=at, reason="imported"))
+    [row] = staff.history.all()
+    assert (row.id, row.name, row.history_type, row.history_change_reason, row.history_date) == (
+        staff.pk, "王师傅", "+", "imported", at)
+    assert row.created_at == Staff.objects.get(pk=staff.pk).created_at  # auto_now_add: the value inserted
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
+    assert len(inserts) == (1 if connection.vendor == "postgresql" else 2), inserts
