@@ -8,7 +8,7 @@ import logging
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +19,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from qualityservice.core.exports import SpreadsheetError, read_xlsx_rows
+from qualityservice.core.imports import ImportResult, RowError, read_table
 from qualityservice.core.permissions import user_role
 
 from . import signals
@@ -99,49 +99,6 @@ def column_labels() -> dict[str, str]:
     return dict(zip(ROSTER_COLUMNS, roster_headers(), strict=True))
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str = ""
-    max_errors_shown: int = 200
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_error
-
-    @property
-    def shown_errors(self) -> list[RowError]:
-        return self.errors[: self.max_errors_shown]
-
-
-def _clean(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _map_header(header_row) -> dict[str, int]:
-    mapping: dict[str, int] = {}
-    for index, raw in enumerate(header_row):
-        title = _clean(raw).lower()
-        for key, spellings in ROSTER_COLUMNS.items():
-            if title in spellings and key not in mapping:
-                mapping[key] = index
-    return mapping
-
-
 def _kind_of(value: str) -> str | None:
     value = value.strip().lower()
     for kind, spellings in KIND_VALUES.items():
@@ -155,24 +112,18 @@ def import_roster(fileobj, *, by=None) -> ImportResult:
     numbers are updated (with a history row each), new ones get an account without a password (the
     first sign-in sets it from a one-time code, or they sign in through CAS). Members missing from the
     file are left as they are. Bulk statements: 30,000 rows in seconds (bench/members_roster_import.py)."""
-    result = ImportResult()
-    try:
-        rows = read_xlsx_rows(fileobj, max_rows=settings.QS_MEMBER_ROSTER_MAX_ROWS)
-    except SpreadsheetError as exc:
-        result.file_error = str(exc)
+    table = read_table(fileobj, ROSTER_COLUMNS, required=REQUIRED_COLUMNS, max_rows=settings.QS_MEMBER_ROSTER_MAX_ROWS)
+    result = ImportResult(file_error=table.error)
+    if table.error:
         return result
-    if not rows:
-        result.file_error = _("The workbook is empty.")
-        return result
-    mapping = _map_header(rows[0])
     labels = column_labels()
-    missing = [key for key in REQUIRED_COLUMNS if key not in mapping]
+    missing = table.missing
     if missing:
         result.file_error = _("Missing columns: %(cols)s. The first row must hold the headers 学号/工号, 姓名, 类型, "
                               "学院/单位 (optional: 班级, 手机, 邮箱).") % {"cols": "、".join(labels[k] for k in missing)}
         return result
 
-    parsed = _validate_rows(rows, mapping, labels, result)
+    parsed = _validate_rows(table, labels, result)
     if result.errors:
         return result
     if not parsed:
@@ -183,14 +134,10 @@ def import_roster(fileobj, *, by=None) -> ImportResult:
     return result
 
 
-def _validate_rows(rows, mapping, labels, result: ImportResult) -> list[dict]:
+def _validate_rows(table, labels, result: ImportResult) -> list[dict]:
     seen: dict[str, int] = {}
     parsed: list[dict] = []
-    get = {key: index for key, index in mapping.items()}
-    for offset, raw in enumerate(rows[1:], start=2):
-        values = {key: _clean(raw[i]) if i < len(raw) else "" for key, i in get.items()}
-        if not any(values.values()):
-            continue  # blank line
+    for offset, values in table.rows():
         before = len(result.errors)
 
         def err(key, message, _row=offset):

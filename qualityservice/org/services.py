@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
@@ -12,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qualityservice.core.documents import absolute_url, qr_data_uri, render_pdf
-from qualityservice.core.exports import SpreadsheetError, read_xlsx_rows, xlsx_response
+from qualityservice.core.exports import xlsx_response
+from qualityservice.core.imports import ImportResult, RowError, read_table
 
 from .models import Commitment, Department, Place, SiteSettings, Staff
 
@@ -39,57 +39,14 @@ def roster_headers() -> list[str]:
     return [_("Name"), _("Badge number"), _("Department"), _("Post"), _("Phone"), _("Team"), _("On duty")]
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_error
-
-
-def _clean(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _map_header(header_row) -> dict[str, int]:
-    mapping: dict[str, int] = {}
-    for index, raw in enumerate(header_row):
-        title = _clean(raw).lower()
-        for key, spellings in ROSTER_COLUMNS.items():
-            if title in spellings and key not in mapping:
-                mapping[key] = index
-    return mapping
-
-
 def import_roster(fileobj) -> ImportResult:
     """Validate every row first; write only if all rows are good (nothing half-imported).
     Existing badge numbers are updated, new ones created."""
-    result = ImportResult()
-    try:
-        rows = read_xlsx_rows(fileobj)
-    except SpreadsheetError as exc:
-        result.file_error = str(exc)
+    table = read_table(fileobj, ROSTER_COLUMNS, required=REQUIRED_COLUMNS)
+    result = ImportResult(file_error=table.error)
+    if table.error:
         return result
-    if not rows:
-        result.file_error = _("The workbook is empty.")
-        return result
-    mapping = _map_header(rows[0])
-    missing = [key for key in REQUIRED_COLUMNS if key not in mapping]
+    missing = table.missing
     if missing:
         labels = dict(zip(("name", "badge_number", "department", "post", "phone"), roster_headers()[:5], strict=True))
         result.file_error = _("Missing columns: %(cols)s. The first row must hold the headers 姓名, 工号, 部门, 岗位, 电话.") % {
@@ -109,10 +66,7 @@ def import_roster(fileobj) -> ImportResult:
     parsed: list[dict] = []
     col = dict(zip(("name", "badge_number", "department", "post", "phone", "team", "on_duty"), roster_headers(), strict=True))
 
-    for offset, raw in enumerate(rows[1:], start=2):
-        values = {key: _clean(raw[i]) if i < len(raw) else "" for key, i in mapping.items()}
-        if not any(values.values()):
-            continue  # blank line
+    for offset, values in table.rows():
         errors_before = len(result.errors)
 
         def err(key, message, _row=offset):
