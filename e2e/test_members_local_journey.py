@@ -30,14 +30,14 @@ def test_it_takes_a_member_from_the_roster_import_and_codes_to_sign_in_and_named
     settings.CAS_SERVER_URL = None
     settings.QS_MEMBER_PASSWORDS = True
     login(page, live_server, org.admin.username, org.password)
-    page.goto(f"{live_server.url}/members/staff/import/")
+    page.goto(f"{live_server.url}/staff/members/import/")
     page.set_input_files("#id_file", str(roster(tmp_path / "师生名册.xlsx")))
     page.get_by_role("button", name="导入").click()
-    page.wait_for_url(f"{live_server.url}/members/staff/")
+    page.wait_for_url(f"{live_server.url}/staff/members/")
     assert "新增 3 人" in page.content() and page.get_by_test_id("member-row").count() == 3
     page.screenshot(path="/tmp/members-staff-list.png", full_page=True)
 
-    page.goto(f"{live_server.url}/members/staff/codes/")
+    page.goto(f"{live_server.url}/staff/members/codes/")
     page.fill("#id_class_name", "计算机2301")
     page.check("#id_confirm")
     with page.expect_download() as download:

@@ -9,7 +9,7 @@ class MembersConfig(PlatformAppConfig):
     name = "qualityservice.members"
     label = "members"
     verbose_name = _("Members")
-    url_prefix = "members/"  # my page, member sign-in, and the administrators' roster pages (members/staff/…)
+    url_prefix = "members/"  # my page and member sign-in; the administrators' roster is at staff/members/
     periodic_jobs = {"members-purge-cas-sessions": ("members.purge_cas_session_tickets", 86400)}
     navigation = (NavItem(_("Members"), "members:staff_list", icon="mortarboard", roles=(Role.ADMIN,), order=92),)
     # The my page's places for the apps still to come: an app that lists its records there registers its own

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 
 from qualityservice.core.permissions import user_role
 
-STAFF_PREFIXES = ("/staff/", "/members/staff/")
+STAFF_PREFIXES = ("/staff/",)
 
 
 class MemberBoundaryMiddleware:

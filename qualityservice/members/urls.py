@@ -1,7 +1,8 @@
-"""Included at ``members/`` (config/urls.py). The member's pages, and the administrators' member
-roster under ``members/staff/`` (members' data: administrators only)."""
+"""The member's own pages, at ``members/``. The administrators' member roster is in ``staff_urls.py`` (at
+``staff/members/``, private like every staff page)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -14,10 +15,6 @@ urlpatterns = [
     path("my-data.json", views.data_json, name="data_json"),
     path("my-data.xlsx", views.data_xlsx, name="data_xlsx"),
     path("close/", views.close_account, name="close"),
-    # Administrators
-    path("staff/", views.member_list, name="staff_list"),
-    path("staff/<int:pk>/", views.member_detail, name="staff_detail"),
-    path("staff/import/", views.roster_import, name="roster_import"),
-    path("staff/export.xlsx", views.roster_export, name="roster_export"),
-    path("staff/codes/", views.codes, name="codes"),
+    # The roster's earlier address (bookmarks): to its place under staff/members/.
+    path("staff/", RedirectView.as_view(pattern_name="members:staff_list", permanent=True)),
 ]

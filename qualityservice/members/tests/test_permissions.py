@@ -13,7 +13,7 @@ SAMPLE = {"int": 1, "string": "X1", "slug": "x", "path": "x", "uuid": "00000000-
 
 
 def staff_urls() -> list[tuple[str, str]]:
-    """(name, path) of every named URL under staff/ or members/staff/, with sample arguments."""
+    """(name, path) of every named URL under staff/, with sample arguments."""
     found = []
 
     def walk(patterns, prefix, namespace):
@@ -21,7 +21,7 @@ def staff_urls() -> list[tuple[str, str]]:
             route = prefix + str(p.pattern)
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, route, f"{namespace}{p.namespace}:" if p.namespace else namespace)
-            elif isinstance(p, URLPattern) and p.name and route.startswith(("staff/", "members/staff/")):
+            elif isinstance(p, URLPattern) and p.name and route.startswith("staff/"):
                 kwargs = {k: SAMPLE[type(c).__name__.replace("Converter", "").lower()] for k, c in p.pattern.converters.items()}
                 found.append((f"{namespace}{p.name}", reverse(f"{namespace}{p.name}", kwargs=kwargs)))
 
@@ -103,3 +103,8 @@ def test_it_tells_a_staff_account_opening_the_my_page_that_it_is_for_members(cli
     client.force_login(org.head_wuye)
     response = client.get(reverse("members:home"))
     assert response.status_code == 403 and "此页面供师生使用" in response.content.decode()
+
+
+def test_it_keeps_the_rosters_earlier_address_as_a_permanent_redirect_to_its_staff_place(client):
+    response = client.get("/members/staff/")
+    assert (response.status_code, response["Location"]) == (301, "/staff/members/")
