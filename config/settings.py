@@ -208,6 +208,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # The date picker of every date field, in the page's language (core/static/core/js/app.js).
+    ("vendor/flatpickr", BASE_DIR / "node_modules" / "flatpickr" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

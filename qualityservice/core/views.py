@@ -6,13 +6,18 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import ratelimit
+from . import ratelimit, todos
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .permissions import user_role
+from .roles import Role
 
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/workbench.html")
+    """The staff home: each role's to-dos from every app (``core.todos``: counts and links), then the tiles of
+    the navigation."""
+    role = user_role(request.user)
+    return render(request, "core/workbench.html", {"todos": todos.for_user(request.user), "is_judge": role == Role.JUDGE})
 
 
 # --- Accounts: Django's auth views with the platform's templates --------------------------

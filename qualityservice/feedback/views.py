@@ -337,6 +337,10 @@ def _filtered(request):
             qs = qs.filter(Q(staff=d["staff"]) | Q(assigned_to=d["staff"]))
         if d["overdue"]:
             qs = qs.filter(Q(status__in=PENDING_STATUSES, deadline__lt=timezone.now()) | Q(is_overdue=True))
+        if d["due"] == "overdue":
+            qs = qs.overdue()
+        elif d["due"] == "today":
+            qs = qs.due_today()
         tz = timezone.get_current_timezone()
         if d["date_from"]:
             qs = qs.filter(created_at__gte=dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz))
