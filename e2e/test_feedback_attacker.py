@@ -8,7 +8,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from qualityservice.feedback.models import Feedback, Status
 from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
@@ -95,6 +95,7 @@ def test_it_keeps_the_person_complained_about_from_identifying_the_complainant_o
         form = supervisor.get_by_test_id("transfer-form")
         form.locator("select").select_option(str(department.pk))
         form.get_by_role("button").click()
+        confirm(supervisor, sentence="重新计算办结时限")
         supervisor.wait_for_load_state()
         assert supervisor.get_by_test_id("department").inner_text().strip() == department.name
     fb.refresh_from_db()

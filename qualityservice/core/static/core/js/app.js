@@ -90,19 +90,29 @@
   });
 
   // --- Lists as cards on a phone (table.qs-cards, app.css) ----------------------------------
-  // Each cell gets its column's heading as data-label (shown in front of the value on a card).
+  // Each cell gets its column's heading as data-label (shown in front of the value on a card), and the
+  // column's card classes: qs-card-title (the card's title), qs-card-wide (no label: a form, buttons),
+  // qs-card-hide (left off the card), set on the <th> or on the cells themselves.
+  var CARD_CLASSES = ["qs-card-title", "qs-card-wide", "qs-card-hide"];
+
   function labelCards(root) {
     (root || document).querySelectorAll("table.qs-cards").forEach(function (table) {
-      var headings = [];
+      var columns = [];
       table.querySelectorAll(":scope > thead > tr:first-child > th").forEach(function (th) {
         var span = th.colSpan || 1;
         var text = (th.dataset.label !== undefined ? th.dataset.label : th.textContent).trim();
-        for (var i = 0; i < span; i++) headings.push(text);
+        var classes = CARD_CLASSES.filter(function (c) { return th.classList.contains(c); });
+        for (var i = 0; i < span; i++) columns.push({ label: text, classes: classes });
       });
       table.querySelectorAll(":scope > tbody > tr").forEach(function (tr) {
         var col = 0;
         Array.prototype.forEach.call(tr.children, function (cell) {
-          if (cell.colSpan === 1 && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", headings[col] || "");
+          var column = columns[col] || { label: "", classes: [] };
+          if (cell.colSpan === 1) {
+            column.classes.forEach(function (c) { cell.classList.add(c); });
+            var bare = cell.classList.contains("qs-card-title") || cell.classList.contains("qs-card-wide");
+            if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", bare ? "" : column.label);
+          }
           col += cell.colSpan || 1;
         });
       });
