@@ -4,6 +4,8 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The processes of `make run` read them too: SITE_URL (QR codes, badges, links) follows HOST and PORT unless set.
+export HOST PORT
 PG_TEST_URL ?= postgres://qs:qs@127.0.0.1:5432/qs
 export DJANGO_SETTINGS_MODULE := config.settings
 
@@ -36,6 +38,7 @@ run: setup
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"
+	@echo "QR codes, badges and links print $$($(PY) -c 'import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)')"
 	@set -m; trap 'trap - EXIT INT TERM; kill -- -$$worker -$$beat -$$server 2>/dev/null; wait' EXIT INT TERM; \
 	  .venv/bin/celery -A config worker --pool=solo --loglevel=WARNING & worker=$$!; \
 	  .venv/bin/celery -A config beat --loglevel=WARNING & beat=$$!; \

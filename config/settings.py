@@ -29,7 +29,9 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address printed into badge QR codes, posters, e-mails and notification links. Unset, it is the address
+# `make run` serves on (its HOST and PORT, exported to the processes it starts): another PORT prints that port.
+SITE_URL = env("SITE_URL", f"http://{env('HOST', '127.0.0.1')}:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -208,6 +210,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # The date picker of every date field, in the page's language (core/static/core/js/app.js).
+    ("vendor/flatpickr", BASE_DIR / "node_modules" / "flatpickr" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -336,6 +340,9 @@ for _proxy in QS_TRUSTED_PROXIES:
 QS_RATE_COOKIELESS_PER_IP = env_rate("QS_RATE_COOKIELESS_PER_IP", "20/h")
 # Pages with personal data: every response under these paths is sent with Cache-Control: private, no-store.
 QS_PRIVATE_PATH_PREFIXES = ("/staff/", "/accounts/", "/admin/", "/members/")
+# A public form refused for a missing or stale CSRF cookie (some in-app browsers drop cookies) comes back with
+# what was typed and a fresh token (core/csrf.py); any other CSRF failure gets the translated 403 page.
+CSRF_FAILURE_VIEW = "qualityservice.core.csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

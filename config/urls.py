@@ -30,3 +30,9 @@ if settings.MEDIA_URL.startswith("/"):
 
     media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", public_media))
+
+# The platform's translated error pages (core/error.html in the public or the staff layout; 500: core/500.html,
+# which reads nothing from the database). CSRF failures: settings.CSRF_FAILURE_VIEW (core.csrf).
+handler403 = "qualityservice.core.views.permission_denied"
+handler404 = "qualityservice.core.views.page_not_found"
+handler500 = "qualityservice.core.views.server_error"

@@ -47,3 +47,19 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("form:has(#id_password) button[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/**")
+
+
+def confirm(page, *, sentence: str | None = None) -> None:
+    """Answer the platform's confirmation dialog (data-confirm, core/js/app.js) with its confirming button."""
+    dialog = page.locator("#qs-confirm")
+    dialog.wait_for(state="visible")
+    if sentence is not None:
+        assert sentence in dialog.inner_text()
+    dialog.locator("[data-confirm-ok]").click()
+
+
+def pick_date(page, selector: str, iso: str) -> None:
+    """Set a date field through its picker (core/js/app.js: flatpickr in the page's language; the field sends ISO)."""
+    field = page.locator(selector)
+    page.locator(f"{selector}[data-datepicker]").wait_for(state="attached")
+    field.evaluate("(el, value) => el._flatpickr.setDate(value, true)", iso)

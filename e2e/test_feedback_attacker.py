@@ -8,7 +8,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from qualityservice.feedback.models import Feedback, Status
 from qualityservice.feedback.workflows import FEEDBACK
 from qualityservice.org.models import Staff
@@ -95,7 +95,8 @@ def test_it_keeps_the_person_complained_about_from_identifying_the_complainant_o
         form = supervisor.get_by_test_id("transfer-form")
         form.locator("select").select_option(str(department.pk))
         form.get_by_role("button").click()
-        supervisor.wait_for_load_state()
+        with supervisor.expect_navigation():
+            confirm(supervisor, sentence="重新计算办结时限")
         assert supervisor.get_by_test_id("department").inner_text().strip() == department.name
     fb.refresh_from_db()
     assert (fb.department, fb.staff, fb.about_staff) == (org.wuye, None, x)

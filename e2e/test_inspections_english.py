@@ -5,7 +5,7 @@ rectification ledger, whose problem is in English too."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 
 
@@ -44,6 +44,7 @@ def test_it_shows_a_six_checks_inspection_and_the_ledger_in_english(live_server,
             phone.click(f"label[for=r-{item.pk}-pass]")
         expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
     phone.click("[data-testid=submit-inspection]")
+    confirm(phone, sentence="Its score and findings become final")
     phone.wait_for_url(f"{live_server.url}/staff/inspections/{inspection.pk}/")
 
     phone.goto(f"{live_server.url}/staff/inspections/ledger/")

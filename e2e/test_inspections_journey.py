@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login, pick_date
 
 
 def _jpeg(size=(320, 240)) -> bytes:
@@ -65,6 +65,7 @@ def test_it_runs_an_inspection_from_phone_to_verified_rectification(live_server,
     phone.screenshot(path="/tmp/inspections-fill.png", full_page=False)
     phone.fill("#id_location", "学生公寓3号楼")
     phone.click("[data-testid=submit-inspection]")
+    confirm(phone, sentence="得分和发现的问题将成为定稿")
     phone.wait_for_url(f"{live_server.url}/staff/inspections/{inspection.pk}/")
     expect(phone.locator("[data-testid=score]")).to_contain_text("95.83")
     phone.screenshot(path="/tmp/inspections-detail.png", full_page=True)
@@ -77,9 +78,10 @@ def test_it_runs_an_inspection_from_phone_to_verified_rectification(live_server,
     page.click(f"a[href='/staff/inspections/findings/{finding.pk}/']")
     page.fill("#id_measure", "安排保洁员每两小时巡查一次，增设防滑垫")
     page.select_option("#id_owner", str(org.head_wuye.staff.pk))
-    page.fill("#id_deadline", (timezone.localdate() + timezone.timedelta(days=3)).isoformat())
+    pick_date(page, "#id_deadline", (timezone.localdate() + timezone.timedelta(days=3)).isoformat())
     page.set_input_files("#id_evidence", files=[{"name": "after.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     page.click("[data-testid=answer-form] button[type=submit]")
+    confirm(page)
     expect(page.locator("h1")).to_contain_text("待验收")
     # The inspector's photo and the evidence photo are both served (scoped views) and displayed.
     expect(page.locator("img.qs-thumb")).to_have_count(2)
@@ -92,6 +94,7 @@ def test_it_runs_an_inspection_from_phone_to_verified_rectification(live_server,
     phone.goto(f"{live_server.url}/staff/inspections/findings/{finding.pk}/")
     phone.select_option("#id_decision", "accept")
     phone.click("[data-testid=verify-form] button[type=submit]")
+    confirm(phone)
     expect(phone.locator("h1")).to_contain_text("已验收")
 
     # 4. The ledger shows it, and its Excel export contains it.

@@ -5,7 +5,7 @@ back) and includes it again."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from qualityservice.surveys import index
 from qualityservice.surveys.models import Response, SatisfactionIndex
 from qualityservice.surveys.tests.factories import add_responses, make_survey
@@ -68,8 +68,8 @@ def test_it_limits_a_stuffing_phone_and_lets_the_supervisor_exclude_its_burst(pa
     assert yinshi_index(ns, org) == before
 
     # --- And includes it again.
-    page.once("dialog", lambda dialog: dialog.accept())
     page.locator("[data-testid=include-again]").click()
+    confirm(page)
     expect(page.locator("[data-testid=exclusion-row]")).to_contain_text("重新计入")
     expect(page.locator("[data-testid=counted]")).to_have_text("8")
     assert yinshi_index(ns, org) == stuffed

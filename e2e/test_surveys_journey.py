@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +48,7 @@ def test_it_builds_answers_on_a_phone_and_shows_results(page, phone, live_server
     expect(page.locator("[data-testid=preview-banner]")).to_be_visible()
     page.go_back()
     page.click("[data-testid=open-survey]")
+    confirm(page, sentence="公开链接将开始接受答卷")
     expect(page.locator("[data-testid=status]")).to_have_text("进行中")
     public_url = page.locator("[data-testid=public-link]").get_attribute("href")
 

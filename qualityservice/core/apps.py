@@ -25,6 +25,8 @@ Modules found by name in the app's package, each optional:
 - ``tasks.py``: imported at start, so that its Celery tasks exist in every process.
 - ``demo.py`` (``seed(out, rng)``) and ``scale.py`` (``generate(out, rng, counts)``): ``manage.py seed_demo`` and
   ``generate_scale_data`` run them in ``INSTALLED_APPS`` order.
+- ``todos.py`` (``todos(user, role) -> list[core.todos.Todo]``): the app's lines on the staff workbench, with counts
+  and links, in a constant number of queries (``core.todos``).
 
 An app with more to register (e.g. org's reported departments) overrides ``ready()`` and calls ``super().ready()``.
 """

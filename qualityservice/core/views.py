@@ -5,14 +5,50 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from . import ratelimit
+from . import ratelimit, todos
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .permissions import user_role
+from .roles import Role
 
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/workbench.html")
+    """The staff home: each role's to-dos from every app (``core.todos``: counts and links), then the tiles of
+    the navigation."""
+    role = user_role(request.user)
+    return render(request, "core/workbench.html", {"todos": todos.for_user(request.user), "is_judge": role == Role.JUDGE})
+
+
+# --- Error pages (config/urls.py handler404/403/500; core.csrf for CSRF failures) --------------------
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    """The translated error page in the staff layout for a signed-in staff member under ``/staff/``, else in
+    the public one."""
+    staff = request.path.startswith("/staff/") and user_role(getattr(request, "user", None)) is not None
+    return render(request, "core/error.html", {
+        "base": "core/base_staff.html" if staff else "core/base_public.html", "status": status, "title": title, "message": message,
+    }, status=status)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    # Also what a row outside the user's scope answers (core.permissions): it says nothing about the row.
+    return error_page(request, 404, pgettext("error page", "Page not found"), _(
+        "There is no page at this address, or it is not open to you. Check the address, or start again from the home page."))
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(request, 403, _("Not allowed"), _("You may not open this page or do this. If you think you should, ask "
+                                                       "your department head or the administrator."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A standalone page (core/500.html) that reads nothing from the database: the error may be the database's."""
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("core/500.html").render({}), status=500)
 
 
 # --- Accounts: Django's auth views with the platform's templates --------------------------

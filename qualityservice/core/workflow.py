@@ -69,7 +69,9 @@ class Transition:
     a further rule (e.g. "only the assignee"). ``handler(obj, *, by, now, note, **params)``: changes other
     fields of the locked row, may raise :class:`TransitionError`, may return a :class:`Move`.
     ``label``: the verb on the button. ``sentence``: the timeline text, a lazy translated format string
-    over the event's parameters. ``public``: whether the event is shown to the submitter by default."""
+    over the event's parameters. ``public``: whether the event is shown to the submitter by default.
+    ``confirm``: for a move that cannot be undone, the question asked before it, naming its consequence (the
+    button gets ``data-confirm``: core/js/app.js shows it in a dialog); empty: no question."""
 
     action: str
     sources: tuple[str, ...]
@@ -80,6 +82,7 @@ class Transition:
     handler: Callable[..., Move | None] | None = None
     sentence: Any = ""
     public: bool = False
+    confirm: Any = ""
 
 
 @dataclass(frozen=True)

@@ -210,8 +210,11 @@ class InboxFilterForm(BootstrapFormMixin, forms.Form):
     place = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Place"), queryset=Place.objects.none(), required=False, empty_label=_("All places"))
     staff = forms.ModelChoiceField(label=_("Staff"), queryset=Staff.objects.none(), required=False, empty_label=_("Anyone"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # The workbench's links: still owed an answer and late, or due later today (models.overdue_q, due_today_q).
+    due = forms.ChoiceField(label=_("Deadline"), required=False, choices=[("", _("Any deadline")), ("overdue", _("Late, not answered")),
+                                                                          ("today", _("Due today"))])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

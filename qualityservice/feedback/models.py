@@ -4,6 +4,7 @@ replies, callbacks, badge ratings, the mailbox log and the published monthly fig
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 
@@ -122,6 +123,23 @@ class Category(models.Model):
         return localised(self, "name")
 
 
+def overdue_q(now=None) -> Q:
+    """Still owed an answer and past its deadline (the inbox's "overdue" deadline filter, the workbench)."""
+    return Q(status__in=PENDING_STATUSES, deadline__lt=now or timezone.now())
+
+
+def due_today_q(now=None) -> Q:
+    """Still owed an answer, with its deadline later today (local time)."""
+    now = now or timezone.now()
+    tomorrow = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    return Q(status__in=PENDING_STATUSES, deadline__gte=now, deadline__lt=tomorrow)
+
+
+def callback_q() -> Q:
+    """Waiting for a callback: resolved, with a contact to call."""
+    return Q(status__in=CALLBACK_STATUSES) & ~Q(submitter_contact="")
+
+
 class FeedbackQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
     routing = True  # hotline operators route and call back across the whole group (core.permissions)
@@ -130,10 +148,13 @@ class FeedbackQuerySet(DepartmentScopedQuerySet):
         return self.filter(status__in=PENDING_STATUSES)
 
     def overdue(self, now=None):
-        return self.filter(status__in=PENDING_STATUSES, deadline__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
+
+    def due_today(self, now=None):
+        return self.filter(due_today_q(now))
 
     def callback_queue(self):
-        return self.filter(status__in=CALLBACK_STATUSES).exclude(submitter_contact="")
+        return self.filter(callback_q())
 
     def for_list(self):
         return self.select_related("department", "place", "place__campus", "staff", "assigned_to", "category")

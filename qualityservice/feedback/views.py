@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache, ratelimit
+from qualityservice.core import csrf, pagecache, ratelimit
 from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
@@ -132,15 +132,21 @@ def _private_rating_url(request, fb) -> tuple[str, bool]:
 # --- Public pages -----------------------------------------------------------------------
 
 
+@csrf.keeps_typed_input  # a POST refused by the CSRF check comes back filled in (core.csrf)
 def feedback_new(request: HttpRequest) -> HttpResponse:
     staff = None
     staff_code = request.GET.get("staff") or request.POST.get("staff_code") or ""
     if staff_code:
         staff = Staff.objects.active().select_related("department").filter(public_code=staff_code).first()
     if request.method == "POST":
-        if _rate_limited(request, "feedback"):
-            return _too_many(request)
         form = PublicFeedbackForm(request.POST, request.FILES, member=member_for(request.user))
+        if csrf.is_retry(request):  # refused by the CSRF check: the form again, as typed, nothing saved
+            return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=403)
+        if _rate_limited(request, "feedback"):
+            # Nothing is saved; what was typed stays on the page, to be sent again a little later.
+            form.add_error(None, _("You have sent many submissions in a short time. What you typed is still here: please wait a "
+                                   "while and send it again, or call the hotline."))
+            return render(request, "feedback/public_form.html", {"form": form, "staff": staff}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             fb = services.create_record(
@@ -221,14 +227,17 @@ def rate_handling(request: HttpRequest, code: str, token: str) -> HttpResponse:
     return render(request, "feedback/rate_handling.html", {"fb": fb, "form": form})
 
 
+@csrf.keeps_typed_input
 def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
     """Rate a staff member from their badge's QR code: six dimensions, optional praise or
     complaint with a photo. Creates a Rating and, with text, a feedback record."""
     staff = get_object_or_404(Staff.objects.select_related("department", "team"), public_code=code, is_active=True)
     if request.method == "POST":
+        form = BadgeRatingForm(request.POST, request.FILES, member=member_for(request.user))
+        if csrf.is_retry(request):  # refused by the CSRF check: the form again, as filled in, nothing saved
+            return render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=403)
         if _rate_limited(request, "badge"):
             return _too_many(request)
-        form = BadgeRatingForm(request.POST, request.FILES, member=member_for(request.user))
         if form.is_valid():
             data = form.cleaned_data
             key = data.get("submission_key")
@@ -337,6 +346,10 @@ def _filtered(request):
             qs = qs.filter(Q(staff=d["staff"]) | Q(assigned_to=d["staff"]))
         if d["overdue"]:
             qs = qs.filter(Q(status__in=PENDING_STATUSES, deadline__lt=timezone.now()) | Q(is_overdue=True))
+        if d["due"] == "overdue":
+            qs = qs.overdue()
+        elif d["due"] == "today":
+            qs = qs.due_today()
         tz = timezone.get_current_timezone()
         if d["date_from"]:
             qs = qs.filter(created_at__gte=dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz))

@@ -12,3 +12,5 @@ QS_SURVEY_AUTOSAVE_RATE_PER_BROWSER = env_rate("QS_SURVEY_AUTOSAVE_RATE_PER_BROW
 QS_SURVEY_BURST_PER_MINUTE = env_int("QS_SURVEY_BURST_PER_MINUTE", 20)
 # Unsubmitted drafts started longer ago than this are deleted by the periodic purge.
 QS_SURVEY_DRAFT_RETENTION_DAYS = env_int("QS_SURVEY_DRAFT_RETENTION_DAYS", 7)
+# Workbench: an open survey closing within this many days is listed among the supervisor's and heads' to-dos.
+QS_SURVEY_CLOSING_SOON_DAYS = env_int("QS_SURVEY_CLOSING_SOON_DAYS", 3)

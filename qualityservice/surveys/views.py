@@ -19,7 +19,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache, ratelimit
+from qualityservice.core import csrf, pagecache, ratelimit
 from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.permissions import department_scope, role_required
@@ -779,6 +779,7 @@ def save_answer(request: HttpRequest, code: str) -> HttpResponse:
     return _hint_draft(request, JsonResponse({"ok": True, "message": _("Saved")}), survey, stored is not None or draft is not None)
 
 
+@csrf.keeps_typed_input  # a submit refused by the CSRF check comes back with the answers given (core.csrf)
 @require_POST
 def submit(request: HttpRequest, code: str) -> HttpResponse:
     survey = _public_survey(code)
@@ -786,6 +787,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     stop = _gate(request, survey, respondent)
     if stop is not None:
         return stop
+    if csrf.is_retry(request):  # nothing stored: the answers as posted, a fresh token
+        return _answer_page(request, survey, respondent, None, posted=request.POST, status=403)
     if _limited(request, survey):
         # Nothing is stored; the form comes back with what was typed, to be sent again a little later.
         message = _("Many responses have been sent from this device or network in a short time. Your answers are still on "

@@ -37,3 +37,13 @@ def extension_point(context, point: str):
         extra = entry.extra_context(request)
         parts.append(get_template(entry.template).render({**flat, **extra} if extra else flat, request))
     return mark_safe("".join(parts))
+
+
+@register.inclusion_tag("core/_filter_toggle.html")
+def filter_toggle(form, target: str):
+    """The button that shows a list's filters on a phone (the filter form: ``id=target``, class
+    ``collapse d-md-block``; docs/new-app.md "Pages on a phone"), with the number of filters in use."""
+    data = getattr(form, "data", None) or {}
+    fields = getattr(form, "fields", {})
+    active = sum(1 for name in fields if any(str(v).strip() for v in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")])))
+    return {"target": target, "active": active}
