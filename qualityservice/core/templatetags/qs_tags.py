@@ -2,6 +2,8 @@ import zlib
 
 from django import template
 
+from qualityservice.core.i18n import localised as _localised
+
 register = template.Library()
 
 AVATAR_COLOURS = 12
@@ -37,3 +39,12 @@ def extension_point(context, point: str):
         extra = entry.extra_context(request)
         parts.append(get_template(entry.template).render({**flat, **extra} if extra else flat, request))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def localised(obj, field: str = "name") -> str:
+    """``{{ place|localised }}``, ``{{ phrase|localised:"text" }}``, ``{{ row|localised:"department__name" }}``:
+    the English text for an English reader when there is one, else the Chinese (core.i18n.localised)."""
+    if obj is None or obj == "":
+        return ""
+    return _localised(obj, field)
