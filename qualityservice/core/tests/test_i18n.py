@@ -76,3 +76,20 @@ def test_it_gives_the_admin_a_list_column_in_the_readers_language_sorted_by_the_
     with translation.override("zh-hans"):
         assert column(place) == "第一餐厅"
 
+
+def test_it_names_every_reference_model_in_the_readers_language_in_form_choices(org):
+    from django import forms
+
+    from qualityservice.members.models import College
+    from qualityservice.org.models import ServicePhrase
+
+    college = College.objects.create(name="海洋与大气学院", name_en="College of Oceanic and Atmospheric Sciences")
+    phrase = ServicePhrase.objects.create(kind="courteous", text="请慢走", text_en="Take care", situation="告别",
+                                          situation_en="Farewell")
+    field = forms.ModelChoiceField(queryset=College.objects.all())
+    with translation.override("en"):
+        assert [label for _v, label in field.choices][1:] == ["College of Oceanic and Atmospheric Sciences"]
+        assert (str(phrase), phrase.display_situation, str(org.yinshi)) == ("Take care", "Farewell", "Catering Centre")
+    with translation.override("zh-hans"):
+        assert [label for _v, label in field.choices][1:] == ["海洋与大气学院"]
+        assert (str(phrase), phrase.display_situation, str(college)) == ("请慢走", "告别", "海洋与大气学院")
