@@ -390,6 +390,16 @@ def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(f"survey-{survey.pk}-summary.xlsx", exports.summary_headers(), exports.summary_rows(data), title=pgettext("survey results", "Summary"))
 
 
+ANSWER_TITLE_LENGTH = 60
+
+
+def answer_title(text: str) -> str:
+    """The title of a feedback record made from a free-text answer: the answer itself (its first line,
+    shortened to ANSWER_TITLE_LENGTH characters) — what was said, not which question was asked."""
+    first = " ".join(next((line for line in (text or "").splitlines() if line.strip()), "").split())
+    return first if len(first) <= ANSWER_TITLE_LENGTH else first[:ANSWER_TITLE_LENGTH - 1].rstrip() + "…"
+
+
 @require_POST
 @role_required(*READERS)
 def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
@@ -420,7 +430,7 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
     try:
         created = create_feedback(
             kind="suggestion", channel="survey", department=department,
-            title=_("Survey answer: %(q)s") % {"q": answer.question.text[:80]}, body=answer.text,
+            title=answer_title(answer.text), body=answer.text,
             anonymous=True, created_by=request.user, source_ref=f"survey-answer:{answer.pk}",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"qualityservice:survey-answer:{answer.pk}"),
         )
