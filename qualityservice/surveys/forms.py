@@ -47,7 +47,22 @@ class SurveySettingsForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Model
             self.add_error("closes_at", _("The survey must close after it opens."))
         if data.get("audience") == Survey.Audience.ANYONE and data.get("anonymous") is False:
             self.add_error("anonymous", _("A survey open to anyone cannot record who answered: make it anonymous or choose another audience."))
+        self._drop_the_templates_english(data)
         return data
+
+    def _drop_the_templates_english(self, data) -> None:
+        """A survey copied from a template starts with the template's English title and introduction. When the
+        Chinese text is changed and the English is left as the template's, that English describes the template,
+        not this survey: it is cleared, so the poster and the pages show the survey's own text (the Chinese)
+        until someone writes the English for it."""
+        source = self.instance.copied_from if self.instance.pk and self.instance.copied_from_id else None
+        if source is None:
+            return
+        for field in ("title", "description"):
+            english = f"{field}_en"
+            if (field in self.changed_data and english not in self.changed_data and data.get(english)
+                    and data[english] == getattr(source, english) and data.get(field) != getattr(source, field)):
+                data[english] = ""
 
 
 class SectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
