@@ -195,7 +195,7 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
             self.add_error("caller_phone", _("Record the caller's number, or tick anonymous."))
         staff, dept = data.get("staff"), data.get("department")
         if staff and dept and staff.department_id != dept.pk:
-            self.add_error("staff", _("This person works in %(dept)s.") % {"dept": staff.department.name})
+            self.add_error("staff", _("This person works in %(dept)s.") % {"dept": staff.department.display_name})
         return data
 
 

@@ -44,7 +44,7 @@ def personal_data(sender, user, **kwargs):
     from qualityservice.members.signals import DataSection
 
     rows = [
-        (fb.code, fb.get_kind_display(), fb.title, fb.body, fb.get_status_display(), fb.department.name,
+        (fb.code, fb.get_kind_display(), fb.title, fb.body, fb.get_status_display(), fb.department.display_name,
          fb.submitter_name, fb.submitter_contact, timezone.localtime(fb.created_at), fb.satisfaction)
         for fb in _mine(user).select_related("department").order_by("created_at", "pk")
     ]

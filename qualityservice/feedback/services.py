@@ -257,7 +257,7 @@ def create_record(
         created_at=now, deadline=compute_deadline(now, dept.pk, kind),
     )
     event = timeline_event(fb, "create", by=creator, name="" if creator else str(_("Submitter")),
-                           note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name,
+                           note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.display_name,
                                                                                   "channel": fb.get_channel_display()}),
                            public=True, to_status=Status.RECEIVED, at=now)
     images = list(images)
@@ -332,7 +332,7 @@ def escalate_overdue(now=None) -> int:
             log_event(fb, "escalate", note=str(_("Deadline %(deadline)s passed.") % {
                 "deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")}), at=now)
             notify(heads_of=[fb.department_id], supervisors=True,
-                   subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": notice_ref(fb), "dept": fb.department.name},
+                   subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": notice_ref(fb), "dept": fb.department.display_name},
                    body=fb.title, url=fb.get_absolute_url())
             done += 1
     return done

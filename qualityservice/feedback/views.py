@@ -388,7 +388,7 @@ def export_rows(queryset, user):
     for fb in queryset.for_list().order_by("-created_at", "-pk").iterator(chunk_size=2000):
         who = fb.submitter_for(user)
         yield (
-            who["code"], fmt(fb.created_at), fb.get_kind_display(), fb.get_channel_display(), fb.department.name,
+            who["code"], fmt(fb.created_at), fb.get_kind_display(), fb.get_channel_display(), fb.department.display_name,
             str(fb.category) if fb.category_id else "", str(fb.place) if fb.place_id else "",
             fb.staff.name if fb.staff_id else "", fb.title, fb.body, fb.get_status_display(),
             fb.assigned_to.name if fb.assigned_to_id else "", fmt(fb.deadline), yes if fb.is_late or fb.is_overdue else no,
@@ -582,7 +582,7 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(fb)
-    messages.success(request, _("Transferred to %(dept)s.") % {"dept": form.cleaned_data["department"].name})
+    messages.success(request, _("Transferred to %(dept)s.") % {"dept": form.cleaned_data["department"].display_name})
     # The operator may no longer see the item's department inbox, but still the item.
     return redirect(fb)
 
@@ -623,7 +623,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
             submission_key=scoped("hotline", d.get("submission_key")), category=d.get("category"),
         )
         messages.success(request, _("Call logged as %(code)s and routed to %(dept)s. Tell the caller the tracking code.")
-                         % {"code": fb.code, "dept": fb.department.name})
+                         % {"code": fb.code, "dept": fb.department.display_name})
         return redirect(fb)
     return render(request, "feedback/hotline.html", {"form": form})
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from qualityservice.core.i18n import pick
 from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import has_role, staff_profile, user_role
 from qualityservice.core.roles import Role
@@ -261,7 +262,8 @@ def _transfer(fb, *, now, department=None, **kw):
     notify(heads_of=[department.pk],
            subject=_("Feedback %(code)s transferred to your department") % {"code": notice_ref(fb)}, body=fb.title,
            url=fb.get_absolute_url())
-    return Move(params={"from_id": old.pk, "from": old.name, "to_id": department.pk, "to": department.name})
+    return Move(params={"from_id": old.pk, "from": old.name, "from_en": old.name_en,
+                        "to_id": department.pk, "to": department.name, "to_en": department.name_en})
 
 
 def _merge(fb, *, now, target=None, **kw):
@@ -283,7 +285,8 @@ _NOTES = {
     "callback_satisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
     "callback_dissatisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
     "rated": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
-    "transfer": lambda p: _("From %(old)s to %(new)s.") % {"old": p["from"], "new": p["to"]},
+    "transfer": lambda p: _("From %(old)s to %(new)s.") % {"old": pick(p["from"], p.get("from_en")),
+                                                           "new": pick(p["to"], p.get("to_en"))},
     "merge": lambda p: _("Duplicate of %(code)s.") % {"code": p["target"]},
 }
 

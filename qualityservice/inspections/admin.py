@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from qualityservice.core.i18n import admin_column
 
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, DiscussionRecord, Finding, Inspection, InspectionSchedule
 
@@ -16,13 +19,13 @@ class ItemInline(admin.TabularInline):
 
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "pass_mark", "is_active"]
+    list_display = [admin_column("name", _("name")), "code", "pass_mark", "is_active"]
     inlines = [SectionInline]
 
 
 @admin.register(ChecklistSection)
 class ChecklistSectionAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "template", "dimension", "weight", "order"]
+    list_display = [admin_column("title", _("title")), "template", "dimension", "weight", "order"]
     list_filter = ["template"]
     inlines = [ItemInline]
 

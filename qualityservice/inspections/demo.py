@@ -169,7 +169,8 @@ def seed(out=None, rng: random.Random | None = None) -> None:
         inspection.started_at = submitted - datetime.timedelta(minutes=rng.randint(20, 70))
         inspection.submitted_at = submitted
         inspection.score, inspection.passed, inspection.critical_failed = result.score, result.passed, result.critical_failed
-        inspection.location = place.name if place else dept.name
+        # What the inspector types on submitting (free text, in Chinese): where exactly they looked.
+        inspection.location = f"{place.name}现场" if place else f"{dept.name}办公区"
         inspections.append(inspection)
         answer_plan.append((code, answers, result))
     for n, (dept, due, office, person) in enumerate(visits):

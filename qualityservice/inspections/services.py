@@ -485,7 +485,7 @@ def escalate_overdue_rectifications(today: datetime.date | None = None) -> int:
         record_note(finding, "escalated")
         notify(
             supervisors=True, heads_of=[finding.department_id],
-            subject=_("Overdue rectification: %(dept)s") % {"dept": finding.department.name},
+            subject=_("Overdue rectification: %(dept)s") % {"dept": finding.department.display_name},
             body=_("“%(problem)s” was due on %(deadline)s.") % {"problem": str(finding), "deadline": finding.deadline},
             url=finding.get_absolute_url(),
         )

@@ -568,7 +568,7 @@ def section_edit(request: HttpRequest, template_pk: int, pk: int | None = None) 
             return redirect(template)
         messages.success(request, _("Section saved."))
         return redirect(template)
-    return render(request, "org/form.html", {"form": form, "title": _("Section of %(t)s") % {"t": template.name},
+    return render(request, "org/form.html", {"form": form, "title": _("Section of %(t)s") % {"t": template.display_name},
                                              "back": template.get_absolute_url(), "once": section is None})
 
 
@@ -588,7 +588,7 @@ def item_edit(request: HttpRequest, section_pk: int, pk: int | None = None) -> H
             return redirect(section.template)
         messages.success(request, _("Item saved."))
         return redirect(section.template)
-    return render(request, "org/form.html", {"form": form, "title": _("Item of %(s)s") % {"s": section.title},
+    return render(request, "org/form.html", {"form": form, "title": _("Item of %(s)s") % {"s": section.display_title},
                                              "back": section.template.get_absolute_url(), "once": item is None})
 
 

@@ -15,7 +15,8 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(College)
 class CollegeAdmin(admin.ModelAdmin):
-    search_fields = ("name",)
+    list_display = ("name", "name_en")  # both, to fill in the English
+    search_fields = ("name", "name_en")
 
 
 @admin.register(CodeBatch)

@@ -24,6 +24,13 @@ SIGNED_IN = [
     ("T1002", "刘海燕", MemberKind.TEACHER, "海洋与大气学院", "", "13953200002", "password"),
 ]
 COLLEGES = ["信息科学与工程学院", "海洋与大气学院", "经济学院", "外国语学院", "医药学院"]
+COLLEGES_EN = {
+    "信息科学与工程学院": "College of Information Science and Engineering",
+    "海洋与大气学院": "College of Oceanic and Atmospheric Sciences",
+    "经济学院": "School of Economics",
+    "外国语学院": "College of Foreign Languages",
+    "医药学院": "School of Medicine and Pharmacy",
+}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚兰红玉华建国春梅海燕云飞鹏辉宁波晶晓东"
 
@@ -31,10 +38,15 @@ GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚兰红�
 def seed(out=None, rng: random.Random | None = None) -> None:
     rng = rng or random.Random(2026)
     User = get_user_model()
+    colleges = {name: College.objects.get_or_create(name=name, defaults={"name_en": COLLEGES_EN[name]})[0]
+                for name in COLLEGES}
+    # Colleges seeded before they had English names get them (an English name someone wrote stays).
+    for college in colleges.values():
+        if not college.name_en:
+            College.objects.filter(pk=college.pk).update(name_en=COLLEGES_EN[college.name])
     if Member.objects.filter(number=SIGNED_IN[0][0]).exists():
         _print(out)
         return
-    colleges = {name: College.objects.get_or_create(name=name)[0] for name in COLLEGES}
     password = make_password(DEMO_PASSWORD)
     for number, name, kind, college, class_name, phone, how in SIGNED_IN:
         user = User.objects.create(username=username_for(number), first_name=name,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from qualityservice.core.i18n import LocalisedNameMixin
 from qualityservice.core.submissions import SubmissionKeyField
 
 # 学号/工号: letters, digits and . _ - (stored in upper case, so that look-ups ignore the case).
@@ -45,11 +46,12 @@ class MemberKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class College(models.Model):
+class College(LocalisedNameMixin, models.Model):
     """A college or unit (学院/单位) members belong to; created by the roster import and the CAS
     attributes as they name them. Surveys can be restricted to some of them."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("college / unit")
@@ -57,7 +59,7 @@ class College(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class MemberQuerySet(models.QuerySet):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -184,12 +185,23 @@ def _validate_rows(table, labels, result: ImportResult) -> list[dict]:
 
 
 def _colleges(names: set[str]) -> dict[str, int]:
-    known = dict(College.objects.filter(name__in=names).values_list("name", "pk")) if len(names) < 900 else \
-        dict(College.objects.values_list("name", "pk"))
+    """The college of each name of the roster, by its Chinese or its English name (a roster exported in
+    English comes back in English); colleges not known yet are created."""
+
+    def known_colleges():
+        rows = College.objects.filter(Q(name__in=names) | Q(name_en__in=names)) if len(names) < 900 else College.objects
+        by_name = {}
+        for name, name_en, pk in rows.values_list("name", "name_en", "pk"):
+            if name_en:
+                by_name.setdefault(name_en, pk)
+            by_name[name] = pk  # a Chinese name wins over another college's English one
+        return by_name
+
+    known = known_colleges()
     new = [College(name=n) for n in names if n not in known]
     if new:
         College.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-        known = dict(College.objects.values_list("name", "pk"))
+        known = known_colleges()
     return known
 
 
@@ -255,7 +267,7 @@ def _write(parsed: list[dict], result: ImportResult, by) -> None:
 
 def export_rows(queryset):
     yield from (
-        (m.number, m.name, m.get_kind_display(), m.college.name if m.college_id else "", m.class_name, m.phone, m.email)
+        (m.number, m.name, m.get_kind_display(), m.college.display_name if m.college_id else "", m.class_name, m.phone, m.email)
         for m in queryset.select_related("college").order_by("college__name", "class_name", "number").iterator(chunk_size=BATCH)
     )
 
@@ -303,7 +315,7 @@ def issue_codes(members, *, by, description: str = "", submission_key: str | Non
         for m in selected:
             code = new_code()
             codes.append(SignInCode(member=m, batch=batch, digest=code_digest(m.pk, code), expires_at=expires))
-            rows.append((m.college.name if m.college_id else "", m.class_name, m.number, m.name, m.get_kind_display(), code, until))
+            rows.append((m.college.display_name if m.college_id else "", m.class_name, m.number, m.name, m.get_kind_display(), code, until))
         SignInCode.objects.bulk_create(codes, batch_size=BATCH)
     return IssuedCodes(batch, rows)
 
@@ -399,7 +411,7 @@ def profile_rows(member: Member) -> list[tuple[str, str]]:
     user = member.user
     return [
         (_("ID number"), member.number), (_("Name"), member.name), (pgettext("member", "Type"), member.get_kind_display()),
-        (_("College / unit"), member.college.name if member.college_id else ""), (_("Class"), member.class_name),
+        (_("College / unit"), member.college.display_name if member.college_id else ""), (_("Class"), member.class_name),
         (_("Phone"), member.phone), (_("E-mail"), member.email), (pgettext("member", "Source"), member.get_source_display()),
         (_("Account created"), timezone.localtime(user.date_joined).strftime("%Y-%m-%d %H:%M")),
         (_("Last sign-in"), timezone.localtime(user.last_login).strftime("%Y-%m-%d %H:%M") if user.last_login else ""),

@@ -71,7 +71,7 @@ class DepartmentForm(BootstrapFormMixin, forms.ModelForm):
 class ServicePhraseForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ServicePhrase
-        fields = ["kind", "text", "text_en", "situation", "sort_order", "is_active"]
+        fields = ["kind", "text", "text_en", "situation", "situation_en", "sort_order", "is_active"]
 
 
 class SiteSettingsForm(BootstrapFormMixin, forms.ModelForm):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qualityservice.core.i18n import LocalisedNameMixin, localised
+from qualityservice.core.i18n import LocalisedNameMixin, LocalisedTextMixin, localised
 from qualityservice.core.permissions import DepartmentScopedQuerySet
 from qualityservice.core.roles import Role
 
@@ -266,7 +266,7 @@ class RequestKind(models.TextChoices):
     PRAISE = "praise", _("Praise")
 
 
-class Commitment(models.Model):
+class Commitment(LocalisedTextMixin, models.Model):
     class Unit(models.TextChoices):
         MINUTES = "minutes", _("minutes")
         WORKING_HOURS = "working_hours", _("working hours")
@@ -380,7 +380,7 @@ class ServicePhraseQuerySet(models.QuerySet):
         return self.active().filter(kind=ServicePhrase.Kind.COURTEOUS)
 
 
-class ServicePhrase(models.Model):
+class ServicePhrase(LocalisedTextMixin, models.Model):
     class Kind(models.TextChoices):
         COURTEOUS = "courteous", _("Courteous phrase")
         TABOO = "taboo", _("Taboo phrase")
@@ -389,6 +389,7 @@ class ServicePhrase(models.Model):
     text = models.CharField(_("phrase"), max_length=200)
     text_en = models.CharField(_("English"), max_length=300, blank=True)
     situation = models.CharField(_("situation"), max_length=60, blank=True)
+    situation_en = models.CharField(_("situation (English)"), max_length=100, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -402,7 +403,15 @@ class ServicePhrase(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "text"], name="org_phrase_unique_text")]
 
     def __str__(self) -> str:
-        return self.text
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return localised(self, "text")
+
+    @property
+    def display_situation(self) -> str:
+        return localised(self, "situation")
 
 
 def find_taboo_phrases(text: str) -> list[ServicePhrase]:

@@ -59,7 +59,8 @@ def import_roster(fileobj) -> ImportResult:
         for key in (dept.name, dept.name_en, dept.code):
             if key:
                 departments[key.strip().lower()] = dept
-    teams = {(t.parent_id, t.name.strip().lower()): t for t in Department.objects.filter(kind=Department.Kind.TEAM)}
+    teams = {(t.parent_id, key.strip().lower()): t for t in Department.objects.filter(kind=Department.Kind.TEAM)
+             for key in (t.name, t.name_en) if key}  # an export in English comes back in English
     existing = {s.badge_number: s for s in Staff.objects.all()}
 
     seen_badges: dict[str, int] = {}
@@ -151,7 +152,7 @@ def import_roster(fileobj) -> ImportResult:
 def export_roster(queryset, filename: str):
     yes, no = _("Yes"), _("No")
     rows = (
-        (s.name, s.badge_number, s.department.name, s.post, s.phone, s.team.name if s.team_id else "",
+        (s.name, s.badge_number, s.department.display_name, s.post, s.phone, s.team.display_name if s.team_id else "",
          yes if s.on_duty else no)
         for s in queryset.select_related("department", "team").order_by("department__sort_order", "badge_number").iterator(chunk_size=2000)
     )

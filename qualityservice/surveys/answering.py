@@ -57,9 +57,11 @@ class SurveyForm:
         for sec in sections:
             sec.question_list = by_section.get(sec.pk, [])
         by_id = {q.pk: q for q in questions}
+        position = {q.pk: i for i, q in enumerate(q for sec in sections for q in sec.question_list)}
         for q in questions:
             parent = by_id.get(q.show_if_question_id)
             q.show_if_text = parent.display_text if parent else ""
+            q.show_if_problem = skip_logic_problem(q, parent, position) if parent else ""
         return cls(survey=survey, sections=sections, questions={q.pk: q for q in questions})
 
     @classmethod
@@ -99,6 +101,7 @@ class FrozenQuestion:
     department_id: int | None
     show_if_question_id: int | None
     show_if_value: str
+    show_if_values: frozenset[int]
     option_list: tuple[FrozenOption, ...]
 
     display_text = Question.display_text
@@ -127,6 +130,7 @@ class FrozenSurveyForm:
             questions[q.pk] = FrozenQuestion(
                 pk=q.pk, section_id=q.section_id, kind=q.kind, text=q.text, text_en=q.text_en, required=q.required,
                 department_id=q.department_id, show_if_question_id=q.show_if_question_id, show_if_value=q.show_if_value,
+                show_if_values=q.show_if_values,
                 option_list=tuple(FrozenOption(o.value, o.text, o.text_en) for o in q.option_list))
         sections = tuple(FrozenSection(sec.pk, tuple(questions[q.pk] for q in sec.question_list)) for sec in form.sections)
         return cls(sections=sections, questions=MappingProxyType(questions))
@@ -193,18 +197,31 @@ def is_complete(question: Question, cells: list[Cell]) -> bool:
     return bool(cells)
 
 
+def skip_logic_problem(question: Question, parent: Question, position: dict[int, int]) -> str:
+    """Why ``question`` can never appear (its condition on ``parent`` cannot be met), or ``""``: the builder
+    shows it next to the question. ``position``: each question's place in the survey's order."""
+    if position.get(parent.pk, -1) >= position.get(question.pk, -1):
+        return _("It depends on a question that comes after it: move it below “%(q)s” or change the condition.") % {
+            "q": parent.display_text}
+    possible = set(parent.answer_values(getattr(parent, "option_list", None)))
+    if not question.show_if_values & possible:
+        return _("No answer to “%(q)s” is %(values)s, so this question never appears: change the condition.") % {
+            "q": parent.display_text, "values": question.show_if_value or "—"}
+    return ""
+
+
 def visible_questions(form: SurveyForm, answers: dict[int, list[Cell]]) -> list[Question]:
     """Skip logic: a question with a condition shows only when the earlier question is shown
-    and its answer matches (for a multiple choice: the option is among those chosen)."""
+    and its answer is one of the condition's (``show_if_values``: e.g. 0–6 of a score; for a multiple
+    choice: one of the options is among those chosen)."""
     shown = []
     shown_ids = set()
     for q in form.ordered():
         if q.show_if_question_id:
             if q.show_if_question_id not in shown_ids:
                 continue
-            wanted = q.show_if_value.strip()
-            values = {str(c.number) for c in answers.get(q.show_if_question_id, [])}
-            if wanted not in values:
+            values = {c.number for c in answers.get(q.show_if_question_id, [])}
+            if not values & q.show_if_values:
                 continue
         shown.append(q)
         shown_ids.add(q.pk)

@@ -72,13 +72,14 @@ def _answers_for(question_list, response, rng, shift, codes):
     answered = {}
     for q in question_list:
         if q.show_if_question_id:
-            if answered.get(q.show_if_question_id) != q.show_if_value:
+            if answered.get(q.show_if_question_id) not in q.show_if_values:
                 continue
         code = codes.get(q.department_id)
         mean = BASE_MEANS.get(code, 3.8) + shift + (0.2 if response.respondent_type == "teacher" else 0)
         if q.kind == Question.Kind.RATING:
             value = _rating(rng, mean)
             out.append(Answer(response=response, question=q, number=value))
+            answered[q.pk] = value
         elif q.kind == Question.Kind.MATRIX:
             if q.servqual_part == "expectation":
                 mean = 4.5
@@ -91,13 +92,14 @@ def _answers_for(question_list, response, rng, shift, codes):
         elif q.kind == Question.Kind.NPS:
             value = _nps(rng, shift)
             out.append(Answer(response=response, question=q, number=value))
+            answered[q.pk] = value
         elif q.kind == Question.Kind.SINGLE:
             if len(q.option_list) == 2:  # gate "yes/no"
                 value = 1 if rng.random() < 0.6 else 2
             else:
                 value = rng.choices([o.value for o in q.option_list], weights=[6, 2, 1, 3][: len(q.option_list)] or None)[0]
             out.append(Answer(response=response, question=q, number=value))
-            answered[q.pk] = str(value)
+            answered[q.pk] = value
         elif q.kind == Question.Kind.MULTIPLE:
             for o in q.option_list:
                 if rng.random() < 0.3:

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from qualityservice.core.i18n import pick
+
 from .answering import SurveyForm
 from .models import Question, RespondentType, Response, Survey
 from .results import submitted_answers
@@ -35,14 +37,15 @@ def raw_export_rows(survey: Survey, form: SurveyForm, questions_allowed: set[int
     types = dict(RespondentType.choices)
     responses = (
         Response.objects.filter(survey=survey).counted()
-        .order_by("pk").values_list("pk", "submitted_at", "respondent_type", "place__name").iterator(chunk_size=2000)
+        .order_by("pk").values_list("pk", "submitted_at", "respondent_type", "place__name", "place__name_en")
+        .iterator(chunk_size=2000)
     )
     answers = (
         submitted_answers(survey).order_by("response_id", "question_id", "item")
         .values_list("response_id", "question_id", "item", "number", "text").iterator(chunk_size=2000)
     )
     pending = next(answers, None)
-    for pk, submitted_at, rtype, place in responses:
+    for pk, submitted_at, rtype, place, place_en in responses:
         cells = [""] * len(columns)
         while pending is not None and pending[0] <= pk:
             rid, qid, item, number, text = pending
@@ -60,7 +63,7 @@ def raw_export_rows(survey: Survey, form: SurveyForm, questions_allowed: set[int
                         cells[i] = number
             pending = next(answers, None)
         local = timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None
-        yield [pk, local, str(types.get(rtype, "")), place or "", *cells]
+        yield [pk, local, str(types.get(rtype, "")), pick(place or "", place_en), *cells]
 
 
 def raw_export_headers(form: SurveyForm, questions_allowed: set[int] | None = None) -> list[str]:

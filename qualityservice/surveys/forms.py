@@ -10,7 +10,7 @@ from qualityservice.org.models import Department
 
 from .building import option_lines, parse_option_lines, set_options
 from .bursts import MAX_REASON_LENGTH
-from .models import Question, ResponseExclusion, Section, Survey
+from .models import Question, ResponseExclusion, Section, Survey, format_answer_values, parse_answer_values
 
 
 class SurveySettingsForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
@@ -47,7 +47,22 @@ class SurveySettingsForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Model
             self.add_error("closes_at", _("The survey must close after it opens."))
         if data.get("audience") == Survey.Audience.ANYONE and data.get("anonymous") is False:
             self.add_error("anonymous", _("A survey open to anyone cannot record who answered: make it anonymous or choose another audience."))
+        self._drop_the_templates_english(data)
         return data
+
+    def _drop_the_templates_english(self, data) -> None:
+        """A survey copied from a template starts with the template's English title and introduction. When the
+        Chinese text is changed and the English is left as the template's, that English describes the template,
+        not this survey: it is cleared, so the poster and the pages show the survey's own text (the Chinese)
+        until someone writes the English for it."""
+        source = self.instance.copied_from if self.instance.pk and self.instance.copied_from_id else None
+        if source is None:
+            return
+        for field in ("title", "description"):
+            english = f"{field}_en"
+            if (field in self.changed_data and english not in self.changed_data and data.get(english)
+                    and data[english] == getattr(source, english) and data.get(field) != getattr(source, field)):
+                data[english] = ""
 
 
 class SectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
@@ -56,10 +71,19 @@ class SectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "title_en", "order"]
 
 
+SHOW_IF_INPUT_LENGTH = 100
+
+
 class QuestionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     options_text = forms.CharField(
         label=_("Options or matrix items"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line; add the English text after a bar: 满意 | Satisfied"),
+    )
+    # Room to type "0, 1, 2, 3 – 6"; what is kept is the short form (``_clean_skip_logic``), which fits the column.
+    show_if_value = forms.CharField(
+        label=_("has the answer"), required=False, max_length=SHOW_IF_INPUT_LENGTH,
+        help_text=_("The rating, score or option number that makes this question appear; several as 1,3 or a range "
+                    "such as 0-6."),
     )
 
     class Meta:
@@ -95,11 +119,45 @@ class QuestionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         if len(options) > 30:
             self.add_error("options_text", _("At most 30 options."))
         data["options"] = options if kind in Question.OPTION_KINDS else []
-        if data.get("show_if_question") and not (data.get("show_if_value") or "").strip():
-            self.add_error("show_if_value", _("Say which answer makes this question appear."))
+        self._clean_skip_logic(data)
         if data.get("servqual_dimension") and not data.get("servqual_part"):
             self.add_error("servqual_part", _("A SERVQUAL question is either an expectation or a perception."))
         return data
+
+    def _clean_skip_logic(self, data) -> None:
+        """A condition the answers can meet, or a message: several answers ("0-6", "1,3") are fine, a question
+        that could never appear is refused."""
+        if "show_if_value" in self.errors or "show_if_question" in self.errors:
+            return
+        parent, raw = data.get("show_if_question"), (data.get("show_if_value") or "").strip()
+        if parent is None:
+            if raw:
+                self.add_error("show_if_question", _("Choose the question whose answer makes this one appear."))
+            return
+        if not raw:
+            self.add_error("show_if_value", _("Say which answer makes this question appear."))
+            return
+        values = parse_answer_values(raw)
+        if values is None:
+            self.add_error("show_if_value", _("Write the answers as numbers: 3, several as 1,3, or a range such as 0-6."))
+            return
+        possible = parent.answer_values()
+        if not values <= set(possible):
+            self.add_error("show_if_value", _("“%(q)s” has no answer %(values)s; its answers are %(possible)s.") % {
+                "q": parent.display_text, "values": format_answer_values(values - set(possible)),
+                "possible": format_answer_values(possible) or "—"})
+            return
+        section, order = data.get("section"), data.get("order")
+        if section is not None and order is not None:
+            here = (section.order, section.pk, order, self.instance.pk or float("inf"))
+            if (parent.section.order, parent.section_id, parent.order, parent.pk) >= here:
+                self.add_error("show_if_question", _("Choose a question that comes before this one."))
+                return
+        stored = format_answer_values(values)
+        if len(stored) > Question._meta.get_field("show_if_value").max_length:
+            self.add_error("show_if_value", _("Too many separate answers: write them as ranges, such as 0-6."))
+            return
+        data["show_if_value"] = stored
 
     def save(self, commit=True, submission_key: str | None = None):
         """Save the question and its options; ``submission_key``: the (scoped) key of an added question."""

@@ -12,7 +12,9 @@ anonymous survey stores no identity with its answers.
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from datetime import datetime
 
 from django.conf import settings
@@ -31,6 +33,46 @@ from qualityservice.core.submissions import SubmissionKeyField
 MAX_TEXT_LENGTH = 2000
 RATING_MIN, RATING_MAX = 1, 5
 NPS_MIN, NPS_MAX = 0, 10
+
+
+# Skip logic names the answers that make a question appear: "3", "1,3", "0-6" (also "0–6", "0~6", "0至6",
+# Chinese commas and 、). Stored in the compact form ``format_answer_values`` writes ("0-6", "1,3,5-7").
+_VALUE_SEPARATORS = str.maketrans({",": " ", "、": " ", ";": " ", "/": " ", "–": "-", "—": "-", "~": "-", "至": "-", "到": "-"})
+_VALUE_TOKEN = re.compile(r"(\d{1,3})(?:-(\d{1,3}))?", re.ASCII)
+
+
+def parse_answer_values(text: str) -> frozenset[int] | None:
+    """The answer numbers a skip-logic condition names, or None when it cannot be read (a word, a range
+    that runs backwards). ``""`` gives the empty set. Full-width digits and punctuation are read too."""
+    cleaned = unicodedata.normalize("NFKC", text or "").translate(_VALUE_SEPARATORS)
+    cleaned = re.sub(r"\s*-\s*", "-", cleaned.strip())
+    values: set[int] = set()
+    for token in cleaned.split():
+        match = _VALUE_TOKEN.fullmatch(token)
+        if match is None:
+            return None
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) is not None else first
+        if last < first:
+            return None
+        values.update(range(first, last + 1))
+    return frozenset(values)
+
+
+def format_answer_values(values) -> str:
+    """The compact form of a set of answer numbers: runs of three or more as ranges ("0-6", "1,3,5-7")."""
+    ordered = sorted(set(values))
+    parts, start = [], 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        if end - start >= 2:
+            parts.append(f"{ordered[start]}-{ordered[end]}")
+        else:
+            parts.extend(str(v) for v in ordered[start:end + 1])
+        start = end + 1
+    return ",".join(parts)
 
 
 def new_survey_code() -> str:
@@ -305,12 +347,30 @@ class Question(models.Model):
     def field_name(self) -> str:
         return f"q{self.pk}"
 
+    @property
+    def show_if_values(self) -> frozenset[int]:
+        """The answers of ``show_if_question`` that make this question appear (empty: none can)."""
+        return parse_answer_values(self.show_if_value) or frozenset()
+
+    @property
+    def show_if_value_list(self) -> list[int]:
+        return sorted(self.show_if_values)
+
     def scale(self) -> list[int]:
         if self.kind == self.Kind.NPS:
             return list(range(NPS_MIN, NPS_MAX + 1))
         if self.kind in self.SCALED_KINDS:
             return list(range(RATING_MIN, RATING_MAX + 1))
         return []
+
+    def answer_values(self, options=None) -> list[int]:
+        """The numbers an answer to this question can be, for skip logic: the scale of a rating or score,
+        the option numbers of a choice (``options``: the options when already loaded)."""
+        if self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE):
+            return sorted(o.value for o in (self.options.all() if options is None else options))
+        if self.kind == self.Kind.MATRIX:
+            return []
+        return self.scale()
 
 
 class Option(models.Model):

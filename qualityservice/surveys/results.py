@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Avg, CharField, Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 
+from qualityservice.core.i18n import localised, pick
+
 from . import scoring
 from .models import Answer, CrossCell, Question, RespondentType, Response, ResponseDay, ResultCell, ResultQuestion, Survey
 
@@ -156,8 +158,10 @@ def crosstabs(survey: Survey, questions: list[Question], scope=None) -> dict:
             by_department[department][rtype] = cell
         elif place and (department == 0 if scope is None else department in scope):
             by_place[place][rtype] = cell
-    departments = list(Department.objects.filter(pk__in=list(by_department)).values_list("pk", "name")) if by_department else []
-    places = list(Place.objects.filter(pk__in=list(by_place)).values_list("pk", "name")) if by_place else []
+    departments = [(pk, pick(name, name_en)) for pk, name, name_en in
+                   Department.objects.filter(pk__in=list(by_department)).values_list("pk", "name", "name_en")] if by_department else []
+    places = [(pk, pick(name, name_en)) for pk, name, name_en in
+              Place.objects.filter(pk__in=list(by_place)).values_list("pk", "name", "name_en")] if by_place else []
     return {
         "types": list(RespondentType.choices),
         "departments": _crosstab_table(by_department, dict(departments), [pk for pk, _n in departments]),
@@ -172,16 +176,16 @@ def compute_crosstabs_from_answers(survey: Survey, questions: list[Question]) ->
     by_department = defaultdict(dict)
     names = {}
     for row in base.filter(question__department__isnull=False).values(
-        "question__department_id", "question__department__name", "rtype"
+        "question__department_id", "question__department__name", "question__department__name_en", "rtype"
     ).annotate(avg=Avg("number"), n=Count("response_id", distinct=True)):
-        names[row["question__department_id"]] = row["question__department__name"]
+        names[row["question__department_id"]] = localised(row, "question__department__name")
         by_department[row["question__department_id"]][row["rtype"]] = (round(float(row["avg"]), 2), row["n"])
     by_place = defaultdict(dict)
     place_names = {}
-    for row in base.filter(response__place__isnull=False).values("response__place_id", "response__place__name", "rtype").annotate(
-        avg=Avg("number"), n=Count("response_id", distinct=True)
-    ):
-        place_names[row["response__place_id"]] = row["response__place__name"]
+    for row in base.filter(response__place__isnull=False).values(
+        "response__place_id", "response__place__name", "response__place__name_en", "rtype"
+    ).annotate(avg=Avg("number"), n=Count("response_id", distinct=True)):
+        place_names[row["response__place_id"]] = localised(row, "response__place__name")
         by_place[row["response__place_id"]][row["rtype"]] = (round(float(row["avg"]), 2), row["n"])
     return {
         "types": list(RespondentType.choices),

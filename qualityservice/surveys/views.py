@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from qualityservice.core import csrf, pagecache, ratelimit
 from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri, qr_png, qr_svg, render_pdf
 from qualityservice.core.exports import xlsx_response
+from qualityservice.core.i18n import english
 from qualityservice.core.permissions import department_scope, role_required
 from qualityservice.core.registry import optional_function
 from qualityservice.core.roles import Role
@@ -229,7 +230,7 @@ def survey_copy(request: HttpRequest, pk: int) -> HttpResponse:
     copy, created = create_once(Survey, scoped("survey-copy", form.cleaned_data["submission_key"]),
                                 lambda key: building.copy_survey(source, request.user, submission_key=key))
     if created:
-        messages.success(request, _("Copied into a new draft survey: %(title)s") % {"title": copy.title})
+        messages.success(request, _("Copied into a new draft survey: %(title)s") % {"title": copy.display_title})
     return redirect(copy)
 
 
@@ -277,12 +278,21 @@ def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+POSTER_LANGUAGES = ("zh-hans", "en")
+
+
 @role_required(*SUPERVISORS)
 def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable poster: the survey's own title and introduction and the poster's text in the language
+    chosen on the distribution page (``?lang=zh-hans`` or ``en``; the reader's language without one)."""
     survey = _own_survey(request, pk)
+    language = request.GET.get("lang")
+    if language not in POSTER_LANGUAGES:
+        language = "en" if english() else "zh-hans"
     url = absolute_url(survey.get_public_url())
-    pdf = render_pdf("surveys/poster_pdf.html", {"survey": survey, "url": url, "qr": qr_data_uri(url, scale=10)}, request)
-    return pdf_response(pdf, f"survey-{survey.pk}-poster.pdf")
+    with translation.override(language):
+        pdf = render_pdf("surveys/poster_pdf.html", {"survey": survey, "url": url, "qr": qr_data_uri(url, scale=10)}, request)
+    return pdf_response(pdf, f"survey-{survey.pk}-poster-{language}.pdf")
 
 
 @require_POST
@@ -390,6 +400,16 @@ def export_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(f"survey-{survey.pk}-summary.xlsx", exports.summary_headers(), exports.summary_rows(data), title=pgettext("survey results", "Summary"))
 
 
+ANSWER_TITLE_LENGTH = 60
+
+
+def answer_title(text: str) -> str:
+    """The title of a feedback record made from a free-text answer: the answer itself (its first line,
+    shortened to ANSWER_TITLE_LENGTH characters) — what was said, not which question was asked."""
+    first = " ".join(next((line for line in (text or "").splitlines() if line.strip()), "").split())
+    return first if len(first) <= ANSWER_TITLE_LENGTH else first[:ANSWER_TITLE_LENGTH - 1].rstrip() + "…"
+
+
 @require_POST
 @role_required(*READERS)
 def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
@@ -420,7 +440,7 @@ def answer_to_feedback(request: HttpRequest, pk: int, answer_pk: int) -> HttpRes
     try:
         created = create_feedback(
             kind="suggestion", channel="survey", department=department,
-            title=_("Survey answer: %(q)s") % {"q": answer.question.text[:80]}, body=answer.text,
+            title=answer_title(answer.text), body=answer.text,
             anonymous=True, created_by=request.user, source_ref=f"survey-answer:{answer.pk}",
             submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"qualityservice:survey-answer:{answer.pk}"),
         )

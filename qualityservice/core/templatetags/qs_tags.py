@@ -2,6 +2,8 @@ import zlib
 
 from django import template
 
+from qualityservice.core.i18n import localised as _localised
+
 register = template.Library()
 
 AVATAR_COLOURS = 12
@@ -47,3 +49,12 @@ def filter_toggle(form, target: str):
     fields = getattr(form, "fields", {})
     active = sum(1 for name in fields if any(str(v).strip() for v in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")])))
     return {"target": target, "active": active}
+
+
+@register.filter
+def localised(obj, field: str = "name") -> str:
+    """``{{ place|localised }}``, ``{{ phrase|localised:"text" }}``, ``{{ row|localised:"department__name" }}``:
+    the English text for an English reader when there is one, else the Chinese (core.i18n.localised)."""
+    if obj is None or obj == "":
+        return ""
+    return _localised(obj, field)

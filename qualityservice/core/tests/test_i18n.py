@@ -48,3 +48,48 @@ def test_it_finds_no_model_writing_the_rule_again():
     copies = [str(p.relative_to(root)) for p in root.rglob("*.py")
               if "tests" not in p.parts and p.name != "i18n.py" and 'startswith("en")' in p.read_text(encoding="utf-8")]
     assert copies == []
+
+
+def test_it_gives_templates_the_rule_as_a_filter_for_objects_and_for_values_rows():
+    from django.template import Context, Template
+
+    template = Template('{% load qs_tags %}{{ place|localised }}|{{ phrase|localised:"text" }}|'
+                        '{{ row|localised:"department__name" }}|{{ nothing|localised }}')
+    context = Context({"place": SimpleNamespace(name="第一餐厅", name_en="Canteen No. 1"),
+                       "phrase": SimpleNamespace(text="您好！", text_en="Hello!"),
+                       "row": {"department__name": "物业管理中心", "department__name_en": "Property Centre"},
+                       "nothing": None})
+    with translation.override("en"):
+        assert template.render(context) == "Canteen No. 1|Hello!|Property Centre|"
+    with translation.override("zh-hans"):
+        assert template.render(context) == "第一餐厅|您好！|物业管理中心|"
+
+
+def test_it_gives_the_admin_a_list_column_in_the_readers_language_sorted_by_the_field():
+    from qualityservice.core.i18n import admin_column
+
+    column = admin_column("name", "name")
+    place = SimpleNamespace(name="第一餐厅", name_en="Canteen No. 1")
+    assert (column.short_description, column.admin_order_field) == ("name", "name")
+    with translation.override("en"):
+        assert column(place) == "Canteen No. 1"
+    with translation.override("zh-hans"):
+        assert column(place) == "第一餐厅"
+
+
+def test_it_names_every_reference_model_in_the_readers_language_in_form_choices(org):
+    from django import forms
+
+    from qualityservice.members.models import College
+    from qualityservice.org.models import ServicePhrase
+
+    college = College.objects.create(name="海洋与大气学院", name_en="College of Oceanic and Atmospheric Sciences")
+    phrase = ServicePhrase.objects.create(kind="courteous", text="请慢走", text_en="Take care", situation="告别",
+                                          situation_en="Farewell")
+    field = forms.ModelChoiceField(queryset=College.objects.all())
+    with translation.override("en"):
+        assert [label for _v, label in field.choices][1:] == ["College of Oceanic and Atmospheric Sciences"]
+        assert (str(phrase), phrase.display_situation, str(org.yinshi)) == ("Take care", "Farewell", "Catering Centre")
+    with translation.override("zh-hans"):
+        assert [label for _v, label in field.choices][1:] == ["海洋与大气学院"]
+        assert (str(phrase), phrase.display_situation, str(college)) == ("请慢走", "告别", "海洋与大气学院")

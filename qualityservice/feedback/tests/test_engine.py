@@ -39,8 +39,9 @@ def test_it_keeps_the_parameters_of_each_move_and_todays_note_text(org):
     assign, transfer = FeedbackEvent.objects.filter(feedback=fb, action__in=["assign", "transfer"]).order_by("pk")
     assert assign.params == {"staff_id": worker.pk, "name": worker.name}
     assert assign.note == f"Assigned to {worker.name}\n请今天处理" and assign.visibility == "public"
-    assert transfer.params == {"from_id": org.wuye.pk, "from": org.wuye.name, "to_id": org.yinshi.pk, "to": org.yinshi.name}
-    assert transfer.note == f"From {org.wuye.name} to {org.yinshi.name}."
+    assert transfer.params == {"from_id": org.wuye.pk, "from": org.wuye.name, "from_en": "Property Centre",
+                               "to_id": org.yinshi.pk, "to": org.yinshi.name, "to_en": "Catering Centre"}
+    assert transfer.note == "From Property Centre to Catering Centre."  # the departments' names in the note's language
     assert (transfer.from_status, transfer.to_status, transfer.actor, transfer.actor_name) == (
         Status.ASSIGNED, Status.RECEIVED, org.supervisor, staff_of(org.supervisor).name)
 

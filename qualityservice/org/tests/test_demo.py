@@ -27,3 +27,30 @@ def test_it_seeds_the_organisation_once(db):
     assert Commitment.deadline_for(Department.objects.get(code="weixiu").pk, "repair").deadline_minutes == 30
     demo.seed(None, random.Random(2026))
     assert counts() == first
+
+
+def test_it_gives_every_name_of_the_demo_organisation_an_english_one(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.seed(None, random.Random(2026))
+    assert list(Department.objects.filter(name_en="").values_list("name", flat=True)) == []
+    assert list(Place.objects.filter(name_en="").values_list("name", flat=True)) == []
+    assert list(Commitment.objects.filter(title_en="").values_list("title", flat=True)) == []
+    assert list(ServicePhrase.objects.filter(text_en="").values_list("text", flat=True)) == []
+    assert list(ServicePhrase.objects.exclude(situation="").filter(situation_en="").values_list("situation", flat=True)) == []
+    assert Department.objects.get(code="wuye-t1").name_en == "Cleaning team 1"
+    assert Place.objects.get(name="清真餐厅").name_en == "Halal Canteen"
+
+
+def test_it_fills_in_the_english_of_demo_rows_seeded_before_they_had_it_and_keeps_what_someone_wrote(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo.seed(None, random.Random(2026))
+    Department.objects.filter(kind=Department.Kind.TEAM).update(name_en="")
+    Place.objects.update(name_en="")
+    Commitment.objects.update(title_en="")
+    ServicePhrase.objects.update(text_en="", situation_en="")
+    Place.objects.filter(name="图书馆").update(name_en="Main Library")
+    demo.seed(None, random.Random(2026))
+    assert not Department.objects.filter(name_en="").exists() and not Commitment.objects.filter(title_en="").exists()
+    assert not ServicePhrase.objects.filter(text_en="").exists()
+    assert Place.objects.get(name="图书馆").name_en == "Main Library"
+    assert Place.objects.get(name="第一餐厅").name_en == "Canteen No. 1"

@@ -126,7 +126,7 @@ def test_it_drops_answers_to_questions_hidden_by_skip_logic(client, ns):
 
 def test_it_shows_a_conditional_question_hidden_until_the_answer_matches(client, ns):
     html = client.get(start_url(ns)).content.decode()
-    assert f'data-show-if="{ns.single.pk}" data-show-value="1"' in html
+    assert f'data-show-if="{ns.single.pk}" data-show-values="1"' in html
     assert f'qs-question d-none" data-question="{ns.matrix.pk}"' in html
 
 

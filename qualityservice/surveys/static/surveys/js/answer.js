@@ -17,7 +17,8 @@
     return values;
   }
 
-  // Skip logic: a block with data-show-if shows when the earlier question's answer matches.
+  // Skip logic: a block with data-show-if shows when the earlier question's answer is one of its
+  // data-show-values (space-separated answer numbers, e.g. "0 1 2 3 4 5 6").
   function applySkipLogic() {
     var changed = true, guard = 0;
     while (changed && guard++ < 10) {
@@ -25,7 +26,8 @@
       form.querySelectorAll("[data-show-if]").forEach(function (block) {
         var parent = form.querySelector("[data-question='" + block.dataset.showIf + "']");
         var parentShown = parent && !parent.classList.contains("d-none");
-        var show = parentShown && answerValues(block.dataset.showIf).indexOf(block.dataset.showValue) !== -1;
+        var wanted = (block.dataset.showValues || "").split(" ");
+        var show = parentShown && answerValues(block.dataset.showIf).some(function (v) { return wanted.indexOf(v) !== -1; });
         if (show === block.classList.contains("d-none")) {
           block.classList.toggle("d-none", !show);
           changed = true;
