@@ -41,7 +41,7 @@ def clean_cell(value):
         value = str(value)
     if isinstance(value, str):
         value = _ILLEGAL_XML.sub("", value).replace("\r\n", "\n").replace("\r", "\n")  # XML parsers read CR as LF
-        if value[:1] in _FORMULA_START and len(value) > 1:
+        if value[:1] in _FORMULA_START and (len(value) > 1 or value == "="):  # a lone "=" is a formula to openpyxl
             value = "'" + value
         return value[:MAX_CELL_CHARS]
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
