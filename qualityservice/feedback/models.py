@@ -18,7 +18,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import localised
-from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile
+from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile, user_role
+from qualityservice.core.roles import Role
 from qualityservice.core.submissions import SubmissionKeyField
 from qualityservice.org.models import RequestKind
 
@@ -125,6 +126,16 @@ class Category(models.Model):
 class FeedbackQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
     routing = True  # hotline operators route and call back across the whole group (core.permissions)
+
+    def visible_to(self, user, *, routing: bool | None = None):
+        """The department scope (``core.permissions``), and for front-line staff only the items assigned to
+        them or about them: the rest of the department's feedback, with its submitters' names and contacts,
+        is the head's. Every page, export and action reads through here."""
+        rows = super().visible_to(user, routing=routing)
+        if user_role(user) == Role.STAFF:
+            profile = staff_profile(user)
+            rows = rows.filter(Q(assigned_to=profile) | Q(about_staff=profile))
+        return rows
 
     def pending(self):
         return self.filter(status__in=PENDING_STATUSES)
@@ -338,9 +349,17 @@ def code_match(code: str, user) -> Q:
 
 
 def can_handle(user, feedback: Feedback) -> bool:
-    """Staff of the feedback's department (and group-wide roles) may work on it."""
+    """Who may work on the item at all: the feedback's department (and group-wide roles, and operators);
+    of front-line staff only the assignee, and never on an item about themselves (they read it, without
+    the submitter's identity, and do nothing with it)."""
     scope = routing_scope(user)
-    return scope is None or feedback.department_id in scope
+    if scope is not None and feedback.department_id not in scope:
+        return False
+    if user_role(user) == Role.STAFF:
+        profile = staff_profile(user)
+        return (profile is not None and feedback.assigned_to_id == profile.pk
+                and feedback.about_staff_id != profile.pk)
+    return True
 
 
 class FeedbackEvent(models.Model):

@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 
 from qualityservice.core.fastinsert import insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
-from qualityservice.core.permissions import user_role
-from qualityservice.core.roles import Role
 from qualityservice.core.submissions import KEY_LENGTH, create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
@@ -39,9 +37,8 @@ from .models import (
     PublishedFigure,
     Reply,
     Status,
-    can_handle,
 )
-from .workflows import FEEDBACK, SATISFIED_FROM, actor_name, log_event, notice_ref, timeline_event
+from .workflows import FEEDBACK, SATISFIED_FROM, actor_name, log_event, may_reply, notice_ref, timeline_event
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +70,7 @@ def add_reply(feedback: Feedback, body: str, *, by, public: bool, resolve: bool 
         raise TransitionError(_("The reply is empty."))
     if resolve and not public:
         raise TransitionError(_("An internal note cannot resolve an item: write a public reply."))
-    if not resolve and (not can_handle(by, feedback) or user_role(by) in (None, Role.JUDGE)):
+    if not resolve and not may_reply(by, feedback):
         raise TransitionError(_("You may not reply to this item."))
 
     def create(key):

@@ -56,7 +56,7 @@ from .models import (
     Status,
     code_match,
 )
-from .workflows import FEEDBACK, SIMPLE_ACTIONS
+from .workflows import FEEDBACK, SIMPLE_ACTIONS, may_reply
 
 PAGE_SIZE = 30
 HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
@@ -460,7 +460,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": attachments, "callbacks": callbacks, "duplicates": duplicates, "rating": rating,
         "actions": actions, "simple_actions": [(a, FEEDBACK.label(a)) for a in SIMPLE_ACTIONS if a in actions],
         "assign_form": AssignForm(department_id=fb.department_id) if "assign" in actions else None,
-        "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if user_role(request.user) != Role.JUDGE else None,
+        "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if may_reply(request.user, fb) else None,
         "can_resolve": "resolve" in actions,
         "callback_form": CallbackForm() if "callback_satisfied" in actions else None,
         "transfer_form": TransferForm() if "transfer" in actions else None,
@@ -502,7 +502,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*HANDLERS)
+@role_required(Role.HEAD, Role.SUPERVISOR)  # who assigns (the transition's roles)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     form = AssignForm(request.POST, department_id=fb.department_id)

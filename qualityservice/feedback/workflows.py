@@ -127,11 +127,17 @@ def _not_the_person_concerned(user, fb: Feedback) -> bool:
 
 
 def _staff_on_their_own_items(user, fb: Feedback) -> bool:
-    """Staff start and answer only the items assigned to them."""
-    if user_role(user) != Role.STAFF:
-        return True
-    profile = staff_profile(user)
-    return fb.assigned_to_id is not None and profile is not None and fb.assigned_to_id == profile.pk
+    """Staff accept, start and answer only the items assigned to them, never one about themselves
+    (``models.can_handle``, also the workflow's scope)."""
+    return user_role(user) != Role.STAFF or can_handle(user, fb)
+
+
+def may_reply(user, fb: Feedback) -> bool:
+    """Who writes to the submitter or adds an internal note: the department's head (and supervisors and
+    operators, who handle every department), and of front-line staff only the assignee — never the staff
+    member the item is about, who reads it and does nothing with it. Judges read only."""
+    role = user_role(user)
+    return role not in (None, Role.JUDGE) and can_handle(user, fb)
 
 
 def _operator_routes_new_items(user, fb: Feedback) -> bool:
@@ -153,6 +159,9 @@ def _accept(fb, *, by, now, **kw):
 def _assign(fb, *, by, now, staff=None, **kw):
     if staff is None or staff.department_id != fb.department_id or not staff.is_active:
         raise TransitionError(_("Assign the item to an active member of its department."))
+    if staff.role == Role.STAFF and fb.about_staff_id == staff.pk:
+        # Front-line staff never act on an item about themselves (``models.can_handle``).
+        raise TransitionError(_("This item is about %(name)s: assign it to a colleague.") % {"name": staff.name})
     fb.assigned_to = staff
     if staff.user_id:
         notify(users=[staff.user], subject=_("Feedback %(code)s assigned to you") % {"code": notice_ref(fb)},
@@ -300,7 +309,8 @@ class FeedbackFlow(Workflow):
     model = Feedback
     transitions = (
         Transition("accept", sources=(Status.RECEIVED, Status.REOPENED), target=Status.ASSIGNED,
-                   label=pgettext_lazy("feedback action", "Accept"), roles=STAFF_HANDLERS, handler=_accept,
+                   label=pgettext_lazy("feedback action", "Accept"), roles=STAFF_HANDLERS, check=_staff_on_their_own_items,
+                   handler=_accept,
                    sentence=gettext_lazy("Accepted"), public=True),
         Transition("assign", sources=PENDING_STATUSES, label=pgettext_lazy("feedback action", "Assign"), roles=(Role.HEAD, Role.SUPERVISOR),
                    handler=_assign, sentence=gettext_lazy("Assigned"), public=True),

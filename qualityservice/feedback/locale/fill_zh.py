@@ -218,6 +218,22 @@ CONTEXT.update({
     ("feedback action", "Transfer"): "转交", ("feedback action", "Merge"): "合并",
 })
 
+# The signed-in member's page fragment (member_page.py, _my_page.html).
+ZH.update({
+    "Optional: we call you back here.": "选填：我们会通过这里回访您。", "Title": "标题", "Name": "姓名",
+    "My feedback": "我的意见反馈", "Rate how it was handled": "评价办理情况", "Send feedback": "提交意见反馈",
+    "Sent with your name: %(name)s (%(number)s). It is shown to the staff who handle it, never to the person it is about.":
+        "将以您的实名提交：%(name)s（%(number)s）。仅办理人员可见，被反映的员工本人看不到。",
+    "Only your 20 latest items are listed; your data download holds them all.": "这里只列出最近 20 条，下载的数据中包含全部记录。",
+    "You have not sent feedback with your name yet. Feedback sent anonymously is not listed here: it is linked to nobody.":
+        "您还没有实名提交过意见反馈。匿名提交的反馈不与任何人关联，因此不在此列出。",
+})
+
+# Who sees what: front-line staff work only on the items assigned to them.
+ZH.update({
+    "This item is about %(name)s: assign it to a colleague.": "该事项涉及%(name)s本人，请指派给其他同事。",
+})
+
 po_path = pathlib.Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
 po = polib.pofile(str(po_path))
 missing = []
