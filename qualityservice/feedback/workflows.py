@@ -217,21 +217,29 @@ def _callback_satisfied(fb, *, now, score: int, **kw):
     return Move(params={"score": score})
 
 
-def _reopened(fb) -> None:
+def _reopened(fb, now, *, unhappy: bool) -> None:
+    """What every reopen does, whatever the path (the manual reopen, an unhappy callback, an unhappy
+    rating through the submitter's link): the answer is owed again, so the deadline starts anew from the
+    department's commitment (not the old one, which has long passed: the item would be escalated at once),
+    and the department's heads and the assignee are told."""
     fb.reopen_count += 1
     fb.closed_at = None
     fb.resolved_at = None
     fb.resolved_on_time = None
+    fb.deadline = compute_deadline(now, fb.department_id, fb.kind)
+    fb.escalated_at = None
+    fb.is_overdue = False
+    assignee = [fb.assigned_to.user] if fb.assigned_to_id and fb.assigned_to.user_id else []
+    subject = (_("Feedback %(code)s reopened: the submitter is not satisfied") if unhappy
+               else _("Feedback %(code)s reopened"))
+    notify(users=assignee, heads_of=[fb.department_id], subject=subject % {"code": notice_ref(fb)}, body=fb.title,
+           url=fb.get_absolute_url())
 
 
 def _callback_dissatisfied(fb, *, now, score: int, **kw):
     fb.callback_result = CallbackResult.DISSATISFIED
     fb.satisfaction = score
-    assignee = [fb.assigned_to.user] if fb.assigned_to_id and fb.assigned_to.user_id else []
-    notify(users=assignee, heads_of=[fb.department_id],
-           subject=_("Feedback %(code)s reopened: the submitter is not satisfied") % {"code": notice_ref(fb)},
-           body=fb.title, url=fb.get_absolute_url())
-    _reopened(fb)
+    _reopened(fb, now, unhappy=True)
     return Move(params={"score": score})
 
 
@@ -245,7 +253,7 @@ def _rated(fb, *, now, score: int, **kw):
         fb.closed_at = now
         return Move(to=Status.CLOSED, params={"score": score})
     fb.callback_result = CallbackResult.DISSATISFIED
-    _reopened(fb)
+    _reopened(fb, now, unhappy=True)
     return Move(to=Status.REOPENED, params={"score": score})
 
 
@@ -254,7 +262,7 @@ def _close(fb, *, now, **kw):
 
 
 def _reopen(fb, *, now, **kw):
-    _reopened(fb)
+    _reopened(fb, now, unhappy=False)
 
 
 def _transfer(fb, *, now, department=None, **kw):

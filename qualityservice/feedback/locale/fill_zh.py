@@ -234,6 +234,9 @@ ZH.update({
     "This item is about %(name)s: assign it to a colleague.": "该事项涉及%(name)s本人，请指派给其他同事。",
 })
 
+# Reopening (any path): the heads and the assignee are told.
+ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
+
 po_path = pathlib.Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
 po = polib.pofile(str(po_path))
 missing = []
