@@ -253,9 +253,8 @@ def create_record(
         submitter_user=submitter_user, client_ip=client_ip, created_by=creator, source_ref=source_ref[:255],
         created_at=now, deadline=compute_deadline(now, dept.pk, kind),
     )
-    event = timeline_event(fb, "create", by=creator, name="" if creator else str(_("Submitter")),
-                           note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.name,
-                                                                                  "channel": fb.get_channel_display()}),
+    event = timeline_event(fb, "create", by=creator, who="submitter",
+                           params={"dept_id": dept.pk, "dept": dept.name, "channel": channel},
                            public=True, to_status=Status.RECEIVED, at=now)
     images = list(images)
 
@@ -323,8 +322,8 @@ def escalate_overdue(now=None) -> int:
             if claimed != 1:
                 continue
             fb = Feedback.objects.select_related("department").get(pk=pk)
-            log_event(fb, "escalate", note=str(_("Deadline %(deadline)s passed.") % {
-                "deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")}), at=now)
+            log_event(fb, "escalate", params={"deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")},
+                      at=now)
             notify(heads_of=[fb.department_id], supervisors=True,
                    subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": notice_ref(fb), "dept": fb.department.name},
                    body=fb.title, url=fb.get_absolute_url())

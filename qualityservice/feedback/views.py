@@ -56,7 +56,7 @@ from .models import (
     Status,
     code_match,
 )
-from .workflows import FEEDBACK, SIMPLE_ACTIONS, may_reply
+from .workflows import FEEDBACK, SIMPLE_ACTIONS, describe_events, event_label, may_reply
 
 PAGE_SIZE = 30
 HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
@@ -446,7 +446,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     actions = FEEDBACK.allowed_actions(request.user, fb)
-    events = list(fb.events.all())
+    events = describe_events(fb.events.all())
     replies = list(fb.replies.all())
     attachments = list(fb.attachments.all())
     callbacks = list(fb.callbacks.all())
@@ -497,7 +497,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(fb)
-    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": FEEDBACK.describe(action),
+    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": event_label(action),
                                                               "code": fb.code_for(request.user)})
 
 

@@ -12,6 +12,8 @@ escalation) are written with :func:`log_event`.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -30,6 +32,7 @@ from .models import (
     OPEN_STATUSES,
     PENDING_STATUSES,
     CallbackResult,
+    Channel,
     Feedback,
     FeedbackEvent,
     Reply,
@@ -42,13 +45,34 @@ SATISFIED_FROM = 3  # a callback score of 3 (基本满意) or more closes; 1–2
 # The item page offers these as plain buttons (the other moves have their own forms).
 SIMPLE_ACTIONS = ("accept", "start", "close", "reopen")
 
-# Timeline rows that are not status moves.
-EVENT_LABELS = {
+# The short name of each step: the public status page (which never shows a step's parameters: they may
+# name staff) and the headline of a timeline row written before its parameters were kept.
+STEPS = {
     "create": gettext_lazy("Received"),
+    "accept": gettext_lazy("Accepted"),
+    "assign": gettext_lazy("Assigned"),
+    "start": gettext_lazy("Work started"),
+    "resolve": gettext_lazy("Replied / resolved"),
+    "callback_unreached": gettext_lazy("Callback: not reached"),
+    "callback_satisfied": gettext_lazy("Callback: satisfied"),
+    "callback_dissatisfied": gettext_lazy("Callback: dissatisfied, reopened"),
+    "rated": gettext_lazy("Rated by the submitter"),
+    "close": gettext_lazy("Closed"),
+    "reopen": gettext_lazy("Reopened"),
+    "transfer": gettext_lazy("Transferred"),
+    "merge": gettext_lazy("Merged into another item"),
     "escalate": gettext_lazy("Overdue: escalated to the supervisor"),
     "note": gettext_lazy("Internal note"),
     "reply": gettext_lazy("Reply"),
     "mail_reply": gettext_lazy("E-mail reply received"),  # mailbox: an answer to an earlier message
+}
+
+# Who wrote a timeline row when no signed-in user did (kept as the parameter ``actor``, named in the
+# reader's language).
+ACTORS = {
+    "submitter": gettext_lazy("Submitter"),
+    "mailbox": gettext_lazy("Complaint mailbox"),
+    "system": gettext_lazy("System"),
 }
 
 
@@ -85,36 +109,81 @@ def submitter_email(fb: Feedback) -> str:
 # --- Timeline rows ---------------------------------------------------------------------------
 
 
-def timeline_event(feedback, action, *, by=None, name="", note="", public=False, from_status="", to_status="",
+def timeline_event(feedback, action, *, by=None, who="", note="", public=False, from_status="", to_status="",
                    at=None, params=None) -> FeedbackEvent:
-    """An unsaved timeline row (:func:`log_event` saves it; the creation of an item inserts it with the record)."""
+    """An unsaved timeline row (:func:`log_event` saves it; the creation of an item inserts it with the record).
+    The row keeps the action and its parameters, never a finished sentence (``describe_events`` renders it in
+    the reader's language); ``note`` is only what a person wrote. ``who`` names the author when no signed-in
+    user is (``ACTORS``: the submitter, the mailbox; the system by default)."""
+    user = by if getattr(by, "is_authenticated", False) else None
+    params = dict(params or {})
+    if user is None:
+        params["actor"] = who if who in ACTORS else "system"
     return FeedbackEvent(
         feedback=feedback,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        actor_name=name or actor_name(by) or str(_("System")),
+        actor=user,
+        # A snapshot for the admin and the field history; the pages name the actor from ``params``.
+        actor_name=actor_name(user) if user is not None else str(ACTORS[params["actor"]]),
         note=note,
-        params=params or {},
+        params=params,
         visibility=FeedbackEvent.Visibility.PUBLIC if public else FeedbackEvent.Visibility.INTERNAL,
         created_at=at or timezone.now(),
     )
 
 
-def log_event(feedback, action, *, by=None, name="", note="", public=False, at=None, params=None) -> FeedbackEvent:
-    """A timeline row that is not a status move (reply, internal note, e-mail reply, escalation)."""
-    event = timeline_event(feedback, action, by=by, name=name, note=note, public=public, at=at,
-                           params=params)
+def log_event(feedback, action, *, by=None, who="", note="", public=False, at=None, params=None) -> FeedbackEvent:
+    """A timeline row that is not a status move (an action of ``FeedbackFlow.notes``: creation, reply,
+    internal note, e-mail reply, escalation)."""
+    if action not in FEEDBACK.notes:
+        raise ValueError(f"unknown timeline note {action!r}")
+    event = timeline_event(feedback, action, by=by, who=who, note=note, public=public, at=at, params=params)
     event.save(force_insert=True)
     return event
 
 
 def event_label(action: str) -> str:
-    """The timeline label of an event row, in the active language."""
-    if action in FEEDBACK.by_action:
-        return FEEDBACK.describe(action)
-    return str(EVENT_LABELS.get(action, action))
+    """The short name of a step (``STEPS``), in the active language: the public status page's steps."""
+    return str(STEPS.get(action, action))
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def describe(action: str, params: dict) -> str:
+    """The timeline sentence of one row in the active language (``FeedbackFlow.describe``: the transition's
+    ``sentence``, or the ``notes`` sentence of a row that is no move); a row that lacks a parameter of its
+    sentence (written before it was kept, and not recovered by migration 0008) reads its step's short name."""
+    t = FEEDBACK.by_action.get(action)
+    template = t.sentence if t is not None else FEEDBACK.notes.get(action, "")
+    if set(_PLACEHOLDER.findall(str(template))) - set(params):
+        return event_label(action)
+    return FEEDBACK.describe(action, params)
+
+
+def describe_events(events) -> list[FeedbackEvent]:
+    """Give each timeline row its sentence (``text``) and its author (``who``) in the reader's language:
+    departments by their name in that language (one query for the page), channels by their label."""
+    from qualityservice.org.models import Department
+
+    events = list(events)
+    ids = {e.params.get(key) for e in events if e.params for key in ("dept_id", "from_id", "to_id")}
+    ids = {i for i in ids if isinstance(i, int)}
+    names = {d.pk: d.display_name for d in Department.objects.filter(pk__in=ids)} if ids else {}
+    channels = dict(Channel.choices)
+    for event in events:
+        params = dict(event.params or {})
+        for key in ("dept", "from", "to"):
+            if params.get(f"{key}_id") in names:
+                params[key] = names[params[f"{key}_id"]]
+        if params.get("channel") in channels:
+            params["channel"] = channels[params["channel"]]
+        event.text = describe(event.action, params)
+        actor = params.get("actor")
+        event.who = str(ACTORS[actor]) if event.actor_id is None and actor in ACTORS else event.actor_name
+    return events
 
 
 # --- Rules (the transitions' ``check``) ----------------------------------------------------------
@@ -291,19 +360,6 @@ def _merge(fb, *, now, target=None, **kw):
     return Move(params={"target_id": target.pk, "target": notice_ref(target)})
 
 
-# The text a move adds to the event's note, from the parameters it keeps (today's wording, in the
-# language of the request that made the move).
-_NOTES = {
-    "assign": lambda p: _("Assigned to %(name)s") % {"name": p["name"]},
-    "callback_unreached": lambda p: (_("Closed after %(n)d unanswered callbacks.") if p["closed"]
-                                     else _("Attempt %(n)d not reached.")) % {"n": p["attempts"]},
-    "callback_satisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
-    "callback_dissatisfied": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
-    "rated": lambda p: _("Satisfaction %(score)d/5.") % {"score": p["score"]},
-    "transfer": lambda p: _("From %(old)s to %(new)s.") % {"old": p["from"], "new": p["to"]},
-    "merge": lambda p: _("Duplicate of %(code)s.") % {"code": p["target"]},
-}
-
 # Moves the submitter makes (no user): the timeline names them "Submitter".
 _BY_THE_SUBMITTER = ("rated",)
 
@@ -321,7 +377,7 @@ class FeedbackFlow(Workflow):
                    handler=_accept,
                    sentence=gettext_lazy("Accepted"), public=True),
         Transition("assign", sources=PENDING_STATUSES, label=pgettext_lazy("feedback action", "Assign"), roles=(Role.HEAD, Role.SUPERVISOR),
-                   handler=_assign, sentence=gettext_lazy("Assigned"), public=True),
+                   handler=_assign, sentence=gettext_lazy("Assigned to %(name)s"), public=True),
         Transition("start", sources=(Status.ASSIGNED, Status.REOPENED), target=Status.IN_PROGRESS,
                    label=pgettext_lazy("feedback action", "Start work"), roles=STAFF_HANDLERS, check=_staff_on_their_own_items,
                    sentence=gettext_lazy("Work started"), public=True),
@@ -330,16 +386,16 @@ class FeedbackFlow(Workflow):
                    sentence=gettext_lazy("Replied / resolved"), public=True),
         Transition("callback_unreached", sources=CALLBACK_STATUSES, label=pgettext_lazy("feedback action", "Callback: not reached"),
                    roles=CALLERS, check=_not_the_person_concerned, handler=_callback_unreached,
-                   sentence=gettext_lazy("Callback: not reached")),
+                   sentence=gettext_lazy("Callback attempt %(attempts)s: not reached")),
         Transition("callback_satisfied", sources=CALLBACK_STATUSES, target=Status.CLOSED,
                    label=pgettext_lazy("feedback action", "Callback: satisfied"), roles=CALLERS, check=_not_the_person_concerned,
-                   handler=_callback_satisfied, sentence=gettext_lazy("Callback: satisfied"), public=True),
+                   handler=_callback_satisfied, sentence=gettext_lazy("Callback: satisfied (%(score)s/5)"), public=True),
         Transition("callback_dissatisfied", sources=CALLBACK_STATUSES, target=Status.REOPENED,
                    label=pgettext_lazy("feedback action", "Callback: dissatisfied"), roles=CALLERS, check=_not_the_person_concerned,
-                   handler=_callback_dissatisfied, sentence=gettext_lazy("Callback: dissatisfied, reopened"), public=True),
+                   handler=_callback_dissatisfied, sentence=gettext_lazy("Callback: dissatisfied (%(score)s/5), reopened"), public=True),
         # The submitter's one-time rating link (no user; ``system=True``).
         Transition("rated", sources=(*CALLBACK_STATUSES, Status.CLOSED), label=pgettext_lazy("feedback action", "Rate the handling"),
-                   handler=_rated, sentence=gettext_lazy("Rated by the submitter"), public=True),
+                   handler=_rated, sentence=gettext_lazy("Rated by the submitter: %(score)s/5"), public=True),
         Transition("close", sources=CALLBACK_STATUSES, target=Status.CLOSED, label=pgettext_lazy("feedback action", "Close"), roles=CALLERS,
                    check=_not_the_person_concerned, handler=_close, sentence=gettext_lazy("Closed"), public=True),
         Transition("reopen", sources=(*CALLBACK_STATUSES, Status.CLOSED), target=Status.REOPENED,
@@ -347,20 +403,28 @@ class FeedbackFlow(Workflow):
                    public=True),
         Transition("transfer", sources=PENDING_STATUSES, target=Status.RECEIVED, label=pgettext_lazy("feedback action", "Transfer"),
                    roles=(Role.SUPERVISOR, Role.OPERATOR), check=_operator_routes_new_items, handler=_transfer,
-                   sentence=gettext_lazy("Transferred"), public=True),
+                   sentence=gettext_lazy("Transferred from %(from)s to %(to)s"), public=True),
         Transition("merge", sources=OPEN_STATUSES, target=Status.MERGED, label=pgettext_lazy("feedback action", "Merge"),
                    roles=(Role.SUPERVISOR,), check=_not_the_person_concerned, handler=_merge,
-                   sentence=gettext_lazy("Merged into another item"), public=True),
+                   sentence=gettext_lazy("Merged into %(target)s"), public=True),
     )
 
     def in_scope(self, user, obj) -> bool:
         return can_handle(user, obj)
 
+    # Timeline rows that are no move (written with ``log_event``).
+    notes = {
+        "create": gettext_lazy("Received by %(dept)s via %(channel)s."),
+        "escalate": gettext_lazy("Deadline %(deadline)s passed: escalated to the supervisor."),
+        "note": gettext_lazy("Internal note"),
+        "reply": gettext_lazy("Reply"),
+        "mail_reply": gettext_lazy("E-mail reply received"),
+    }
+
     def record(self, obj, event: Event) -> None:
-        extra = _NOTES[event.action](event.params) if event.action in _NOTES else ""
         timeline_event(
-            obj, event.action, by=event.by, note="\n".join(p for p in (extra, event.note) if p),
-            name=str(_("Submitter")) if event.action in _BY_THE_SUBMITTER else "",
+            obj, event.action, by=event.by, note=event.note,
+            who="submitter" if event.action in _BY_THE_SUBMITTER else "",
             public=event.public, from_status=event.from_status, to_status=event.to_status, at=event.at,
             params=event.params,
         ).save(force_insert=True)

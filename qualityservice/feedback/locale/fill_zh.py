@@ -234,6 +234,17 @@ ZH.update({
     "This item is about %(name)s: assign it to a colleague.": "该事项涉及%(name)s本人，请指派给其他同事。",
 })
 
+# The timeline: each row rendered from its action and parameters (workflows.describe_events).
+ZH.update({
+    "Deadline %(deadline)s passed: escalated to the supervisor.": "已超过办结时限 %(deadline)s，已提交督查员督办。",
+    "Callback attempt %(attempts)s: not reached": "第 %(attempts)s 次回访未联系上",
+    "Callback: satisfied (%(score)s/5)": "回访：满意（%(score)s/5）",
+    "Callback: dissatisfied (%(score)s/5), reopened": "回访：不满意（%(score)s/5），已重新打开",
+    "Rated by the submitter: %(score)s/5": "提交人评价：%(score)s/5",
+    "Transferred from %(from)s to %(to)s": "由%(from)s转交至%(to)s",
+    "Merged into %(target)s": "已合并至 %(target)s",
+})
+
 # Reopening (any path): the heads and the assignee are told.
 ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
 
