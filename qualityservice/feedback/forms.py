@@ -201,7 +201,9 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
 
 class InboxFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), ("open", _("Open")), *Status.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), ("open", _("Open")),
+                                                           ("transfer", _("Transfer requested")), *Status.choices],
+                               required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All categories"))
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False)
@@ -262,6 +264,32 @@ class TransferForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.centres()
+
+
+class RequestTransferForm(BootstrapFormMixin, forms.Form):
+    """A head proposes the department that should handle an item routed to them by mistake, and why."""
+
+    department = forms.ModelChoiceField(label=_("Department that should handle it"), queryset=Department.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for the transfer.")})
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres().exclude(pk=current)
+
+
+class TransferDecisionForm(BootstrapFormMixin, forms.Form):
+    """The supervisor's or the operator's answer to a transfer request: accept (to the proposed department,
+    or to ``department`` when one is chosen) or decline (``note``: why, told to the head)."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))], widget=forms.HiddenInput)
+    department = forms.ModelChoiceField(label=_("Or move it to"), queryset=Department.objects.none(), required=False,
+                                        empty_label=_("— the proposed department —"))
+    note = forms.CharField(label=_("Reason (told to the head)"), max_length=500, required=False)
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres().exclude(pk=current)
 
 
 class MergeForm(BootstrapFormMixin, forms.Form):

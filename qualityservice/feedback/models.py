@@ -217,6 +217,18 @@ class Feedback(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # A head's request to move an item routed to their department by mistake, waiting for a supervisor or a
+    # hotline operator (the workflow's request_transfer / accept_transfer / decline_transfer); empty otherwise.
+    transfer_to = models.ForeignKey(
+        "org.Department", verbose_name=_("transfer requested to"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    transfer_reason = models.CharField(_("reason for the transfer"), max_length=500, blank=True)
+    transfer_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("transfer requested by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    transfer_requested_at = models.DateTimeField(_("transfer requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -272,6 +284,10 @@ class Feedback(models.Model):
             models.Index(fields=["resolved_at"], name="feedback_callback_queue_idx", condition=Q(status__in=["resolved", "callback"])),
             # Praise on a staff record / items about a person.
             models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx"),
+            # Transfer requests waiting for a decision (inbox filter "transfer requested"):
+            # WHERE transfer_requested_at IS NOT NULL ORDER BY created_at DESC — only the few rows waiting.
+            models.Index(fields=["-created_at"], name="feedback_transfer_queue_idx",
+                         condition=Q(transfer_requested_at__isnull=False)),
             # Items about a person (ON DELETE SET NULL of a staff record): only the few rows about someone.
             models.Index(fields=["about_staff"], name="feedback_about_staff_idx", condition=Q(about_staff__isnull=False)),
         ]

@@ -21,5 +21,7 @@ urlpatterns = [
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/callback/", views.callback, name="callback"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/transfer/request/", views.request_transfer, name="request_transfer"),
+    path("<int:pk>/transfer/decide/", views.decide_transfer, name="decide_transfer"),
     path("<int:pk>/merge/", views.merge, name="merge"),
 ]

@@ -40,7 +40,9 @@ from .forms import (
     MergeForm,
     PublicFeedbackForm,
     ReplyForm,
+    RequestTransferForm,
     TrackForm,
+    TransferDecisionForm,
     TransferForm,
 )
 from .models import (
@@ -56,7 +58,7 @@ from .models import (
     Status,
     code_match,
 )
-from .workflows import FEEDBACK, SIMPLE_ACTIONS, describe_events, event_label, may_reply
+from .workflows import FEEDBACK, SIMPLE_ACTIONS, actor_name, describe_events, event_label, may_reply
 
 PAGE_SIZE = 30
 HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
@@ -321,6 +323,8 @@ def _filtered(request):
             qs = qs.filter(code_match(q, request.user) | Q(title__icontains=q) | Q(body__icontains=q))
         if d["status"] == "open":
             qs = qs.exclude(status__in=[Status.CLOSED, Status.MERGED])
+        elif d["status"] == "transfer":
+            qs = qs.filter(transfer_requested_at__isnull=False)
         elif d["status"]:
             qs = qs.filter(status=d["status"])
         if d["kind"]:
@@ -423,7 +427,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def _item(request, pk):
     return get_object_or_404(
         Feedback.objects.visible_to(request.user).select_related(
-            "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by"),
+            "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by",
+            "transfer_to", "transfer_requested_by__staff"),
         pk=pk,
     )
 
@@ -464,6 +469,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_resolve": "resolve" in actions,
         "callback_form": CallbackForm() if "callback_satisfied" in actions else None,
         "transfer_form": TransferForm() if "transfer" in actions else None,
+        "request_transfer_form": RequestTransferForm(current=fb.department_id) if "request_transfer" in actions else None,
+        "decision_form": (TransferDecisionForm(current=fb.department_id)
+                          if actions & {"accept_transfer", "decline_transfer"} else None),
+        "transfer_requester": actor_name(fb.transfer_requested_by) if fb.transfer_requested_by_id else "",
         "merge_form": MergeForm() if "merge" in actions else None,
         "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS,
     })
@@ -571,6 +580,52 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(fb)
     messages.success(request, _("Transferred to %(dept)s.") % {"dept": form.cleaned_data["department"].name})
     # The operator may no longer see the item's department inbox, but still the item.
+    return redirect(fb)
+
+
+@require_POST
+@role_required(Role.HEAD)
+def request_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A head asks to move an item routed to their department by mistake (a supervisor or an operator decides)."""
+    fb = _item(request, pk)
+    form = RequestTransferForm(request.POST, current=fb.department_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(fb)
+    department = form.cleaned_data["department"]
+    try:
+        FEEDBACK.apply(fb, "request_transfer", by=request.user, note=form.cleaned_data["reason"], department=department)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(fb)
+    messages.success(request, _("Transfer to %(dept)s requested: a supervisor or the hotline decides.")
+                     % {"dept": department.display_name})
+    return redirect(fb)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.OPERATOR)
+def decide_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a transfer request in one click (to the proposed department, or the one chosen) or decline it."""
+    fb = _item(request, pk)
+    form = TransferDecisionForm(request.POST, current=fb.department_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a department."))
+        return redirect(fb)
+    d = form.cleaned_data
+    accept = d["decision"] == "accept"
+    params = {"department": d["department"]} if accept and d["department"] else {}
+    try:
+        FEEDBACK.apply(fb, "accept_transfer" if accept else "decline_transfer", by=request.user, note=d["note"], **params)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(fb)
+    fb.refresh_from_db()
+    if accept:
+        messages.success(request, _("Transferred to %(dept)s.") % {"dept": fb.department.display_name})
+    else:
+        messages.success(request, _("Transfer request declined: the item stays with %(dept)s.")
+                         % {"dept": fb.department.display_name})
     return redirect(fb)
 
 

@@ -17,6 +17,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -61,6 +62,9 @@ STEPS = {
     "reopen": gettext_lazy("Reopened"),
     "transfer": gettext_lazy("Transferred"),
     "merge": gettext_lazy("Merged into another item"),
+    "request_transfer": gettext_lazy("Transfer requested"),
+    "accept_transfer": gettext_lazy("Transferred"),
+    "decline_transfer": gettext_lazy("Transfer request declined"),
     "escalate": gettext_lazy("Overdue: escalated to the supervisor"),
     "note": gettext_lazy("Internal note"),
     "reply": gettext_lazy("Reply"),
@@ -249,6 +253,7 @@ def _resolve(fb, *, by, now, note="", submission_key=None, **kw):
     fb.resolved_at = now
     fb.resolved_on_time = fb.deadline is None or now <= fb.deadline
     fb.is_overdue = not fb.resolved_on_time
+    _clear_transfer_request(fb)  # answered here after all
     _tell_the_submitter(fb, note.strip())
     return Move(params={"reply_id": reply.pk})
 
@@ -334,7 +339,16 @@ def _reopen(fb, *, now, **kw):
     _reopened(fb, now, unhappy=False)
 
 
-def _transfer(fb, *, now, department=None, **kw):
+def _clear_transfer_request(fb: Feedback) -> None:
+    fb.transfer_to = None
+    fb.transfer_reason = ""
+    fb.transfer_requested_by = None
+    fb.transfer_requested_at = None
+
+
+def _move_to_department(fb: Feedback, department, now) -> dict:
+    """Move the locked item to ``department`` (a transfer, or an accepted transfer request): new deadline from
+    that department's commitment, nobody assigned, its heads told. Returns the event's parameters."""
     if department is None or department.pk == fb.department_id:
         raise TransitionError(_("Choose another department to transfer the item to."))
     old = fb.department
@@ -344,10 +358,75 @@ def _transfer(fb, *, now, department=None, **kw):
     fb.deadline = compute_deadline(now, department.pk, fb.kind)
     fb.escalated_at = None
     fb.is_overdue = False
+    _clear_transfer_request(fb)
     notify(heads_of=[department.pk],
            subject=_("Feedback %(code)s transferred to your department") % {"code": notice_ref(fb)}, body=fb.title,
            url=fb.get_absolute_url())
-    return Move(params={"from_id": old.pk, "from": old.name, "to_id": department.pk, "to": department.name})
+    return {"from_id": old.pk, "from": old.name, "to_id": department.pk, "to": department.name}
+
+
+def _transfer(fb, *, now, department=None, **kw):
+    return Move(params=_move_to_department(fb, department, now))
+
+
+def _transfer_requested(user, fb: Feedback) -> bool:
+    return fb.transfer_to_id is not None
+
+
+def _no_transfer_requested(user, fb: Feedback) -> bool:
+    return fb.transfer_to_id is None
+
+
+def _operators() -> list:
+    from qualityservice.org.models import Staff
+
+    return [s.user for s in Staff.objects.filter(role=Role.OPERATOR, is_active=True, user__isnull=False)
+            .select_related("user")]
+
+
+def _request_transfer(fb, *, by, now, note="", department=None, **kw):
+    """A head asks to move an item routed to their department by mistake: to the department they propose,
+    with a reason. The supervisors and the hotline operators (who route) are told; the status stays."""
+    from qualityservice.org.models import Department
+
+    if department is None or department.pk == fb.department_id or department.kind != Department.Kind.CENTRE:
+        raise TransitionError(_("Propose another department to handle the item."))
+    reason = (note or "").strip()
+    if not reason:
+        raise TransitionError(_("Give the reason for the transfer."))
+    fb.transfer_to = department
+    fb.transfer_reason = reason[:500]
+    fb.transfer_requested_by = by
+    fb.transfer_requested_at = now
+    notify(users=_operators(), supervisors=True,
+           subject=_("Transfer requested for feedback %(code)s: %(from)s → %(to)s") % {
+               "code": notice_ref(fb), "from": fb.department.name, "to": department.name},
+           body=f"{fb.title}\n{reason}", url=fb.get_absolute_url())
+    return Move(to=fb.status, params={"from_id": fb.department_id, "from": fb.department.name,
+                                      "to_id": department.pk, "to": department.name})
+
+
+def _accept_transfer(fb, *, by, now, department=None, **kw):
+    """One click: the item moves to the department the head proposed, or to the one the supervisor or the
+    operator chooses instead; the head who asked is told."""
+    requester = fb.transfer_requested_by
+    params = _move_to_department(fb, department or fb.transfer_to, now)
+    if requester is not None:
+        notify(users=[requester], subject=_("Transfer of feedback %(code)s accepted: it is now with %(dept)s") % {
+                   "code": notice_ref(fb), "dept": params["to"]},
+               body=fb.title, url=reverse("feedback:inbox"))
+    return Move(params=params)
+
+
+def _decline_transfer(fb, *, by, now, note="", **kw):
+    """The item stays; the head who asked is told, with the reason when one is given."""
+    requester, proposed = fb.transfer_requested_by, fb.transfer_to
+    _clear_transfer_request(fb)
+    if requester is not None:
+        notify(users=[requester], subject=_("Transfer of feedback %(code)s declined: it stays with your department")
+               % {"code": notice_ref(fb)}, body="\n".join(p for p in (fb.title, (note or "").strip()) if p),
+               url=fb.get_absolute_url())
+    return Move(to=fb.status, params={"to_id": proposed.pk, "to": proposed.name} if proposed else {})
 
 
 def _merge(fb, *, now, target=None, **kw):
@@ -357,6 +436,7 @@ def _merge(fb, *, now, target=None, **kw):
         raise TransitionError(_("The chosen item is itself merged; merge into the item it was merged into."))
     fb.merged_into = target
     fb.closed_at = now
+    _clear_transfer_request(fb)
     return Move(params={"target_id": target.pk, "target": notice_ref(target)})
 
 
@@ -404,6 +484,17 @@ class FeedbackFlow(Workflow):
         Transition("transfer", sources=PENDING_STATUSES, target=Status.RECEIVED, label=pgettext_lazy("feedback action", "Transfer"),
                    roles=(Role.SUPERVISOR, Role.OPERATOR), check=_operator_routes_new_items, handler=_transfer,
                    sentence=gettext_lazy("Transferred from %(from)s to %(to)s"), public=True),
+        # A head asks to move an item routed to them by mistake; a supervisor or an operator decides.
+        Transition("request_transfer", sources=PENDING_STATUSES, label=pgettext_lazy("feedback action", "Request transfer"),
+                   roles=(Role.HEAD,), check=_no_transfer_requested, handler=_request_transfer,
+                   sentence=gettext_lazy("Transfer to %(to)s requested")),
+        Transition("accept_transfer", sources=PENDING_STATUSES, target=Status.RECEIVED,
+                   label=pgettext_lazy("feedback action", "Accept the transfer"), roles=(Role.SUPERVISOR, Role.OPERATOR),
+                   check=_transfer_requested, handler=_accept_transfer,
+                   sentence=gettext_lazy("Transfer request accepted: from %(from)s to %(to)s"), public=True),
+        Transition("decline_transfer", sources=OPEN_STATUSES, label=pgettext_lazy("feedback action", "Decline the transfer"),
+                   roles=(Role.SUPERVISOR, Role.OPERATOR), check=_transfer_requested, handler=_decline_transfer,
+                   sentence=gettext_lazy("Transfer to %(to)s declined")),
         Transition("merge", sources=OPEN_STATUSES, target=Status.MERGED, label=pgettext_lazy("feedback action", "Merge"),
                    roles=(Role.SUPERVISOR,), check=_not_the_person_concerned, handler=_merge,
                    sentence=gettext_lazy("Merged into %(target)s"), public=True),

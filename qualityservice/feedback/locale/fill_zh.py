@@ -245,6 +245,40 @@ ZH.update({
     "Merged into %(target)s": "已合并至 %(target)s",
 })
 
+# A head's transfer request, decided by a supervisor or the hotline.
+ZH.update({
+    "Propose another department to handle the item.": "请选择应承办该事项的其他部门。",
+    "Give the reason for the transfer.": "请说明转交的原因。",
+    "Transfer requested for feedback %(code)s: %(from)s → %(to)s": "反馈 %(code)s 申请转交：%(from)s → %(to)s",
+    "Transfer of feedback %(code)s accepted: it is now with %(dept)s": "反馈 %(code)s 的转交申请已同意：现由%(dept)s承办",
+    "Transfer of feedback %(code)s declined: it stays with your department": "反馈 %(code)s 的转交申请未获同意：仍由贵部门承办",
+    "Transfer to %(to)s requested": "申请转交至%(to)s",
+    "Transfer request accepted: from %(from)s to %(to)s": "同意转交：由%(from)s转交至%(to)s",
+    "Transfer to %(to)s declined": "转交至%(to)s的申请未获同意",
+    "Transfer requested": "已申请转交", "Transfer request declined": "转交申请未获同意",
+    "Department that should handle it": "应承办的部门", "Accept": "同意", "Decline": "拒绝", "Or move it to": "或转交至",
+    "— the proposed department —": "— 申请转交的部门 —", "Reason (told to the head)": "原因（将告知申请的主任）",
+    "Transfer to %(dept)s requested: a supervisor or the hotline decides.": "已申请转交至%(dept)s，由督查员或热线决定。",
+    "Transfer request declined: the item stays with %(dept)s.": "已拒绝转交申请，该事项仍由%(dept)s承办。",
+    "Transfer request": "转交申请",
+    "%(who)s asked on %(when)s to move this item to %(dept)s.": "%(who)s于 %(when)s 申请将该事项转交至%(dept)s。",
+    "Move this item to %(dept)s? It leaves this department's inbox, nobody is assigned, and its deadline starts again there.":
+        "确定将该事项转交至%(dept)s吗？它将离开本部门的收件箱，取消指派，并在该部门重新计算办结时限。",
+    "Move to %(dept)s": "移交至%(dept)s",
+    "Move this item to the chosen department? It leaves this department's inbox, nobody is assigned, and its deadline starts again there.":
+        "确定将该事项转交至所选部门吗？它将离开本部门的收件箱，取消指派，并在该部门重新计算办结时限。",
+    "Move there": "转交至所选部门", "Waiting for a supervisor or the hotline to decide.": "等待督查员或热线决定。",
+    "Routed here by mistake? Propose the department that should handle it: a supervisor or the hotline decides.":
+        "分错了部门？请提出应承办的部门，由督查员或热线决定。",
+    "transfer requested": "申请转交中",
+    "transfer requested to": "申请转交至", "reason for the transfer": "转交原因", "transfer requested by": "转交申请人",
+    "transfer requested at": "申请转交时间",
+})
+CONTEXT.update({
+    ("feedback action", "Request transfer"): "申请转交", ("feedback action", "Accept the transfer"): "同意转交",
+    ("feedback action", "Decline the transfer"): "不同意转交",
+})
+
 # Reopening (any path): the heads and the assignee are told.
 ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
 

@@ -27,7 +27,7 @@ def test_it_registers_the_feedback_workflow_with_the_engine():
     assert workflow.for_field(Feedback) is FEEDBACK
     assert {t.action for t in FEEDBACK.transitions} == {
         "accept", "assign", "start", "resolve", "callback_unreached", "callback_satisfied", "callback_dissatisfied",
-        "rated", "close", "reopen", "transfer", "merge"}
+        "rated", "close", "reopen", "transfer", "request_transfer", "accept_transfer", "decline_transfer", "merge"}
 
 
 def test_it_keeps_the_parameters_of_each_move_and_only_the_note_people_wrote(org):

@@ -177,13 +177,14 @@ POSTS = [
     ("act", {"action": "accept"}), ("act", {"action": "start"}), ("assign", {"staff": 1}),
     ("reply", {"body": "答复", "visibility": "public"}), ("reply", {"body": "备注", "visibility": "internal"}),
     ("callback", {"reached": "0"}), ("transfer", {"department": 1}), ("merge", {"target": "X"}),
+    ("request_transfer", {"department": 1, "reason": "不归我们"}), ("decide_transfer", {"decision": "accept"}),
 ]
 
 
 @pytest.mark.parametrize("name, data", POSTS, ids=[f"{n}-{'-'.join(map(str, d.values()))}" for n, d in POSTS])
 def test_it_lets_staff_change_nothing_on_items_not_assigned_to_them(client, org, world, name, data):
     data = {**data, "staff": profile(org.staff_wuye).pk} if name == "assign" else data
-    data = {**data, "department": org.yinshi.pk} if name == "transfer" else data
+    data = {**data, "department": org.yinshi.pk} if name in ("transfer", "request_transfer") else data
     client.force_login(org.staff_wuye)
     before = {fb.pk: (fb.status, fb.events.count(), fb.replies.count()) for fb in (world.about_me, world.theirs, world.other)}
     for fb in (world.about_me, world.theirs, world.other):
