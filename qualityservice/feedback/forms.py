@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -300,5 +303,22 @@ class MergeForm(BootstrapFormMixin, forms.Form):
         return self.cleaned_data["target"].strip().upper()
 
 
+# What people put between the groups of a code they copy from a note or a screenshot: spaces (also
+# full-width), hyphens and dashes of every width.
+CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d_.·]+")
+
+
+def normalise_code(value: str) -> str:
+    """A tracking code as typed — lowercase, full-width letters, spaces or dashes between groups — as stored."""
+    return CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
 class TrackForm(BootstrapFormMixin, forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=16)
+    code = forms.CharField(label=_("Tracking code"), max_length=40,
+                           help_text=_("Upper or lower case; spaces and dashes do not matter."))
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(_("Type the tracking code."))
+        return code

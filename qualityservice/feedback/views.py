@@ -176,7 +176,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
+        code = form.cleaned_data["code"]  # normalised: spaces, dashes and case do not matter
         if Feedback.objects.filter(code=code).exists():
             return redirect("feedback:track", code=code)
         form.add_error("code", _("No item has this tracking code. Check the code and try again."))

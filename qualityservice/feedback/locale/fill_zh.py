@@ -279,6 +279,12 @@ CONTEXT.update({
     ("feedback action", "Decline the transfer"): "不同意转交",
 })
 
+# Tracking look-up and the status page.
+ZH.update({
+    "Upper or lower case; spaces and dashes do not matter.": "大小写均可，空格和横线可有可无。",
+    "Type the tracking code.": "请输入跟踪码。", "Copied": "已复制", "Copy code": "复制跟踪码",
+})
+
 # Reopening (any path): the heads and the assignee are told.
 ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
 
