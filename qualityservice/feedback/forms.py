@@ -6,6 +6,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -174,6 +175,12 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["department"].queryset = Department.objects.centres()
+        # Suggestions as the operator types a part of the name or of the badge number (htmx; hotline.js
+        # fills the field with the chosen person's badge number and department).
+        self.fields["staff"].widget.attrs.update({
+            "hx-get": reverse("feedback:staff_suggestions"), "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#hotline-staff-suggestions", "hx-sync": "this:replace", "autocomplete": "off",
+        })
 
     def clean_staff(self):
         raw = self.cleaned_data.get("staff", "").strip()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("hotline/", views.hotline, name="hotline"),
+    path("hotline/staff/", views.staff_suggestions, name="staff_suggestions"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("mailbox/", mail_views.mailbox, name="mailbox"),
     path("mailbox/<int:pk>/reviewed/", mail_views.mail_reviewed, name="mail_reviewed"),

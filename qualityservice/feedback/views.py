@@ -7,7 +7,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -668,6 +668,29 @@ def hotline(request: HttpRequest) -> HttpResponse:
                          % {"code": fb.code, "dept": fb.department.name})
         return redirect(fb)
     return render(request, "feedback/hotline.html", {"form": form})
+
+
+SUGGESTIONS = 8
+
+
+@role_required(Role.OPERATOR, Role.SUPERVISOR)
+def staff_suggestions(request: HttpRequest) -> HttpResponse:
+    """The hotline form's suggestions (htmx fragment): active staff whose name or badge number contains what
+    the operator typed, within what the operator reads (the routing scope: every department for operators).
+    Name, badge number, post and department only — never a phone number."""
+    query = (request.GET.get("staff") or "").strip()[:50]
+    people = []
+    if query:
+        people = list(
+            Staff.objects.visible_to(request.user, routing=True).active()
+            .filter(Q(name__icontains=query) | Q(badge_number__icontains=query))
+            .select_related("department")
+            # The exact badge number first, then badge numbers starting with it, then by name.
+            .annotate(rank=Case(When(badge_number__iexact=query, then=0), When(badge_number__istartswith=query, then=1),
+                                default=2, output_field=IntegerField()))
+            .order_by("rank", "name", "badge_number")[:SUGGESTIONS]
+        )
+    return render(request, "feedback/_staff_suggestions.html", {"people": people, "query": query})
 
 
 @role_required(Role.OPERATOR, Role.HEAD, Role.SUPERVISOR)

@@ -285,6 +285,9 @@ ZH.update({
     "Type the tracking code.": "请输入跟踪码。", "Copied": "已复制", "Copy code": "复制跟踪码",
 })
 
+# The hotline form's staff suggestions.
+ZH.update({"Staff members": "员工", "No staff member matches “%(query)s”.": "没有与“%(query)s”匹配的员工。"})
+
 # Reopening (any path): the heads and the assignee are told.
 ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
 

@@ -66,6 +66,7 @@ PAGES = [
     ("inbox", "feedback:inbox", lambda w: [], HANDLERS, 200, "反馈收件箱"),
     ("export", "feedback:export", lambda w: [], HANDLERS, 200, None),
     ("hotline", "feedback:hotline", lambda w: [], ROUTING, 200, 'data-testid="hotline-form"'),
+    ("staff-suggestions", "feedback:staff_suggestions", lambda w: [], ROUTING, 200, None),
     ("callbacks", "feedback:callbacks", lambda w: [], ROUTING | {"head_wuye", "head_yinshi"}, 200, "回访"),
     ("mailbox", "feedback:mailbox", lambda w: [], ROUTING, 200, None),
     # A department's figures: its head and the group-wide roles (operators route everywhere, but read figures
