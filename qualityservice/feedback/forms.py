@@ -292,7 +292,9 @@ class TransferDecisionForm(BootstrapFormMixin, forms.Form):
     """The supervisor's or the operator's answer to a transfer request: accept (to the proposed department,
     or to ``department`` when one is chosen) or decline (``note``: why, told to the head)."""
 
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))], widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("transfer decision", "Accept")),
+                                          ("decline", pgettext_lazy("transfer decision", "Decline"))],
+                                 widget=forms.HiddenInput)
     department = forms.ModelChoiceField(label=_("Or move it to"), queryset=Department.objects.none(), required=False,
                                         empty_label=_("— the proposed department —"))
     note = forms.CharField(label=_("Reason (told to the head)"), max_length=500, required=False)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qualityservice.core.notifications import notify
-from qualityservice.core.permissions import has_role, staff_profile, user_role
+from qualityservice.core.permissions import has_role, person_name, staff_profile, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Event, Move, Transition, TransitionError, Workflow, register
 
@@ -84,11 +84,8 @@ ACTORS = {
 
 
 def actor_name(user) -> str:
-    """How the timeline names ``user``: the staff member's name, else the user name ("" for nobody)."""
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    profile = staff_profile(user)
-    return profile.name if profile is not None else user.get_username()
+    """How the timeline names ``user`` (``core.permissions.person_name``: the staff member's name; "" for nobody)."""
+    return person_name(user)
 
 
 def notice_ref(fb: Feedback) -> str:

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from qualityservice.core.history import HistoryAdmin
 
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, DiscussionRecord, Finding, Inspection, InspectionSchedule
 
@@ -15,20 +16,20 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(SimpleHistoryAdmin):
+class ChecklistTemplateAdmin(HistoryAdmin):
     list_display = ["name", "code", "pass_mark", "is_active"]
     inlines = [SectionInline]
 
 
 @admin.register(ChecklistSection)
-class ChecklistSectionAdmin(SimpleHistoryAdmin):
+class ChecklistSectionAdmin(HistoryAdmin):
     list_display = ["title", "template", "dimension", "weight", "order"]
     list_filter = ["template"]
     inlines = [ItemInline]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["title", "kind", "department", "due_date", "status", "score", "passed"]
     list_filter = ["kind", "status", "department"]
     raw_id_fields = ["inspector", "schedule"]
@@ -43,12 +44,12 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InspectionSchedule)
-class InspectionScheduleAdmin(SimpleHistoryAdmin):
+class InspectionScheduleAdmin(HistoryAdmin):
     list_display = ["title", "kind", "department", "recurrence", "start_date", "is_active"]
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     list_display = ["__str__", "department", "status", "deadline", "verified_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["inspection", "answer", "opinion", "owner", "verified_by"]
@@ -56,5 +57,5 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DiscussionRecord)
-class DiscussionRecordAdmin(SimpleHistoryAdmin):
+class DiscussionRecordAdmin(HistoryAdmin):
     list_display = ["topic", "department", "held_on"]

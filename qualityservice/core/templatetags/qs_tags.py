@@ -37,3 +37,12 @@ def extension_point(context, point: str):
         extra = entry.extra_context(request)
         parts.append(get_template(entry.template).render({**flat, **extra} if extra else flat, request))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def person(user) -> str:
+    """A user as pages name them (``core.permissions.person_name``): the staff member's name, not the account's
+    user name. Empty for nobody (use ``|default:…``)."""
+    from qualityservice.core.permissions import person_name
+
+    return person_name(user)

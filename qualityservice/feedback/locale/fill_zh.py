@@ -256,7 +256,7 @@ ZH.update({
     "Transfer request accepted: from %(from)s to %(to)s": "同意转交：由%(from)s转交至%(to)s",
     "Transfer to %(to)s declined": "转交至%(to)s的申请未获同意",
     "Transfer requested": "已申请转交", "Transfer request declined": "转交申请未获同意",
-    "Department that should handle it": "应承办的部门", "Accept": "同意", "Decline": "拒绝", "Or move it to": "或转交至",
+    "Department that should handle it": "应承办的部门", "Or move it to": "或转交至",
     "— the proposed department —": "— 申请转交的部门 —", "Reason (told to the head)": "原因（将告知申请的主任）",
     "Transfer to %(dept)s requested: a supervisor or the hotline decides.": "已申请转交至%(dept)s，由督查员或热线决定。",
     "Transfer request declined: the item stays with %(dept)s.": "已拒绝转交申请，该事项仍由%(dept)s承办。",
@@ -277,6 +277,7 @@ ZH.update({
 CONTEXT.update({
     ("feedback action", "Request transfer"): "申请转交", ("feedback action", "Accept the transfer"): "同意转交",
     ("feedback action", "Decline the transfer"): "不同意转交",
+    ("transfer decision", "Accept"): "同意", ("transfer decision", "Decline"): "拒绝",
 })
 
 # Tracking look-up and the status page.
