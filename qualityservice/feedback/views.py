@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -234,6 +235,11 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             key = data.get("submission_key")
+            if _rated_recently(request, staff, scoped("badge", key)):
+                form.add_error(None, _("This browser has already rated %(name)s today. Thank you! To tell us more, "
+                                       "use the feedback form.") % {"name": staff.name})
+                return _remember_visitor(request, render(request, "feedback/badge_rate.html", {
+                    "staff": staff, "form": form, "rated_already": True}, status=429))
             rating, _created = create_once(Rating, scoped("badge", key),
                                            lambda stored: _save_badge_rating(staff, data, stored, scoped("web:badge", key), request))
             if rating.feedback_id:
@@ -244,6 +250,23 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
         form = BadgeRatingForm(member=member_for(request.user))
         status = 200
     return _remember_visitor(request, render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status))
+
+
+def _rated_recently(request, staff, stored_key) -> bool:
+    """Whether this browser has used up its ratings of ``staff`` (``QS_BADGE_RATING_PER_BROWSER``, once a day by
+    default). Counted in the platform's limiter (``core.ratelimit``) under a keyed hash of the browser id
+    (``visitor_id``, the signed random cookie of the public forms) and the person: no identity and no address is
+    stored, and the counters of one browser for two people cannot be linked. A repeat of a form already saved
+    (the same submission key) is no new rating. A browser without an id (cookie refused) is not counted here —
+    the public forms' strict per-address bucket for cookieless requests still applies (``_rate_limited``)."""
+    visitor = ratelimit.visitor_id(request)
+    if not visitor or (stored_key and Rating.objects.filter(submission_key=stored_key).exists()):
+        return False
+    digest = salted_hmac("feedback.badge-rating", f"{visitor}:{staff.pk}").hexdigest()
+    if not ratelimit.hit([("badge-rating", digest, settings.QS_BADGE_RATING_PER_BROWSER)]):
+        return False
+    # Two copies of one submission racing: the first one's rating is the answer, not a refusal.
+    return not (stored_key and Rating.objects.filter(submission_key=stored_key).exists())
 
 
 def _save_badge_rating(staff, data, rating_key, feedback_key, request) -> Rating:

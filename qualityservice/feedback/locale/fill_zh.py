@@ -289,6 +289,13 @@ ZH.update({
 # The hotline form's staff suggestions.
 ZH.update({"Staff members": "员工", "No staff member matches “%(query)s”.": "没有与“%(query)s”匹配的员工。"})
 
+# Badge ratings: once a day per browser and person.
+ZH.update({
+    "This browser has already rated %(name)s today. Thank you! To tell us more, use the feedback form.":
+        "您今天已经评价过%(name)s，感谢您的评价！如需补充意见，请使用意见反馈表。",
+    "Open the feedback form": "打开意见反馈表",
+})
+
 # Reopening (any path): the heads and the assignee are told.
 ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
 
