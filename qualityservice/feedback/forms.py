@@ -166,7 +166,7 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
     department = forms.ModelChoiceField(label=_("Route to department"), queryset=Department.objects.none())
     # Callers read the badge number (工号) off the badge; a list of 2,000 names would be unusable.
     staff = forms.CharField(label=_("Staff member concerned"), max_length=50, required=False,
-                            help_text=_("Badge number (工号) from the badge, or the full name."))
+                            help_text=_("Type a part of the name or of the badge number (工号) and pick the person."))
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -287,7 +287,8 @@ ZH.update({
 })
 
 # The hotline form's staff suggestions.
-ZH.update({"Staff members": "员工", "No staff member matches “%(query)s”.": "没有与“%(query)s”匹配的员工。"})
+ZH.update({"Type a part of the name or of the badge number (工号) and pick the person.": "输入姓名或工号的一部分，然后选择员工。",
+           "Staff members": "员工", "No staff member matches “%(query)s”.": "没有与“%(query)s”匹配的员工。"})
 
 # Badge ratings: once a day per browser and person.
 ZH.update({
