@@ -60,6 +60,17 @@ def routing_scope(user) -> frozenset[int] | None:
     return None if routes_everywhere(user) else department_scope(user)
 
 
+def person_name(user) -> str:
+    """How pages name a user (a history row's author, a timeline's actor): the staff record's name, else the
+    account's full name, else the user name; "" for nobody."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    profile = staff_profile(user)
+    if profile is not None and profile.name:
+        return profile.name
+    return user.get_full_name() or user.get_username()
+
+
 def has_role(user, *roles: str) -> bool:
     return user_role(user) in roles
 

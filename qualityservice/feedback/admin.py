@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from qualityservice.core.history import HistoryAdmin
 
 from .models import CallbackAttempt, Category, Feedback, FeedbackEvent, Holiday, MailMessage, PublishedFigure, Rating
 
@@ -25,7 +26,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(SimpleHistoryAdmin):
+class FeedbackAdmin(HistoryAdmin):
     list_display = ("code", "title", "kind", "channel", "department", "status", "created_at", "deadline")
     list_filter = ("status", "kind", "channel", "department")
     search_fields = ("code", "title")

@@ -15,6 +15,9 @@ QS_CALLBACK_MAX_ATTEMPTS = env_int("QS_CALLBACK_MAX_ATTEMPTS", 3)
 # strict per browser.
 QS_FEEDBACK_RATE_PER_IP = env_rate("QS_FEEDBACK_RATE_PER_IP", "300/h")
 QS_FEEDBACK_RATE_PER_SESSION = env_rate("QS_FEEDBACK_RATE_PER_SESSION", "20/h")
+# How often the same browser may rate the same staff member from the badge (core.ratelimit syntax, a fixed
+# window: "1/d" = once a day). Counted on a keyed hash of the browser id and the person, never the address.
+QS_BADGE_RATING_PER_BROWSER = env_rate("QS_BADGE_RATING_PER_BROWSER", "1/d")
 QS_FEEDBACK_MAX_IMAGE_BYTES = env_int("QS_FEEDBACK_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
 QS_FEEDBACK_MAX_IMAGES = env_int("QS_FEEDBACK_MAX_IMAGES", 3)
 # Complaint mailbox (IMAP); polling is off while QS_IMAP_HOST is empty.

@@ -188,15 +188,20 @@ def seed(out=None, rng: random.Random | None = None) -> None:
         worker = rng.choice(staff_by_dept.get(fb.department_id, [head]) or [head])
         t = fb.created_at
 
-        def ev(action, to, who=None, name="", note="", public=True, minutes=0, _fb=fb):
+        def ev(action, to, who=None, who_name="", note="", public=True, minutes=0, _fb=fb, **params):
+            # Action and parameters, never a sentence: the timeline renders them in the reader's language.
             nonlocal t
             t = t + dt.timedelta(minutes=minutes)
-            events.append(FeedbackEvent(feedback=_fb, action=action, to_status=to, actor=who, actor_name=name or "系统",
-                                        note=note, created_at=min(t, now),
+            if who is None:
+                params.setdefault("actor", "system")
+            events.append(FeedbackEvent(feedback=_fb, action=action, to_status=to, actor=who, actor_name=who_name or "系统",
+                                        note=note, params=params, created_at=min(t, now),
                                         visibility=FeedbackEvent.Visibility.PUBLIC if public else FeedbackEvent.Visibility.INTERNAL))
 
-        ev("create", Status.RECEIVED, name="提交人" if fb.channel != Channel.HOTLINE else "热线接线员",
-           note=f"{fb.department.name}受理（{fb.get_channel_display()}）")
+        hotline = fb.channel == Channel.HOTLINE
+        ev("create", Status.RECEIVED, operator if hotline else None, "热线接线员" if hotline else "提交人",
+           dept_id=fb.department_id, dept=fb.department.name, channel=fb.channel,
+           **({} if hotline else {"actor": "submitter"}))
         status = Status.RECEIVED
         if path == "received":
             pass
@@ -204,11 +209,12 @@ def seed(out=None, rng: random.Random | None = None) -> None:
             if path == "merged" and closed_targets:
                 target = rng.choice(closed_targets)
                 fb.merged_into, fb.status, fb.closed_at = target, Status.MERGED, min(t + dt.timedelta(hours=3), now)
-                ev("merge", Status.MERGED, users.get("supervisor"), "质量督查员", note=f"重复：{target.code}", minutes=180)
+                ev("merge", Status.MERGED, users.get("supervisor"), "质量督查员", minutes=180, target_id=target.pk,
+                   target=target.code)
                 continue
             fb.assigned_to = worker
-            ev("assign", Status.ASSIGNED, head_user, head_name, note=f"指派给{worker.name}" if worker else "", public=False,
-               minutes=rng.randint(10, 240))
+            ev("assign", Status.ASSIGNED, head_user, head_name, public=False, minutes=rng.randint(10, 240),
+               **({"staff_id": worker.pk, "name": worker.name} if worker else {}))
             status = Status.ASSIGNED
             if rng.random() < 0.3:
                 replies.append(Reply(feedback=fb, author=head_user, author_name=head_name, body=rng.choice(NOTES), is_public=False,
@@ -238,7 +244,8 @@ def seed(out=None, rng: random.Random | None = None) -> None:
                         n += 1
                         attempts.append(CallbackAttempt(feedback=fb, attempt_no=n, result="unreachable", by=operator,
                                                         created_at=min(t + dt.timedelta(hours=n * 5), now)))
-                        ev("callback_unreached", Status.CALLBACK, operator, "热线接线员", note=f"第{n}次回访未接通", public=False, minutes=300)
+                        ev("callback_unreached", Status.CALLBACK, operator, "热线接线员", public=False, minutes=300,
+                           attempts=n, closed=path == "unreachable" and n == 3)
                     status = Status.CALLBACK
                     if path == "unreachable":
                         fb.callback_result, fb.closed_at, status = CallbackResult.UNREACHABLE, min(t, now), Status.CLOSED
@@ -248,7 +255,7 @@ def seed(out=None, rng: random.Random | None = None) -> None:
                     score = rng.choice([1, 2])
                     attempts.append(CallbackAttempt(feedback=fb, attempt_no=n, result="reached", satisfied=score, by=operator,
                                                     comment="问题没有彻底解决", created_at=min(t + dt.timedelta(hours=20), now)))
-                    ev("callback_dissatisfied", Status.REOPENED, operator, "热线接线员", note=f"满意度{score}/5", minutes=60 * 20)
+                    ev("callback_dissatisfied", Status.REOPENED, operator, "热线接线员", minutes=60 * 20, score=score)
                     fb.reopen_count, status = 1, Status.REOPENED
                     fb.resolved_at, fb.resolved_on_time = None, None
                     if path == "reopened_closed":
@@ -265,14 +272,16 @@ def seed(out=None, rng: random.Random | None = None) -> None:
                     attempts.append(CallbackAttempt(feedback=fb, attempt_no=n, result="reached", satisfied=score, by=operator,
                                                     comment=rng.choice(["满意", "处理及时", "基本满意", ""]),
                                                     created_at=min(t + dt.timedelta(hours=20), now)))
-                    ev("callback_satisfied", Status.CLOSED, operator, "热线接线员", note=f"满意度{score}/5", minutes=60 * 20)
+                    ev("callback_satisfied", Status.CLOSED, operator, "热线接线员", minutes=60 * 20, score=score)
                     fb.callback_result, fb.satisfaction, fb.closed_at, status = CallbackResult.SATISFIED, score, min(t, now), Status.CLOSED
                     closed_targets.append(fb)
         fb.status = status
         if status in (Status.RECEIVED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED) and fb.deadline and fb.deadline < now:
             fb.is_overdue = True
             fb.escalated_at = fb.deadline + dt.timedelta(minutes=5)
-            events.append(FeedbackEvent(feedback=fb, action="escalate", actor_name="系统", note="已超过答复时限",
+            deadline = timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")
+            events.append(FeedbackEvent(feedback=fb, action="escalate", actor_name="系统",
+                                        params={"deadline": deadline, "actor": "system"},
                                         created_at=min(fb.escalated_at, now)))
 
     # Duplicates after the items they were merged into (their foreign key needs the id).

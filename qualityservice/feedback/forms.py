@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -162,7 +166,7 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
     department = forms.ModelChoiceField(label=_("Route to department"), queryset=Department.objects.none())
     # Callers read the badge number (工号) off the badge; a list of 2,000 names would be unusable.
     staff = forms.CharField(label=_("Staff member concerned"), max_length=50, required=False,
-                            help_text=_("Badge number (工号) from the badge, or the full name."))
+                            help_text=_("Type a part of the name or of the badge number (工号) and pick the person."))
     title = forms.CharField(label=_("Subject"), max_length=100, required=False)
     body = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -171,6 +175,12 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["place"].queryset = Place.objects.filter(is_active=True).select_related("campus")
         self.fields["department"].queryset = Department.objects.centres()
+        # Suggestions as the operator types a part of the name or of the badge number (htmx; hotline.js
+        # fills the field with the chosen person's badge number and department).
+        self.fields["staff"].widget.attrs.update({
+            "hx-get": reverse("feedback:staff_suggestions"), "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#hotline-staff-suggestions", "hx-sync": "this:replace", "autocomplete": "off",
+        })
 
     def clean_staff(self):
         raw = self.cleaned_data.get("staff", "").strip()
@@ -201,7 +211,9 @@ class HotlineForm(BootstrapFormMixin, SubmissionKeyFormMixin):
 
 class InboxFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), ("open", _("Open")), *Status.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), ("open", _("Open")),
+                                                           ("transfer", _("Transfer requested")), *Status.choices],
+                               required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False, empty_label=_("All categories"))
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False)
@@ -267,6 +279,34 @@ class TransferForm(BootstrapFormMixin, forms.Form):
         self.fields["department"].queryset = Department.objects.centres()
 
 
+class RequestTransferForm(BootstrapFormMixin, forms.Form):
+    """A head proposes the department that should handle an item routed to them by mistake, and why."""
+
+    department = forms.ModelChoiceField(label=_("Department that should handle it"), queryset=Department.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Give the reason for the transfer.")})
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres().exclude(pk=current)
+
+
+class TransferDecisionForm(BootstrapFormMixin, forms.Form):
+    """The supervisor's or the operator's answer to a transfer request: accept (to the proposed department,
+    or to ``department`` when one is chosen) or decline (``note``: why, told to the head)."""
+
+    decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("transfer decision", "Accept")),
+                                          ("decline", pgettext_lazy("transfer decision", "Decline"))],
+                                 widget=forms.HiddenInput)
+    department = forms.ModelChoiceField(label=_("Or move it to"), queryset=Department.objects.none(), required=False,
+                                        empty_label=_("— the proposed department —"))
+    note = forms.CharField(label=_("Reason (told to the head)"), max_length=500, required=False)
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres().exclude(pk=current)
+
+
 class MergeForm(BootstrapFormMixin, forms.Form):
     target = forms.CharField(label=_("Tracking code of the item to keep"), max_length=16)
     note = forms.CharField(label=pgettext_lazy("feedback", "Note"), required=False, max_length=500)
@@ -275,5 +315,22 @@ class MergeForm(BootstrapFormMixin, forms.Form):
         return self.cleaned_data["target"].strip().upper()
 
 
+# What people put between the groups of a code they copy from a note or a screenshot: spaces (also
+# full-width), hyphens and dashes of every width.
+CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d_.·]+")
+
+
+def normalise_code(value: str) -> str:
+    """A tracking code as typed — lowercase, full-width letters, spaces or dashes between groups — as stored."""
+    return CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
 class TrackForm(BootstrapFormMixin, forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=16)
+    code = forms.CharField(label=_("Tracking code"), max_length=40,
+                           help_text=_("Upper or lower case; spaces and dashes do not matter."))
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise ValidationError(_("Type the tracking code."))
+        return code

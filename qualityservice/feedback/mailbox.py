@@ -804,7 +804,7 @@ def _record(mail: ParsedMail) -> ImportOutcome:
         )
         notes = mail.notes + notes
         if notes:
-            log_event(feedback, "note", name=mailbox_name(), note="\n".join(notes))
+            log_event(feedback, "note", who="mailbox", note="\n".join(notes))
         record.feedback = feedback
         record.save(update_fields=["feedback"])
     return ImportOutcome("imported", mail.message_id, feedback=feedback)
@@ -838,7 +838,7 @@ def _record_reply(mail: ParsedMail, item: Feedback, common: dict) -> ImportOutco
         if closed:
             lines.append(_("The item is closed: this reply waits for the operator (reopen the item or mark the "
                            "message reviewed on the mailbox page)."))
-        log_event(item, "mail_reply", name=mailbox_name(), note="\n".join(lines), public=True)
+        log_event(item, "mail_reply", who="mailbox", note="\n".join(lines), public=True)
         MailMessage.objects.create(
             **common, outcome=MailMessage.Outcome.REPLY, feedback=item, needs_review=closed,
             reason=(str(_("Reply to a closed item.")) if closed else "")[:200],

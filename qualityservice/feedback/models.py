@@ -19,7 +19,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import localised
-from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile
+from qualityservice.core.permissions import DepartmentScopedQuerySet, routing_scope, staff_profile, user_role
+from qualityservice.core.roles import Role
 from qualityservice.core.submissions import SubmissionKeyField
 from qualityservice.org.models import RequestKind
 
@@ -144,6 +145,16 @@ class FeedbackQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
     routing = True  # hotline operators route and call back across the whole group (core.permissions)
 
+    def visible_to(self, user, *, routing: bool | None = None):
+        """The department scope (``core.permissions``), and for front-line staff only the items assigned to
+        them or about them: the rest of the department's feedback, with its submitters' names and contacts,
+        is the head's. Every page, export and action reads through here."""
+        rows = super().visible_to(user, routing=routing)
+        if user_role(user) == Role.STAFF:
+            profile = staff_profile(user)
+            rows = rows.filter(Q(assigned_to=profile) | Q(about_staff=profile))
+        return rows
+
     def pending(self):
         return self.filter(status__in=PENDING_STATUSES)
 
@@ -227,6 +238,18 @@ class Feedback(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # A head's request to move an item routed to their department by mistake, waiting for a supervisor or a
+    # hotline operator (the workflow's request_transfer / accept_transfer / decline_transfer); empty otherwise.
+    transfer_to = models.ForeignKey(
+        "org.Department", verbose_name=_("transfer requested to"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    transfer_reason = models.CharField(_("reason for the transfer"), max_length=500, blank=True)
+    transfer_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("transfer requested by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    transfer_requested_at = models.DateTimeField(_("transfer requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
@@ -282,6 +305,10 @@ class Feedback(models.Model):
             models.Index(fields=["resolved_at"], name="feedback_callback_queue_idx", condition=Q(status__in=["resolved", "callback"])),
             # Praise on a staff record / items about a person.
             models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx"),
+            # Transfer requests waiting for a decision (inbox filter "transfer requested"):
+            # WHERE transfer_requested_at IS NOT NULL ORDER BY created_at DESC — only the few rows waiting.
+            models.Index(fields=["-created_at"], name="feedback_transfer_queue_idx",
+                         condition=Q(transfer_requested_at__isnull=False)),
             # Items about a person (ON DELETE SET NULL of a staff record): only the few rows about someone.
             models.Index(fields=["about_staff"], name="feedback_about_staff_idx", condition=Q(about_staff__isnull=False)),
         ]
@@ -359,9 +386,17 @@ def code_match(code: str, user) -> Q:
 
 
 def can_handle(user, feedback: Feedback) -> bool:
-    """Staff of the feedback's department (and group-wide roles) may work on it."""
+    """Who may work on the item at all: the feedback's department (and group-wide roles, and operators);
+    of front-line staff only the assignee, and never on an item about themselves (they read it, without
+    the submitter's identity, and do nothing with it)."""
     scope = routing_scope(user)
-    return scope is None or feedback.department_id in scope
+    if scope is not None and feedback.department_id not in scope:
+        return False
+    if user_role(user) == Role.STAFF:
+        profile = staff_profile(user)
+        return (profile is not None and feedback.assigned_to_id == profile.pk
+                and feedback.about_staff_id != profile.pk)
+    return True
 
 
 class FeedbackEvent(models.Model):

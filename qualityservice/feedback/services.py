@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 
 from qualityservice.core.fastinsert import History, insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
-from qualityservice.core.permissions import user_role
-from qualityservice.core.roles import Role
 from qualityservice.core.submissions import KEY_LENGTH, create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
@@ -39,9 +37,8 @@ from .models import (
     PublishedFigure,
     Reply,
     Status,
-    can_handle,
 )
-from .workflows import FEEDBACK, SATISFIED_FROM, actor_name, log_event, notice_ref, timeline_event
+from .workflows import FEEDBACK, SATISFIED_FROM, actor_name, log_event, may_reply, notice_ref, timeline_event
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +70,7 @@ def add_reply(feedback: Feedback, body: str, *, by, public: bool, resolve: bool 
         raise TransitionError(_("The reply is empty."))
     if resolve and not public:
         raise TransitionError(_("An internal note cannot resolve an item: write a public reply."))
-    if not resolve and (not can_handle(by, feedback) or user_role(by) in (None, Role.JUDGE)):
+    if not resolve and not may_reply(by, feedback):
         raise TransitionError(_("You may not reply to this item."))
 
     def create(key):
@@ -256,9 +253,8 @@ def create_record(
         submitter_user=submitter_user, client_ip=client_ip, created_by=creator, source_ref=source_ref[:255],
         created_at=now, deadline=compute_deadline(now, dept.pk, kind),
     )
-    event = timeline_event(fb, "create", by=creator, name="" if creator else str(_("Submitter")),
-                           note=str(_("Received by %(dept)s via %(channel)s.") % {"dept": dept.display_name,
-                                                                                  "channel": fb.get_channel_display()}),
+    event = timeline_event(fb, "create", by=creator, who="submitter",
+                           params={"dept_id": dept.pk, "dept": dept.name, "channel": channel},
                            public=True, to_status=Status.RECEIVED, at=now)
     images = list(images)
 
@@ -329,8 +325,8 @@ def escalate_overdue(now=None) -> int:
             if claimed != 1:
                 continue
             fb = Feedback.objects.select_related("department").get(pk=pk)
-            log_event(fb, "escalate", note=str(_("Deadline %(deadline)s passed.") % {
-                "deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")}), at=now)
+            log_event(fb, "escalate", params={"deadline": timezone.localtime(fb.deadline).strftime("%Y-%m-%d %H:%M")},
+                      at=now)
             notify(heads_of=[fb.department_id], supervisors=True,
                    subject=_("Overdue feedback %(code)s (%(dept)s)") % {"code": notice_ref(fb), "dept": fb.department.display_name},
                    body=fb.title, url=fb.get_absolute_url())

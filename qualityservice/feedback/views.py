@@ -7,12 +7,13 @@ from collections import OrderedDict
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -40,7 +41,9 @@ from .forms import (
     MergeForm,
     PublicFeedbackForm,
     ReplyForm,
+    RequestTransferForm,
     TrackForm,
+    TransferDecisionForm,
     TransferForm,
 )
 from .models import (
@@ -56,7 +59,7 @@ from .models import (
     Status,
     code_match,
 )
-from .workflows import FEEDBACK, SIMPLE_ACTIONS
+from .workflows import FEEDBACK, SIMPLE_ACTIONS, actor_name, describe_events, event_label, may_reply
 
 PAGE_SIZE = 30
 HANDLERS = (Role.HEAD, Role.SUPERVISOR, Role.OPERATOR, Role.STAFF)
@@ -180,7 +183,7 @@ def feedback_new(request: HttpRequest) -> HttpResponse:
 def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
+        code = form.cleaned_data["code"]  # normalised: spaces, dashes and case do not matter
         if Feedback.objects.filter(code=code).exists():
             return redirect("feedback:track", code=code)
         form.add_error("code", _("No item has this tracking code. Check the code and try again."))
@@ -241,6 +244,11 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             key = data.get("submission_key")
+            if _rated_recently(request, staff, scoped("badge", key)):
+                form.add_error(None, _("This browser has already rated %(name)s today. Thank you! To tell us more, "
+                                       "use the feedback form.") % {"name": staff.name})
+                return _remember_visitor(request, render(request, "feedback/badge_rate.html", {
+                    "staff": staff, "form": form, "rated_already": True}, status=429))
             rating, _created = create_once(Rating, scoped("badge", key),
                                            lambda stored: _save_badge_rating(staff, data, stored, scoped("web:badge", key), request))
             if rating.feedback_id:
@@ -251,6 +259,23 @@ def badge_rate(request: HttpRequest, code: str) -> HttpResponse:
         form = BadgeRatingForm(member=member_for(request.user))
         status = 200
     return _remember_visitor(request, render(request, "feedback/badge_rate.html", {"staff": staff, "form": form}, status=status))
+
+
+def _rated_recently(request, staff, stored_key) -> bool:
+    """Whether this browser has used up its ratings of ``staff`` (``QS_BADGE_RATING_PER_BROWSER``, once a day by
+    default). Counted in the platform's limiter (``core.ratelimit``) under a keyed hash of the browser id
+    (``visitor_id``, the signed random cookie of the public forms) and the person: no identity and no address is
+    stored, and the counters of one browser for two people cannot be linked. A repeat of a form already saved
+    (the same submission key) is no new rating. A browser without an id (cookie refused) is not counted here —
+    the public forms' strict per-address bucket for cookieless requests still applies (``_rate_limited``)."""
+    visitor = ratelimit.visitor_id(request)
+    if not visitor or (stored_key and Rating.objects.filter(submission_key=stored_key).exists()):
+        return False
+    digest = salted_hmac("feedback.badge-rating", f"{visitor}:{staff.pk}").hexdigest()
+    if not ratelimit.hit([("badge-rating", digest, settings.QS_BADGE_RATING_PER_BROWSER)]):
+        return False
+    # Two copies of one submission racing: the first one's rating is the answer, not a refusal.
+    return not (stored_key and Rating.objects.filter(submission_key=stored_key).exists())
 
 
 def _save_badge_rating(staff, data, rating_key, feedback_key, request) -> Rating:
@@ -330,6 +355,8 @@ def _filtered(request):
             qs = qs.filter(code_match(q, request.user) | Q(title__icontains=q) | Q(body__icontains=q))
         if d["status"] == "open":
             qs = qs.exclude(status__in=[Status.CLOSED, Status.MERGED])
+        elif d["status"] == "transfer":
+            qs = qs.filter(transfer_requested_at__isnull=False)
         elif d["status"]:
             qs = qs.filter(status=d["status"])
         if d["kind"]:
@@ -436,7 +463,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def _item(request, pk):
     return get_object_or_404(
         Feedback.objects.visible_to(request.user).select_related(
-            "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by"),
+            "department", "place", "place__campus", "staff", "assigned_to", "category", "merged_into", "created_by",
+            "transfer_to", "transfer_requested_by__staff"),
         pk=pk,
     )
 
@@ -459,7 +487,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     actions = FEEDBACK.allowed_actions(request.user, fb)
-    events = list(fb.events.all())
+    events = describe_events(fb.events.all())
     replies = list(fb.replies.all())
     attachments = list(fb.attachments.all())
     callbacks = list(fb.callbacks.all())
@@ -473,10 +501,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": attachments, "callbacks": callbacks, "duplicates": duplicates, "rating": rating,
         "actions": actions, "simple_actions": [(a, FEEDBACK.label(a)) for a in SIMPLE_ACTIONS if a in actions],
         "assign_form": AssignForm(department_id=fb.department_id) if "assign" in actions else None,
-        "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if user_role(request.user) != Role.JUDGE else None,
+        "reply_form": ReplyForm(initial={"resolve": "resolve" in actions}) if may_reply(request.user, fb) else None,
         "can_resolve": "resolve" in actions,
         "callback_form": CallbackForm() if "callback_satisfied" in actions else None,
         "transfer_form": TransferForm() if "transfer" in actions else None,
+        "request_transfer_form": RequestTransferForm(current=fb.department_id) if "request_transfer" in actions else None,
+        "decision_form": (TransferDecisionForm(current=fb.department_id)
+                          if actions & {"accept_transfer", "decline_transfer"} else None),
+        "transfer_requester": actor_name(fb.transfer_requested_by) if fb.transfer_requested_by_id else "",
         "merge_form": MergeForm() if "merge" in actions else None,
         "max_attempts": settings.QS_CALLBACK_MAX_ATTEMPTS,
     })
@@ -510,12 +542,12 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(fb)
-    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": FEEDBACK.describe(action),
+    return _done(request, fb, _("%(action)s: %(code)s.") % {"action": event_label(action),
                                                               "code": fb.code_for(request.user)})
 
 
 @require_POST
-@role_required(*HANDLERS)
+@role_required(Role.HEAD, Role.SUPERVISOR)  # who assigns (the transition's roles)
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
     form = AssignForm(request.POST, department_id=fb.department_id)
@@ -588,6 +620,52 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@role_required(Role.HEAD)
+def request_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """A head asks to move an item routed to their department by mistake (a supervisor or an operator decides)."""
+    fb = _item(request, pk)
+    form = RequestTransferForm(request.POST, current=fb.department_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(fb)
+    department = form.cleaned_data["department"]
+    try:
+        FEEDBACK.apply(fb, "request_transfer", by=request.user, note=form.cleaned_data["reason"], department=department)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(fb)
+    messages.success(request, _("Transfer to %(dept)s requested: a supervisor or the hotline decides.")
+                     % {"dept": department.display_name})
+    return redirect(fb)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.OPERATOR)
+def decide_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a transfer request in one click (to the proposed department, or the one chosen) or decline it."""
+    fb = _item(request, pk)
+    form = TransferDecisionForm(request.POST, current=fb.department_id)
+    if not form.is_valid():
+        messages.error(request, _("Choose a department."))
+        return redirect(fb)
+    d = form.cleaned_data
+    accept = d["decision"] == "accept"
+    params = {"department": d["department"]} if accept and d["department"] else {}
+    try:
+        FEEDBACK.apply(fb, "accept_transfer" if accept else "decline_transfer", by=request.user, note=d["note"], **params)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(fb)
+    fb.refresh_from_db()
+    if accept:
+        messages.success(request, _("Transferred to %(dept)s.") % {"dept": fb.department.display_name})
+    else:
+        messages.success(request, _("Transfer request declined: the item stays with %(dept)s.")
+                         % {"dept": fb.department.display_name})
+    return redirect(fb)
+
+
+@require_POST
 @role_required(Role.SUPERVISOR)
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     fb = _item(request, pk)
@@ -626,6 +704,29 @@ def hotline(request: HttpRequest) -> HttpResponse:
                          % {"code": fb.code, "dept": fb.department.display_name})
         return redirect(fb)
     return render(request, "feedback/hotline.html", {"form": form})
+
+
+SUGGESTIONS = 8
+
+
+@role_required(Role.OPERATOR, Role.SUPERVISOR)
+def staff_suggestions(request: HttpRequest) -> HttpResponse:
+    """The hotline form's suggestions (htmx fragment): active staff whose name or badge number contains what
+    the operator typed, within what the operator reads (the routing scope: every department for operators).
+    Name, badge number, post and department only — never a phone number."""
+    query = (request.GET.get("staff") or "").strip()[:50]
+    people = []
+    if query:
+        people = list(
+            Staff.objects.visible_to(request.user, routing=True).active()
+            .filter(Q(name__icontains=query) | Q(badge_number__icontains=query))
+            .select_related("department")
+            # The exact badge number first, then badge numbers starting with it, then by name.
+            .annotate(rank=Case(When(badge_number__iexact=query, then=0), When(badge_number__istartswith=query, then=1),
+                                default=2, output_field=IntegerField()))
+            .order_by("rank", "name", "badge_number")[:SUGGESTIONS]
+        )
+    return render(request, "feedback/_staff_suggestions.html", {"people": people, "query": query})
 
 
 @role_required(Role.OPERATOR, Role.HEAD, Role.SUPERVISOR)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from qualityservice.core.history import HistoryAdmin
 from qualityservice.core.i18n import admin_column
 
 from .models import ChecklistItem, ChecklistSection, ChecklistTemplate, DiscussionRecord, Finding, Inspection, InspectionSchedule
@@ -18,20 +18,20 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(SimpleHistoryAdmin):
+class ChecklistTemplateAdmin(HistoryAdmin):
     list_display = [admin_column("name", _("name")), "code", "pass_mark", "is_active"]
     inlines = [SectionInline]
 
 
 @admin.register(ChecklistSection)
-class ChecklistSectionAdmin(SimpleHistoryAdmin):
+class ChecklistSectionAdmin(HistoryAdmin):
     list_display = [admin_column("title", _("title")), "template", "dimension", "weight", "order"]
     list_filter = ["template"]
     inlines = [ItemInline]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["title", "kind", "department", "due_date", "status", "score", "passed"]
     list_filter = ["kind", "status", "department"]
     raw_id_fields = ["inspector", "schedule"]
@@ -46,12 +46,12 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InspectionSchedule)
-class InspectionScheduleAdmin(SimpleHistoryAdmin):
+class InspectionScheduleAdmin(HistoryAdmin):
     list_display = ["title", "kind", "department", "recurrence", "start_date", "is_active"]
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     list_display = ["__str__", "department", "status", "deadline", "verified_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["inspection", "answer", "opinion", "owner", "verified_by"]
@@ -59,5 +59,5 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DiscussionRecord)
-class DiscussionRecordAdmin(SimpleHistoryAdmin):
+class DiscussionRecordAdmin(HistoryAdmin):
     list_display = ["topic", "department", "held_on"]

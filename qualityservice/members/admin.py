@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from qualityservice.core.history import HistoryAdmin
 
 from .models import CodeBatch, College, Member
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(HistoryAdmin):
     list_display = ("number", "name", "kind", "college", "class_name", "source", "on_roster")
     list_filter = ("kind", "source", "on_roster")
     search_fields = ("number", "name")

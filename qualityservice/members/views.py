@@ -269,7 +269,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member.objects.select_related("college", "user"), pk=pk)
-    history = member.history.select_related("history_user").order_by("-history_date")[:20]
+    history = member.history.select_related("history_user__staff").order_by("-history_date")[:20]
     code = SignInCode.objects.filter(member=member).select_related("batch").first()
     return render(request, "members/member_detail.html", {"member": member, "history": history, "code": code})
 

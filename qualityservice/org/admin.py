@@ -1,28 +1,28 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from qualityservice.core.history import HistoryAdmin
 from qualityservice.core.i18n import admin_column
 
 from .models import Commitment, Department, Place, ServicePhrase, SiteSettings, Staff
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = (admin_column("name", _("name")), "kind", "parent", "code", "service_phone", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "name_en", "code")
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = (admin_column("name", _("name")), "kind", "campus", "department", "is_active")
     list_filter = ("kind", "campus")
     search_fields = ("name", "name_en")
 
 
 @admin.register(Staff)
-class StaffAdmin(SimpleHistoryAdmin):
+class StaffAdmin(HistoryAdmin):
     list_display = ("badge_number", "name", "department", "post", "role", "on_duty", "is_active")
     list_filter = ("department", "role", "on_duty", "is_active")
     search_fields = ("name", "badge_number", "phone")
@@ -31,17 +31,17 @@ class StaffAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(HistoryAdmin):
     list_display = (admin_column("title", _("commitment")), "department", "is_measurable", "request_kind", "deadline_value", "deadline_unit", "is_published")
     list_filter = ("department", "is_measurable", "is_published")
 
 
 @admin.register(ServicePhrase)
-class ServicePhraseAdmin(SimpleHistoryAdmin):
+class ServicePhraseAdmin(HistoryAdmin):
     list_display = (admin_column("text", _("phrase")), "kind", admin_column("situation", _("situation")), "is_active")
     list_filter = ("kind", "is_active")
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SimpleHistoryAdmin):
+class SiteSettingsAdmin(HistoryAdmin):
     list_display = (admin_column("organisation_name", _("organisation name")), "hotline", "mailbox")

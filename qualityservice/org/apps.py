@@ -18,6 +18,8 @@ class OrgConfig(PlatformAppConfig):
         NavItem(_("Staff"), "org:staff_list", icon="people", roles=MANAGERS, order=20),
         NavItem(_("Commitments"), "org:commitment_list", icon="patch-check", roles=MANAGERS, order=30),
         NavItem(_("Service phrases"), "org:phrase_list", icon="chat-quote", roles=(Role.SUPERVISOR,), order=40),
+        # Everyone with a staff record: their own badge (QR code and public page).
+        NavItem(_("My badge"), "org:my_badge", icon="person-badge", order=80),
         NavItem(_("Roster import"), "org:roster_import", icon="file-earmark-spreadsheet", roles=(Role.ADMIN,), order=90),
         NavItem(_("Site settings"), "org:site_settings", icon="gear", roles=(Role.ADMIN,), order=95),
     )

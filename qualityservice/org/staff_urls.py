@@ -9,6 +9,7 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
     path("departments/<int:pk>/badges.pdf", views.badge_sheet, name="badge_sheet"),
+    path("me/badge/", views.my_badge, name="my_badge"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_edit, name="staff_new"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),

@@ -11,9 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualityservice.core.documents import pdf_response
+from qualityservice.core.documents import absolute_url, pdf_response, qr_data_uri
 from qualityservice.core.exports import refuse_invalid_filter
-from qualityservice.core.permissions import MANAGER_ROLES, department_scope, role_required, user_role
+from qualityservice.core.permissions import (
+    MANAGER_ROLES,
+    STAFF_ROLES,
+    department_scope,
+    role_required,
+    staff_profile,
+    user_role,
+)
 from qualityservice.core.roles import Role
 
 from . import services
@@ -156,6 +163,18 @@ def badge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff pages: staff -----------------------------------------------------------------
 
 
+@role_required(*STAFF_ROLES)  # every staff role (not a member's account: they have no badge)
+def my_badge(request: HttpRequest) -> HttpResponse:
+    """The signed-in member of staff's own badge: what is printed on it, its QR code (to show on the phone when
+    the printed badge is not at hand) and the public page it opens, where people rate and praise them."""
+    profile = staff_profile(request.user)
+    if profile is None or not profile.is_active:
+        return render(request, "org/my_badge.html", {"staff": None})
+    staff = Staff.objects.with_related().get(pk=profile.pk)
+    url = absolute_url(staff.get_public_url())
+    return render(request, "org/my_badge.html", {"staff": staff, "badge_url": url, "qr": qr_data_uri(url, scale=6, border=2)})
+
+
 @role_required(*MANAGER_ROLES)
 def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffFilterForm(request.GET or None, user=request.user)
@@ -175,7 +194,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @role_required(*MANAGER_ROLES)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(Staff.objects.visible_to(request.user).with_related(), pk=pk)
-    history = staff.history.select_related("history_user").order_by("-history_date")[:20]
+    history = staff.history.select_related("history_user__staff").order_by("-history_date")[:20]
     return render(request, "org/staff_detail.html", {"staff": staff, "history": history})
 
 

@@ -58,3 +58,12 @@ def localised(obj, field: str = "name") -> str:
     if obj is None or obj == "":
         return ""
     return _localised(obj, field)
+
+
+@register.filter
+def person(user) -> str:
+    """A user as pages name them (``core.permissions.person_name``): the staff member's name, not the account's
+    user name. Empty for nobody (use ``|default:…``)."""
+    from qualityservice.core.permissions import person_name
+
+    return person_name(user)

@@ -218,6 +218,88 @@ CONTEXT.update({
     ("feedback action", "Transfer"): "转交", ("feedback action", "Merge"): "合并",
 })
 
+# The signed-in member's page fragment (member_page.py, _my_page.html).
+ZH.update({
+    "Optional: we call you back here.": "选填：我们会通过这里回访您。", "Title": "标题", "Name": "姓名",
+    "My feedback": "我的意见反馈", "Rate how it was handled": "评价办理情况", "Send feedback": "提交意见反馈",
+    "Sent with your name: %(name)s (%(number)s). It is shown to the staff who handle it, never to the person it is about.":
+        "将以您的实名提交：%(name)s（%(number)s）。仅办理人员可见，被反映的员工本人看不到。",
+    "Only your 20 latest items are listed; your data download holds them all.": "这里只列出最近 20 条，下载的数据中包含全部记录。",
+    "You have not sent feedback with your name yet. Feedback sent anonymously is not listed here: it is linked to nobody.":
+        "您还没有实名提交过意见反馈。匿名提交的反馈不与任何人关联，因此不在此列出。",
+})
+
+# Who sees what: front-line staff work only on the items assigned to them.
+ZH.update({
+    "This item is about %(name)s: assign it to a colleague.": "该事项涉及%(name)s本人，请指派给其他同事。",
+})
+
+# The timeline: each row rendered from its action and parameters (workflows.describe_events).
+ZH.update({
+    "Deadline %(deadline)s passed: escalated to the supervisor.": "已超过办结时限 %(deadline)s，已提交督查员督办。",
+    "Callback attempt %(attempts)s: not reached": "第 %(attempts)s 次回访未联系上",
+    "Callback: satisfied (%(score)s/5)": "回访：满意（%(score)s/5）",
+    "Callback: dissatisfied (%(score)s/5), reopened": "回访：不满意（%(score)s/5），已重新打开",
+    "Rated by the submitter: %(score)s/5": "提交人评价：%(score)s/5",
+    "Transferred from %(from)s to %(to)s": "由%(from)s转交至%(to)s",
+    "Merged into %(target)s": "已合并至 %(target)s",
+})
+
+# A head's transfer request, decided by a supervisor or the hotline.
+ZH.update({
+    "Propose another department to handle the item.": "请选择应承办该事项的其他部门。",
+    "Give the reason for the transfer.": "请说明转交的原因。",
+    "Transfer requested for feedback %(code)s: %(from)s → %(to)s": "反馈 %(code)s 申请转交：%(from)s → %(to)s",
+    "Transfer of feedback %(code)s accepted: it is now with %(dept)s": "反馈 %(code)s 的转交申请已同意：现由%(dept)s承办",
+    "Transfer of feedback %(code)s declined: it stays with your department": "反馈 %(code)s 的转交申请未获同意：仍由贵部门承办",
+    "Transfer to %(to)s requested": "申请转交至%(to)s",
+    "Transfer request accepted: from %(from)s to %(to)s": "同意转交：由%(from)s转交至%(to)s",
+    "Transfer to %(to)s declined": "转交至%(to)s的申请未获同意",
+    "Transfer requested": "已申请转交", "Transfer request declined": "转交申请未获同意",
+    "Department that should handle it": "应承办的部门", "Or move it to": "或转交至",
+    "— the proposed department —": "— 申请转交的部门 —", "Reason (told to the head)": "原因（将告知申请的主任）",
+    "Transfer to %(dept)s requested: a supervisor or the hotline decides.": "已申请转交至%(dept)s，由督查员或热线决定。",
+    "Transfer request declined: the item stays with %(dept)s.": "已拒绝转交申请，该事项仍由%(dept)s承办。",
+    "Transfer request": "转交申请",
+    "%(who)s asked on %(when)s to move this item to %(dept)s.": "%(who)s于 %(when)s 申请将该事项转交至%(dept)s。",
+    "Move this item to %(dept)s? It leaves this department's inbox, nobody is assigned, and its deadline starts again there.":
+        "确定将该事项转交至%(dept)s吗？它将离开本部门的收件箱，取消指派，并在该部门重新计算办结时限。",
+    "Move to %(dept)s": "移交至%(dept)s",
+    "Move this item to the chosen department? It leaves this department's inbox, nobody is assigned, and its deadline starts again there.":
+        "确定将该事项转交至所选部门吗？它将离开本部门的收件箱，取消指派，并在该部门重新计算办结时限。",
+    "Move there": "转交至所选部门", "Waiting for a supervisor or the hotline to decide.": "等待督查员或热线决定。",
+    "Routed here by mistake? Propose the department that should handle it: a supervisor or the hotline decides.":
+        "分错了部门？请提出应承办的部门，由督查员或热线决定。",
+    "transfer requested": "申请转交中",
+    "transfer requested to": "申请转交至", "reason for the transfer": "转交原因", "transfer requested by": "转交申请人",
+    "transfer requested at": "申请转交时间",
+})
+CONTEXT.update({
+    ("feedback action", "Request transfer"): "申请转交", ("feedback action", "Accept the transfer"): "同意转交",
+    ("feedback action", "Decline the transfer"): "不同意转交",
+    ("transfer decision", "Accept"): "同意", ("transfer decision", "Decline"): "拒绝",
+})
+
+# Tracking look-up and the status page.
+ZH.update({
+    "Upper or lower case; spaces and dashes do not matter.": "大小写均可，空格和横线可有可无。",
+    "Type the tracking code.": "请输入跟踪码。", "Copied": "已复制", "Copy code": "复制跟踪码",
+})
+
+# The hotline form's staff suggestions.
+ZH.update({"Type a part of the name or of the badge number (工号) and pick the person.": "输入姓名或工号的一部分，然后选择员工。",
+           "Staff members": "员工", "No staff member matches “%(query)s”.": "没有与“%(query)s”匹配的员工。"})
+
+# Badge ratings: once a day per browser and person.
+ZH.update({
+    "This browser has already rated %(name)s today. Thank you! To tell us more, use the feedback form.":
+        "您今天已经评价过%(name)s，感谢您的评价！如需补充意见，请使用意见反馈表。",
+    "Open the feedback form": "打开意见反馈表",
+})
+
+# Reopening (any path): the heads and the assignee are told.
+ZH.update({"Feedback %(code)s reopened": "反馈 %(code)s 已重新打开"})
+
 po_path = pathlib.Path(__file__).parent / "zh_Hans" / "LC_MESSAGES" / "django.po"
 po = polib.pofile(str(po_path))
 missing = []

@@ -51,10 +51,12 @@ def test_it_needs_sign_in_and_the_right_department_for_item_pages(client, org, i
     assert client.get(INBOX).status_code == 404
 
 
-def test_it_shows_the_item_to_a_colleague_of_the_same_department(client, org, item):
+def test_it_shows_the_item_to_a_colleague_of_the_same_department_once_it_is_assigned_to_them(client, org, item):
     colleague = Staff.objects.create(department=org.wuye, name="同事", badge_number="W999", post="保洁员",
                                      user=type(org.staff_wuye).objects.create_user("colleague", password="x"))
     client.force_login(colleague.user)
+    assert client.get(item.get_absolute_url()).status_code == 404  # front-line staff: their own items only
+    services.assign(item, colleague, by=org.head_wuye)
     html = client.get(item.get_absolute_url()).content.decode()
     assert item.title in html and "张同学" in html
     client.force_login(org.head_wuye)
@@ -158,7 +160,8 @@ def test_it_streams_the_filtered_list_as_an_excel_export(client, org, item):
 # --- item page ---------------------------------------------------------------------------
 
 
-def test_it_shows_the_timeline_replies_and_actions_on_the_item_page(client, org, item):
+def test_it_shows_the_timeline_replies_and_actions_on_the_item_page(client, org):
+    item = make_feedback(org, title="楼道灯坏了", place=org.dorm)
     services.add_reply(item, "内部备注", by=org.head_wuye, public=False)
     client.force_login(org.head_wuye)
     html = client.get(item.get_absolute_url()).content.decode()
@@ -215,7 +218,7 @@ def test_it_lists_resolved_items_in_the_callback_queue_and_records_attempts(clie
 
 def _many(org, n):
     for i in range(n):
-        fb = make_feedback(org, title=f"问题{i}", place=org.dorm, staff=profile(org.staff_wuye))
+        fb = make_feedback(org, title=f"问题{i}", place=org.dorm, staff=profile(org.head_wuye))
         services.assign(fb, profile(org.staff_wuye), by=org.head_wuye)
         services.add_reply(fb, "备注", by=org.head_wuye, public=False)
         FEEDBACK.apply(fb, "resolve", by=org.head_wuye, note="已处理")

@@ -37,6 +37,8 @@ STAFF_PAGES = [
     ("org:phrase_new", lambda o: [], {"supervisor", "admin"}, "新增用语"),
     ("org:phrase_edit", lambda o: [ServicePhrase.objects.get(text="不归我管").pk], {"supervisor", "admin"}, "不归我管"),
     ("org:site_settings", lambda o: [], {"admin"}, "投诉热线"),
+    # Everyone signed in: their own badge (each sees only their own: test_my_badge.py).
+    ("org:my_badge", lambda o: [], set(ROLES) - {"anonymous"}, "我的胸牌"),
 ]
 
 CASES = [
