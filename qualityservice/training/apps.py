@@ -12,15 +12,12 @@ MANAGERS = (Role.HEAD, Role.SUPERVISOR)
 class TrainingConfig(PlatformAppConfig):
     name = "qualityservice.training"
     label = "training"
-    verbose_name = pgettext_lazy("item", "Items")
-    # The defaults, written out: public pages (urls.py) under /training/, staff pages (staff_urls.py)
-    # under /staff/training/.
-    url_prefix = "training/"
-    staff_url_prefix = "staff/training/"
-    # Beat entry name: (Celery task name in tasks.py, seconds).
-    periodic_jobs = {"training-close-stale": ("training.close_stale_items", 3600)}
+    verbose_name = pgettext_lazy("training", "Training")
+    # Staff pages only (staff_urls.py, under /staff/training/); no public page, no periodic job.
     navigation = (
-        NavItem(pgettext_lazy("item", "Items"), "training:list", icon="card-checklist", roles=MANAGERS, order=80),
+        NavItem(pgettext_lazy("training", "Training"), "training:list", icon="easel", roles=MANAGERS, order=70),
+        # Every signed-in staff member: their own record.
+        NavItem(pgettext_lazy("training", "My training"), "training:mine", icon="journal-check", order=71),
     )
-    # The public item page is served from core.pagecache: saving an Item makes it render again.
-    page_cache_models = ("Item",)
+    # The staff record (org) shows the member's training this year.
+    extension_templates = (("staff_detail", "training/_staff_training.html", 40),)

@@ -3,5 +3,7 @@ settings module set it."""
 
 from qualityservice.core.conf import env_int
 
-# Submitted items nobody closed are closed by the hourly job after this many days.
-QS_TRAINING_CLOSE_AFTER_DAYS = env_int("QS_TRAINING_CLOSE_AFTER_DAYS", 30)
+# An import reads at most this many sessions (rows below the header); a larger file is refused whole.
+QS_TRAINING_IMPORT_MAX_ROWS = env_int("QS_TRAINING_IMPORT_MAX_ROWS", 500)
+# An import file larger than this many MB is refused before it is read.
+QS_TRAINING_IMPORT_MAX_MB = env_int("QS_TRAINING_IMPORT_MAX_MB", 5)
