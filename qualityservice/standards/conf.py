@@ -3,5 +3,5 @@ settings module set it."""
 
 from qualityservice.core.conf import env_int
 
-# Submitted items nobody closed are closed by the hourly job after this many days.
-QS_STANDARDS_CLOSE_AFTER_DAYS = env_int("QS_STANDARDS_CLOSE_AFTER_DAYS", 30)
+# A procedure's file (PDF or Office) may be at most this many MB.
+QS_STANDARDS_MAX_FILE_MB = env_int("QS_STANDARDS_MAX_FILE_MB", 10)
