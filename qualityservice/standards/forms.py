@@ -108,22 +108,33 @@ class SinceForm(BootstrapFormMixin, forms.Form):
         return default
 
 
-class PostStandardForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
-    """A post's duties and public service standard. The post is written as on the staff records; the
-    department's posts are offered as suggestions."""
+_POST = forms.fields_for_model(
+    PostStandard, fields=["department", "post", "post_en", "duties", "duties_en", "public_standard", "public_standard_en"],
+    widgets={name: forms.Textarea(attrs={"rows": 5}) for name in ("duties", "duties_en")}
+    | {name: forms.Textarea(attrs={"rows": 3}) for name in ("public_standard", "public_standard_en")})
 
-    class Meta:
-        model = PostStandard
-        fields = ["department", "post", "post_en", "duties", "duties_en", "public_standard", "public_standard_en"]
-        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ("duties", "duties_en")} | {
-            name: forms.Textarea(attrs={"rows": 3}) for name in ("public_standard", "public_standard_en")}
 
-    def __init__(self, *args, user, **kwargs):
+class PostStandardForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
+    """A post's duties and public service standard (the model's fields; a plain form, so that the rule "one
+    record per post of a department" is the service's, with its message, and a resent "new" form returns the
+    record it made — ``services.save_post_standard``). The department's posts are offered as suggestions."""
+
+    department = _POST["department"]
+    post = _POST["post"]
+    post_en = _POST["post_en"]
+    duties = _POST["duties"]
+    duties_en = _POST["duties_en"]
+    public_standard = _POST["public_standard"]
+    public_standard_en = _POST["public_standard_en"]
+
+    def __init__(self, *args, user, instance: PostStandard | None = None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", forms.model_to_dict(instance, fields=list(_POST)))
         super().__init__(*args, **kwargs)
         departments = Department.objects.centres().visible_to(user)
         self.fields["department"].queryset = departments
         ids = list(departments.values_list("pk", flat=True)[:2])
-        if self.instance.pk is None and len(ids) == 1:
+        if instance is None and len(ids) == 1:
             self.initial.setdefault("department", ids[0])
         self.posts = sorted(set(Staff.objects.filter(department__in=departments, is_active=True).values_list("post", flat=True)))
         self.fields["post"].widget.attrs["list"] = "standards-posts"
@@ -135,9 +146,7 @@ class PostStandardForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFo
         data = super().clean()
         duties = PostStandard.lines(data.get("duties", ""))
         duties_en = PostStandard.lines(data.get("duties_en", ""))
-        if "duties" in data and not duties:
-            self.add_error("duties", pgettext("standards", "Write at least one duty, one per line."))
-        elif duties_en and len(duties_en) != len(duties):
+        if duties and duties_en and len(duties_en) != len(duties):  # the duties themselves are required
             self.add_error("duties_en", pgettext("standards", "Write one English line per Chinese duty (%(n)d), in the same order.")
                            % {"n": len(duties)})
         return data

@@ -164,6 +164,9 @@ def save_post_standard(*, key: str | None, by, instance: PostStandard | None = N
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    stored = scoped("standards-post", key)
+    if instance is None and stored and (made := PostStandard.objects.filter(submission_key=stored).first()) is not None:
+        return made, False  # the same form again: what it made the first time
     taken = PostStandard.objects.filter(department=fields["department"], post=fields["post"])
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
@@ -175,7 +178,7 @@ def save_post_standard(*, key: str | None, by, instance: PostStandard | None = N
             return PostStandard.objects.create(submission_key=stored_key, updated_by=_user(by), **fields)
 
         try:
-            return create_once(PostStandard, scoped("standards-post", key), create)
+            return create_once(PostStandard, stored, create)
         except IntegrityError:
             raise ValidationError({"post": pgettext("standards", "%(department)s already has duties for the post %(post)s.")
                                    % {"department": fields["department"].display_name, "post": fields["post"]}}) from None

@@ -72,5 +72,5 @@ def clean_document(upload) -> ContentFile:
         raise ValidationError(pgettext("standards", "“%(name)s” is not a %(kind)s file: its content does not match its name.")
                               % {"name": name, "kind": kind})
     upload.seek(0)
-    base, _ext = os.path.splitext(name)
-    return ContentFile(upload.read(), name=f"{base[:100]}.{ext}")
+    base, suffix = os.path.splitext(name)
+    return ContentFile(upload.read(), name=f"{base[:100]}{suffix}")

@@ -1,110 +1,151 @@
 """Every view of the app against every role (the permission matrix): anonymous visitors are sent to sign in;
-the department's head and the supervisor get the pages; the head of another department gets a list without
-the item and a 404 for the item's pages; plain staff, hotline operators and judges get a 404 everywhere.
-A refused POST changes nothing."""
+every staff member reads their own department's current procedures and their own post; the department's head
+and the supervisor also read the superseded versions and change what they manage; the head of another
+department and staff elsewhere get lists without the procedure and a 404 for its pages. A refused POST changes
+nothing."""
 
 import pytest
 from django.urls import reverse
 
 from qualityservice.standards import services, staff_urls
-from qualityservice.standards.models import Item
+from qualityservice.standards.models import PostStandard, ProcedureVersion
+
+from .helpers import PDF, make_procedure, new_version, upload, xlsx_text
 
 pytestmark = pytest.mark.django_db
 
-TITLE = "物业中心的事项"
-SEES = "sees"  # 200, with the item's title (the "new" page: the form)
-NOT_LISTED = "not listed"  # 200, without the item
-MOVES = "moves"  # the POST submits the item and goes back to its page
-VIEWS = ("list", "new", "detail", "edit", "move")
+TITLE = "公共区域保洁操作规程"
+OLD_TEXT = "旧版：每日清扫一次。"
+DUTY = "按保洁操作规程清扫责任区域"
+SEES = "sees"
+NOT_LISTED = "not listed"
+VIEWS = ("list", "new", "detail", "new_version", "version", "version_file", "export", "not_updated", "posts", "post_new",
+         "post_edit", "mine")
+MANAGER = {**dict.fromkeys(VIEWS, SEES)}
+OTHER_STAFF = {**dict.fromkeys(VIEWS, 404), "list": NOT_LISTED, "mine": NOT_LISTED}
 
 MATRIX = {
-    "head_wuye": {"list": SEES, "new": SEES, "detail": SEES, "edit": SEES, "move": MOVES},
-    "supervisor": {"list": SEES, "new": SEES, "detail": SEES, "edit": SEES, "move": MOVES},
-    "admin": {"list": SEES, "new": SEES, "detail": SEES, "edit": SEES, "move": MOVES},
-    "head_yinshi": {"list": NOT_LISTED, "new": SEES, "detail": 404, "edit": 404, "move": 404},
-    "staff_wuye": dict.fromkeys(VIEWS, 404),
-    "operator": dict.fromkeys(VIEWS, 404),
-    "judge": dict.fromkeys(VIEWS, 404),
+    "head_wuye": {**MANAGER, "not_updated": 404},
+    "supervisor": {**MANAGER, "mine": NOT_LISTED},  # their own post and department (the office)
+    "admin": {**MANAGER, "mine": NOT_LISTED},
+    "head_yinshi": {**dict.fromkeys(VIEWS, NOT_LISTED), "new": SEES, "post_new": SEES, "detail": 404, "new_version": 404,
+                    "version": 404, "version_file": 404, "not_updated": 404, "post_edit": 404},
+    # The department's current procedure and their own post; not the superseded version, nothing to change.
+    "staff_wuye": {**dict.fromkeys(VIEWS, 404), "list": SEES, "detail": SEES, "mine": SEES},
+    "operator": OTHER_STAFF,
+    "judge": OTHER_STAFF,
 }
+MARKERS = {"version": OLD_TEXT, "version_file": PDF.decode("latin-1"), "new": 'name="submission_key"',
+           "new_version": 'name="submission_key"', "post_new": 'name="submission_key"', "not_updated": "饮食服务中心",
+           "posts": DUTY, "post_edit": DUTY}
 
 
 @pytest.fixture
-def item(org):
-    item, _created = services.create_item(key=None, by=org.head_wuye, department=org.wuye, title=TITLE)
-    return item
+def procedure(org):
+    procedure = make_procedure(org, text=OLD_TEXT, file=upload("保洁规程.pdf"))
+    new_version(org, procedure)
+    return procedure
 
 
-def _views(item) -> dict[str, tuple[str, str]]:
-    """Every staff view: name -> (method, URL). The move comes last: it changes the item."""
+@pytest.fixture
+def post(org):
+    standard, _created = services.save_post_standard(key=None, by=org.head_wuye, department=org.wuye, post="保洁员", post_en="Cleaner",
+                                                     duties=f"{DUTY}\n作业时设置提示牌", duties_en="", public_standard="保持整洁",
+                                                     public_standard_en="")
+    return standard
+
+
+def _views(procedure, post) -> dict[str, str]:
+    old = procedure.versions.get(sequence=1)
     return {
-        "list": ("get", reverse("standards:list")),
-        "new": ("get", reverse("standards:new")),
-        "detail": ("get", item.get_absolute_url()),
-        "edit": ("get", item.get_edit_url()),
-        "move": ("post", item.get_move_url()),
+        "list": reverse("standards:list"),
+        "new": reverse("standards:new"),
+        "detail": procedure.get_absolute_url(),
+        "new_version": procedure.get_new_version_url(),
+        "version": old.get_absolute_url(),
+        "version_file": old.get_file_url(),
+        "export": reverse("standards:export"),
+        "not_updated": reverse("standards:not_updated"),
+        "posts": reverse("standards:posts"),
+        "post_new": reverse("standards:post_new"),
+        "post_edit": post.get_edit_url(),
+        "mine": reverse("standards:mine"),
     }
 
 
-def test_the_matrix_covers_every_view_of_the_app(item):
-    assert tuple(_views(item)) == VIEWS == tuple(p.name for p in staff_urls.urlpatterns)
+def _body(response) -> str:
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/vnd.openxmlformats"):
+        return xlsx_text(response)
+    if kind == "application/pdf":
+        return b"".join(response.streaming_content).decode("latin-1")
+    return response.content.decode()
+
+
+def test_the_matrix_covers_every_view_of_the_app(procedure, post):
+    assert tuple(_views(procedure, post)) == VIEWS == tuple(p.name for p in staff_urls.urlpatterns)
     assert all(tuple(row) == VIEWS for row in MATRIX.values())
 
 
-def test_it_sends_anonymous_visitors_to_sign_in_from_every_staff_view(client, item):
-    for name, (method, url) in _views(item).items():
-        response = client.post(url, {"action": "submit"}) if method == "post" else client.get(url)
-        assert response.status_code == 302, name
-        assert response["Location"].startswith(reverse("login")), name
-    assert Item.objects.get().status == Item.Status.DRAFT
+def test_it_sends_anonymous_visitors_to_sign_in_from_every_view(client, procedure, post):
+    for name, url in _views(procedure, post).items():
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
 
 
 @pytest.mark.parametrize("who", list(MATRIX))
-def test_it_gives_each_role_what_the_matrix_says(client, org, item, who):
+def test_it_gives_each_role_what_the_matrix_says(client, org, procedure, post, who):
     client.force_login(getattr(org, who))
-    for name, (method, url) in _views(item).items():
+    for name, url in _views(procedure, post).items():
         expected = MATRIX[who][name]
-        response = client.post(url, {"action": "submit"}) if method == "post" else client.get(url)
-        body = response.content.decode()
+        response = client.get(url)
         if expected == 404:
             assert response.status_code == 404, name
-            assert TITLE not in body, name
-        elif expected == MOVES:
-            assert response.status_code == 302 and response["Location"] == item.get_absolute_url(), name
-        else:
-            assert response.status_code == 200, name
-            if name == "new":
-                assert 'name="submission_key"' in body and 'name="title"' in body
-            else:
-                assert (TITLE in body) == (expected == SEES), name
-    status = Item.objects.get().status
-    assert status == (Item.Status.SUBMITTED if MATRIX[who]["move"] == MOVES else Item.Status.DRAFT)
+            body = response.content.decode()
+            assert TITLE not in body and OLD_TEXT not in body, name
+            continue
+        assert response.status_code == 200, name
+        marker = MARKERS.get(name, TITLE)
+        assert (marker in _body(response)) == (expected == SEES), name
 
 
-def test_it_lists_for_a_head_only_the_items_of_their_department(client, org, item):
-    services.create_item(key=None, by=org.head_yinshi, department=org.yinshi, title="饮食中心的事项")
-    client.force_login(org.head_yinshi)
-    body = client.get(reverse("standards:list")).content.decode()
-    assert "饮食中心的事项" in body and TITLE not in body
+def test_staff_read_the_current_version_and_its_file_but_not_the_superseded_one(client, org):
+    procedure = make_procedure(org, text=OLD_TEXT)
+    current = new_version(org, procedure, file=upload("新版规程.pdf"))
+    client.force_login(org.staff_wuye)
+    body = client.get(procedure.get_absolute_url()).content.decode()
+    assert current.get_file_url() in body and 'data-testid="version-history"' not in body and OLD_TEXT not in body
+    response = client.get(current.get_file_url())
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf" and "attachment" in response["Content-Disposition"]
+    assert client.get(procedure.versions.get(sequence=1).get_absolute_url()).status_code == 404
+
+
+def test_the_file_is_never_served_by_a_media_url(client, org, settings):
+    settings.DEBUG = True  # /media/ serves the public folders only, and only in development
+    procedure = make_procedure(org, file=upload("规程.pdf"))
+    path = procedure.current_version.file.name
+    assert path.startswith("standards/procedures/") and "规程" not in path  # a random name in a private folder
     client.force_login(org.supervisor)
-    body = client.get(reverse("standards:list")).content.decode()
-    assert "饮食中心的事项" in body and TITLE in body
+    assert client.get(f"/media/{path}").status_code == 404
+
+
+def test_a_refused_post_changes_nothing(client, org, procedure, post):
+    data = {"version": "V9.0", "title": "改名", "effective_date": "2026-12-01", "text": "改过", "submission_key": "f" * 32}
+    for who in ("head_yinshi", "staff_wuye", "operator", "judge"):
+        client.force_login(getattr(org, who))
+        assert client.post(procedure.get_new_version_url(), data).status_code == 404, who
+        assert client.post(post.get_edit_url(), {"department": org.wuye.pk, "post": "改", "duties": "改"}).status_code == 404, who
+    assert ProcedureVersion.objects.filter(procedure=procedure).count() == 2
+    assert PostStandard.objects.get().post == "保洁员"
 
 
 def test_it_offers_a_head_only_their_own_department(client, org):
     client.force_login(org.head_wuye)
-    body = client.get(reverse("standards:new")).content.decode()
-    assert org.wuye.name in body and org.yinshi.name not in body
-
-
-def test_it_refuses_get_on_the_move_view(client, org, item):
-    client.force_login(org.supervisor)
-    assert client.get(item.get_move_url()).status_code == 405
-    assert Item.objects.get().status == Item.Status.DRAFT
-
-
-def test_it_shows_the_public_page_to_anyone_with_the_code_and_nothing_without(client, item):
-    body = client.get(item.get_public_url()).content.decode()
-    assert TITLE in body and "草稿" in body
-    missing = client.get(reverse("standards:public", args=["not-a-code"]))
-    assert missing.status_code == 404 and TITLE not in missing.content.decode()
-    assert client.get(f"/standards/{item.pk}/").status_code == 404  # never by its id
+    for url in (reverse("standards:new"), reverse("standards:post_new")):
+        body = client.get(url).content.decode()
+        assert org.wuye.name in body and org.yinshi.name not in body
+    response = client.post(reverse("standards:new"), {"department": org.yinshi.pk, "number": "YS-1", "version": "V1.0",
+                                                      "title": "别人的规程", "effective_date": "2026-01-01", "text": "正文"})
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not ProcedureVersion.objects.exists()
