@@ -100,6 +100,10 @@ class ProcedureFilterForm(BootstrapFormMixin, forms.Form):
 class SinceForm(BootstrapFormMixin, forms.Form):
     since = forms.DateField(label=pgettext_lazy("standards", "No new version since"), required=False, widget=DATE)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("since", timezone.localdate().replace(month=1, day=1))
+
     def since_date(self) -> dt.date:
         """The chosen day; 1 January of this year by default (or when the form is invalid)."""
         default = timezone.localdate().replace(month=1, day=1)

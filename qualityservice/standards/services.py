@@ -108,7 +108,7 @@ def record_version(procedure: Procedure, *, key: str | None, by, file=None, noti
         raise ValueError(f"not a version field: {sorted(unknown)}")
 
     def create(stored_key):
-        locked = Procedure.objects.select_for_update().select_related("current_version").get(pk=procedure.pk)
+        locked = Procedure.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=procedure.pk)
         return _add_version(locked, by=by, key=stored_key, file=file, notify_staff=notify_staff, recorded_at=recorded_at,
                             **fields)
 

@@ -93,7 +93,7 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
     end = forms.DateField(label=pgettext_lazy("training", "To"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, *args, user=None, departments: bool = True, levels: bool = False, **kwargs):
+    def __init__(self, *args, user=None, departments: bool = True, levels: bool = False, default_year: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         scope = Department.objects.centres().visible_to(user) if departments else Department.objects.none()
         if departments and len(scope[:2]) > 1:  # a head's one department needs no choice
@@ -103,6 +103,10 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
         if levels:
             self.fields["level"] = forms.ChoiceField(label=pgettext_lazy("training", "Level"), required=False,
                                                      choices=[("", pgettext_lazy("training", "All levels")), *Level.choices])
+        if default_year:  # shown in the empty form: the period the page counts without one
+            year = Period.this_year()
+            self.initial.setdefault("start", year.start)
+            self.initial.setdefault("end", year.end)
         for name in ("department", "level"):  # added after BootstrapFormMixin styled the declared fields
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-select"

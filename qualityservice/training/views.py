@@ -69,7 +69,7 @@ def _stamp() -> str:
 
 @role_required(*MANAGERS)
 def session_list(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET or None, user=request.user, levels=True)
+    form = PeriodForm(request.GET or None, user=request.user, levels=True, default_year=False)
     sessions = _filtered_sessions(request, form).annotate(n_attendees=Count("attendances")).order_by("-date", "-pk")
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "training/session_list.html", {"form": form, "page_obj": page})
@@ -171,7 +171,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def session_export(request: HttpRequest) -> HttpResponse:
     """The sessions of the list's filter, with their attendees' badge numbers: the import's columns, so an
     export can be corrected and imported elsewhere."""
-    form = PeriodForm(request.GET or None, user=request.user, levels=True)
+    form = PeriodForm(request.GET or None, user=request.user, levels=True, default_year=False)
     if form.is_bound and not form.is_valid():
         return refuse_invalid_filter(request, form, reverse("training:list"))
     sessions = (_filtered_sessions(request, form).order_by("-date", "-pk")
