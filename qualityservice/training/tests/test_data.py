@@ -52,7 +52,7 @@ def test_the_campaign_evidence_of_a_saved_session_names_its_department_dates_and
         "occurred_on": days_ago(4),
         "public": False,
     }
-    # Exactly the keywords of campaigns.services.record_evidence (EVIDENCE.md).
+    # Exactly the keywords of campaigns.services.record_evidence.
     assert set(kwargs) == {"department_id", "carrier", "source", "title", "title_en", "url", "occurred_on", "public"}
 
 
