@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
+    "qualityservice.training",  # training sessions, attendees and hours
+    "qualityservice.standards",  # operating procedures (versioned) and post duties
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",

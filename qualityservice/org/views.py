@@ -48,10 +48,13 @@ def _published_commitments_by_department():
 
 def home(request: HttpRequest) -> HttpResponse:
     departments = [d for d in _published_commitments_by_department() if d.published or d.service_phone or d.complaint_phone]
+    # The centres' own phones (the plan: property, catering… publish theirs) beside the group's hotline.
+    phones = [d for d in departments if d.service_phone or d.complaint_phone]
     return render(
         request,
         "org/home.html",
-        {"departments": departments, "stats": services.public_statistics()},
+        {"departments": departments, "phones": phones, "with_commitments": [d for d in departments if d.published],
+         "stats": services.public_statistics()},
     )
 
 
