@@ -12,15 +12,23 @@ MANAGERS = (Role.HEAD, Role.SUPERVISOR)
 class CampaignsConfig(PlatformAppConfig):
     name = "qualityservice.campaigns"
     label = "campaigns"
-    verbose_name = pgettext_lazy("item", "Items")
-    # The defaults, written out: public pages (urls.py) under /campaigns/, staff pages (staff_urls.py)
-    # under /staff/campaigns/.
+    verbose_name = pgettext_lazy("campaign", "Campaigns")
+    # Public pages (urls.py) under /campaigns/, staff pages (staff_urls.py) under /staff/campaigns/.
     url_prefix = "campaigns/"
     staff_url_prefix = "staff/campaigns/"
     # Beat entry name: (Celery task name in tasks.py, seconds).
-    periodic_jobs = {"campaigns-close-stale": ("campaigns.close_stale_items", 3600)}
+    periodic_jobs = {"campaigns-daily": ("campaigns.daily", 3600)}
     navigation = (
-        NavItem(pgettext_lazy("item", "Items"), "campaigns:list", icon="card-checklist", roles=MANAGERS, order=80),
+        NavItem(pgettext_lazy("campaign", "Campaign"), "campaigns:list", icon="flag", roles=MANAGERS, order=40),
+        NavItem(pgettext_lazy("campaign", "Who is behind"), "campaigns:board", icon="bar-chart-steps", roles=(Role.SUPERVISOR,), order=41),
+        NavItem(pgettext_lazy("campaign", "Participation"), "campaigns:participation", icon="people", roles=MANAGERS, order=42),
     )
-    # The public item page is served from core.pagecache: saving an Item makes it render again.
-    page_cache_models = ("Item",)
+    # The public campaign pages, the home page's campaign box and the public files follow these models.
+    page_cache_models = ("Campaign", "CampaignMilestone", "MenuItem", "DepartmentActivity", "Evidence", "ReportFile", "org.Department")
+
+    def ready(self):
+        super().ready()
+        from qualityservice.core import extensions
+
+        # The public home page's campaign box, with the current campaign (memoised) as its context.
+        extensions.register("home_actions", "campaigns/_home_actions.html", order=20, context="qualityservice.campaigns.views.home_context")

@@ -5,5 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<str:code>/", views.item_public, name="public"),
+    path("", views.public_index, name="public_index"),
+    path("f/<str:code>/", views.public_file, name="public_file"),
+    path("<str:code>/", views.public_campaign, name="public"),
 ]

@@ -1,129 +1,195 @@
-"""The item workflow on the platform's engine: who may take each move (recorded with who and when), who is
-refused (with a message, nothing changed), from which status; the job's move; the buttons of the item page."""
+"""The activity workflow on the platform's engine: planned → in progress → done (with a summary); behind schedule
+only by the daily job, by date, and back when caught up; cancelled only by the supervisor, with a reason. The
+date rule is checked as a property (hypothesis) and through the job."""
 
 import datetime as dt
 
 import pytest
-from django.core import mail
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from qualityservice.core.models import WorkflowEvent
-from qualityservice.core.workflow import TransitionError, for_field
 from qualityservice.campaigns import services, tasks
-from qualityservice.campaigns.models import Item
-from qualityservice.campaigns.workflows import ITEM
+from qualityservice.campaigns.models import Campaign, DepartmentActivity
+from qualityservice.campaigns.workflows import ACTIVITY, CAMPAIGN, date_move, is_late
+from qualityservice.core.models import Notification, WorkflowEvent
+from qualityservice.core.workflow import TransitionError, for_field
+
+from .helpers import activity, make_campaign
 
 pytestmark = pytest.mark.django_db
 
-NOT_NOW = "无法执行"  # core: “%(action)s” is not possible while the status is “%(status)s”.
-NOT_YOURS = "您无权执行"  # core: You may not do “%(action)s” here.
+S = DepartmentActivity.Status
+NOT_NOW = "无法执行"
+NOT_YOURS = "您无权执行"
 
 
-def _draft(org, department=None, title="更新服务指南") -> Item:
-    item, _created = services.create_item(key=None, by=org.head_wuye, department=department or org.wuye, title=title)
-    return item
+def _moves(obj) -> list[tuple]:
+    return list(WorkflowEvent.for_object(obj).values_list("action", "from_status", "to_status", "actor"))
 
 
-def _moves(item) -> list[tuple]:
-    return list(WorkflowEvent.for_object(item).values_list("action", "from_status", "to_status", "actor"))
-
-
-def _refused(item, action, *, by, expect) -> str:
-    before = Item.objects.get(pk=item.pk).status
+def _refused(obj, action, *, by, expect, **params) -> None:
+    before = type(obj).objects.get(pk=obj.pk).status
     with pytest.raises(TransitionError) as exc:
-        ITEM.apply(item, action, by=by)
-    message = " ".join(exc.value.messages)
-    assert expect in message
-    assert Item.objects.get(pk=item.pk).status == before
-    return message
+        ACTIVITY.apply(obj, action, by=by, **params)
+    assert expect in " ".join(exc.value.messages)
+    assert type(obj).objects.get(pk=obj.pk).status == before
 
 
-def test_it_registers_the_workflow_of_the_status_field():
-    assert for_field(Item) is ITEM
+def test_it_registers_a_workflow_for_each_status_field():
+    assert for_field(DepartmentActivity) is ACTIVITY and for_field(Campaign) is CAMPAIGN
 
 
-def test_it_lets_the_head_submit_records_who_and_tells_the_supervisors(org, django_capture_on_commit_callbacks):
-    org.supervisor.email = "sup@example.edu.cn"
-    org.supervisor.save()
-    item = _draft(org)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.move(item, "submit", by=org.head_wuye)
-    assert item.status == Item.Status.SUBMITTED and item.submitted_at is not None
-    assert _moves(item) == [("submit", "draft", "submitted", org.head_wuye.pk)]
-    assert [m.to for m in mail.outbox if "待关闭事项" in m.subject] == [["sup@example.edu.cn"]]
+def test_the_head_starts_and_completes_with_a_summary(org):
+    campaign = make_campaign(org)
+    a = activity(campaign, org.wuye, "三(二)")
+    ACTIVITY.apply(a, "start", by=org.head_wuye)
+    _refused(a, "complete", by=org.head_wuye, expect="请写下活动项目的成效总结", summary="  ")
+    ACTIVITY.apply(a, "complete", by=org.head_wuye, summary="完成六查六看，整改问题12项")
+    a.refresh_from_db()
+    assert (a.status, a.summary, a.done_on) == (S.DONE, "完成六查六看，整改问题12项", timezone.localdate())
+    assert [m[:3] for m in _moves(a)] == [("start", "planned", "in_progress"), ("complete", "in_progress", "done")]
 
 
-def test_it_refuses_a_submission_by_plain_staff_another_department_the_operator_and_the_judge(org):
-    item = _draft(org)
-    for user in (org.staff_wuye, org.head_yinshi, org.operator, org.judge):
-        _refused(item, "submit", by=user, expect=NOT_YOURS)
-    assert _moves(item) == [] and Item.objects.get().submitted_at is None
+def test_it_refuses_moves_to_other_departments_staff_operators_and_judges(org):
+    a = activity(make_campaign(org), org.wuye, "三(二)")
+    for user in (org.head_yinshi, org.staff_wuye, org.operator, org.judge):
+        _refused(a, "start", by=user, expect=NOT_YOURS)
+    assert _moves(a) == []
 
 
-def test_it_refuses_to_submit_an_item_twice(org):
-    item = _draft(org)
-    services.move(item, "submit", by=org.head_wuye)
-    message = _refused(item, "submit", by=org.supervisor, expect=NOT_NOW)
-    assert "已提交" in message
-    assert len(_moves(item)) == 1
+def test_only_the_supervisor_cancels_and_only_with_a_reason(org):
+    a = activity(make_campaign(org), org.wuye, "三(二)")
+    _refused(a, "cancel", by=org.head_wuye, expect=NOT_YOURS, note="不做了")
+    _refused(a, "cancel", by=org.supervisor, expect="请说明取消的原因")
+    ACTIVITY.apply(a, "cancel", by=org.supervisor, note="部门整合，并入集团统一开展")
+    a.refresh_from_db()
+    assert (a.status, a.cancel_reason) == (S.CANCELLED, "部门整合，并入集团统一开展")
+    assert ACTIVITY.describe("cancel", WorkflowEvent.for_object(a).last().params) == "已取消：部门整合，并入集团统一开展"
+    ACTIVITY.apply(a, "reopen", by=org.supervisor)
+    assert DepartmentActivity.objects.get(pk=a.pk).status == S.IN_PROGRESS
 
 
-def test_it_lets_only_the_supervisor_close(org):
-    item = _draft(org)
-    services.move(item, "submit", by=org.head_wuye)
-    _refused(item, "close", by=org.head_wuye, expect=NOT_YOURS)
-    services.move(item, "close", by=org.supervisor)
-    assert item.status == Item.Status.CLOSED and item.closed_at is not None
-    assert _moves(item)[-1] == ("close", "submitted", "closed", org.supervisor.pk)
+def test_the_jobs_moves_are_refused_to_every_user(org):
+    a = activity(make_campaign(org), org.wuye, "三(二)")
+    for user in (org.head_wuye, org.supervisor, org.admin):
+        _refused(a, "fall_behind", by=user, expect=NOT_YOURS)
+    ACTIVITY.apply(a, "start", by=org.head_wuye)
+    _refused(a, "catch_up", by=org.supervisor, expect=NOT_NOW)
 
 
-def test_it_refuses_to_close_a_draft(org):
-    message = _refused(_draft(org), "close", by=org.supervisor, expect=NOT_NOW)
-    assert "草稿" in message
+def test_nothing_moves_once_the_campaign_is_closed(org):
+    campaign = make_campaign(org)
+    a = activity(campaign, org.wuye, "三(二)")
+    CAMPAIGN.apply(campaign, "close", by=org.supervisor)
+    _refused(a, "start", by=org.head_wuye, expect=NOT_YOURS)
 
 
-def test_it_leaves_the_jobs_move_to_the_job(org):
-    item = _draft(org)
-    services.move(item, "submit", by=org.head_wuye)
-    for user in (org.supervisor, org.admin):
-        _refused(item, "expire", by=user, expect=NOT_YOURS)
-
-
-def test_the_job_closes_stale_items_once_and_the_timeline_says_why(org, settings):
-    settings.QS_CAMPAIGNS_CLOSE_AFTER_DAYS = 30
-    stale, fresh, draft = _draft(org, title="旧事项"), _draft(org, title="新事项"), _draft(org, org.yinshi, title="草稿事项")
-    for item in (stale, fresh):
-        services.move(item, "submit", by=org.supervisor)
-    Item.objects.filter(pk=stale.pk).update(submitted_at=timezone.now() - dt.timedelta(days=31))
-    Item.objects.filter(pk=draft.pk).update(created_at=timezone.now() - dt.timedelta(days=90))
-    assert tasks.close_stale_items() == 1
-    assert tasks.close_stale_items() == 0  # idempotent
-    assert [i.status for i in Item.objects.filter(pk__in=[stale.pk, fresh.pk, draft.pk]).order_by("pk")] == ["closed", "submitted", "draft"]
-    event = WorkflowEvent.for_object(stale).last()
-    assert (event.action, event.actor) == ("expire", None)
-    assert ITEM.describe(event.action, event.params) == "30天后自动关闭"
-
-
-def test_the_move_button_says_why_a_move_is_refused_and_changes_nothing(client, org):
-    item = _draft(org)
+def test_the_move_button_says_why_and_changes_nothing(client, org):
+    a = activity(make_campaign(org), org.wuye, "三(二)")
     client.force_login(org.head_wuye)
-    body = client.post(item.get_move_url(), {"action": "close"}, follow=True).content.decode()
-    assert NOT_NOW in body and "关闭" in body
-    body = client.post(item.get_move_url(), {"action": "nonsense"}, follow=True).content.decode()
+    body = client.post(a.get_move_url(), {"action": "complete", "summary": ""}, follow=True).content.decode()
+    assert "请写下活动项目的成效总结" in body
+    body = client.post(a.get_move_url(), {"action": "fall_behind"}, follow=True).content.decode()
+    assert NOT_YOURS in body
+    body = client.post(a.get_move_url(), {"action": "nonsense"}, follow=True).content.decode()
     assert "未知操作" in body
-    assert Item.objects.get().status == Item.Status.DRAFT and _moves(item) == []
+    assert DepartmentActivity.objects.get(pk=a.pk).status == S.PLANNED and _moves(a) == []
 
 
-def test_the_item_page_offers_the_moves_the_user_may_take_and_shows_the_timeline(client, org):
-    item = _draft(org)
+def test_the_activity_page_offers_the_moves_the_user_may_take(client, org):
+    a = activity(make_campaign(org), org.wuye, "三(二)")
     client.force_login(org.head_wuye)
-    body = client.get(item.get_absolute_url()).content.decode()
-    assert 'value="submit"' in body and 'value="close"' not in body
-    client.post(item.get_move_url(), {"action": "submit"})
+    body = client.get(a.get_absolute_url()).content.decode()
+    assert 'value="start"' in body and 'value="complete"' in body and 'value="cancel"' not in body and 'value="fall_behind"' not in body
     client.force_login(org.supervisor)
-    body = client.get(item.get_absolute_url()).content.decode()
-    assert 'value="close"' in body and 'value="submit"' not in body and 'value="expire"' not in body
-    client.post(item.get_move_url(), {"action": "close"})
-    body = client.get(item.get_absolute_url()).content.decode()
-    assert "已提交，待关闭" in body and "物业主任" in body and "督查员" in body
-    assert 'name="action"' not in body
+    body = client.get(a.get_absolute_url()).content.decode()
+    assert 'value="cancel"' in body and 'name="reason"' in body
+
+
+# --- The date rule -----------------------------------------------------------------------------------------
+
+DAY = dt.date(2025, 6, 15)
+dates = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 12, 31))
+statuses = st.sampled_from(S.values)
+
+
+@given(status=statuses, ends_on=st.none() | dates, milestones=st.lists(dates, max_size=4), today=dates)
+def test_the_date_rule_moves_only_open_activities_and_only_towards_what_the_dates_say(status, ends_on, milestones, today):
+    move = date_move(status, ends_on, milestones, today)
+    late = is_late(ends_on, milestones, today)
+    if status in (S.DONE, S.CANCELLED):
+        assert move is None  # done and cancelled are never touched
+    elif status == S.BEHIND:
+        assert move == (None if late else "catch_up")
+    else:
+        assert move == ("fall_behind" if late else None)
+    # After the move the rule asks for nothing more: the job is idempotent.
+    after = {"fall_behind": S.BEHIND, "catch_up": S.IN_PROGRESS, None: status}[move]
+    assert date_move(after, ends_on, milestones, today) is None
+
+
+@given(ends_on=dates, milestones=st.lists(dates, max_size=4), today=dates, later=st.integers(min_value=0, max_value=200))
+def test_lateness_never_goes_away_by_waiting(ends_on, milestones, today, later):
+    if is_late(ends_on, milestones, today):
+        assert is_late(ends_on, milestones, today + dt.timedelta(days=later))
+
+
+def test_the_day_itself_is_still_on_time():
+    assert not is_late(DAY, [DAY], DAY)
+    assert is_late(DAY, [], DAY + dt.timedelta(days=1))
+    assert is_late(None, [DAY], DAY + dt.timedelta(days=1))
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(end=st.integers(min_value=-40, max_value=40), milestone=st.none() | st.integers(min_value=-40, max_value=40),
+       reached=st.booleans(), started=st.booleans())
+def test_the_job_applies_the_date_rule_through_the_engine_once(org, end, milestone, reached, started):
+    campaign = Campaign.objects.filter(status="active").first() or make_campaign(org, year=2025)
+    today = dt.date(2025, 7, 1)
+    a = DepartmentActivity.objects.create(campaign=campaign, department=org.wuye, title="自定项目", starts_on=dt.date(2025, 3, 1),
+                                          ends_on=today + dt.timedelta(days=end))
+    if milestone is not None:
+        a.milestones.create(title="节点", due_on=today + dt.timedelta(days=milestone), done_on=today if reached else None)
+    if started:
+        ACTIVITY.apply(a, "start", by=org.head_wuye)
+    expected_late = end < 0 or (milestone is not None and milestone < 0 and not reached)
+    services.refresh_statuses(today)
+    a.refresh_from_db()
+    assert a.status == (S.BEHIND if expected_late else S.IN_PROGRESS if started else S.PLANNED)
+    before = WorkflowEvent.for_object(a).count()
+    services.refresh_statuses(today)  # idempotent
+    assert WorkflowEvent.for_object(a).count() == before
+
+
+def test_an_activity_catches_up_when_its_milestone_is_reported_and_the_plan_moved(org):
+    campaign = make_campaign(org, year=2025)
+    a = activity(campaign, org.wuye, "三(二)")
+    services.save_plan(a, starts_on=dt.date(2025, 3, 1), ends_on=dt.date(2025, 9, 30),
+                       milestones=[(dt.date(2025, 5, 1), "座谈会")], today=dt.date(2025, 3, 2))
+    assert services.refresh_statuses(dt.date(2025, 5, 10)) == {"fall_behind": 1, "catch_up": 0}
+    assert DepartmentActivity.objects.get(pk=a.pk).status == S.BEHIND
+    milestone = a.milestones.get()
+    services.create_report(a, key=None, by=org.head_wuye, reported_on=dt.date(2025, 5, 8), note="座谈会已开", reached=[milestone],
+                           today=dt.date(2025, 5, 10))
+    a.refresh_from_db()
+    assert a.status == S.IN_PROGRESS
+    assert [e[0] for e in _moves(a)] == ["fall_behind", "catch_up"]
+    assert ACTIVITY.describe("fall_behind", WorkflowEvent.for_object(a).first().params) == "进度落后（2025-05-10检查）"
+
+
+def test_falling_behind_tells_the_head_once_per_move(org, django_capture_on_commit_callbacks):
+    campaign = make_campaign(org, year=2025)
+    a = activity(campaign, org.wuye, "三(二)")
+    services.save_plan(a, ends_on=dt.date(2025, 4, 30), today=dt.date(2025, 3, 2))
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refresh_statuses(dt.date(2025, 5, 2))
+        services.refresh_statuses(dt.date(2025, 5, 3))
+    rows = [n.payload for n in Notification.objects.all()]
+    assert len(rows) == 1 and rows[0]["heads_of"] == [org.wuye.pk] and "进度落后：六查六看自查自改" in rows[0]["subject"]
+
+
+def test_the_daily_task_runs_the_rule_and_the_reminders():
+    assert tasks.daily() == {"fall_behind": 0, "catch_up": 0, "reminders": 0}
