@@ -22,12 +22,12 @@ class Cell:
     item: MenuItem
     required: bool
     activity_id: int | None = None
-    status: str = ""
+    state: str = ""  # the activity's status ("" when not adopted)
     signature: bool = False
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.status).label) if self.status else ""
+        return str(Status(self.state).label) if self.state else ""
 
 
 @dataclass
@@ -90,7 +90,7 @@ def board(campaign: Campaign, *, today: dt.date | None = None, departments=None)
             cell = Cell(item=item, required=required(item, department.pk))
             found = by_cell.get((department.pk, item.pk))
             if found:
-                cell.activity_id, cell.status, cell.signature = found["pk"], found["status"], found["is_signature"]
+                cell.activity_id, cell.state, cell.signature = found["pk"], found["status"], found["is_signature"]
             row.cells.append(cell)
             if cell.required:
                 row.required_total += 1

@@ -21,7 +21,7 @@ from qualityservice.core.exports import xlsx_sheets_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import department_scope, role_required, user_role
 from qualityservice.core.roles import Role
-from qualityservice.core.submissions import new_key
+from qualityservice.core.submissions import new_key, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
 
@@ -355,6 +355,11 @@ def activity_drop(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*MANAGERS)
 def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
+    if request.method == "POST":  # the same form again (a resent POST): the first report, without checking its files again
+        key = scoped("campaign-report", (request.POST.get("submission_key") or "")[:64])
+        existing = ProgressReport.objects.filter(activity=activity, submission_key=key).first() if key else None
+        if existing is not None:
+            return redirect(activity)
     form = ReportForm(request.POST or None, request.FILES or None, activity=activity)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
