@@ -407,7 +407,7 @@ def _apply_plan(activity: DepartmentActivity, fields: dict, milestones, *, creat
 def save_plan(activity: DepartmentActivity, *, milestones=(), today: dt.date | None = None, **fields) -> DepartmentActivity:
     """The head's plan: owner, dates, target, milestones, 精品. Under a row lock; refused once the activity is
     done or cancelled or the campaign is no longer active. Unchanged milestones keep their state."""
-    locked = DepartmentActivity.objects.select_for_update().select_related("campaign").get(pk=activity.pk)
+    locked = DepartmentActivity.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=activity.pk)
     if locked.campaign.status != Campaign.Status.ACTIVE:
         raise ValidationError(pgettext("campaign", "Plans are changed while the campaign is active."))
     if locked.is_closed:
@@ -429,7 +429,7 @@ def may_drop(user, activity: DepartmentActivity) -> bool:
 
 @transaction.atomic
 def drop_activity(activity: DepartmentActivity, *, by) -> None:
-    locked = DepartmentActivity.objects.select_for_update().select_related("campaign", "department", "menu_item").get(pk=activity.pk)
+    locked = DepartmentActivity.objects.select_for_update(of=("self",)).select_related("campaign", "department", "menu_item").get(pk=activity.pk)
     if locked.is_required and not is_group_wide(by):
         raise ValidationError(pgettext("campaign", "A required activity cannot be dropped: ask the supervisor."))
     if locked.status != DepartmentActivity.Status.PLANNED or locked.reports.exists() or locked.evidence.exists():
