@@ -130,7 +130,7 @@ def _report(activity, rng, n: int, day: dt.date, by, staff, *, photo: bool, key:
 def seed_2010(out, rng, centres, supervisor, heads) -> Campaign | None:
     campaign, created = services.create_campaign(
         key="demo-campaign-2010", by=supervisor, name="优质服务年", name_en="Quality Service Year", year=2010,
-        theme="服务永远第一", theme_en="Service always comes first", guiding_text=GUIDING, guiding_text_en=GUIDING_EN,
+        theme="增强服务意识，提高服务质量", theme_en="More service-minded, better service", guiding_text=GUIDING, guiding_text_en=GUIDING_EN,
         starts_on=dt.date(2010, 3, 1), ends_on=dt.date(2010, 12, 31), slogans=SLOGANS, slogans_en=SLOGANS_EN, signature_limit=2,
         milestones=[(dt.date(2010, m, d), t, e) for m, d, t, e in MILESTONES])
     if not created:

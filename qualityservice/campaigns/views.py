@@ -80,7 +80,10 @@ def current_campaign(user=None) -> Campaign | None:
 def _chosen_campaign(request) -> tuple[CampaignChoiceForm, Campaign | None]:
     form = CampaignChoiceForm(request.GET or None, user=request.user)
     chosen = form.cleaned_data.get("campaign") if form.is_bound and form.is_valid() else None
-    return form, chosen or current_campaign()
+    campaign = chosen or current_campaign()
+    if chosen is None and campaign is not None:  # the selector shows the campaign on the page
+        form = CampaignChoiceForm(initial={"campaign": campaign.pk}, user=request.user)
+    return form, campaign
 
 
 # --- Campaigns ----------------------------------------------------------------------------------------

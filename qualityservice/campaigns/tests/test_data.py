@@ -21,7 +21,7 @@ def test_the_demo_has_the_plans_campaign_its_template_and_this_years_and_a_secon
     org_demo.seed(io.StringIO(), random.Random(2026))
     demo.seed(io.StringIO(), random.Random(2026))
     plan = Campaign.objects.get(year=2010, is_template=False)
-    assert (plan.status, plan.starts_on.month, plan.theme) == ("closed", 3, "服务永远第一")
+    assert (plan.status, plan.starts_on.month, plan.theme) == ("closed", 3, "增强服务意识，提高服务质量")
     assert [m.title for m in plan.milestones.all()] == ["经验交流会", "经验总结及表彰大会"]
     menu = list(plan.menu.order_by("sort_order"))
     assert [i.code for i in menu] == [f"三({n})" for n in "一二三四五六七八九十"]
