@@ -1,5 +1,5 @@
 """The figures this app publishes in the indicator registry (core.indicators), registered at start by
-``PlatformAppConfig``. Each ``compute(department_ids, period)`` runs one to three GROUP BY department queries.
+``PlatformAppConfig``. Each ``compute(department_ids, period)`` runs one or two GROUP BY department queries.
 
 An activity counts for a period by its dates: it is *due* in the period when its end date (the campaign's
 end when it has none) falls in it, and *runs* in the period when its dates (the campaign's when it has none)
@@ -52,18 +52,18 @@ def done_on_time_rate(department_ids: Sequence[int], period: Period) -> dict[int
 
 
 def evidence_per_activity(department_ids: Sequence[int], period: Period) -> dict[int, float | None]:
+    """Two queries: the running activities per department, and the linked records and report files dated in the
+    period on them (one statement: the two GROUP BY queries as a UNION ALL)."""
     running = _running(department_ids, period)
     counts = {r["department_id"]: r["n"] for r in running.values("department_id").annotate(n=Count("pk")).order_by()}
     linked = (Evidence.objects.filter(activity__in=running.values("pk"), occurred_on__gte=period.start, occurred_on__lte=period.end)
-              .values("activity__department_id").annotate(n=Count("pk")).order_by())
+              .values_list("activity__department_id").annotate(n=Count("pk")).order_by())
     files = (ReportFile.objects.filter(report__activity__in=running.values("pk"), report__reported_on__gte=period.start,
                                        report__reported_on__lte=period.end)
-             .values("report__activity__department_id").annotate(n=Count("pk")).order_by())
+             .values_list("report__activity__department_id").annotate(n=Count("pk")).order_by())
     pieces: dict[int, int] = {}
-    for row in linked:
-        pieces[row["activity__department_id"]] = pieces.get(row["activity__department_id"], 0) + row["n"]
-    for row in files:
-        pieces[row["report__activity__department_id"]] = pieces.get(row["report__activity__department_id"], 0) + row["n"]
+    for department_id, n in linked.union(files, all=True):
+        pieces[department_id] = pieces.get(department_id, 0) + n
     return {d: round(pieces.get(d, 0) / n, 1) if n else None for d, n in ((d, counts.get(d, 0)) for d in department_ids)}
 
 

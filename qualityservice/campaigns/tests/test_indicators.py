@@ -83,4 +83,4 @@ def test_each_indicator_costs_the_same_queries_for_any_number_of_departments_and
     for department in more:
         services.adopt(campaign, campaign.menu.get(code="三(三)"), department, key=None, by=org.supervisor)
     many = _queries([org.wuye.pk, org.yinshi.pk, *[d.pk for d in more]])
-    assert few == many == 6  # one query each, three for the evidence per activity
+    assert few == many == 5  # one query each, two for the evidence per activity
