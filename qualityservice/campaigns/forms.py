@@ -119,7 +119,7 @@ class MenuItemForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["required_for"].queryset = Department.objects.centres()
         for name in ("carriers", "required_for"):
-            self.fields[name].widget.attrs.pop("class", None)
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()
@@ -223,7 +223,7 @@ class ReportForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
         self.fields["participants"].queryset = Staff.objects.active().filter(department=activity.department_id).order_by("badge_number")
         self.fields["participants"].label_from_instance = lambda s: f"{s.name} · {s.post}"
         for name in ("reached", "participants"):
-            self.fields[name].widget.attrs.pop("class", None)
+            self.fields[name].widget.attrs["class"] = "form-check-input"
         self.fields["photos"].widget.attrs["data-photo-input"] = ""
         if not self.is_bound:
             from django.utils import timezone
