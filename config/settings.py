@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
+    "qualityservice.campaigns",  # the year's campaign: activity menu, plans, evidence, board
     "qualityservice.training",  # training sessions, attendees and hours
     "qualityservice.standards",  # operating procedures (versioned) and post duties
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that

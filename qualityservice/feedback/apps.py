@@ -16,6 +16,7 @@ class FeedbackConfig(PlatformAppConfig):
         "feedback-escalate-overdue": ("feedback.escalate_overdue", 300),
         "feedback-poll-mailbox": ("feedback.poll_mailbox", 120),
         "feedback-refresh-public-figures": ("feedback.refresh_public_figures", 600),
+        "feedback-campaign-figures": ("feedback.record_campaign_figures", 86400),
     }
     navigation = (
         NavItem(_("Feedback inbox"), "feedback:inbox", icon="inbox", roles=HANDLERS, order=5),

@@ -6,6 +6,7 @@ Other apps create feedback through ``create_feedback()`` (stable signature, type
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from qualityservice.core.fastinsert import History, insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
+from qualityservice.core.permissions import user_role
+from qualityservice.core.registry import optional_function
+from qualityservice.core.roles import Role
 from qualityservice.core.submissions import KEY_LENGTH, create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
@@ -377,9 +381,49 @@ def refresh_public_figures(months: int = 24) -> int:
                                        resolved=row["resolved"], on_time=row["on_time"], rated=row["rated"],
                                        satisfaction_sum=row["satisfaction_sum"] or 0, refreshed_at=now))
     with transaction.atomic():
-        PublishedFigure.objects.all().delete()
-        PublishedFigure.objects.bulk_create(figures)
+        # Upserted by (department, month), so a month's row keeps its id from one refresh to the next (the campaign
+        # evidence of the month's figures points at it); rows this refresh did not write are gone.
+        if figures:
+            PublishedFigure.objects.bulk_create(
+                figures, update_conflicts=True, unique_fields=["department", "month"],
+                update_fields=["received", "resolved", "on_time", "rated", "satisfaction_sum", "refreshed_at"])
+        PublishedFigure.objects.exclude(refreshed_at=now).delete()
     return len(figures)
+
+
+CAMPAIGN_FIGURES = ("feedback.received", "feedback.on_time_rate", "feedback.callback_satisfaction")
+
+
+def record_campaign_figures(today: datetime.date | None = None) -> int:
+    """The last complete month's published figures of each department — items received, on-time rate, callback
+    satisfaction, the indicators ``CAMPAIGN_FIGURES`` for that month — as one piece of campaign evidence on the
+    department's activity carried by feedback (三(二) 自查自改: 对外公布服务投诉电话…及时找出存在问题),
+    through ``campaigns.services.record_evidence``. Its source is the month's ``PublishedFigure`` row, so the
+    daily job records each month once and later runs update it. Dated the month's last day: a month outside the
+    active campaign's period records nothing. Nothing when the campaigns app is absent. Returns the rows written."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    if record is None:
+        return 0
+    today = today or timezone.localdate()
+    last_day = today.replace(day=1) - datetime.timedelta(days=1)
+    month = last_day.replace(day=1)
+    figures = list(PublishedFigure.objects.filter(month=month).select_related("department"))
+    if not figures:
+        return 0
+    from qualityservice.core import indicators
+
+    table = indicators.values(CAMPAIGN_FIGURES, [f.department_id for f in figures], indicators.Period.month(month.year, month.month))
+    written = 0
+    for figure in figures:
+        received, on_time, satisfaction = (table.value(key, figure.department_id) for key in CAMPAIGN_FIGURES)
+        rate = "—" if on_time is None else f"{on_time:.1f}%"
+        score = "—" if satisfaction is None else f"{satisfaction:.2f}"
+        written += len(record(
+            department_id=figure.department_id, carrier="feedback", source=figure,
+            title=f"投诉建议月度数据 {month:%Y-%m}：受理 {received or 0} 件，按时办结率 {rate}，回访满意度 {score}",
+            title_en=f"Feedback figures {month:%Y-%m}: {received or 0} received, on time {rate}, callback satisfaction {score}",
+            url=figure.department.get_absolute_url(), occurred_on=last_day))
+    return written
 
 
 def staff_praise(staff: Staff, limit: int = 10) -> dict:

@@ -19,3 +19,9 @@ def poll_mailbox() -> dict:
 @shared_task(name="feedback.refresh_public_figures")
 def refresh_public_figures() -> int:
     return services.refresh_public_figures()
+
+
+@shared_task(name="feedback.record_campaign_figures")
+def record_campaign_figures() -> int:
+    """Daily: the last complete month's figures as campaign evidence (idempotent: one row per month and activity)."""
+    return services.record_campaign_figures()

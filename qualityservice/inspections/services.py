@@ -279,6 +279,8 @@ def complete_submission(locked: Inspection, *, by, now, location: str = "", summ
         finding.save()  # created in its first status (no move); few rows; save() keeps simple_history's records
         record_note(finding, "found", by=by, from_status="", title=locked.title)
     _notify_department_of_findings(locked, [f for f in findings if f.status == Finding.Status.OPEN])
+    if locked.kind == Kind.SELF:
+        record_self_check_evidence(locked)
 
 
 def _store_section_scores(inspection: Inspection, sections, result: scoring.ScoreResult) -> None:
@@ -413,6 +415,31 @@ def link_feedback(finding: Finding, *, actor) -> str:
     code = ref.code  # feedback.services.FeedbackRef
     Finding.objects.filter(pk=finding.pk, feedback_code="").update(feedback_code=code)
     return code
+
+
+# --- Evidence for the campaign (optional app) ---------------------------------------------------
+
+
+def record_self_check_evidence(inspection: Inspection) -> None:
+    """A submitted self-check (六查六看, 三(二)2) documents the department's adopted campaign activity carried by
+    inspections: ``campaigns.services.record_evidence`` (idempotent by the inspection; nothing when the
+    campaigns app is absent or no such activity is adopted). Called in the submission's transaction."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    if record is None:
+        return
+    score = f"（{inspection.score}分）" if inspection.score is not None else ""
+    record(department_id=inspection.department_id, carrier="inspections", source=inspection,
+           title=f"六查六看自查：{inspection.title}{score}", title_en=f"Six checks (self-inspection): {inspection.title}{score}",
+           url=inspection.get_absolute_url(), occurred_on=timezone.localdate(inspection.submitted_at))
+
+
+def record_discussion_evidence(record) -> None:
+    """A saved 大讨论 record (三(二)1) documents the same activity (see ``record_self_check_evidence``)."""
+    evidence = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    if evidence is None:
+        return
+    evidence(department_id=record.department_id, carrier="inspections", source=record, title=f"大讨论：{record.topic}",
+             title_en=f"Discussion: {record.topic}", url=record.get_absolute_url(), occurred_on=record.held_on)
 
 
 # --- Periodic jobs ----------------------------------------------------------------------------

@@ -668,6 +668,7 @@ def discussion_new(request: HttpRequest) -> HttpResponse:
                     att = DiscussionAttachment(record=record, name=original[-200:], is_image=is_image)
                     att.file.save(content.name, content, save=False)
                     att.save()
+                services.record_discussion_evidence(record)  # evidence of the department's campaign activity
                 return record
 
             record, created = create_once(DiscussionRecord, key, create)

@@ -3,7 +3,8 @@
 - ``SURVEY``: a survey's ``status`` — open (a draft), close, reopen (a closed survey). A template is never
   opened; a survey without questions is not opened. Every move writes a ``SurveyStatusLog`` row (who,
   when) and the survey's history (simple-history, as ``apply`` saves it); closing refreshes the survey's
-  satisfaction index in the same transaction.
+  satisfaction index in the same transaction, and records the survey as campaign evidence of the departments
+  it rates (``services.record_campaign_evidence``).
 - ``RESPONSE``: a response's ``status`` — a draft becomes submitted (``submit``). A response inserted as
   submitted (a form answered in one go) is created so, not moved. The move records no event row: the
   response's ``submitted_at`` says when, and an anonymous survey must not record who.
@@ -60,8 +61,10 @@ class SurveyFlow(Workflow):
     def after(self, obj: Survey, transition: Transition, event) -> None:
         if event.to_status == Survey.Status.CLOSED:
             from .index import refresh_satisfaction_index
+            from .services import record_campaign_evidence
 
             refresh_satisfaction_index(surveys=[obj])  # in the move's transaction: closed and counted together
+            record_campaign_evidence(obj)  # the rated departments' survey activity of the campaign (三(八))
 
 
 def _submit(response: Response, *, by, now, note, fields: dict, **params) -> Move | None:
