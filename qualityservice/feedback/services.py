@@ -21,9 +21,7 @@ from django.utils.translation import gettext as _
 
 from qualityservice.core.fastinsert import History, insert_together
 from qualityservice.core.notifications import build_notification, kick, notify
-from qualityservice.core.permissions import user_role
 from qualityservice.core.registry import optional_function
-from qualityservice.core.roles import Role
 from qualityservice.core.submissions import KEY_LENGTH, create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff

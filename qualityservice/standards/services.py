@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from qualityservice.core.notifications import notify
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.org.models import Department
 
@@ -53,6 +54,7 @@ def _add_version(procedure: Procedure, *, by, key: str | None, file=None, notify
     procedure.current_version = version
     procedure.title, procedure.title_en = version.title, version.title_en
     procedure.save(update_fields=["current_version", "title", "title_en"])
+    record_campaign_evidence(version)
     if notify_staff:
         _tell_staff(procedure, version, by=by)
     return version
@@ -136,8 +138,7 @@ def not_updated_since(departments, since: dt.date) -> list[dict]:
 
 def campaign_evidence_kwargs(version: ProcedureVersion) -> dict:
     """The keyword arguments of ``campaigns.services.record_evidence`` for a newly recorded procedure version
-    (the campaign's 三(二) activity, carrier ``standards``). Called by the integration, not here: this app
-    does not import the campaigns app."""
+    (the campaign's 三(二) activity, carrier ``standards``), used by :func:`record_campaign_evidence`."""
     procedure = version.procedure
     department = procedure.department
     label = "新制定" if version.sequence == 1 else "修订"
@@ -153,6 +154,14 @@ def campaign_evidence_kwargs(version: ProcedureVersion) -> dict:
         "occurred_on": timezone.localdate(version.recorded_at),
         "public": False,
     }
+
+
+def record_campaign_evidence(version: ProcedureVersion) -> list:
+    """A new version recorded during the campaign as evidence on the department's activity carried by standards
+    (三(二) 完善规范操作程序…职责再细化), through ``campaigns.services.record_evidence``: nothing when the
+    campaigns app is absent or no adopted activity matches."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    return record(**campaign_evidence_kwargs(version)) if record else []
 
 
 # --- Post duties -----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from qualityservice.core.exports import SpreadsheetError, read_xlsx_rows
 from qualityservice.core.indicators import Period
 from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import department_scope, user_role
+from qualityservice.core.registry import optional_function
 from qualityservice.core.roles import Role
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.org.models import Department, Staff
@@ -116,6 +117,7 @@ def create_session(*, key: str | None, by, department: Department, topic: str, d
             department=department, topic=topic, topic_en=topic_en, date=date, hours=hours, trainer=trainer, level=level,
             note=note, submission_key=stored_key, created_by=by if getattr(by, "is_authenticated", False) else None)
         Attendance.objects.bulk_create([Attendance(session=session, staff=s) for s in attendees])
+        record_campaign_evidence(session)
         if notify_heads:
             _tell_heads([department.pk], by=by, subject=pgettext("training", "Training recorded: %(topic)s") % {"topic": topic},
                         body=pgettext("training", "%(date)s, %(hours)s hours, %(n)d attendees.")
@@ -140,13 +142,21 @@ def update_session(session: TrainingSession, *, attendees: Sequence[Staff], **fi
     current = set(locked.attendances.values_list("staff_id", flat=True))
     locked.attendances.filter(staff_id__in=current - wanted).delete()
     Attendance.objects.bulk_create([Attendance(session=locked, staff_id=pk) for pk in sorted(wanted - current)])
+    record_campaign_evidence(locked)  # the same evidence row, its title and date brought up to date
     return locked
+
+
+def record_campaign_evidence(session: TrainingSession) -> list:
+    """The session as evidence on the department's campaign activity carried by training (三(四)), through
+    ``campaigns.services.record_evidence``: nothing when the campaigns app is absent, no campaign covers the
+    date or the department has not adopted such an activity."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    return record(**campaign_evidence_kwargs(session)) if record else []
 
 
 def campaign_evidence_kwargs(session: TrainingSession) -> dict:
     """The keyword arguments of ``campaigns.services.record_evidence`` for a saved session (the campaign's
-    training activity, carrier ``training``). Called by the integration, not here: this app does not import
-    the campaigns app."""
+    training activity, carrier ``training``), used by :func:`record_campaign_evidence`."""
     department = session.department
     return {
         "department_id": session.department_id,

@@ -155,3 +155,30 @@ def test_the_feedback_figures_keep_their_ids_when_refreshed(org):
     first = list(PublishedFigure.objects.values_list("pk", "department_id", "received"))
     feedback.refresh_public_figures()
     assert list(PublishedFigure.objects.values_list("pk", "department_id", "received")) == first and first
+
+
+def test_a_new_procedure_version_appears_on_the_activity_carried_by_standards(org):
+    from qualityservice.standards.tests.helpers import make_procedure, new_version
+
+    campaign = make_campaign(org)
+    procedure = make_procedure(org)
+    version = new_version(org, procedure)
+    rows = Evidence.objects.filter(activity=activity(campaign, org.wuye, "三(二)"), carrier="standards")
+    assert sorted(r.object_id for r in rows) == sorted([procedure.versions.get(sequence=1).pk, version.pk])
+    assert rows.get(object_id=version.pk).title.startswith("操作规程修订：")
+
+
+def test_a_saved_training_session_appears_on_the_activity_carried_by_training_and_an_edit_updates_it(org):
+    from qualityservice.campaigns.services import add_menu_item, adopt
+    from qualityservice.training import services as training
+    from qualityservice.training.tests.helpers import make_session
+
+    campaign = make_campaign(org)
+    add_menu_item(campaign, key=None, by=org.supervisor, code="三(四)", title="岗位大比武", title_en="Skills contest",
+                  description="开展岗位大比武活动。", kind="optional", carriers=["competitions", "training"], sort_order=40)
+    adopt(campaign, campaign.menu.get(code="三(四)"), org.wuye, key=None, by=org.head_wuye)
+    session = make_session(org)
+    row = Evidence.objects.get(carrier="training")
+    assert (row.activity.menu_item.code, row.object_id, row.url) == ("三(四)", session.pk, session.get_absolute_url())
+    training.update_session(session, attendees=[a.staff for a in session.attendances.all()], topic="消防安全培训（补）")
+    assert Evidence.objects.get(carrier="training").title.startswith("培训：消防安全培训（补）")
