@@ -3,5 +3,5 @@ settings module set it."""
 
 from qualityservice.core.conf import env_int
 
-# Submitted items nobody closed are closed by the hourly job after this many days.
-QS_COMPETITIONS_CLOSE_AFTER_DAYS = env_int("QS_COMPETITIONS_CLOSE_AFTER_DAYS", 30)
+# Judges with unsubmitted sheets are reminded once, this many hours before a round's scoring closes.
+QS_COMPETITIONS_REMIND_HOURS = env_int("QS_COMPETITIONS_REMIND_HOURS", 2)

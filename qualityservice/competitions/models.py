@@ -1,12 +1,40 @@
-"""The app's data. ``Item`` is the skeleton's example: a department's record that moves draft → submitted →
-closed through ``workflows.ITEM`` (the only code that assigns ``status``), created once per form
-(``submission_key``) and shown to anyone with its unguessable ``code`` on a public page."""
+"""Skills competitions (岗位大比武, product.md F).
+
+The shape of the data::
+
+    Competition (a trade: 烹饪, 电工…; organised by the group or by one centre; status: workflows.COMPETITION)
+    ├── RubricVersion 1, 2…   (frozen when a round opens scoring with it; a change afterwards is a new version)
+    │   ├── Criterion          weight, min / max / step, a description of each level (``levels``)
+    │   └── Deduction          扣分项: points per occurrence, at most ``max_count`` occurrences
+    ├── Contestant             a staff member; signed up by themselves or their head, approved (CONTESTANT)
+    ├── Appointment            a judge: chief, panel member or reserve; a private scoring link (``code``)
+    │   └── Conflict           declared (those found from the organisation data are computed, never stored)
+    ├── Round 1, 2…            初赛 / 决赛: a scoring window, the rubric version, how finalists go on (ROUND)
+    │   ├── Entry              a contestant in the round: the aggregated result, rank, per-criterion breakdown
+    │   │   └── Sheet          one judge's score sheet for the entry (SHEET), versioned
+    │   │       ├── Score            a criterion's value, who entered it
+    │   │       ├── SheetDeduction   how often a deduction applies
+    │   │       ├── ScoreChange      the audit: who, when, old → new, version, reason
+    │   │       ├── SheetVersion     what each submitted version held
+    │   │       └── ReEntry          the blind second entry of a paper sheet
+    │   ├── Flag               an anomaly to clear before the results are verified (FLAG)
+    │   └── Objection          an objection during the public notice (公示), answered (OBJECTION)
+    └── Certificate            the award of a placed contestant; verified at /c/<serial>/ (CERTIFICATE)
+
+Every status moves through its workflow in ``workflows.py``; rows a form creates carry a submission key
+(``core.submissions``). Scoping: ``visible_to`` — competitions by their organising department (group-wide
+ones, once announced, to every staff member), contestants by their own department, everything about
+scoring by the competition's organising department (so the head of a contestant's department never reads
+a sheet of a group-wide competition).
+"""
 
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,54 +43,123 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import LocalisedTextMixin
-from qualityservice.core.permissions import DepartmentScopedQuerySet
+from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
 from qualityservice.core.submissions import SubmissionKeyField
+
+C = "competition"  # the translation context of the app's strings
 
 
 def new_code() -> str:
-    """The public page's code: 16 URL-safe random characters (an id would let anyone count and walk the items)."""
+    """A public page's code: 16 URL-safe random characters (an id would let anyone count and walk the rows)."""
     return secrets.token_urlsafe(12)
 
 
-class ItemQuerySet(DepartmentScopedQuerySet):
-    """``visible_to(user)``: heads read their department's items, supervisors and administrators all."""
+def new_link_code() -> str:
+    """A judge's private scoring link: 32 URL-safe random characters (it is the judge's credential)."""
+    return secrets.token_urlsafe(24)
+
+
+class Trade(models.TextChoices):
+    COOKING = "cooking", pgettext_lazy(C, "Cooking (烹饪)")
+    PASTRY = "pastry", pgettext_lazy(C, "Pastry (面点)")
+    ELECTRICIAN = "electrician", pgettext_lazy(C, "Electrician (电工)")
+    PLUMBING = "plumbing", pgettext_lazy(C, "Plumbing repairs (水暖维修)")
+    HOUSEKEEPING = "housekeeping", pgettext_lazy(C, "Room cleaning (客房保洁)")
+    DRIVING = "driving", pgettext_lazy(C, "Driving (驾驶)")
+    RECEPTION = "reception", pgettext_lazy(C, "Reception etiquette (接待礼仪)")
+    OTHER = "other", pgettext_lazy(C, "Other trade")
+
+
+class Aggregation(models.TextChoices):
+    MEAN = "mean", pgettext_lazy(C, "Mean")
+    TRIMMED = "trimmed", pgettext_lazy(C, "Trimmed mean (adapts to the panel)")
+    MEDIAN = "median", pgettext_lazy(C, "Median")
+
+
+# --- Competitions ----------------------------------------------------------------------------------
+
+
+class CompetitionQuerySet(DepartmentScopedQuerySet):
+    """``visible_to(user)``: supervisors and administrators every competition; others the competitions of
+    their department and the group-wide ones that are announced (not drafts) — a head signs up staff for
+    them, staff sign up themselves."""
 
     department_field = "department"
 
+    def visible_to(self, user, *, routing=None):
+        scope = department_scope(user)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        return self.filter(Q(department__in=scope) | (Q(level=Competition.Level.GROUP) & ~Q(status=Competition.Status.DRAFT)))
 
-class Item(LocalisedTextMixin, models.Model):
+
+class Competition(LocalisedTextMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy("item", "Draft")
-        SUBMITTED = "submitted", pgettext_lazy("item", "Submitted")
-        CLOSED = "closed", pgettext_lazy("item", "Closed")
+        DRAFT = "draft", pgettext_lazy(C, "Draft")
+        SIGNUP = "signup", pgettext_lazy(C, "Open for sign-up")
+        RUNNING = "running", pgettext_lazy(C, "Under way")
+        FINISHED = "finished", pgettext_lazy(C, "Finished")
+        CANCELLED = "cancelled", pgettext_lazy(C, "Cancelled")
 
-    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("item", "department"), on_delete=models.PROTECT,
-                                   related_name="competitions_items")
-    title = models.CharField(pgettext_lazy("item", "title"), max_length=120)
-    title_en = models.CharField(pgettext_lazy("item", "title (English)"), max_length=200, blank=True)
-    status = models.CharField(pgettext_lazy("item", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    code = models.CharField(pgettext_lazy("item", "public code"), max_length=24, unique=True, default=new_code, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("item", "created by"), null=True,
+    class Level(models.TextChoices):
+        GROUP = "group", pgettext_lazy(C, "Group-wide")
+        DEPARTMENT = "department", pgettext_lazy(C, "Department")
+
+    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy(C, "organised by"),
+                                   on_delete=models.PROTECT, related_name="competitions")
+    level = models.CharField(pgettext_lazy(C, "level"), max_length=12, choices=Level.choices, default=Level.GROUP,
+                             editable=False)
+    trade = models.CharField(pgettext_lazy(C, "trade"), max_length=16, choices=Trade.choices, default=Trade.OTHER)
+    title = models.CharField(pgettext_lazy(C, "title"), max_length=120)
+    title_en = models.CharField(pgettext_lazy(C, "title (English)"), max_length=200, blank=True)
+    description = models.TextField(pgettext_lazy(C, "description"), blank=True)
+    description_en = models.TextField(pgettext_lazy(C, "description (English)"), blank=True)
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    signup_until = models.DateField(pgettext_lazy(C, "sign-up until"), null=True, blank=True)
+    aggregation = models.CharField(pgettext_lazy(C, "aggregation"), max_length=10, choices=Aggregation.choices,
+                                   default=Aggregation.TRIMMED)
+    # Anomaly rules, as fractions of a criterion's range (max − min) and a z-score.
+    outlier_distance = models.DecimalField(
+        pgettext_lazy(C, "outlier distance"), max_digits=4, decimal_places=2, default=Decimal("0.25"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        help_text=pgettext_lazy(C, "A score further than this share of the criterion's range from the mean of the "
+                                   "other judges is flagged (0.25 = a quarter of the range)."))
+    spread_threshold = models.DecimalField(
+        pgettext_lazy(C, "spread threshold"), max_digits=4, decimal_places=2, default=Decimal("0.40"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        help_text=pgettext_lazy(C, "The panel's highest minus lowest score on a criterion above this share of its "
+                                   "range is flagged."))
+    bias_z = models.DecimalField(
+        pgettext_lazy(C, "judge bias z-score"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
+        help_text=pgettext_lazy(C, "A judge whose average offset from the panel has a z-score at least this large "
+                                   "(among the round's judges) is flagged as systematically high or low."))
+    tie_breaks = models.JSONField(pgettext_lazy(C, "tie-break chain"), default=list, blank=True)
+    awards = models.JSONField(pgettext_lazy(C, "awards"), default=list, blank=True)
+    objection_days = models.PositiveSmallIntegerField(pgettext_lazy(C, "objection window (days)"), default=3,
+                                                      validators=[MaxValueValidator(30)])
+    blind_reentry = models.BooleanField(pgettext_lazy(C, "blind re-entry of paper sheets"), default=False)
+    code = models.CharField(pgettext_lazy(C, "public code"), max_length=24, unique=True, default=new_code, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy(C, "created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(pgettext_lazy("item", "created"), default=timezone.now, editable=False)
-    submitted_at = models.DateTimeField(pgettext_lazy("item", "submitted"), null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(pgettext_lazy("item", "closed"), null=True, blank=True, editable=False)
-    submission_key = SubmissionKeyField(pgettext_lazy("item", "submission key"))
+    created_at = models.DateTimeField(pgettext_lazy(C, "created"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(pgettext_lazy(C, "finished"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
-    objects = ItemQuerySet.as_manager()
+    objects = CompetitionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy("item", "item")
-        verbose_name_plural = pgettext_lazy("item", "items")
+        verbose_name = pgettext_lazy(C, "competition")
+        verbose_name_plural = pgettext_lazy(C, "competitions")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The staff list: WHERE department_id IN (…) ORDER BY created_at DESC, id DESC (keyset pages).
-            models.Index(fields=["department", "-created_at", "-id"], name="competitions_item_list_idx"),
-            # The indicator: WHERE department_id IN (…) AND submitted_at >= … AND submitted_at < … GROUP BY department_id.
-            models.Index(fields=["department", "submitted_at"], name="competitions_item_sub_idx"),
-            # The hourly job: WHERE status = 'submitted' AND submitted_at < ….
-            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="competitions_item_stale_idx"),
+            # The staff list: WHERE department_id IN (…) OR level = 'group' … ORDER BY created_at DESC, id DESC.
+            models.Index(fields=["department", "-created_at", "-id"], name="compet_list_idx"),
+            # The group-wide competitions every department sees: WHERE level = 'group' AND status <> 'draft'.
+            models.Index(fields=["level", "status"], name="compet_level_idx"),
         ]
 
     def __str__(self) -> str:
@@ -70,14 +167,16 @@ class Item(LocalisedTextMixin, models.Model):
 
     @property
     def display_title(self) -> str:
-        """The English title for English readers when there is one (core.i18n)."""
         return self.localised("title")
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
+    def display_description(self) -> str:
+        return self.localised("description")
 
-    # The templates take every URL from here, so that they name no URL namespace.
+    @property
+    def is_group_wide(self) -> bool:
+        return self.level == self.Level.GROUP
+
     def get_absolute_url(self) -> str:
         return reverse("competitions:detail", args=[self.pk])
 
@@ -89,3 +188,716 @@ class Item(LocalisedTextMixin, models.Model):
 
     def get_public_url(self) -> str:
         return reverse("competitions:public", args=[self.code])
+
+
+# --- Rubric ------------------------------------------------------------------------------------------
+
+
+class RubricVersion(models.Model):
+    """One version of a competition's rubric. Frozen (``frozen_at``) once a round opens scoring with it:
+    its criteria and deductions never change again; a change makes the next version (a copy)."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rubrics",
+                                    verbose_name=pgettext_lazy(C, "competition"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
+    note = models.CharField(pgettext_lazy(C, "what changed"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=pgettext_lazy(C, "created by"))
+    created_at = models.DateTimeField(pgettext_lazy(C, "created"), default=timezone.now)
+    frozen_at = models.DateTimeField(pgettext_lazy(C, "frozen"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "rubric version")
+        verbose_name_plural = pgettext_lazy(C, "rubric versions")
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="compet_rubric_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((c.weight * c.max_score for c in self.criteria.all()), Decimal(0))
+
+
+class Criterion(LocalisedTextMixin, models.Model):
+    """A weighted criterion: a judge gives a value from ``min_score`` to ``max_score`` in steps of ``step``;
+    ``levels`` describes the ranges ([{"from": "8", "to": "10", "text": "…", "text_en": "…"}, …])."""
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="criteria",
+                               verbose_name=pgettext_lazy(C, "rubric version"))
+    code = models.SlugField(pgettext_lazy(C, "code"), max_length=20,
+                            help_text=pgettext_lazy(C, "Short and stable across versions (the tie-break chain names it)."))
+    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
+    name = models.CharField(pgettext_lazy(C, "criterion"), max_length=80)
+    name_en = models.CharField(pgettext_lazy(C, "criterion (English)"), max_length=120, blank=True)
+    description = models.CharField(pgettext_lazy(C, "what is judged"), max_length=300, blank=True)
+    description_en = models.CharField(pgettext_lazy(C, "what is judged (English)"), max_length=400, blank=True)
+    weight = models.DecimalField(pgettext_lazy(C, "weight"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    min_score = models.DecimalField(pgettext_lazy(C, "lowest score"), max_digits=6, decimal_places=2, default=Decimal("0"))
+    max_score = models.DecimalField(pgettext_lazy(C, "highest score"), max_digits=6, decimal_places=2, default=Decimal("10"))
+    step = models.DecimalField(pgettext_lazy(C, "step"), max_digits=5, decimal_places=2, default=Decimal("0.5"))
+    levels = models.JSONField(pgettext_lazy(C, "level descriptions"), default=list, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "criterion")
+        verbose_name_plural = pgettext_lazy(C, "criteria")
+        ordering = ["rubric", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="compet_criterion_unique_code"),
+            models.CheckConstraint(condition=Q(max_score__gt=models.F("min_score")), name="compet_criterion_range"),
+            models.CheckConstraint(condition=Q(step__gt=0) & Q(weight__gt=0), name="compet_criterion_step_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.localised("description")
+
+    @property
+    def range(self) -> Decimal:
+        return self.max_score - self.min_score
+
+    def display_levels(self) -> list[dict]:
+        """The level descriptions in the reader's language, highest first."""
+        from qualityservice.core.i18n import pick
+
+        rows = [{"from": lv.get("from", ""), "to": lv.get("to", ""), "text": pick(lv.get("text", ""), lv.get("text_en", ""))}
+                for lv in self.levels or []]
+        return sorted(rows, key=lambda r: Decimal(str(r["to"] or 0)), reverse=True)
+
+    def error_for(self, value: Decimal | None) -> str | None:
+        """Why ``value`` is not a valid score for this criterion (None when it is)."""
+        from django.utils.translation import pgettext
+
+        if value is None:
+            return None
+        if value < self.min_score or value > self.max_score:
+            return pgettext(C, "%(criterion)s: the score must lie between %(min)s and %(max)s.") % {
+                "criterion": self.display_name, "min": _plain(self.min_score), "max": _plain(self.max_score)}
+        if (value - self.min_score) % self.step != 0:
+            return pgettext(C, "%(criterion)s: the score goes in steps of %(step)s from %(min)s.") % {
+                "criterion": self.display_name, "step": _plain(self.step), "min": _plain(self.min_score)}
+        return None
+
+
+class Deduction(LocalisedTextMixin, models.Model):
+    """扣分项: ``points`` off the total for each occurrence a judge records, at most ``max_count`` times."""
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="deductions",
+                               verbose_name=pgettext_lazy(C, "rubric version"))
+    code = models.SlugField(pgettext_lazy(C, "code"), max_length=20)
+    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
+    name = models.CharField(pgettext_lazy(C, "deduction"), max_length=80)
+    name_en = models.CharField(pgettext_lazy(C, "deduction (English)"), max_length=120, blank=True)
+    points = models.DecimalField(pgettext_lazy(C, "points per occurrence"), max_digits=5, decimal_places=2)
+    max_count = models.PositiveSmallIntegerField(pgettext_lazy(C, "at most (times)"), default=1,
+                                                 validators=[MinValueValidator(1), MaxValueValidator(20)])
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "deduction")
+        verbose_name_plural = pgettext_lazy(C, "deductions")
+        ordering = ["rubric", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="compet_deduction_unique_code"),
+            models.CheckConstraint(condition=Q(points__gt=0) & Q(max_count__gte=1), name="compet_deduction_points"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.localised("name")
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros (8.50 → 8.5, 10.00 → 10)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Rounds ------------------------------------------------------------------------------------------
+
+
+class ScopedByCompetition(DepartmentScopedQuerySet):
+    """Rows about scoring: visible to the organisers of the competition (its organising department's head for a
+    department competition; supervisors for every competition). Never to the head of a contestant's department
+    as such."""
+
+    department_field = "competition__department"
+
+
+class RoundQuerySet(ScopedByCompetition):
+    department_field = "competition__department"
+
+
+class ScopedByRound(DepartmentScopedQuerySet):
+    """Rows of a round (entries, flags, objections): scoped like the round's competition."""
+
+    department_field = "round__competition__department"
+
+
+class Round(LocalisedTextMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy(C, "Planned")
+        SCORING = "scoring", pgettext_lazy(C, "Scoring")
+        REVIEW = "review", pgettext_lazy(C, "Under review")
+        VERIFIED = "verified", pgettext_lazy(C, "Verified")
+        NOTICE = "notice", pgettext_lazy(C, "Public notice (公示)")
+        FINAL = "final", pgettext_lazy(C, "Final")
+
+    class Advance(models.TextChoices):
+        NONE = "", pgettext_lazy(C, "Nobody (the last round)")
+        RANK = "rank", pgettext_lazy(C, "The best N by rank")
+        CUTOFF = "cutoff", pgettext_lazy(C, "Everyone at or above a score")
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rounds",
+                                    verbose_name=pgettext_lazy(C, "competition"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "round"))
+    name = models.CharField(pgettext_lazy(C, "name"), max_length=40)
+    name_en = models.CharField(pgettext_lazy(C, "name (English)"), max_length=60, blank=True)
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds",
+                               verbose_name=pgettext_lazy(C, "rubric version"), editable=False)
+    scoring_opens_at = models.DateTimeField(pgettext_lazy(C, "scoring opens"))
+    scoring_closes_at = models.DateTimeField(pgettext_lazy(C, "scoring closes"))
+    advance = models.CharField(pgettext_lazy(C, "who goes on to the next round"), max_length=8, choices=Advance.choices,
+                               default=Advance.NONE, blank=True)
+    advance_count = models.PositiveSmallIntegerField(pgettext_lazy(C, "how many go on"), null=True, blank=True)
+    advance_cutoff = models.DecimalField(pgettext_lazy(C, "cut-off score"), max_digits=8, decimal_places=2, null=True,
+                                         blank=True)
+    notice_until = models.DateTimeField(pgettext_lazy(C, "objections until"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy(C, "published"), null=True, blank=True, editable=False)
+    finalised_at = models.DateTimeField(pgettext_lazy(C, "final since"), null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(pgettext_lazy(C, "judges reminded"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "round")
+        verbose_name_plural = pgettext_lazy(C, "rounds")
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="compet_round_unique_number"),
+            models.CheckConstraint(condition=Q(scoring_closes_at__gt=models.F("scoring_opens_at")),
+                                   name="compet_round_window"),
+        ]
+        indexes = [
+            # The indicator "mean score": WHERE status = 'final' AND finalised_at >= … AND finalised_at < ….
+            models.Index(fields=["finalised_at"], condition=Q(status="final"), name="compet_round_final_idx"),
+            # The reminder job: WHERE status = 'scoring' AND reminded_at IS NULL AND scoring_closes_at <= ….
+            models.Index(fields=["scoring_closes_at"], condition=Q(status="scoring", reminded_at__isnull=True),
+                         name="compet_round_remind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition.display_title} · {self.display_name}" if self.competition_id else self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in (self.Status.NOTICE, self.Status.FINAL)
+
+    def window_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.scoring_opens_at <= now < self.scoring_closes_at
+
+    def get_absolute_url(self) -> str:
+        return reverse("competitions:round", args=[self.pk])
+
+    def get_move_url(self) -> str:
+        return reverse("competitions:round_move", args=[self.pk])
+
+
+# --- Contestants and judges ------------------------------------------------------------------------
+
+
+class ContestantQuerySet(DepartmentScopedQuerySet):
+    """``visible_to``: a head reads the contestants of their department, supervisors all."""
+
+    department_field = "department"
+
+
+class Contestant(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", pgettext_lazy(C, "Signed up, awaiting approval")
+        APPROVED = "approved", pgettext_lazy(C, "Approved")
+        REJECTED = "rejected", pgettext_lazy(C, "Not approved")
+        WITHDRAWN = "withdrawn", pgettext_lazy(C, "Withdrawn")
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="contestants",
+                                    verbose_name=pgettext_lazy(C, "competition"))
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="competition_entries",
+                              verbose_name=pgettext_lazy(C, "staff member"))
+    # The staff member's department and team when they signed up (scoping; conflicts of interest).
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy(C, "department"))
+    team = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=pgettext_lazy(C, "team"))
+    number = models.PositiveIntegerField(pgettext_lazy(C, "number"))
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    note = models.CharField(pgettext_lazy(C, "note"), max_length=200, blank=True)
+    signed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=pgettext_lazy(C, "signed up by"))
+    signed_up_at = models.DateTimeField(pgettext_lazy(C, "signed up"), default=timezone.now)
+    approved_at = models.DateTimeField(pgettext_lazy(C, "approved"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+
+    objects = ContestantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "contestant")
+        verbose_name_plural = pgettext_lazy(C, "contestants")
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "staff"], name="compet_contestant_once"),
+            models.UniqueConstraint(fields=["competition", "number"], name="compet_contestant_number"),
+        ]
+        indexes = [
+            # The indicator "contestants": WHERE department_id IN (…) AND approved_at in the period GROUP BY department.
+            models.Index(fields=["department", "approved_at"], name="compet_contestant_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d} {self.staff.name}"
+
+
+class Appointment(models.Model):
+    """A judge of a competition. ``code`` is the judge's private scoring link (for a judge without an account,
+    or on a borrowed phone); signed-in judges reach the same sheets from their own pages."""
+
+    class Role(models.TextChoices):
+        CHIEF = "chief", pgettext_lazy(C, "Chief judge")
+        PANEL = "panel", pgettext_lazy(C, "Panel member")
+        RESERVE = "reserve", pgettext_lazy(C, "Reserve")
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="appointments",
+                                    verbose_name=pgettext_lazy(C, "competition"))
+    staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="judge_appointments",
+                              verbose_name=pgettext_lazy(C, "judge"))
+    role = models.CharField(pgettext_lazy(C, "role"), max_length=8, choices=Role.choices, default=Role.PANEL)
+    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
+    code = models.CharField(pgettext_lazy(C, "private link code"), max_length=40, unique=True, default=new_link_code,
+                            editable=False)
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=pgettext_lazy(C, "appointed by"))
+    appointed_at = models.DateTimeField(pgettext_lazy(C, "appointed"), default=timezone.now)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    history = HistoricalRecords(excluded_fields=["submission_key", "code"])
+
+    objects = ScopedByCompetition.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "judge appointment")
+        verbose_name_plural = pgettext_lazy(C, "judge appointments")
+        ordering = ["competition", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "staff"], name="compet_appointment_once"),
+            models.UniqueConstraint(fields=["competition"], condition=Q(role="chief"), name="compet_one_chief"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff.name} ({self.get_role_display()})"
+
+    @property
+    def scores_everyone(self) -> bool:
+        """Chief and panel members score every contestant they have no conflict with; reserves only those a
+        conflicted judge could not score."""
+        return self.role != self.Role.RESERVE
+
+    def get_link_url(self) -> str:
+        return reverse("competitions:link", args=[self.code])
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest (a relative, a former apprentice…). Conflicts from the organisation data
+    — a judge of the contestant's own department or team, or their head — are computed, never stored."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="conflicts",
+                                    verbose_name=pgettext_lazy(C, "judge"))
+    contestant = models.ForeignKey(Contestant, on_delete=models.CASCADE, related_name="conflicts",
+                                   verbose_name=pgettext_lazy(C, "contestant"))
+    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=200)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=pgettext_lazy(C, "declared by"))
+    declared_at = models.DateTimeField(pgettext_lazy(C, "declared"), default=timezone.now)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "declared conflict")
+        verbose_name_plural = pgettext_lazy(C, "declared conflicts")
+        constraints = [models.UniqueConstraint(fields=["appointment", "contestant"], name="compet_conflict_once")]
+
+
+# --- Scoring -----------------------------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Entry(models.Model):
+    """A contestant in a round, and once the round is verified its result: the aggregated total, the rank and
+    the per-criterion breakdown (``breakdown``: {criterion code: aggregated value}, with "_deductions")."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries",
+                              verbose_name=pgettext_lazy(C, "round"))
+    contestant = models.ForeignKey(Contestant, on_delete=models.CASCADE, related_name="entries",
+                                   verbose_name=pgettext_lazy(C, "contestant"))
+    order = models.PositiveIntegerField(pgettext_lazy(C, "order of appearance"), default=0)
+    judges = models.PositiveSmallIntegerField(pgettext_lazy(C, "judges counted"), null=True, blank=True)
+    total = models.DecimalField(pgettext_lazy(C, "total"), max_digits=10, decimal_places=4, null=True, blank=True)
+    deductions = models.DecimalField(pgettext_lazy(C, "deductions"), max_digits=10, decimal_places=4, null=True,
+                                     blank=True)
+    percent = models.DecimalField(pgettext_lazy(C, "share of the maximum"), max_digits=7, decimal_places=2, null=True,
+                                  blank=True)
+    rank = models.PositiveIntegerField(pgettext_lazy(C, "rank"), null=True, blank=True)
+    breakdown = models.JSONField(pgettext_lazy(C, "breakdown"), default=dict, blank=True)
+    advanced = models.BooleanField(pgettext_lazy(C, "goes on"), default=False)
+
+    objects = ScopedByRound.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "entry")
+        verbose_name_plural = pgettext_lazy(C, "entries")
+        ordering = ["round", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "contestant"], name="compet_entry_once")]
+
+    def __str__(self) -> str:
+        return str(self.contestant)
+
+
+class SheetQuerySet(DepartmentScopedQuerySet):
+    department_field = "round__competition__department"
+
+    def of_user(self, user):
+        """The sheets of ``user``'s own appointments (a judge reads only these)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(appointment__staff__user=user)
+
+
+class Sheet(models.Model):
+    """One judge's score sheet for one entry. ``version`` counts the submitted versions (0 while a first draft);
+    a correction of a submitted sheet is the next version, with a reason (``SheetVersion``, ``ScoreChange``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy(C, "Being scored")
+        SUBMITTED = "submitted", pgettext_lazy(C, "Submitted")
+        CONFIRMED = "confirmed", pgettext_lazy(C, "Confirmed")
+        RETURNED = "returned", pgettext_lazy(C, "Returned for correction")
+        BLOCKED = "blocked", pgettext_lazy(C, "Blocked: conflict of interest")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy(C, "round"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy(C, "entry"))
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="sheets",
+                                    verbose_name=pgettext_lazy(C, "judge"))
+    code = models.CharField(pgettext_lazy(C, "sheet code"), max_length=24, unique=True, default=new_code, editable=False)
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"), default=0)
+    as_reserve = models.BooleanField(pgettext_lazy(C, "scored as a reserve"), default=False)
+    total = models.DecimalField(pgettext_lazy(C, "sheet total"), max_digits=10, decimal_places=4, null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy(C, "submitted"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy(C, "confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=pgettext_lazy(C, "confirmed by"))
+    returned_reason = models.CharField(pgettext_lazy(C, "returned because"), max_length=300, blank=True)
+    blocked_reason = models.CharField(pgettext_lazy(C, "blocked because"), max_length=300, blank=True)
+
+    objects = SheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "score sheet")
+        verbose_name_plural = pgettext_lazy(C, "score sheets")
+        ordering = ["round", "entry__order", "appointment__order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["entry", "appointment"], name="compet_sheet_once")]
+        indexes = [
+            # A judge's sheets in a round: WHERE appointment_id = ? AND round_id = ?.
+            models.Index(fields=["appointment", "round"], name="compet_sheet_judge_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.appointment.staff.name}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the sheet's scores enter the aggregation now (submitted or confirmed)."""
+        return self.status in (self.Status.SUBMITTED, self.Status.CONFIRMED)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Via(models.TextChoices):
+    """How a value reached the sheet: the judge signed in, the judge's private link, a clerk typing a paper sheet."""
+
+    SIGNED_IN = "signed_in", pgettext_lazy(C, "judge, signed in")
+    LINK = "link", pgettext_lazy(C, "judge, private link")
+    CLERK = "clerk", pgettext_lazy(C, "clerk, from the paper sheet")
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores", verbose_name=pgettext_lazy(C, "sheet"))
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=pgettext_lazy(C, "criterion"))
+    value = models.DecimalField(pgettext_lazy(C, "score"), max_digits=6, decimal_places=2)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=pgettext_lazy(C, "entered by"))
+    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    updated_at = models.DateTimeField(pgettext_lazy(C, "updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "score")
+        verbose_name_plural = pgettext_lazy(C, "scores")
+        constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="compet_score_once")]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class SheetDeduction(models.Model):
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="deduction_counts",
+                              verbose_name=pgettext_lazy(C, "sheet"))
+    deduction = models.ForeignKey(Deduction, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=pgettext_lazy(C, "deduction"))
+    count = models.PositiveSmallIntegerField(pgettext_lazy(C, "times"), default=0)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=pgettext_lazy(C, "entered by"))
+    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    updated_at = models.DateTimeField(pgettext_lazy(C, "updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "deduction on a sheet")
+        verbose_name_plural = pgettext_lazy(C, "deductions on sheets")
+        constraints = [models.UniqueConstraint(fields=["sheet", "deduction"], name="compet_sheetded_once")]
+
+    def __str__(self) -> str:
+        return str(self.count)
+
+
+class ScoreChange(models.Model):
+    """The audit of every value entered: who, when, through what, old → new, the sheet's version, the reason
+    (a correction's). Never changed or deleted."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="changes", verbose_name=pgettext_lazy(C, "sheet"))
+    field = models.CharField(pgettext_lazy(C, "what"), max_length=30)  # "c:<criterion code>" or "d:<deduction code>"
+    label = models.CharField(pgettext_lazy(C, "item"), max_length=120)
+    old = models.DecimalField(pgettext_lazy(C, "old value"), max_digits=6, decimal_places=2, null=True, blank=True)
+    new = models.DecimalField(pgettext_lazy(C, "new value"), max_digits=6, decimal_places=2, null=True, blank=True)
+    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
+    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name=pgettext_lazy(C, "by"))
+    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "score change")
+        verbose_name_plural = pgettext_lazy(C, "score changes")
+        ordering = ["sheet", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.old} → {self.new}"
+
+
+class SheetVersion(models.Model):
+    """What a sheet held when version ``number`` was submitted (its values by code, its total, the reason)."""
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="versions", verbose_name=pgettext_lazy(C, "sheet"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
+    values = models.JSONField(pgettext_lazy(C, "values"), default=dict)
+    total = models.DecimalField(pgettext_lazy(C, "sheet total"), max_digits=10, decimal_places=4)
+    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name=pgettext_lazy(C, "by"))
+    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "sheet version")
+        verbose_name_plural = pgettext_lazy(C, "sheet versions")
+        ordering = ["sheet", "number"]
+        constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="compet_sheetversion_once")]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ReEntry(models.Model):
+    """The blind second entry of a paper sheet (a second person types the same sheet without seeing the first
+    entry); ``differences`` lists the items that differ — the sheet cannot be confirmed while it has any."""
+
+    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="reentry", verbose_name=pgettext_lazy(C, "sheet"))
+    values = models.JSONField(pgettext_lazy(C, "values"), default=dict)
+    differences = models.JSONField(pgettext_lazy(C, "differences"), default=list, blank=True)
+    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version checked"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name=pgettext_lazy(C, "entered by"))
+    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "second entry")
+        verbose_name_plural = pgettext_lazy(C, "second entries")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class Flag(models.Model):
+    """An anomaly found in a round's scores. ``key`` identifies what it is about (kind, sheet and its version or
+    the panel's versions, criterion), so that checking again finds the same flag and a resolved one stays
+    resolved until the scores it is about change."""
+
+    class Kind(models.TextChoices):
+        OUTLIER = "outlier", pgettext_lazy(C, "Score far from the panel")
+        SPREAD = "spread", pgettext_lazy(C, "Panel spread too wide")
+        BIAS = "bias", pgettext_lazy(C, "Judge systematically high or low")
+        REENTRY = "reentry", pgettext_lazy(C, "Second entry differs")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy(C, "Open")
+        ACCEPTED = "accepted", pgettext_lazy(C, "Accepted")
+        RETURNED = "returned", pgettext_lazy(C, "Sheet returned")
+        SUPERSEDED = "superseded", pgettext_lazy(C, "No longer applies")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="flags", verbose_name=pgettext_lazy(C, "round"))
+    kind = models.CharField(pgettext_lazy(C, "kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(pgettext_lazy(C, "key"), max_length=200)
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
+                              verbose_name=pgettext_lazy(C, "entry"))
+    sheet = models.ForeignKey(Sheet, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
+                              verbose_name=pgettext_lazy(C, "sheet"))
+    appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
+                                    verbose_name=pgettext_lazy(C, "judge"))
+    criterion = models.ForeignKey(Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=pgettext_lazy(C, "criterion"))
+    detail = models.JSONField(pgettext_lazy(C, "detail"), default=dict)
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(pgettext_lazy(C, "note"), max_length=300, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=pgettext_lazy(C, "resolved by"))
+    resolved_at = models.DateTimeField(pgettext_lazy(C, "resolved"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy(C, "found"), default=timezone.now)
+
+    objects = ScopedByRound.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "anomaly flag")
+        verbose_name_plural = pgettext_lazy(C, "anomaly flags")
+        ordering = ["round", "status", "kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "key"], name="compet_flag_once")]
+        indexes = [
+            # The gate: WHERE round_id = ? AND status = 'open'.
+            models.Index(fields=["round"], condition=Q(status="open"), name="compet_flag_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Objection(models.Model):
+    """An objection to published results (公示), recorded and answered by the organiser."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy(C, "Awaiting an answer")
+        ANSWERED = "answered", pgettext_lazy(C, "Answered")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections", verbose_name=pgettext_lazy(C, "round"))
+    contestant = models.ForeignKey(Contestant, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections",
+                                   verbose_name=pgettext_lazy(C, "about contestant"))
+    text = models.TextField(pgettext_lazy(C, "objection"), max_length=2000)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=pgettext_lazy(C, "raised by"))
+    raised_at = models.DateTimeField(pgettext_lazy(C, "raised"), default=timezone.now)
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(pgettext_lazy(C, "answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=pgettext_lazy(C, "answered by"))
+    answered_at = models.DateTimeField(pgettext_lazy(C, "answered"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+
+    objects = ScopedByRound.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "objection")
+        verbose_name_plural = pgettext_lazy(C, "objections")
+        ordering = ["round", "raised_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CertificateQuerySet(DepartmentScopedQuerySet):
+    department_field = "competition__department"
+
+
+class Certificate(models.Model):
+    """A placed contestant's award certificate. Its ``serial`` is printed with a QR code to ``/c/<serial>/``,
+    which says whether it is genuine; a revoked certificate says so there, with the reason."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", pgettext_lazy(C, "Valid")
+        REVOKED = "revoked", pgettext_lazy(C, "Revoked")
+
+    competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="certificates",
+                                    verbose_name=pgettext_lazy(C, "competition"))
+    contestant = models.ForeignKey(Contestant, on_delete=models.PROTECT, related_name="certificates",
+                                   verbose_name=pgettext_lazy(C, "contestant"))
+    # The holder's department (the indicator "awards"), copied from the contestant.
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=pgettext_lazy(C, "department"))
+    serial = models.CharField(pgettext_lazy(C, "serial number"), max_length=32, unique=True)
+    award = models.CharField(pgettext_lazy(C, "award"), max_length=60)
+    award_en = models.CharField(pgettext_lazy(C, "award (English)"), max_length=80, blank=True)
+    rank = models.PositiveIntegerField(pgettext_lazy(C, "rank"))
+    status = models.CharField(pgettext_lazy(C, "status"), max_length=8, choices=Status.choices, default=Status.VALID)
+    issued_at = models.DateTimeField(pgettext_lazy(C, "issued"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=pgettext_lazy(C, "issued by"))
+    revoked_at = models.DateTimeField(pgettext_lazy(C, "revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(pgettext_lazy(C, "revoked because"), max_length=300, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy(C, "certificate")
+        verbose_name_plural = pgettext_lazy(C, "certificates")
+        ordering = ["competition", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["competition", "contestant"], name="compet_certificate_once")]
+        indexes = [
+            # The indicator "awards": WHERE department_id IN (…) AND issued_at in the period AND status = 'valid'.
+            models.Index(fields=["department", "issued_at"], name="compet_cert_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    def get_pdf_url(self) -> str:
+        return reverse("competitions:certificate_pdf", args=[self.pk])
+
+    def get_move_url(self) -> str:
+        return reverse("competitions:certificate_move", args=[self.pk])

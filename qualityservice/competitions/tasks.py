@@ -1,11 +1,11 @@
-"""Celery tasks; ``competitions-close-stale`` in the config's ``periodic_jobs`` runs ``close_stale_items`` hourly."""
+"""Celery tasks; ``competitions-remind-judges`` in the config's ``periodic_jobs`` runs ``remind_judges`` every 15 minutes."""
 
 from celery import shared_task
 
 from . import services
 
 
-@shared_task(name="competitions.close_stale_items", ignore_result=True)
-def close_stale_items() -> int:
-    """Idempotent: every stale item is locked and closed once (``Workflow.apply_each``); a second run closes nothing."""
-    return services.close_stale_items()
+@shared_task(name="competitions.remind_judges", ignore_result=True)
+def remind_judges() -> int:
+    """Idempotent: each round is claimed once (``reminded_at``), so a second run or a second worker reminds nobody again."""
+    return services.remind_judges()
