@@ -16,7 +16,7 @@ from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Staff
 
 from . import access, scoring
-from .models import Appointment, C, Competition, Contestant, Criterion, Deduction, Round
+from .models import Appointment, Competition, Contestant, Criterion, Deduction, Round
 from .services import levels_text, parse_levels
 
 DATETIME = {"type": "datetime-local"}
@@ -27,13 +27,13 @@ class CompetitionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFor
     """Create and edit a competition. The tie-break chain and the awards are typed one a line."""
 
     tie_break_lines = forms.CharField(
-        label=pgettext_lazy(C, "Tie-break chain"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=pgettext_lazy(C, "One a line, in order: a criterion's code (the higher score wins), “deductions” "
+        label=pgettext_lazy("competition", "Tie-break chain"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=pgettext_lazy("competition", "One a line, in order: a criterion's code (the higher score wins), “deductions” "
                                    "(fewer wins) or “chief” (the chief judge's higher score wins). The lower "
                                    "contestant number always decides last."))
     award_lines = forms.CharField(
-        label=pgettext_lazy(C, "Awards"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=pgettext_lazy(C, "One a line, best first: the award, how many, optionally “| English”, "
+        label=pgettext_lazy("competition", "Awards"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=pgettext_lazy("competition", "One a line, best first: the award, how many, optionally “| English”, "
                                    "e.g. “一等奖 1 | First prize”."))
 
     class Meta:
@@ -51,7 +51,7 @@ class CompetitionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFor
         else:
             departments = departments.visible_to(user)
         self.fields["department"].queryset = departments.order_by("sort_order", "pk")
-        self.fields["department"].help_text = pgettext_lazy(C, "The group for a group-wide competition (supervisors), or one centre.")
+        self.fields["department"].help_text = pgettext_lazy("competition", "The group for a group-wide competition (supervisors), or one centre.")
         scope = department_scope(user)
         if self.instance.pk is None and scope and len(scope) == 1:
             self.initial.setdefault("department", next(iter(scope)))
@@ -79,10 +79,10 @@ class CompetitionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFor
             if link.startswith(scoring.CRITERION):
                 code = link[len(scoring.CRITERION):]
                 if not re.fullmatch(r"[-a-zA-Z0-9_]+", code) or (codes is not None and code not in codes):
-                    raise forms.ValidationError(pgettext(C, "“%(word)s” is no criterion code of the current rubric, "
+                    raise forms.ValidationError(pgettext("competition", "“%(word)s” is no criterion code of the current rubric, "
                                                             "nor “deductions” or “chief”.") % {"word": word})
             if link in chain:
-                raise forms.ValidationError(pgettext(C, "“%(word)s” is in the chain twice.") % {"word": word})
+                raise forms.ValidationError(pgettext("competition", "“%(word)s” is in the chain twice.") % {"word": word})
             chain.append(link)
         return chain
 
@@ -94,7 +94,7 @@ class CompetitionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFor
             main, _bar, english = line.partition("|")
             parts = main.split()
             if len(parts) < 2 or not parts[-1].isdigit() or int(parts[-1]) < 1:
-                raise forms.ValidationError(pgettext(C, "Line %(n)s: the award, then how many (e.g. “一等奖 1”).") % {"n": n})
+                raise forms.ValidationError(pgettext("competition", "Line %(n)s: the award, then how many (e.g. “一等奖 1”).") % {"n": n})
             awards.append({"name": " ".join(parts[:-1])[:60], "count": int(parts[-1]), "name_en": english.strip()[:80]})
         return awards
 
@@ -116,19 +116,19 @@ class RoundForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         opens, closes = data.get("scoring_opens_at"), data.get("scoring_closes_at")
         if opens and closes and closes <= opens:
-            self.add_error("scoring_closes_at", pgettext(C, "Scoring must close after it opens."))
+            self.add_error("scoring_closes_at", pgettext("competition", "Scoring must close after it opens."))
         advance = data.get("advance")
         if advance == Round.Advance.RANK and not data.get("advance_count"):
-            self.add_error("advance_count", pgettext(C, "How many go on?"))
+            self.add_error("advance_count", pgettext("competition", "How many go on?"))
         if advance == Round.Advance.CUTOFF and data.get("advance_cutoff") is None:
-            self.add_error("advance_cutoff", pgettext(C, "Give the cut-off score."))
+            self.add_error("advance_cutoff", pgettext("competition", "Give the cut-off score."))
         return data
 
 
 class CriterionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     level_lines = forms.CharField(
-        label=pgettext_lazy(C, "Level descriptions"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=pgettext_lazy(C, "One level a line: the range of scores, then what it looks like, optionally "
+        label=pgettext_lazy("competition", "Level descriptions"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=pgettext_lazy("competition", "One level a line: the range of scores, then what it looks like, optionally "
                                    "“| English”, e.g. “9-10 刀工精细，成品均匀 | Fine, even knife work”."))
 
     class Meta:
@@ -144,20 +144,20 @@ class CriterionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm)
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if self.rubric.criteria.filter(code=code).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(pgettext(C, "This rubric already has a criterion with this code."))
+            raise forms.ValidationError(pgettext("competition", "This rubric already has a criterion with this code."))
         return code
 
     def clean(self):
         data = super().clean()
         low, high, step, weight = data.get("min_score"), data.get("max_score"), data.get("step"), data.get("weight")
         if low is not None and high is not None and high <= low:
-            self.add_error("max_score", pgettext(C, "The highest score must be above the lowest."))
+            self.add_error("max_score", pgettext("competition", "The highest score must be above the lowest."))
         elif step is not None and step <= 0:
-            self.add_error("step", pgettext(C, "The step must be above zero."))
+            self.add_error("step", pgettext("competition", "The step must be above zero."))
         elif low is not None and high is not None and step and (high - low) % step:
-            self.add_error("step", pgettext(C, "The range must be a whole number of steps."))
+            self.add_error("step", pgettext("competition", "The range must be a whole number of steps."))
         if weight is not None and weight <= 0:
-            self.add_error("weight", pgettext(C, "The weight must be above zero."))
+            self.add_error("weight", pgettext("competition", "The weight must be above zero."))
         try:
             data["levels"] = parse_levels(data.get("level_lines", ""), min_score=low, max_score=high)
         except forms.ValidationError as exc:
@@ -180,13 +180,13 @@ class DeductionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm)
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if self.rubric.deductions.filter(code=code).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(pgettext(C, "This rubric already has a deduction with this code."))
+            raise forms.ValidationError(pgettext("competition", "This rubric already has a deduction with this code."))
         return code
 
     def clean_points(self):
         points = self.cleaned_data["points"]
         if points is not None and points <= 0:
-            raise forms.ValidationError(pgettext(C, "The points must be above zero."))
+            raise forms.ValidationError(pgettext("competition", "The points must be above zero."))
         return points
 
 
@@ -203,7 +203,7 @@ class StaffByBadgeField(forms.CharField):
             return None
         staff = Staff.objects.filter(badge_number__iexact=value.strip(), is_active=True).select_related("department", "user").first()
         if staff is None or (self.scope is not None and staff.department_id not in self.scope):
-            raise forms.ValidationError(pgettext(C, "No current staff member in your scope has the badge number %(n)s.")
+            raise forms.ValidationError(pgettext("competition", "No current staff member in your scope has the badge number %(n)s.")
                                         % {"n": value.strip()})
         return staff
 
@@ -211,8 +211,8 @@ class StaffByBadgeField(forms.CharField):
 class SignUpForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
     """A head or the organiser signs a staff member up by badge number; a staff member signs themselves up."""
 
-    badge_number = forms.CharField(label=pgettext_lazy(C, "Badge number (工号)"), max_length=20, required=False)
-    note = forms.CharField(label=pgettext_lazy(C, "Note"), max_length=200, required=False)
+    badge_number = forms.CharField(label=pgettext_lazy("competition", "Badge number (工号)"), max_length=20, required=False)
+    note = forms.CharField(label=pgettext_lazy("competition", "Note"), max_length=200, required=False)
 
     def __init__(self, *args, user, competition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,21 +222,21 @@ class SignUpForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
             del self.fields["badge_number"]
         else:
             scope = None if access.can_organise(user, competition) else department_scope(user)
-            self.fields["badge_number"] = StaffByBadgeField(label=pgettext_lazy(C, "Badge number (工号)"), scope=scope)
+            self.fields["badge_number"] = StaffByBadgeField(label=pgettext_lazy("competition", "Badge number (工号)"), scope=scope)
 
     def clean(self):
         data = super().clean()
         staff = staff_profile(self.user) if self.self_only else data.get("badge_number")
         if staff is None and not self.errors:
-            raise forms.ValidationError(pgettext(C, "Only staff on the roster can sign up."))
+            raise forms.ValidationError(pgettext("competition", "Only staff on the roster can sign up."))
         data["staff"] = staff
         return data
 
 
 class AppointmentForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
-    badge_number = StaffByBadgeField(label=pgettext_lazy(C, "Badge number (工号) of the judge"))
-    role = forms.ChoiceField(label=pgettext_lazy(C, "Role"), choices=Appointment.Role.choices, initial=Appointment.Role.PANEL)
-    order = forms.IntegerField(label=pgettext_lazy(C, "Order"), min_value=0, max_value=999, initial=10)
+    badge_number = StaffByBadgeField(label=pgettext_lazy("competition", "Badge number (工号) of the judge"))
+    role = forms.ChoiceField(label=pgettext_lazy("competition", "Role"), choices=Appointment.Role.choices, initial=Appointment.Role.PANEL)
+    order = forms.IntegerField(label=pgettext_lazy("competition", "Order"), min_value=0, max_value=999, initial=10)
 
     def __init__(self, *args, appointment=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,9 +247,9 @@ class AppointmentForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
 
 
 class ConflictForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
-    appointment = forms.ModelChoiceField(label=pgettext_lazy(C, "Judge"), queryset=Appointment.objects.none())
-    contestant = forms.ModelChoiceField(label=pgettext_lazy(C, "Contestant"), queryset=Contestant.objects.none())
-    reason = forms.CharField(label=pgettext_lazy(C, "Reason"), max_length=200)
+    appointment = forms.ModelChoiceField(label=pgettext_lazy("competition", "Judge"), queryset=Appointment.objects.none())
+    contestant = forms.ModelChoiceField(label=pgettext_lazy("competition", "Contestant"), queryset=Contestant.objects.none())
+    reason = forms.CharField(label=pgettext_lazy("competition", "Reason"), max_length=200)
 
     def __init__(self, *args, competition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,14 +260,14 @@ class ConflictForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
 
 
 class ReasonForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=pgettext_lazy(C, "Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=pgettext_lazy("competition", "Reason"), max_length=300, required=False)
 
 
 class FlagForm(BootstrapFormMixin, forms.Form):
-    decision = forms.ChoiceField(label=pgettext_lazy(C, "Decision"), choices=[
-        ("accept", pgettext_lazy(C, "Accept the scores")), ("return", pgettext_lazy(C, "Return a sheet to its judge"))])
-    note = forms.CharField(label=pgettext_lazy(C, "Note"), max_length=300)
-    sheet = forms.ModelChoiceField(label=pgettext_lazy(C, "Sheet to return"), queryset=None, required=False)
+    decision = forms.ChoiceField(label=pgettext_lazy("competition", "Decision"), choices=[
+        ("accept", pgettext_lazy("competition", "Accept the scores")), ("return", pgettext_lazy("competition", "Return a sheet to its judge"))])
+    note = forms.CharField(label=pgettext_lazy("competition", "Note"), max_length=300)
+    sheet = forms.ModelChoiceField(label=pgettext_lazy("competition", "Sheet to return"), queryset=None, required=False)
 
     def __init__(self, *args, flag, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,14 +282,14 @@ class FlagForm(BootstrapFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == "return" and not (data.get("sheet") or self.flag.sheet_id):
-            self.add_error("sheet", pgettext(C, "Choose the sheet to return."))
+            self.add_error("sheet", pgettext("competition", "Choose the sheet to return."))
         return data
 
 
 class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
-    contestant = forms.ModelChoiceField(label=pgettext_lazy(C, "About contestant (optional)"), queryset=Contestant.objects.none(),
+    contestant = forms.ModelChoiceField(label=pgettext_lazy("competition", "About contestant (optional)"), queryset=Contestant.objects.none(),
                                         required=False)
-    text = forms.CharField(label=pgettext_lazy(C, "Objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=pgettext_lazy("competition", "Objection"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,7 +297,7 @@ class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
 
 
 class AnswerForm(BootstrapFormMixin, forms.Form):
-    answer = forms.CharField(label=pgettext_lazy(C, "Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(label=pgettext_lazy("competition", "Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def decimal_or_none(raw) -> Decimal | None:

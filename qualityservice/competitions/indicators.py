@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from qualityservice.core.indicators import HIGHER_BETTER, NEUTRAL, Indicator, Period
 
-from .models import C, Certificate, Contestant, Entry, Round
+from .models import Certificate, Contestant, Entry, Round
 
 
 def contestants(department_ids: Sequence[int], period: Period) -> dict[int, int]:
@@ -44,8 +44,8 @@ def mean_score(department_ids: Sequence[int], period: Period) -> dict[int, Decim
 INDICATORS = (
     Indicator(
         key="competitions.contestants",
-        label=pgettext_lazy(C, "Competition contestants"),
-        definition=pgettext_lazy(C, "Staff of the department approved as contestants of a skills competition in the "
+        label=pgettext_lazy("competition", "Competition contestants"),
+        definition=pgettext_lazy("competition", "Staff of the department approved as contestants of a skills competition in the "
                                     "period (the day of approval counts; a person in two competitions counts twice)."),
         unit=pgettext_lazy("competition unit", "people"),
         direction=NEUTRAL,
@@ -55,8 +55,8 @@ INDICATORS = (
     ),
     Indicator(
         key="competitions.awards",
-        label=pgettext_lazy(C, "Competition awards"),
-        definition=pgettext_lazy(C, "Award certificates of skills competitions issued in the period to staff of the "
+        label=pgettext_lazy("competition", "Competition awards"),
+        definition=pgettext_lazy("competition", "Award certificates of skills competitions issued in the period to staff of the "
                                     "department, not revoked."),
         unit=pgettext_lazy("competition unit", "awards"),
         direction=HIGHER_BETTER,
@@ -66,8 +66,8 @@ INDICATORS = (
     ),
     Indicator(
         key="competitions.mean_score",
-        label=pgettext_lazy(C, "Mean competition score"),
-        definition=pgettext_lazy(C, "Mean, over the department's contestants in competition rounds whose results became "
+        label=pgettext_lazy("competition", "Mean competition score"),
+        definition=pgettext_lazy("competition", "Mean, over the department's contestants in competition rounds whose results became "
                                     "final in the period, of the contestant's total as a share of the round's highest "
                                     "possible total (Σ weight × highest score)."),
         unit="%",

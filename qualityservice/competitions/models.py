@@ -46,7 +46,7 @@ from qualityservice.core.i18n import LocalisedTextMixin
 from qualityservice.core.permissions import DepartmentScopedQuerySet, department_scope
 from qualityservice.core.submissions import SubmissionKeyField
 
-C = "competition"  # the translation context of the app's strings
+C = "competition"  # the translation context of the app's strings (written out in every call: xgettext reads literals only)
 
 
 def new_code() -> str:
@@ -60,20 +60,20 @@ def new_link_code() -> str:
 
 
 class Trade(models.TextChoices):
-    COOKING = "cooking", pgettext_lazy(C, "Cooking (烹饪)")
-    PASTRY = "pastry", pgettext_lazy(C, "Pastry (面点)")
-    ELECTRICIAN = "electrician", pgettext_lazy(C, "Electrician (电工)")
-    PLUMBING = "plumbing", pgettext_lazy(C, "Plumbing repairs (水暖维修)")
-    HOUSEKEEPING = "housekeeping", pgettext_lazy(C, "Room cleaning (客房保洁)")
-    DRIVING = "driving", pgettext_lazy(C, "Driving (驾驶)")
-    RECEPTION = "reception", pgettext_lazy(C, "Reception etiquette (接待礼仪)")
-    OTHER = "other", pgettext_lazy(C, "Other trade")
+    COOKING = "cooking", pgettext_lazy("competition", "Cooking (烹饪)")
+    PASTRY = "pastry", pgettext_lazy("competition", "Pastry (面点)")
+    ELECTRICIAN = "electrician", pgettext_lazy("competition", "Electrician (电工)")
+    PLUMBING = "plumbing", pgettext_lazy("competition", "Plumbing repairs (水暖维修)")
+    HOUSEKEEPING = "housekeeping", pgettext_lazy("competition", "Room cleaning (客房保洁)")
+    DRIVING = "driving", pgettext_lazy("competition", "Driving (驾驶)")
+    RECEPTION = "reception", pgettext_lazy("competition", "Reception etiquette (接待礼仪)")
+    OTHER = "other", pgettext_lazy("competition", "Other trade")
 
 
 class Aggregation(models.TextChoices):
-    MEAN = "mean", pgettext_lazy(C, "Mean")
-    TRIMMED = "trimmed", pgettext_lazy(C, "Trimmed mean (adapts to the panel)")
-    MEDIAN = "median", pgettext_lazy(C, "Median")
+    MEAN = "mean", pgettext_lazy("competition", "Mean")
+    TRIMMED = "trimmed", pgettext_lazy("competition", "Trimmed mean (adapts to the panel)")
+    MEDIAN = "median", pgettext_lazy("competition", "Median")
 
 
 # --- Competitions ----------------------------------------------------------------------------------
@@ -97,63 +97,63 @@ class CompetitionQuerySet(DepartmentScopedQuerySet):
 
 class Competition(LocalisedTextMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy(C, "Draft")
-        SIGNUP = "signup", pgettext_lazy(C, "Open for sign-up")
-        RUNNING = "running", pgettext_lazy(C, "Under way")
-        FINISHED = "finished", pgettext_lazy(C, "Finished")
-        CANCELLED = "cancelled", pgettext_lazy(C, "Cancelled")
+        DRAFT = "draft", pgettext_lazy("competition", "Draft")
+        SIGNUP = "signup", pgettext_lazy("competition", "Open for sign-up")
+        RUNNING = "running", pgettext_lazy("competition", "Under way")
+        FINISHED = "finished", pgettext_lazy("competition", "Finished")
+        CANCELLED = "cancelled", pgettext_lazy("competition", "Cancelled")
 
     class Level(models.TextChoices):
-        GROUP = "group", pgettext_lazy(C, "Group-wide")
-        DEPARTMENT = "department", pgettext_lazy(C, "Department")
+        GROUP = "group", pgettext_lazy("competition", "Group-wide")
+        DEPARTMENT = "department", pgettext_lazy("competition", "Department")
 
-    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy(C, "organised by"),
+    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("competition", "organised by"),
                                    on_delete=models.PROTECT, related_name="competitions")
-    level = models.CharField(pgettext_lazy(C, "level"), max_length=12, choices=Level.choices, default=Level.GROUP,
+    level = models.CharField(pgettext_lazy("competition", "level"), max_length=12, choices=Level.choices, default=Level.GROUP,
                              editable=False)
-    trade = models.CharField(pgettext_lazy(C, "trade"), max_length=16, choices=Trade.choices, default=Trade.OTHER)
-    title = models.CharField(pgettext_lazy(C, "title"), max_length=120)
-    title_en = models.CharField(pgettext_lazy(C, "title (English)"), max_length=200, blank=True)
-    description = models.TextField(pgettext_lazy(C, "description"), blank=True)
-    description_en = models.TextField(pgettext_lazy(C, "description (English)"), blank=True)
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    signup_until = models.DateField(pgettext_lazy(C, "sign-up until"), null=True, blank=True)
-    aggregation = models.CharField(pgettext_lazy(C, "aggregation"), max_length=10, choices=Aggregation.choices,
+    trade = models.CharField(pgettext_lazy("competition", "trade"), max_length=16, choices=Trade.choices, default=Trade.OTHER)
+    title = models.CharField(pgettext_lazy("competition", "title"), max_length=120)
+    title_en = models.CharField(pgettext_lazy("competition", "title (English)"), max_length=200, blank=True)
+    description = models.TextField(pgettext_lazy("competition", "description"), blank=True)
+    description_en = models.TextField(pgettext_lazy("competition", "description (English)"), blank=True)
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    signup_until = models.DateField(pgettext_lazy("competition", "sign-up until"), null=True, blank=True)
+    aggregation = models.CharField(pgettext_lazy("competition", "aggregation"), max_length=10, choices=Aggregation.choices,
                                    default=Aggregation.TRIMMED)
     # Anomaly rules, as fractions of a criterion's range (max − min) and a z-score.
     outlier_distance = models.DecimalField(
-        pgettext_lazy(C, "outlier distance"), max_digits=4, decimal_places=2, default=Decimal("0.25"),
+        pgettext_lazy("competition", "outlier distance"), max_digits=4, decimal_places=2, default=Decimal("0.25"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
-        help_text=pgettext_lazy(C, "A score further than this share of the criterion's range from the mean of the "
-                                   "other judges is flagged (0.25 = a quarter of the range)."))
+        help_text=pgettext_lazy("competition", "A score further than this share of the criterion's range from the panel's "
+                                                  "median is flagged (0.25 = a quarter of the range)."))
     spread_threshold = models.DecimalField(
-        pgettext_lazy(C, "spread threshold"), max_digits=4, decimal_places=2, default=Decimal("0.40"),
+        pgettext_lazy("competition", "spread threshold"), max_digits=4, decimal_places=2, default=Decimal("0.40"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
-        help_text=pgettext_lazy(C, "The panel's highest minus lowest score on a criterion above this share of its "
+        help_text=pgettext_lazy("competition", "The panel's highest minus lowest score on a criterion above this share of its "
                                    "range is flagged."))
     bias_z = models.DecimalField(
-        pgettext_lazy(C, "judge bias z-score"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
+        pgettext_lazy("competition", "judge bias z-score"), max_digits=4, decimal_places=2, default=Decimal("1.50"),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
-        help_text=pgettext_lazy(C, "A judge whose average offset from the panel has a z-score at least this large "
+        help_text=pgettext_lazy("competition", "A judge whose average offset from the panel has a z-score at least this large "
                                    "(among the round's judges) is flagged as systematically high or low."))
-    tie_breaks = models.JSONField(pgettext_lazy(C, "tie-break chain"), default=list, blank=True)
-    awards = models.JSONField(pgettext_lazy(C, "awards"), default=list, blank=True)
-    objection_days = models.PositiveSmallIntegerField(pgettext_lazy(C, "objection window (days)"), default=3,
+    tie_breaks = models.JSONField(pgettext_lazy("competition", "tie-break chain"), default=list, blank=True)
+    awards = models.JSONField(pgettext_lazy("competition", "awards"), default=list, blank=True)
+    objection_days = models.PositiveSmallIntegerField(pgettext_lazy("competition", "objection window (days)"), default=3,
                                                       validators=[MaxValueValidator(30)])
-    blind_reentry = models.BooleanField(pgettext_lazy(C, "blind re-entry of paper sheets"), default=False)
-    code = models.CharField(pgettext_lazy(C, "public code"), max_length=24, unique=True, default=new_code, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy(C, "created by"), null=True,
+    blind_reentry = models.BooleanField(pgettext_lazy("competition", "blind re-entry of paper sheets"), default=False)
+    code = models.CharField(pgettext_lazy("competition", "public code"), max_length=24, unique=True, default=new_code, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("competition", "created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(pgettext_lazy(C, "created"), default=timezone.now, editable=False)
-    finished_at = models.DateTimeField(pgettext_lazy(C, "finished"), null=True, blank=True, editable=False)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    created_at = models.DateTimeField(pgettext_lazy("competition", "created"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(pgettext_lazy("competition", "finished"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     objects = CompetitionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "competition")
-        verbose_name_plural = pgettext_lazy(C, "competitions")
+        verbose_name = pgettext_lazy("competition", "competition")
+        verbose_name_plural = pgettext_lazy("competition", "competitions")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The staff list: WHERE department_id IN (…) OR level = 'group' … ORDER BY created_at DESC, id DESC.
@@ -198,18 +198,18 @@ class RubricVersion(models.Model):
     its criteria and deductions never change again; a change makes the next version (a copy)."""
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rubrics",
-                                    verbose_name=pgettext_lazy(C, "competition"))
-    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
-    note = models.CharField(pgettext_lazy(C, "what changed"), max_length=200, blank=True)
+                                    verbose_name=pgettext_lazy("competition", "competition"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("competition", "version"))
+    note = models.CharField(pgettext_lazy("competition", "what changed"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=pgettext_lazy(C, "created by"))
-    created_at = models.DateTimeField(pgettext_lazy(C, "created"), default=timezone.now)
-    frozen_at = models.DateTimeField(pgettext_lazy(C, "frozen"), null=True, blank=True)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                   related_name="+", verbose_name=pgettext_lazy("competition", "created by"))
+    created_at = models.DateTimeField(pgettext_lazy("competition", "created"), default=timezone.now)
+    frozen_at = models.DateTimeField(pgettext_lazy("competition", "frozen"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "rubric version")
-        verbose_name_plural = pgettext_lazy(C, "rubric versions")
+        verbose_name = pgettext_lazy("competition", "rubric version")
+        verbose_name_plural = pgettext_lazy("competition", "rubric versions")
         ordering = ["competition", "number"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "number"], name="compet_rubric_unique_number"),
@@ -232,25 +232,25 @@ class Criterion(LocalisedTextMixin, models.Model):
     ``levels`` describes the ranges ([{"from": "8", "to": "10", "text": "…", "text_en": "…"}, …])."""
 
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="criteria",
-                               verbose_name=pgettext_lazy(C, "rubric version"))
-    code = models.SlugField(pgettext_lazy(C, "code"), max_length=20,
-                            help_text=pgettext_lazy(C, "Short and stable across versions (the tie-break chain names it)."))
-    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
-    name = models.CharField(pgettext_lazy(C, "criterion"), max_length=80)
-    name_en = models.CharField(pgettext_lazy(C, "criterion (English)"), max_length=120, blank=True)
-    description = models.CharField(pgettext_lazy(C, "what is judged"), max_length=300, blank=True)
-    description_en = models.CharField(pgettext_lazy(C, "what is judged (English)"), max_length=400, blank=True)
-    weight = models.DecimalField(pgettext_lazy(C, "weight"), max_digits=5, decimal_places=2, default=Decimal("1"))
-    min_score = models.DecimalField(pgettext_lazy(C, "lowest score"), max_digits=6, decimal_places=2, default=Decimal("0"))
-    max_score = models.DecimalField(pgettext_lazy(C, "highest score"), max_digits=6, decimal_places=2, default=Decimal("10"))
-    step = models.DecimalField(pgettext_lazy(C, "step"), max_digits=5, decimal_places=2, default=Decimal("0.5"))
-    levels = models.JSONField(pgettext_lazy(C, "level descriptions"), default=list, blank=True)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                               verbose_name=pgettext_lazy("competition", "rubric version"))
+    code = models.SlugField(pgettext_lazy("competition", "code"), max_length=20,
+                            help_text=pgettext_lazy("competition", "Short and stable across versions (the tie-break chain names it)."))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("competition", "order"), default=10)
+    name = models.CharField(pgettext_lazy("competition", "criterion"), max_length=80)
+    name_en = models.CharField(pgettext_lazy("competition", "criterion (English)"), max_length=120, blank=True)
+    description = models.CharField(pgettext_lazy("competition", "what is judged"), max_length=300, blank=True)
+    description_en = models.CharField(pgettext_lazy("competition", "what is judged (English)"), max_length=400, blank=True)
+    weight = models.DecimalField(pgettext_lazy("competition", "weight"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    min_score = models.DecimalField(pgettext_lazy("competition", "lowest score"), max_digits=6, decimal_places=2, default=Decimal("0"))
+    max_score = models.DecimalField(pgettext_lazy("competition", "highest score"), max_digits=6, decimal_places=2, default=Decimal("10"))
+    step = models.DecimalField(pgettext_lazy("competition", "step"), max_digits=5, decimal_places=2, default=Decimal("0.5"))
+    levels = models.JSONField(pgettext_lazy("competition", "level descriptions"), default=list, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "criterion")
-        verbose_name_plural = pgettext_lazy(C, "criteria")
+        verbose_name = pgettext_lazy("competition", "criterion")
+        verbose_name_plural = pgettext_lazy("competition", "criteria")
         ordering = ["rubric", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "code"], name="compet_criterion_unique_code"),
@@ -288,10 +288,10 @@ class Criterion(LocalisedTextMixin, models.Model):
         if value is None:
             return None
         if value < self.min_score or value > self.max_score:
-            return pgettext(C, "%(criterion)s: the score must lie between %(min)s and %(max)s.") % {
+            return pgettext("competition", "%(criterion)s: the score must lie between %(min)s and %(max)s.") % {
                 "criterion": self.display_name, "min": _plain(self.min_score), "max": _plain(self.max_score)}
         if (value - self.min_score) % self.step != 0:
-            return pgettext(C, "%(criterion)s: the score goes in steps of %(step)s from %(min)s.") % {
+            return pgettext("competition", "%(criterion)s: the score goes in steps of %(step)s from %(min)s.") % {
                 "criterion": self.display_name, "step": _plain(self.step), "min": _plain(self.min_score)}
         return None
 
@@ -300,20 +300,20 @@ class Deduction(LocalisedTextMixin, models.Model):
     """扣分项: ``points`` off the total for each occurrence a judge records, at most ``max_count`` times."""
 
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="deductions",
-                               verbose_name=pgettext_lazy(C, "rubric version"))
-    code = models.SlugField(pgettext_lazy(C, "code"), max_length=20)
-    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
-    name = models.CharField(pgettext_lazy(C, "deduction"), max_length=80)
-    name_en = models.CharField(pgettext_lazy(C, "deduction (English)"), max_length=120, blank=True)
-    points = models.DecimalField(pgettext_lazy(C, "points per occurrence"), max_digits=5, decimal_places=2)
-    max_count = models.PositiveSmallIntegerField(pgettext_lazy(C, "at most (times)"), default=1,
+                               verbose_name=pgettext_lazy("competition", "rubric version"))
+    code = models.SlugField(pgettext_lazy("competition", "code"), max_length=20)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("competition", "order"), default=10)
+    name = models.CharField(pgettext_lazy("competition", "deduction"), max_length=80)
+    name_en = models.CharField(pgettext_lazy("competition", "deduction (English)"), max_length=120, blank=True)
+    points = models.DecimalField(pgettext_lazy("competition", "points per occurrence"), max_digits=5, decimal_places=2)
+    max_count = models.PositiveSmallIntegerField(pgettext_lazy("competition", "at most (times)"), default=1,
                                                  validators=[MinValueValidator(1), MaxValueValidator(20)])
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "deduction")
-        verbose_name_plural = pgettext_lazy(C, "deductions")
+        verbose_name = pgettext_lazy("competition", "deduction")
+        verbose_name_plural = pgettext_lazy("competition", "deductions")
         ordering = ["rubric", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "code"], name="compet_deduction_unique_code"),
@@ -357,45 +357,45 @@ class ScopedByRound(DepartmentScopedQuerySet):
 
 class Round(LocalisedTextMixin, models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy(C, "Planned")
-        SCORING = "scoring", pgettext_lazy(C, "Scoring")
-        REVIEW = "review", pgettext_lazy(C, "Under review")
-        VERIFIED = "verified", pgettext_lazy(C, "Verified")
-        NOTICE = "notice", pgettext_lazy(C, "Public notice (公示)")
-        FINAL = "final", pgettext_lazy(C, "Final")
+        DRAFT = "draft", pgettext_lazy("competition", "Planned")
+        SCORING = "scoring", pgettext_lazy("competition", "Scoring")
+        REVIEW = "review", pgettext_lazy("competition", "Under review")
+        VERIFIED = "verified", pgettext_lazy("competition", "Verified")
+        NOTICE = "notice", pgettext_lazy("competition", "Public notice (公示)")
+        FINAL = "final", pgettext_lazy("competition", "Final")
 
     class Advance(models.TextChoices):
-        NONE = "", pgettext_lazy(C, "Nobody (the last round)")
-        RANK = "rank", pgettext_lazy(C, "The best N by rank")
-        CUTOFF = "cutoff", pgettext_lazy(C, "Everyone at or above a score")
+        NONE = "", pgettext_lazy("competition", "Nobody (the last round)")
+        RANK = "rank", pgettext_lazy("competition", "The best N by rank")
+        CUTOFF = "cutoff", pgettext_lazy("competition", "Everyone at or above a score")
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rounds",
-                                    verbose_name=pgettext_lazy(C, "competition"))
-    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "round"))
-    name = models.CharField(pgettext_lazy(C, "name"), max_length=40)
-    name_en = models.CharField(pgettext_lazy(C, "name (English)"), max_length=60, blank=True)
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+                                    verbose_name=pgettext_lazy("competition", "competition"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("competition", "round"))
+    name = models.CharField(pgettext_lazy("competition", "name"), max_length=40)
+    name_en = models.CharField(pgettext_lazy("competition", "name (English)"), max_length=60, blank=True)
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds",
-                               verbose_name=pgettext_lazy(C, "rubric version"), editable=False)
-    scoring_opens_at = models.DateTimeField(pgettext_lazy(C, "scoring opens"))
-    scoring_closes_at = models.DateTimeField(pgettext_lazy(C, "scoring closes"))
-    advance = models.CharField(pgettext_lazy(C, "who goes on to the next round"), max_length=8, choices=Advance.choices,
+                               verbose_name=pgettext_lazy("competition", "rubric version"), editable=False)
+    scoring_opens_at = models.DateTimeField(pgettext_lazy("competition", "scoring opens"))
+    scoring_closes_at = models.DateTimeField(pgettext_lazy("competition", "scoring closes"))
+    advance = models.CharField(pgettext_lazy("competition", "who goes on to the next round"), max_length=8, choices=Advance.choices,
                                default=Advance.NONE, blank=True)
-    advance_count = models.PositiveSmallIntegerField(pgettext_lazy(C, "how many go on"), null=True, blank=True)
-    advance_cutoff = models.DecimalField(pgettext_lazy(C, "cut-off score"), max_digits=8, decimal_places=2, null=True,
+    advance_count = models.PositiveSmallIntegerField(pgettext_lazy("competition", "how many go on"), null=True, blank=True)
+    advance_cutoff = models.DecimalField(pgettext_lazy("competition", "cut-off score"), max_digits=8, decimal_places=2, null=True,
                                          blank=True)
-    notice_until = models.DateTimeField(pgettext_lazy(C, "objections until"), null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(pgettext_lazy(C, "published"), null=True, blank=True, editable=False)
-    finalised_at = models.DateTimeField(pgettext_lazy(C, "final since"), null=True, blank=True, editable=False)
-    reminded_at = models.DateTimeField(pgettext_lazy(C, "judges reminded"), null=True, blank=True, editable=False)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+    notice_until = models.DateTimeField(pgettext_lazy("competition", "objections until"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("competition", "published"), null=True, blank=True, editable=False)
+    finalised_at = models.DateTimeField(pgettext_lazy("competition", "final since"), null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(pgettext_lazy("competition", "judges reminded"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
     objects = RoundQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "round")
-        verbose_name_plural = pgettext_lazy(C, "rounds")
+        verbose_name = pgettext_lazy("competition", "round")
+        verbose_name_plural = pgettext_lazy("competition", "rounds")
         ordering = ["competition", "number"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "number"], name="compet_round_unique_number"),
@@ -443,34 +443,34 @@ class ContestantQuerySet(DepartmentScopedQuerySet):
 
 class Contestant(models.Model):
     class Status(models.TextChoices):
-        APPLIED = "applied", pgettext_lazy(C, "Signed up, awaiting approval")
-        APPROVED = "approved", pgettext_lazy(C, "Approved")
-        REJECTED = "rejected", pgettext_lazy(C, "Not approved")
-        WITHDRAWN = "withdrawn", pgettext_lazy(C, "Withdrawn")
+        APPLIED = "applied", pgettext_lazy("competition", "Signed up, awaiting approval")
+        APPROVED = "approved", pgettext_lazy("competition", "Approved")
+        REJECTED = "rejected", pgettext_lazy("competition", "Not approved")
+        WITHDRAWN = "withdrawn", pgettext_lazy("competition", "Withdrawn")
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="contestants",
-                                    verbose_name=pgettext_lazy(C, "competition"))
+                                    verbose_name=pgettext_lazy("competition", "competition"))
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="competition_entries",
-                              verbose_name=pgettext_lazy(C, "staff member"))
+                              verbose_name=pgettext_lazy("competition", "staff member"))
     # The staff member's department and team when they signed up (scoping; conflicts of interest).
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=pgettext_lazy(C, "department"))
+                                   verbose_name=pgettext_lazy("competition", "department"))
     team = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=pgettext_lazy(C, "team"))
-    number = models.PositiveIntegerField(pgettext_lazy(C, "number"))
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
-    note = models.CharField(pgettext_lazy(C, "note"), max_length=200, blank=True)
+                             verbose_name=pgettext_lazy("competition", "team"))
+    number = models.PositiveIntegerField(pgettext_lazy("competition", "number"))
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    note = models.CharField(pgettext_lazy("competition", "note"), max_length=200, blank=True)
     signed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=pgettext_lazy(C, "signed up by"))
-    signed_up_at = models.DateTimeField(pgettext_lazy(C, "signed up"), default=timezone.now)
-    approved_at = models.DateTimeField(pgettext_lazy(C, "approved"), null=True, blank=True)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                     related_name="+", verbose_name=pgettext_lazy("competition", "signed up by"))
+    signed_up_at = models.DateTimeField(pgettext_lazy("competition", "signed up"), default=timezone.now)
+    approved_at = models.DateTimeField(pgettext_lazy("competition", "approved"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
 
     objects = ContestantQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "contestant")
-        verbose_name_plural = pgettext_lazy(C, "contestants")
+        verbose_name = pgettext_lazy("competition", "contestant")
+        verbose_name_plural = pgettext_lazy("competition", "contestants")
         ordering = ["competition", "number"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "staff"], name="compet_contestant_once"),
@@ -490,29 +490,29 @@ class Appointment(models.Model):
     or on a borrowed phone); signed-in judges reach the same sheets from their own pages."""
 
     class Role(models.TextChoices):
-        CHIEF = "chief", pgettext_lazy(C, "Chief judge")
-        PANEL = "panel", pgettext_lazy(C, "Panel member")
-        RESERVE = "reserve", pgettext_lazy(C, "Reserve")
+        CHIEF = "chief", pgettext_lazy("competition", "Chief judge")
+        PANEL = "panel", pgettext_lazy("competition", "Panel member")
+        RESERVE = "reserve", pgettext_lazy("competition", "Reserve")
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="appointments",
-                                    verbose_name=pgettext_lazy(C, "competition"))
+                                    verbose_name=pgettext_lazy("competition", "competition"))
     staff = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="judge_appointments",
-                              verbose_name=pgettext_lazy(C, "judge"))
-    role = models.CharField(pgettext_lazy(C, "role"), max_length=8, choices=Role.choices, default=Role.PANEL)
-    order = models.PositiveSmallIntegerField(pgettext_lazy(C, "order"), default=10)
-    code = models.CharField(pgettext_lazy(C, "private link code"), max_length=40, unique=True, default=new_link_code,
+                              verbose_name=pgettext_lazy("competition", "judge"))
+    role = models.CharField(pgettext_lazy("competition", "role"), max_length=8, choices=Role.choices, default=Role.PANEL)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("competition", "order"), default=10)
+    code = models.CharField(pgettext_lazy("competition", "private link code"), max_length=40, unique=True, default=new_link_code,
                             editable=False)
     appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=pgettext_lazy(C, "appointed by"))
-    appointed_at = models.DateTimeField(pgettext_lazy(C, "appointed"), default=timezone.now)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                     related_name="+", verbose_name=pgettext_lazy("competition", "appointed by"))
+    appointed_at = models.DateTimeField(pgettext_lazy("competition", "appointed"), default=timezone.now)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key", "code"])
 
     objects = ScopedByCompetition.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "judge appointment")
-        verbose_name_plural = pgettext_lazy(C, "judge appointments")
+        verbose_name = pgettext_lazy("competition", "judge appointment")
+        verbose_name_plural = pgettext_lazy("competition", "judge appointments")
         ordering = ["competition", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["competition", "staff"], name="compet_appointment_once"),
@@ -537,18 +537,18 @@ class Conflict(models.Model):
     — a judge of the contestant's own department or team, or their head — are computed, never stored."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="conflicts",
-                                    verbose_name=pgettext_lazy(C, "judge"))
+                                    verbose_name=pgettext_lazy("competition", "judge"))
     contestant = models.ForeignKey(Contestant, on_delete=models.CASCADE, related_name="conflicts",
-                                   verbose_name=pgettext_lazy(C, "contestant"))
-    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=200)
+                                   verbose_name=pgettext_lazy("competition", "contestant"))
+    reason = models.CharField(pgettext_lazy("competition", "reason"), max_length=200)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=pgettext_lazy(C, "declared by"))
-    declared_at = models.DateTimeField(pgettext_lazy(C, "declared"), default=timezone.now)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                    related_name="+", verbose_name=pgettext_lazy("competition", "declared by"))
+    declared_at = models.DateTimeField(pgettext_lazy("competition", "declared"), default=timezone.now)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "declared conflict")
-        verbose_name_plural = pgettext_lazy(C, "declared conflicts")
+        verbose_name = pgettext_lazy("competition", "declared conflict")
+        verbose_name_plural = pgettext_lazy("competition", "declared conflicts")
         constraints = [models.UniqueConstraint(fields=["appointment", "contestant"], name="compet_conflict_once")]
 
 
@@ -563,25 +563,25 @@ class Entry(models.Model):
     the per-criterion breakdown (``breakdown``: {criterion code: aggregated value}, with "_deductions")."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries",
-                              verbose_name=pgettext_lazy(C, "round"))
+                              verbose_name=pgettext_lazy("competition", "round"))
     contestant = models.ForeignKey(Contestant, on_delete=models.CASCADE, related_name="entries",
-                                   verbose_name=pgettext_lazy(C, "contestant"))
-    order = models.PositiveIntegerField(pgettext_lazy(C, "order of appearance"), default=0)
-    judges = models.PositiveSmallIntegerField(pgettext_lazy(C, "judges counted"), null=True, blank=True)
-    total = models.DecimalField(pgettext_lazy(C, "total"), max_digits=10, decimal_places=4, null=True, blank=True)
-    deductions = models.DecimalField(pgettext_lazy(C, "deductions"), max_digits=10, decimal_places=4, null=True,
+                                   verbose_name=pgettext_lazy("competition", "contestant"))
+    order = models.PositiveIntegerField(pgettext_lazy("competition", "order of appearance"), default=0)
+    judges = models.PositiveSmallIntegerField(pgettext_lazy("competition", "judges counted"), null=True, blank=True)
+    total = models.DecimalField(pgettext_lazy("competition", "total"), max_digits=10, decimal_places=4, null=True, blank=True)
+    deductions = models.DecimalField(pgettext_lazy("competition", "deductions"), max_digits=10, decimal_places=4, null=True,
                                      blank=True)
-    percent = models.DecimalField(pgettext_lazy(C, "share of the maximum"), max_digits=7, decimal_places=2, null=True,
+    percent = models.DecimalField(pgettext_lazy("competition", "share of the maximum"), max_digits=7, decimal_places=2, null=True,
                                   blank=True)
-    rank = models.PositiveIntegerField(pgettext_lazy(C, "rank"), null=True, blank=True)
-    breakdown = models.JSONField(pgettext_lazy(C, "breakdown"), default=dict, blank=True)
-    advanced = models.BooleanField(pgettext_lazy(C, "goes on"), default=False)
+    rank = models.PositiveIntegerField(pgettext_lazy("competition", "rank"), null=True, blank=True)
+    breakdown = models.JSONField(pgettext_lazy("competition", "breakdown"), default=dict, blank=True)
+    advanced = models.BooleanField(pgettext_lazy("competition", "goes on"), default=False)
 
     objects = ScopedByRound.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "entry")
-        verbose_name_plural = pgettext_lazy(C, "entries")
+        verbose_name = pgettext_lazy("competition", "entry")
+        verbose_name_plural = pgettext_lazy("competition", "entries")
         ordering = ["round", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["round", "contestant"], name="compet_entry_once")]
 
@@ -604,33 +604,33 @@ class Sheet(models.Model):
     a correction of a submitted sheet is the next version, with a reason (``SheetVersion``, ``ScoreChange``)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy(C, "Being scored")
-        SUBMITTED = "submitted", pgettext_lazy(C, "Submitted")
-        CONFIRMED = "confirmed", pgettext_lazy(C, "Confirmed")
-        RETURNED = "returned", pgettext_lazy(C, "Returned for correction")
-        BLOCKED = "blocked", pgettext_lazy(C, "Blocked: conflict of interest")
+        DRAFT = "draft", pgettext_lazy("competition", "Being scored")
+        SUBMITTED = "submitted", pgettext_lazy("competition", "Submitted")
+        CONFIRMED = "confirmed", pgettext_lazy("competition", "Confirmed")
+        RETURNED = "returned", pgettext_lazy("competition", "Returned for correction")
+        BLOCKED = "blocked", pgettext_lazy("competition", "Blocked: conflict of interest")
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy(C, "round"))
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy(C, "entry"))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("competition", "round"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="sheets", verbose_name=pgettext_lazy("competition", "entry"))
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="sheets",
-                                    verbose_name=pgettext_lazy(C, "judge"))
-    code = models.CharField(pgettext_lazy(C, "sheet code"), max_length=24, unique=True, default=new_code, editable=False)
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"), default=0)
-    as_reserve = models.BooleanField(pgettext_lazy(C, "scored as a reserve"), default=False)
-    total = models.DecimalField(pgettext_lazy(C, "sheet total"), max_digits=10, decimal_places=4, null=True, blank=True)
-    submitted_at = models.DateTimeField(pgettext_lazy(C, "submitted"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(pgettext_lazy(C, "confirmed"), null=True, blank=True)
+                                    verbose_name=pgettext_lazy("competition", "judge"))
+    code = models.CharField(pgettext_lazy("competition", "sheet code"), max_length=24, unique=True, default=new_code, editable=False)
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("competition", "version"), default=0)
+    as_reserve = models.BooleanField(pgettext_lazy("competition", "scored as a reserve"), default=False)
+    total = models.DecimalField(pgettext_lazy("competition", "sheet total"), max_digits=10, decimal_places=4, null=True, blank=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("competition", "submitted"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(pgettext_lazy("competition", "confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+", verbose_name=pgettext_lazy(C, "confirmed by"))
-    returned_reason = models.CharField(pgettext_lazy(C, "returned because"), max_length=300, blank=True)
-    blocked_reason = models.CharField(pgettext_lazy(C, "blocked because"), max_length=300, blank=True)
+                                     related_name="+", verbose_name=pgettext_lazy("competition", "confirmed by"))
+    returned_reason = models.CharField(pgettext_lazy("competition", "returned because"), max_length=300, blank=True)
+    blocked_reason = models.CharField(pgettext_lazy("competition", "blocked because"), max_length=300, blank=True)
 
     objects = SheetQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "score sheet")
-        verbose_name_plural = pgettext_lazy(C, "score sheets")
+        verbose_name = pgettext_lazy("competition", "score sheet")
+        verbose_name_plural = pgettext_lazy("competition", "score sheets")
         ordering = ["round", "entry__order", "appointment__order", "pk"]
         constraints = [models.UniqueConstraint(fields=["entry", "appointment"], name="compet_sheet_once")]
         indexes = [
@@ -654,24 +654,24 @@ class Sheet(models.Model):
 class Via(models.TextChoices):
     """How a value reached the sheet: the judge signed in, the judge's private link, a clerk typing a paper sheet."""
 
-    SIGNED_IN = "signed_in", pgettext_lazy(C, "judge, signed in")
-    LINK = "link", pgettext_lazy(C, "judge, private link")
-    CLERK = "clerk", pgettext_lazy(C, "clerk, from the paper sheet")
+    SIGNED_IN = "signed_in", pgettext_lazy("competition", "judge, signed in")
+    LINK = "link", pgettext_lazy("competition", "judge, private link")
+    CLERK = "clerk", pgettext_lazy("competition", "clerk, from the paper sheet")
 
 
 class Score(models.Model):
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores", verbose_name=pgettext_lazy(C, "sheet"))
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="scores", verbose_name=pgettext_lazy("competition", "sheet"))
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=pgettext_lazy(C, "criterion"))
-    value = models.DecimalField(pgettext_lazy(C, "score"), max_digits=6, decimal_places=2)
+                                  verbose_name=pgettext_lazy("competition", "criterion"))
+    value = models.DecimalField(pgettext_lazy("competition", "score"), max_digits=6, decimal_places=2)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=pgettext_lazy(C, "entered by"))
-    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
-    updated_at = models.DateTimeField(pgettext_lazy(C, "updated"), default=timezone.now)
+                                   related_name="+", verbose_name=pgettext_lazy("competition", "entered by"))
+    via = models.CharField(pgettext_lazy("competition", "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    updated_at = models.DateTimeField(pgettext_lazy("competition", "updated"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "score")
-        verbose_name_plural = pgettext_lazy(C, "scores")
+        verbose_name = pgettext_lazy("competition", "score")
+        verbose_name_plural = pgettext_lazy("competition", "scores")
         constraints = [models.UniqueConstraint(fields=["sheet", "criterion"], name="compet_score_once")]
 
     def __str__(self) -> str:
@@ -680,18 +680,18 @@ class Score(models.Model):
 
 class SheetDeduction(models.Model):
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="deduction_counts",
-                              verbose_name=pgettext_lazy(C, "sheet"))
+                              verbose_name=pgettext_lazy("competition", "sheet"))
     deduction = models.ForeignKey(Deduction, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=pgettext_lazy(C, "deduction"))
-    count = models.PositiveSmallIntegerField(pgettext_lazy(C, "times"), default=0)
+                                  verbose_name=pgettext_lazy("competition", "deduction"))
+    count = models.PositiveSmallIntegerField(pgettext_lazy("competition", "times"), default=0)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=pgettext_lazy(C, "entered by"))
-    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
-    updated_at = models.DateTimeField(pgettext_lazy(C, "updated"), default=timezone.now)
+                                   related_name="+", verbose_name=pgettext_lazy("competition", "entered by"))
+    via = models.CharField(pgettext_lazy("competition", "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    updated_at = models.DateTimeField(pgettext_lazy("competition", "updated"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "deduction on a sheet")
-        verbose_name_plural = pgettext_lazy(C, "deductions on sheets")
+        verbose_name = pgettext_lazy("competition", "deduction on a sheet")
+        verbose_name_plural = pgettext_lazy("competition", "deductions on sheets")
         constraints = [models.UniqueConstraint(fields=["sheet", "deduction"], name="compet_sheetded_once")]
 
     def __str__(self) -> str:
@@ -702,21 +702,21 @@ class ScoreChange(models.Model):
     """The audit of every value entered: who, when, through what, old → new, the sheet's version, the reason
     (a correction's). Never changed or deleted."""
 
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="changes", verbose_name=pgettext_lazy(C, "sheet"))
-    field = models.CharField(pgettext_lazy(C, "what"), max_length=30)  # "c:<criterion code>" or "d:<deduction code>"
-    label = models.CharField(pgettext_lazy(C, "item"), max_length=120)
-    old = models.DecimalField(pgettext_lazy(C, "old value"), max_digits=6, decimal_places=2, null=True, blank=True)
-    new = models.DecimalField(pgettext_lazy(C, "new value"), max_digits=6, decimal_places=2, null=True, blank=True)
-    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
-    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=300, blank=True)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="changes", verbose_name=pgettext_lazy("competition", "sheet"))
+    field = models.CharField(pgettext_lazy("competition", "what"), max_length=30)  # "c:<criterion code>" or "d:<deduction code>"
+    label = models.CharField(pgettext_lazy("competition", "item"), max_length=120)
+    old = models.DecimalField(pgettext_lazy("competition", "old value"), max_digits=6, decimal_places=2, null=True, blank=True)
+    new = models.DecimalField(pgettext_lazy("competition", "new value"), max_digits=6, decimal_places=2, null=True, blank=True)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("competition", "version"))
+    reason = models.CharField(pgettext_lazy("competition", "reason"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                           verbose_name=pgettext_lazy(C, "by"))
-    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
-    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+                           verbose_name=pgettext_lazy("competition", "by"))
+    via = models.CharField(pgettext_lazy("competition", "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    at = models.DateTimeField(pgettext_lazy("competition", "at"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "score change")
-        verbose_name_plural = pgettext_lazy(C, "score changes")
+        verbose_name = pgettext_lazy("competition", "score change")
+        verbose_name_plural = pgettext_lazy("competition", "score changes")
         ordering = ["sheet", "at", "pk"]
 
     def __str__(self) -> str:
@@ -726,19 +726,19 @@ class ScoreChange(models.Model):
 class SheetVersion(models.Model):
     """What a sheet held when version ``number`` was submitted (its values by code, its total, the reason)."""
 
-    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="versions", verbose_name=pgettext_lazy(C, "sheet"))
-    number = models.PositiveSmallIntegerField(pgettext_lazy(C, "version"))
-    values = models.JSONField(pgettext_lazy(C, "values"), default=dict)
-    total = models.DecimalField(pgettext_lazy(C, "sheet total"), max_digits=10, decimal_places=4)
-    reason = models.CharField(pgettext_lazy(C, "reason"), max_length=300, blank=True)
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="versions", verbose_name=pgettext_lazy("competition", "sheet"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("competition", "version"))
+    values = models.JSONField(pgettext_lazy("competition", "values"), default=dict)
+    total = models.DecimalField(pgettext_lazy("competition", "sheet total"), max_digits=10, decimal_places=4)
+    reason = models.CharField(pgettext_lazy("competition", "reason"), max_length=300, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                           verbose_name=pgettext_lazy(C, "by"))
-    via = models.CharField(pgettext_lazy(C, "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
-    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+                           verbose_name=pgettext_lazy("competition", "by"))
+    via = models.CharField(pgettext_lazy("competition", "entered through"), max_length=10, choices=Via.choices, default=Via.SIGNED_IN)
+    at = models.DateTimeField(pgettext_lazy("competition", "at"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "sheet version")
-        verbose_name_plural = pgettext_lazy(C, "sheet versions")
+        verbose_name = pgettext_lazy("competition", "sheet version")
+        verbose_name_plural = pgettext_lazy("competition", "sheet versions")
         ordering = ["sheet", "number"]
         constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="compet_sheetversion_once")]
 
@@ -750,17 +750,17 @@ class ReEntry(models.Model):
     """The blind second entry of a paper sheet (a second person types the same sheet without seeing the first
     entry); ``differences`` lists the items that differ — the sheet cannot be confirmed while it has any."""
 
-    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="reentry", verbose_name=pgettext_lazy(C, "sheet"))
-    values = models.JSONField(pgettext_lazy(C, "values"), default=dict)
-    differences = models.JSONField(pgettext_lazy(C, "differences"), default=list, blank=True)
-    version = models.PositiveSmallIntegerField(pgettext_lazy(C, "version checked"))
+    sheet = models.OneToOneField(Sheet, on_delete=models.CASCADE, related_name="reentry", verbose_name=pgettext_lazy("competition", "sheet"))
+    values = models.JSONField(pgettext_lazy("competition", "values"), default=dict)
+    differences = models.JSONField(pgettext_lazy("competition", "differences"), default=list, blank=True)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("competition", "version checked"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                           verbose_name=pgettext_lazy(C, "entered by"))
-    at = models.DateTimeField(pgettext_lazy(C, "at"), default=timezone.now)
+                           verbose_name=pgettext_lazy("competition", "entered by"))
+    at = models.DateTimeField(pgettext_lazy("competition", "at"), default=timezone.now)
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "second entry")
-        verbose_name_plural = pgettext_lazy(C, "second entries")
+        verbose_name = pgettext_lazy("competition", "second entry")
+        verbose_name_plural = pgettext_lazy("competition", "second entries")
 
     def __str__(self) -> str:
         return f"v{self.version}"
@@ -772,41 +772,41 @@ class Flag(models.Model):
     resolved until the scores it is about change."""
 
     class Kind(models.TextChoices):
-        OUTLIER = "outlier", pgettext_lazy(C, "Score far from the panel")
-        SPREAD = "spread", pgettext_lazy(C, "Panel spread too wide")
-        BIAS = "bias", pgettext_lazy(C, "Judge systematically high or low")
-        REENTRY = "reentry", pgettext_lazy(C, "Second entry differs")
+        OUTLIER = "outlier", pgettext_lazy("competition", "Score far from the panel")
+        SPREAD = "spread", pgettext_lazy("competition", "Panel spread too wide")
+        BIAS = "bias", pgettext_lazy("competition", "Judge systematically high or low")
+        REENTRY = "reentry", pgettext_lazy("competition", "Second entry differs")
 
     class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy(C, "Open")
-        ACCEPTED = "accepted", pgettext_lazy(C, "Accepted")
-        RETURNED = "returned", pgettext_lazy(C, "Sheet returned")
-        SUPERSEDED = "superseded", pgettext_lazy(C, "No longer applies")
+        OPEN = "open", pgettext_lazy("competition", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("competition", "Accepted")
+        RETURNED = "returned", pgettext_lazy("competition", "Sheet returned")
+        SUPERSEDED = "superseded", pgettext_lazy("competition", "No longer applies")
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="flags", verbose_name=pgettext_lazy(C, "round"))
-    kind = models.CharField(pgettext_lazy(C, "kind"), max_length=8, choices=Kind.choices)
-    key = models.CharField(pgettext_lazy(C, "key"), max_length=200)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="flags", verbose_name=pgettext_lazy("competition", "round"))
+    kind = models.CharField(pgettext_lazy("competition", "kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(pgettext_lazy("competition", "key"), max_length=200)
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
-                              verbose_name=pgettext_lazy(C, "entry"))
+                              verbose_name=pgettext_lazy("competition", "entry"))
     sheet = models.ForeignKey(Sheet, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
-                              verbose_name=pgettext_lazy(C, "sheet"))
+                              verbose_name=pgettext_lazy("competition", "sheet"))
     appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags",
-                                    verbose_name=pgettext_lazy(C, "judge"))
+                                    verbose_name=pgettext_lazy("competition", "judge"))
     criterion = models.ForeignKey(Criterion, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name=pgettext_lazy(C, "criterion"))
-    detail = models.JSONField(pgettext_lazy(C, "detail"), default=dict)
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    note = models.CharField(pgettext_lazy(C, "note"), max_length=300, blank=True)
+                                  verbose_name=pgettext_lazy("competition", "criterion"))
+    detail = models.JSONField(pgettext_lazy("competition", "detail"), default=dict)
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(pgettext_lazy("competition", "note"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=pgettext_lazy(C, "resolved by"))
-    resolved_at = models.DateTimeField(pgettext_lazy(C, "resolved"), null=True, blank=True)
-    created_at = models.DateTimeField(pgettext_lazy(C, "found"), default=timezone.now)
+                                    related_name="+", verbose_name=pgettext_lazy("competition", "resolved by"))
+    resolved_at = models.DateTimeField(pgettext_lazy("competition", "resolved"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("competition", "found"), default=timezone.now)
 
     objects = ScopedByRound.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "anomaly flag")
-        verbose_name_plural = pgettext_lazy(C, "anomaly flags")
+        verbose_name = pgettext_lazy("competition", "anomaly flag")
+        verbose_name_plural = pgettext_lazy("competition", "anomaly flags")
         ordering = ["round", "status", "kind", "pk"]
         constraints = [models.UniqueConstraint(fields=["round", "key"], name="compet_flag_once")]
         indexes = [
@@ -822,28 +822,28 @@ class Objection(models.Model):
     """An objection to published results (公示), recorded and answered by the organiser."""
 
     class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy(C, "Awaiting an answer")
-        ANSWERED = "answered", pgettext_lazy(C, "Answered")
+        OPEN = "open", pgettext_lazy("competition", "Awaiting an answer")
+        ANSWERED = "answered", pgettext_lazy("competition", "Answered")
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections", verbose_name=pgettext_lazy(C, "round"))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections", verbose_name=pgettext_lazy("competition", "round"))
     contestant = models.ForeignKey(Contestant, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections",
-                                   verbose_name=pgettext_lazy(C, "about contestant"))
-    text = models.TextField(pgettext_lazy(C, "objection"), max_length=2000)
+                                   verbose_name=pgettext_lazy("competition", "about contestant"))
+    text = models.TextField(pgettext_lazy("competition", "objection"), max_length=2000)
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=pgettext_lazy(C, "raised by"))
-    raised_at = models.DateTimeField(pgettext_lazy(C, "raised"), default=timezone.now)
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(pgettext_lazy(C, "answer"), blank=True)
+                                  related_name="+", verbose_name=pgettext_lazy("competition", "raised by"))
+    raised_at = models.DateTimeField(pgettext_lazy("competition", "raised"), default=timezone.now)
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(pgettext_lazy("competition", "answer"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=pgettext_lazy(C, "answered by"))
-    answered_at = models.DateTimeField(pgettext_lazy(C, "answered"), null=True, blank=True)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                    related_name="+", verbose_name=pgettext_lazy("competition", "answered by"))
+    answered_at = models.DateTimeField(pgettext_lazy("competition", "answered"), null=True, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
 
     objects = ScopedByRound.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "objection")
-        verbose_name_plural = pgettext_lazy(C, "objections")
+        verbose_name = pgettext_lazy("competition", "objection")
+        verbose_name_plural = pgettext_lazy("competition", "objections")
         ordering = ["round", "raised_at", "pk"]
 
     def __str__(self) -> str:
@@ -859,33 +859,33 @@ class Certificate(models.Model):
     which says whether it is genuine; a revoked certificate says so there, with the reason."""
 
     class Status(models.TextChoices):
-        VALID = "valid", pgettext_lazy(C, "Valid")
-        REVOKED = "revoked", pgettext_lazy(C, "Revoked")
+        VALID = "valid", pgettext_lazy("competition", "Valid")
+        REVOKED = "revoked", pgettext_lazy("competition", "Revoked")
 
     competition = models.ForeignKey(Competition, on_delete=models.PROTECT, related_name="certificates",
-                                    verbose_name=pgettext_lazy(C, "competition"))
+                                    verbose_name=pgettext_lazy("competition", "competition"))
     contestant = models.ForeignKey(Contestant, on_delete=models.PROTECT, related_name="certificates",
-                                   verbose_name=pgettext_lazy(C, "contestant"))
+                                   verbose_name=pgettext_lazy("competition", "contestant"))
     # The holder's department (the indicator "awards"), copied from the contestant.
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=pgettext_lazy(C, "department"))
-    serial = models.CharField(pgettext_lazy(C, "serial number"), max_length=32, unique=True)
-    award = models.CharField(pgettext_lazy(C, "award"), max_length=60)
-    award_en = models.CharField(pgettext_lazy(C, "award (English)"), max_length=80, blank=True)
-    rank = models.PositiveIntegerField(pgettext_lazy(C, "rank"))
-    status = models.CharField(pgettext_lazy(C, "status"), max_length=8, choices=Status.choices, default=Status.VALID)
-    issued_at = models.DateTimeField(pgettext_lazy(C, "issued"), default=timezone.now)
+                                   verbose_name=pgettext_lazy("competition", "department"))
+    serial = models.CharField(pgettext_lazy("competition", "serial number"), max_length=32, unique=True)
+    award = models.CharField(pgettext_lazy("competition", "award"), max_length=60)
+    award_en = models.CharField(pgettext_lazy("competition", "award (English)"), max_length=80, blank=True)
+    rank = models.PositiveIntegerField(pgettext_lazy("competition", "rank"))
+    status = models.CharField(pgettext_lazy("competition", "status"), max_length=8, choices=Status.choices, default=Status.VALID)
+    issued_at = models.DateTimeField(pgettext_lazy("competition", "issued"), default=timezone.now)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=pgettext_lazy(C, "issued by"))
-    revoked_at = models.DateTimeField(pgettext_lazy(C, "revoked"), null=True, blank=True)
-    revoked_reason = models.CharField(pgettext_lazy(C, "revoked because"), max_length=300, blank=True)
-    submission_key = SubmissionKeyField(pgettext_lazy(C, "submission key"))
+                                  related_name="+", verbose_name=pgettext_lazy("competition", "issued by"))
+    revoked_at = models.DateTimeField(pgettext_lazy("competition", "revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(pgettext_lazy("competition", "revoked because"), max_length=300, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
 
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
-        verbose_name = pgettext_lazy(C, "certificate")
-        verbose_name_plural = pgettext_lazy(C, "certificates")
+        verbose_name = pgettext_lazy("competition", "certificate")
+        verbose_name_plural = pgettext_lazy("competition", "certificates")
         ordering = ["competition", "rank", "pk"]
         constraints = [models.UniqueConstraint(fields=["competition", "contestant"], name="compet_certificate_once")]
         indexes = [

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 from qualityservice.core.i18n import pick
 
 from . import scoring, services
-from .models import Appointment, C, Round, Score, Sheet, SheetDeduction
+from .models import Appointment, Round, Score, Sheet, SheetDeduction
 
 
 def _plain(value) -> str:
@@ -62,7 +62,8 @@ def standings(rnd: Round, *, final: bool | None = None) -> dict:
         award = services.award_for(row["rank"], rnd.competition.awards) if is_last and row["rank"] else None
         row["award"] = pick(*award) if award else ""
     return {"criteria": criteria, "deductions": deductions, "rows": rows, "provisional": not stored,
-            "chain": [services.describe_link(link, criteria) for link in [*chain, scoring.NUMBER]]}
+            "chain": (links := [services.describe_link(link, criteria) for link in [*chain, scoring.NUMBER]]),
+            "chain_text": " → ".join(links)}
 
 
 def _dec(value):
@@ -70,10 +71,10 @@ def _dec(value):
 
 
 def matrix_headers(criteria, deductions) -> list[str]:
-    return [pgettext(C, "No."), pgettext(C, "Contestant"), pgettext(C, "Department"), pgettext(C, "Judge"),
-            pgettext(C, "Judge's role"), *[f"{c.display_name} (×{_plain(c.weight)})" for c in criteria],
-            *[f"{d.display_name} (−{_plain(d.points)})" for d in deductions], pgettext(C, "Sheet total"),
-            pgettext(C, "Status"), pgettext(C, "Version")]
+    return [pgettext("competition", "No."), pgettext("competition", "Contestant"), pgettext("competition", "Department"), pgettext("competition", "Judge"),
+            pgettext("competition", "Judge's role"), *[f"{c.display_name} (×{_plain(c.weight)})" for c in criteria],
+            *[f"{d.display_name} (−{_plain(d.points)})" for d in deductions], pgettext("competition", "Sheet total"),
+            pgettext("competition", "Status"), pgettext("competition", "Version")]
 
 
 def matrix_rows(rnd: Round, *, appointment: Appointment | None = None):
@@ -97,6 +98,6 @@ def matrix_rows(rnd: Round, *, appointment: Appointment | None = None):
     for s in sheets:
         contestant = s.entry.contestant
         yield [contestant.number, contestant.staff.name, contestant.department.display_name, s.appointment.staff.name,
-               str(roles.get(s.appointment.role, "")) + (" · " + pgettext(C, "as reserve") if s.as_reserve else ""),
+               str(roles.get(s.appointment.role, "")) + (" · " + pgettext("competition", "as reserve") if s.as_reserve else ""),
                *[values[s.pk].get(c.pk) for c in criteria], *[counts[s.pk].get(d.pk) for d in deductions],
                s.total, str(statuses.get(s.status, s.status)), s.version]

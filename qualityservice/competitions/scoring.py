@@ -209,7 +209,8 @@ def find_anomalies(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], cr
     """The flags of a round. ``panels``: entry → judge → criterion code → value (counted sheets only).
 
     - outlier: with at least 3 scores on a criterion, a score further than ``outlier_distance`` × range from the
-      mean of the other judges' scores;
+      panel's median on that criterion (the median, the judge's own score included, so that one odd score neither
+      drags the reference towards itself nor makes the judges who agree look far off);
     - spread: with at least 2 scores, highest − lowest above ``spread_threshold`` × range;
     - bias: each judge's offset is the mean over their scores of (score − mean of the other judges) / range; with
       at least 3 judges having ``BIAS_MIN_SCORES`` offsets, a judge whose offset has a z-score (among the judges)
@@ -231,16 +232,17 @@ def find_anomalies(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], cr
                     flags.append(FlagSpec("spread", entry, None, c.code, {
                         "spread": _q(spread), "limit": _q(limit), "high": _q(max(scores.values())), "low": _q(min(scores.values()))}))
             total = sum(scores.values(), ZERO)
+            middle = median(list(scores.values()))
+            limit = outlier_distance * c.range
             for judge in sorted(scores):
                 if n < 2:
                     continue
                 others = (total - scores[judge]) / (n - 1)
-                distance = scores[judge] - others
-                offsets.setdefault(judge, []).append(distance / c.range)
-                limit = outlier_distance * c.range
-                if n >= 3 and abs(distance) > limit:
+                offsets.setdefault(judge, []).append((scores[judge] - others) / c.range)
+                distance = abs(scores[judge] - middle)
+                if n >= 3 and distance > limit:
                     flags.append(FlagSpec("outlier", entry, judge, c.code, {
-                        "value": _q(scores[judge]), "others": _q(others), "distance": _q(abs(distance)), "limit": _q(limit)}))
+                        "value": _q(scores[judge]), "median": _q(middle), "distance": _q(distance), "limit": _q(limit)}))
     means = {judge: sum(values, ZERO) / len(values) for judge, values in offsets.items() if len(values) >= BIAS_MIN_SCORES}
     if len(means) >= 3:
         centre = sum(means.values(), ZERO) / len(means)

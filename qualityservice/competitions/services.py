@@ -25,7 +25,6 @@ from qualityservice.org.models import Department, SiteSettings
 from . import scoring
 from .models import (
     Appointment,
-    C,
     Certificate,
     Competition,
     Conflict,
@@ -101,11 +100,11 @@ def update_competition(competition: Competition, **fields) -> Competition:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     locked = Competition.objects.select_for_update().get(pk=competition.pk)
     if locked.status in (Competition.Status.FINISHED, Competition.Status.CANCELLED):
-        _fail(pgettext(C, "A finished or cancelled competition cannot be changed."))
+        _fail(pgettext("competition", "A finished or cancelled competition cannot be changed."))
     if "department" in fields and fields["department"].pk != locked.department_id and locked.status != Competition.Status.DRAFT:
-        _fail(pgettext(C, "The organising department is fixed once the competition is announced."))
+        _fail(pgettext("competition", "The organising department is fixed once the competition is announced."))
     if has_started(locked) and any(name in fields and fields[name] != getattr(locked, name) for name in SCORING_SETTINGS):
-        _fail(pgettext(C, "How scores are aggregated, flagged and ranked is fixed once a round has opened."))
+        _fail(pgettext("competition", "How scores are aggregated, flagged and ranked is fixed once a round has opened."))
     for name, value in fields.items():
         setattr(locked, name, value)
     if "department" in fields:
@@ -117,9 +116,9 @@ def update_competition(competition: Competition, **fields) -> Competition:
 def announce_errors(competition: Competition) -> dict[str, list[str]]:
     errors = []
     if not competition.rounds.exists():
-        errors.append(pgettext(C, "Add at least one round."))
+        errors.append(pgettext("competition", "Add at least one round."))
     if not current_rubric(competition).criteria.exists():
-        errors.append(pgettext(C, "The rubric has no criteria yet."))
+        errors.append(pgettext("competition", "The rubric has no criteria yet."))
     return {"__all__": errors} if errors else {}
 
 
@@ -170,7 +169,7 @@ def new_rubric_version(competition: Competition, *, by, note: str = "") -> tuple
 def _unfrozen(rubric: RubricVersion) -> RubricVersion:
     locked = RubricVersion.objects.select_for_update().get(pk=rubric.pk)
     if locked.is_frozen:
-        _fail(pgettext(C, "Rubric version %(n)s is frozen: scoring has opened with it. Start a new version to change it.")
+        _fail(pgettext("competition", "Rubric version %(n)s is frozen: scoring has opened with it. Start a new version to change it.")
               % {"n": locked.number})
     return locked
 
@@ -222,12 +221,12 @@ def parse_levels(text: str, *, min_score: Decimal | None, max_score: Decimal | N
         try:
             low_d, high_d = Decimal(low), Decimal(high if dash else low)
         except InvalidOperation:
-            _fail(pgettext(C, "Line %(n)s: start with the range of scores, e.g. “9-10 Excellent …”.") % {"n": n})
+            _fail(pgettext("competition", "Line %(n)s: start with the range of scores, e.g. “9-10 Excellent …”.") % {"n": n})
         if low_d > high_d or (min_score is not None and low_d < min_score) or (max_score is not None and high_d > max_score):
-            _fail(pgettext(C, "Line %(n)s: the range must lie within the criterion's scores, lowest first.") % {"n": n})
+            _fail(pgettext("competition", "Line %(n)s: the range must lie within the criterion's scores, lowest first.") % {"n": n})
         chinese, _bar, english = rest.partition("|")
         if not chinese.strip():
-            _fail(pgettext(C, "Line %(n)s: describe the level after its range.") % {"n": n})
+            _fail(pgettext("competition", "Line %(n)s: describe the level after its range.") % {"n": n})
         levels.append({"from": _plain(low_d), "to": _plain(high_d), "text": chinese.strip()[:300], "text_en": english.strip()[:300]})
     return levels
 
@@ -249,7 +248,7 @@ def create_round(competition: Competition, *, key: str | None, by, **fields) -> 
         return Round.objects.create(competition=competition, number=number, submission_key=stored_key, **fields)
 
     if competition.status in (Competition.Status.FINISHED, Competition.Status.CANCELLED):
-        _fail(pgettext(C, "A finished or cancelled competition gets no new rounds."))
+        _fail(pgettext("competition", "A finished or cancelled competition gets no new rounds."))
     return create_once(Round, scoped("round", key), create)
 
 
@@ -260,7 +259,7 @@ def update_round(rnd: Round, **fields) -> Round:
     if locked.status != Round.Status.DRAFT:
         changed = {name for name, value in fields.items() if getattr(locked, name) != value}
         if locked.status not in (Round.Status.SCORING, Round.Status.REVIEW) or changed - set(WINDOW_FIELDS):
-            _fail(pgettext(C, "Once scoring has opened only the scoring window of a round can change."))
+            _fail(pgettext("competition", "Once scoring has opened only the scoring window of a round can change."))
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=list(fields))
@@ -274,21 +273,21 @@ def sign_up(competition: Competition, staff, *, by, key: str | None, note: str =
     """Sign ``staff`` up (by themselves, their head or the organiser), once per form; the organiser approves."""
     today = timezone.localdate()
     if competition.status != Competition.Status.SIGNUP:
-        _fail(pgettext(C, "Sign-up is not open for this competition."))
+        _fail(pgettext("competition", "Sign-up is not open for this competition."))
     if competition.signup_until and today > competition.signup_until:
-        _fail(pgettext(C, "Sign-up closed on %(date)s.") % {"date": competition.signup_until.isoformat()})
+        _fail(pgettext("competition", "Sign-up closed on %(date)s.") % {"date": competition.signup_until.isoformat()})
     if not staff.is_active:
-        _fail(pgettext(C, "Only current staff can take part."))
+        _fail(pgettext("competition", "Only current staff can take part."))
     if not competition.is_group_wide and staff.department_id != competition.department_id:
-        _fail(pgettext(C, "This competition is for the staff of %(dept)s.") % {"dept": competition.department.display_name})
+        _fail(pgettext("competition", "This competition is for the staff of %(dept)s.") % {"dept": competition.department.display_name})
     if competition.appointments.filter(staff=staff).exists():
-        _fail(pgettext(C, "%(name)s is a judge of this competition.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s is a judge of this competition.") % {"name": staff.name})
     stored = scoped("contestant", key)
     existing = Contestant.objects.filter(submission_key=stored).first() if stored else None
     if existing is not None:
         return existing, False
     if competition.contestants.filter(staff=staff).exists():
-        _fail(pgettext(C, "%(name)s is already signed up.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s is already signed up.") % {"name": staff.name})
 
     def create(stored_key):
         Competition.objects.select_for_update().filter(pk=competition.pk).first()  # one number at a time
@@ -297,14 +296,14 @@ def sign_up(competition: Competition, staff, *, by, key: str | None, note: str =
                                                team_id=staff.team_id, number=number, note=note[:200],
                                                signed_up_by=_user(by), submission_key=stored_key)
         organisers = {"supervisors": True} if competition.is_group_wide else {"heads_of": [competition.department_id]}
-        notify(**organisers, subject=pgettext(C, "Sign-up to approve: %(name)s, %(title)s") % {
+        notify(**organisers, subject=pgettext("competition", "Sign-up to approve: %(name)s, %(title)s") % {
             "name": staff.name, "title": competition.title}, body=note, url=competition.get_absolute_url(), webhook=False)
         return contestant
 
     try:
         return create_once(Contestant, stored, create, look_up_first=False)
     except IntegrityError:  # the same person signed up by two people at once
-        _fail(pgettext(C, "%(name)s is already signed up.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s is already signed up.") % {"name": staff.name})
 
 
 # --- Judges and conflicts -----------------------------------------------------------------------------------
@@ -313,20 +312,20 @@ def sign_up(competition: Competition, staff, *, by, key: str | None, note: str =
 def appoint(competition: Competition, staff, *, role: str, order: int = 10, by, key: str | None) -> tuple[Appointment, bool]:
     """Appoint ``staff`` as chief judge, panel member or reserve, once per form."""
     if competition.status in (Competition.Status.FINISHED, Competition.Status.CANCELLED):
-        _fail(pgettext(C, "A finished or cancelled competition gets no new judges."))
+        _fail(pgettext("competition", "A finished or cancelled competition gets no new judges."))
     stored = scoped("appointment", key)
     existing = Appointment.objects.filter(submission_key=stored).first() if stored else None
     if existing is not None:
         return existing, False
     if competition.contestants.filter(staff=staff).exclude(status__in=[Contestant.Status.REJECTED, Contestant.Status.WITHDRAWN]).exists():
-        _fail(pgettext(C, "%(name)s takes part as a contestant and cannot judge.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s takes part as a contestant and cannot judge.") % {"name": staff.name})
     if competition.appointments.filter(staff=staff).exists():
-        _fail(pgettext(C, "%(name)s is already a judge of this competition.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s is already a judge of this competition.") % {"name": staff.name})
     if role == Appointment.Role.CHIEF:
         if staff.user_id is None:
-            _fail(pgettext(C, "The chief judge needs an account: they confirm sheets and resolve flags signed in."))
+            _fail(pgettext("competition", "The chief judge needs an account: they confirm sheets and resolve flags signed in."))
         if competition.appointments.filter(role=Appointment.Role.CHIEF).exists():
-            _fail(pgettext(C, "The competition already has a chief judge."))
+            _fail(pgettext("competition", "The competition already has a chief judge."))
 
     def create(stored_key):
         return Appointment.objects.create(competition=competition, staff=staff, role=role, order=order,
@@ -335,19 +334,19 @@ def appoint(competition: Competition, staff, *, role: str, order: int = 10, by, 
     try:
         return create_once(Appointment, stored, create, look_up_first=False)
     except IntegrityError:
-        _fail(pgettext(C, "%(name)s is already a judge of this competition.") % {"name": staff.name})
+        _fail(pgettext("competition", "%(name)s is already a judge of this competition.") % {"name": staff.name})
 
 
 @transaction.atomic
 def update_appointment(appointment: Appointment, *, role: str, order: int) -> Appointment:
     locked = Appointment.objects.select_for_update().select_related("competition", "staff").get(pk=appointment.pk)
     if has_started(locked.competition) and role != locked.role:
-        _fail(pgettext(C, "A judge's role is fixed once a round has opened."))
+        _fail(pgettext("competition", "A judge's role is fixed once a round has opened."))
     if role == Appointment.Role.CHIEF and locked.role != role:
         if locked.staff.user_id is None:
-            _fail(pgettext(C, "The chief judge needs an account: they confirm sheets and resolve flags signed in."))
+            _fail(pgettext("competition", "The chief judge needs an account: they confirm sheets and resolve flags signed in."))
         if locked.competition.appointments.filter(role=Appointment.Role.CHIEF).exclude(pk=locked.pk).exists():
-            _fail(pgettext(C, "The competition already has a chief judge."))
+            _fail(pgettext("competition", "The competition already has a chief judge."))
     locked.role, locked.order = role, order
     locked.save(update_fields=["role", "order"])
     return locked
@@ -371,7 +370,7 @@ def conflicts_of(appointments, contestants, declared) -> dict[tuple[int, int], s
 
 
 def conflict_reason(reason: str) -> str:
-    return pgettext(C, "same department or team") if reason == ORGANISATION else reason
+    return pgettext("competition", "same department or team") if reason == ORGANISATION else reason
 
 
 def competition_conflicts(competition: Competition) -> dict[tuple[int, int], str]:
@@ -388,7 +387,7 @@ def declare_conflict(appointment: Appointment, contestant: Contestant, *, reason
         raise ValueError("the contestant and the judge belong to different competitions")
     reason = (reason or "").strip()
     if not reason:
-        _fail(pgettext(C, "Give a reason."))
+        _fail(pgettext("competition", "Give a reason."))
 
     def create(stored_key):
         conflict = Conflict.objects.create(appointment=appointment, contestant=contestant, reason=reason[:200],
@@ -403,7 +402,7 @@ def declare_conflict(appointment: Appointment, contestant: Contestant, *, reason
     try:
         return create_once(Conflict, scoped("conflict", key), create)
     except IntegrityError:
-        _fail(pgettext(C, "This conflict is already recorded."))
+        _fail(pgettext("competition", "This conflict is already recorded."))
 
 
 def assign_reserve(entry: Entry) -> Sheet | None:
@@ -430,25 +429,25 @@ def prepare_round(rnd: Round, *, now) -> dict:
     scoring judge without a conflict; each conflicted judge's place goes to a reserve. Raises TransitionError."""
     competition = rnd.competition
     if competition.status not in (Competition.Status.SIGNUP, Competition.Status.RUNNING):
-        raise TransitionError(pgettext(C, "Open the competition for sign-up first."))
+        raise TransitionError(pgettext("competition", "Open the competition for sign-up first."))
     if rnd.scoring_closes_at <= now:
-        raise TransitionError(pgettext(C, "The scoring window has already ended: move its end first."))
+        raise TransitionError(pgettext("competition", "The scoring window has already ended: move its end first."))
     if rnd.number > 1 and competition.rounds.filter(number__lt=rnd.number).exclude(status=Round.Status.FINAL).exists():
-        raise TransitionError(pgettext(C, "The earlier rounds must be final first."))
+        raise TransitionError(pgettext("competition", "The earlier rounds must be final first."))
     rubric = current_rubric(competition)
     if not rubric.criteria.exists():
-        raise TransitionError(pgettext(C, "The rubric has no criteria yet."))
+        raise TransitionError(pgettext("competition", "The rubric has no criteria yet."))
     appointments = list(competition.appointments.select_related("staff").order_by("order", "pk"))
     scorers = [a for a in appointments if a.scores_everyone]
     if not scorers:
-        raise TransitionError(pgettext(C, "Appoint the judges first."))
+        raise TransitionError(pgettext("competition", "Appoint the judges first."))
     if rnd.number == 1:
         approved = list(competition.contestants.filter(status=Contestant.Status.APPROVED).order_by("number"))
         Entry.objects.bulk_create([Entry(round=rnd, contestant=c, order=n) for n, c in enumerate(approved, start=1)],
                                   ignore_conflicts=True)
     entries = list(rnd.entries.select_related("contestant").order_by("order", "pk"))
     if not entries:
-        raise TransitionError(pgettext(C, "No approved contestants to score."))
+        raise TransitionError(pgettext("competition", "No approved contestants to score."))
     if rubric.frozen_at is None:
         rubric.frozen_at = now
         rubric.save(update_fields=["frozen_at"])
@@ -469,8 +468,8 @@ def prepare_round(rnd: Round, *, now) -> dict:
     Sheet.objects.bulk_create(sheets, batch_size=1000)
     judges = [a.staff.user for a in appointments if a.staff.user_id and any(s.appointment_id == a.pk for s in sheets)]
     if judges:
-        notify(users=judges, subject=pgettext(C, "Scoring is open: %(round)s") % {"round": str(rnd)},
-               body=pgettext(C, "Score on your phone until %(until)s.") % {
+        notify(users=judges, subject=pgettext("competition", "Scoring is open: %(round)s") % {"round": str(rnd)},
+               body=pgettext("competition", "Score on your phone until %(until)s.") % {
                    "until": timezone.localtime(rnd.scoring_closes_at).strftime("%Y-%m-%d %H:%M")},
                url="", webhook=False)
     return {"entries": len(entries), "sheets": len(sheets), "rubric": rubric.number}
@@ -491,16 +490,16 @@ def entry_error(sheet: Sheet, now=None) -> str | None:
     now = now or timezone.now()
     rnd = sheet.round
     if sheet.status == Sheet.Status.BLOCKED:
-        return pgettext(C, "This sheet is blocked: the judge has a conflict of interest with the contestant.")
+        return pgettext("competition", "This sheet is blocked: the judge has a conflict of interest with the contestant.")
     if rnd.status == Round.Status.SCORING:
         if now < rnd.scoring_opens_at:
-            return pgettext(C, "Scoring opens at %(at)s.") % {"at": timezone.localtime(rnd.scoring_opens_at).strftime("%Y-%m-%d %H:%M")}
+            return pgettext("competition", "Scoring opens at %(at)s.") % {"at": timezone.localtime(rnd.scoring_opens_at).strftime("%Y-%m-%d %H:%M")}
         if now >= rnd.scoring_closes_at:
-            return pgettext(C, "Scoring closed at %(at)s.") % {"at": timezone.localtime(rnd.scoring_closes_at).strftime("%Y-%m-%d %H:%M")}
+            return pgettext("competition", "Scoring closed at %(at)s.") % {"at": timezone.localtime(rnd.scoring_closes_at).strftime("%Y-%m-%d %H:%M")}
         return None
     if rnd.status == Round.Status.REVIEW and sheet.status == Sheet.Status.RETURNED:
         return None
-    return pgettext(C, "This round is not open for scoring.")
+    return pgettext("competition", "This round is not open for scoring.")
 
 
 def parse_values(data, criteria, deductions) -> tuple[dict[str, Decimal | None], dict[str, int | None], list[str]]:
@@ -522,7 +521,7 @@ def parse_values(data, criteria, deductions) -> tuple[dict[str, Decimal | None],
             if not value.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(pgettext(C, "%(criterion)s: enter a number.") % {"criterion": c.display_name})
+            errors.append(pgettext("competition", "%(criterion)s: enter a number.") % {"criterion": c.display_name})
             continue
         problem = c.error_for(value)
         if problem:
@@ -538,7 +537,7 @@ def parse_values(data, criteria, deductions) -> tuple[dict[str, Decimal | None],
             counts[d.code] = None
             continue
         if not raw.isdigit() or int(raw) > d.max_count:
-            errors.append(pgettext(C, "%(deduction)s: a number of times from 0 to %(max)s.") % {
+            errors.append(pgettext("competition", "%(deduction)s: a number of times from 0 to %(max)s.") % {
                 "deduction": d.display_name, "max": d.max_count})
             continue
         counts[d.code] = int(raw)
@@ -604,7 +603,7 @@ def save_values(sheet: Sheet, data, *, by, via: str = Via.SIGNED_IN) -> dict:
     saved — outside the window, once submitted, or for a value off the range or the step."""
     locked = _locked_sheet(sheet)
     if not locked.is_editable:
-        _fail(pgettext(C, "This sheet is submitted: a correction needs a reason."))
+        _fail(pgettext("competition", "This sheet is submitted: a correction needs a reason."))
     problem = entry_error(locked)
     if problem:
         _fail(problem)
@@ -632,7 +631,7 @@ def record_version(sheet: Sheet, *, by, now, reason: str, via: str) -> int:
     values, counts = sheet_values(sheet.pk)
     missing = [c.display_name for c in criteria if c.code not in values]
     if missing:
-        raise TransitionError(pgettext(C, "Score every criterion first: %(missing)s.") % {"missing": pgettext(C, ", ").join(missing)})
+        raise TransitionError(pgettext("competition", "Score every criterion first: %(missing)s.") % {"missing": pgettext("competition", ", ").join(missing)})
     specs = _specs(criteria, deductions)
     sheet.total = scoring.sheet_total(values, counts, *specs)
     sheet.version += 1
@@ -673,9 +672,9 @@ def confirm_errors(sheet: Sheet) -> list[str]:
         return []
     reentry = ReEntry.objects.filter(sheet=sheet).first()
     if reentry is None or reentry.version != sheet.version:
-        return [pgettext(C, "A second person must enter this paper sheet before it is confirmed.")]
+        return [pgettext("competition", "A second person must enter this paper sheet before it is confirmed.")]
     if reentry.differences:
-        return [pgettext(C, "The second entry differs on: %(items)s.") % {"items": pgettext(C, ", ").join(reentry.differences)}]
+        return [pgettext("competition", "The second entry differs on: %(items)s.") % {"items": pgettext("competition", ", ").join(reentry.differences)}]
     return []
 
 
@@ -685,9 +684,9 @@ def save_reentry(sheet: Sheet, data, *, by) -> ReEntry:
     (and block the confirmation) until a corrected version matches."""
     locked = _locked_sheet(sheet)
     if locked.status != Sheet.Status.SUBMITTED:
-        _fail(pgettext(C, "Only a submitted paper sheet is entered a second time."))
+        _fail(pgettext("competition", "Only a submitted paper sheet is entered a second time."))
     if ScoreChange.objects.filter(sheet=locked, version=locked.version, by=_user(by)).exists():
-        _fail(pgettext(C, "The second entry must be made by someone other than who typed the sheet."))
+        _fail(pgettext("competition", "The second entry must be made by someone other than who typed the sheet."))
     criteria, deductions = rubric_items(locked.round.rubric_id)
     values, counts, errors = parse_values(data, criteria, deductions)
     if errors:
@@ -749,15 +748,15 @@ def tie_break_chain(competition: Competition, criteria) -> list[str]:
 
 def describe_link(link: str, criteria) -> str:
     if link == scoring.DEDUCTIONS:
-        return pgettext(C, "fewer deductions")
+        return pgettext("competition", "fewer deductions")
     if link == scoring.CHIEF:
-        return pgettext(C, "the chief judge's score")
+        return pgettext("competition", "the chief judge's score")
     if link == scoring.NUMBER:
-        return pgettext(C, "the lower contestant number")
+        return pgettext("competition", "the lower contestant number")
     if link.startswith(scoring.CRITERION):
         code = link[len(scoring.CRITERION):]
         name = next((c.display_name for c in criteria if c.code == code), code)
-        return pgettext(C, "the higher score in “%(criterion)s”") % {"criterion": name}
+        return pgettext("competition", "the higher score in “%(criterion)s”") % {"criterion": name}
     return link
 
 
@@ -793,16 +792,16 @@ def verify_errors(rnd: Round) -> dict[str, list[str]]:
     errors = []
     n_open = rnd.flags.filter(status=Flag.Status.OPEN).count()
     if n_open:
-        errors.append(pgettext(C, "%(n)d anomaly flags are still open: the chief judge resolves them first.") % {"n": n_open})
+        errors.append(pgettext("competition", "%(n)d anomaly flags are still open: the chief judge resolves them first.") % {"n": n_open})
     statuses = dict(rnd.sheets.values_list("status").annotate(n=Count("pk")).order_by())
     if statuses.get(Sheet.Status.SUBMITTED):
-        errors.append(pgettext(C, "%(n)d sheets wait for the chief judge's confirmation.") % {"n": statuses[Sheet.Status.SUBMITTED]})
+        errors.append(pgettext("competition", "%(n)d sheets wait for the chief judge's confirmation.") % {"n": statuses[Sheet.Status.SUBMITTED]})
     waiting = statuses.get(Sheet.Status.DRAFT, 0) + statuses.get(Sheet.Status.RETURNED, 0)
     if waiting:
-        errors.append(pgettext(C, "%(n)d sheets are not submitted yet.") % {"n": waiting})
+        errors.append(pgettext("competition", "%(n)d sheets are not submitted yet.") % {"n": waiting})
     unscored = rnd.entries.exclude(sheets__status=Sheet.Status.CONFIRMED).select_related("contestant__staff")
     for entry in unscored[:5]:
-        errors.append(pgettext(C, "%(contestant)s has no confirmed sheet.") % {"contestant": str(entry.contestant)})
+        errors.append(pgettext("competition", "%(contestant)s has no confirmed sheet.") % {"contestant": str(entry.contestant)})
     return {"__all__": errors} if errors else {}
 
 
@@ -858,21 +857,21 @@ def detect_flags(rnd: Round) -> dict:
 def describe_flag(flag: Flag) -> str:
     d = flag.detail or {}
     if flag.kind == Flag.Kind.OUTLIER:
-        return pgettext(C, "%(judge)s gave %(value)s on “%(criterion)s”; the other judges %(others)s on average "
+        return pgettext("competition", "%(judge)s gave %(value)s on “%(criterion)s”; the panel's median is %(median)s "
                            "(%(distance)s apart, at most %(limit)s expected).") % {
             "judge": flag.appointment.staff.name if flag.appointment_id else "—", "criterion": flag.criterion.display_name if flag.criterion_id else "—",
-            "value": d.get("value"), "others": d.get("others"), "distance": d.get("distance"), "limit": d.get("limit")}
+            "value": d.get("value"), "median": d.get("median"), "distance": d.get("distance"), "limit": d.get("limit")}
     if flag.kind == Flag.Kind.SPREAD:
-        return pgettext(C, "On “%(criterion)s” the panel ranges from %(low)s to %(high)s (spread %(spread)s, at most %(limit)s).") % {
+        return pgettext("competition", "On “%(criterion)s” the panel ranges from %(low)s to %(high)s (spread %(spread)s, at most %(limit)s).") % {
             "criterion": flag.criterion.display_name if flag.criterion_id else "—", "low": d.get("low"), "high": d.get("high"),
             "spread": d.get("spread"), "limit": d.get("limit")}
     if flag.kind == Flag.Kind.BIAS:
-        sentence = (pgettext(C, "%(judge)s scores %(offset)s%% of the range above the rest of the panel on average (z = %(z)s).")
+        sentence = (pgettext("competition", "%(judge)s scores %(offset)s%% of the range above the rest of the panel on average (z = %(z)s).")
                     if d.get("direction") == "high" else
-                    pgettext(C, "%(judge)s scores %(offset)s%% of the range below the rest of the panel on average (z = %(z)s)."))
+                    pgettext("competition", "%(judge)s scores %(offset)s%% of the range below the rest of the panel on average (z = %(z)s)."))
         return sentence % {"judge": flag.appointment.staff.name if flag.appointment_id else "—",
                            "offset": str(abs(Decimal(d.get("offset", "0")))), "z": d.get("z")}
-    return pgettext(C, "The second entry differs on: %(items)s.") % {"items": pgettext(C, ", ").join(d.get("items", []))}
+    return pgettext("competition", "The second entry differs on: %(items)s.") % {"items": pgettext("competition", ", ").join(d.get("items", []))}
 
 
 # --- Publication, carry-over, objections ---------------------------------------------------------------------
@@ -886,8 +885,8 @@ def notify_published(rnd: Round) -> None:
     from django.contrib.auth import get_user_model
 
     notify(heads_of=departments, users=list(get_user_model().objects.filter(pk__in=users)),
-           subject=pgettext(C, "Results published for public notice: %(round)s") % {"round": str(rnd)},
-           body=pgettext(C, "Objections may be raised until %(until)s.") % {
+           subject=pgettext("competition", "Results published for public notice: %(round)s") % {"round": str(rnd)},
+           body=pgettext("competition", "Objections may be raised until %(until)s.") % {
                "until": timezone.localtime(rnd.notice_until).strftime("%Y-%m-%d %H:%M")},
            url=rnd.competition.get_public_url(), webhook=True)
 
@@ -919,16 +918,16 @@ def carry_over(rnd: Round) -> int:
 def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None = None, key: str | None) -> tuple[Objection, bool]:
     """An objection to a round's published results, during its objection window (once per form)."""
     if rnd.status != Round.Status.NOTICE or (rnd.notice_until and timezone.now() >= rnd.notice_until):
-        _fail(pgettext(C, "Objections are taken only during the public notice."))
+        _fail(pgettext("competition", "Objections are taken only during the public notice."))
     text = (text or "").strip()
     if not text:
-        _fail(pgettext(C, "Write the objection."))
+        _fail(pgettext("competition", "Write the objection."))
 
     def create(stored_key):
         objection = Objection.objects.create(round=rnd, contestant=contestant, text=text[:2000], raised_by=_user(by),
                                              submission_key=stored_key)
         organisers = {"supervisors": True} if rnd.competition.is_group_wide else {"heads_of": [rnd.competition.department_id]}
-        notify(**organisers, subject=pgettext(C, "Objection to %(round)s") % {"round": str(rnd)}, body=objection.text,
+        notify(**organisers, subject=pgettext("competition", "Objection to %(round)s") % {"round": str(rnd)}, body=objection.text,
                url=rnd.get_absolute_url(), webhook=False)
         return objection
 
@@ -957,9 +956,9 @@ def issue_certificates(competition: Competition, *, by) -> list[Certificate]:
     are final."""
     last = final_round(competition)
     if last is None or last.status != Round.Status.FINAL:
-        _fail(pgettext(C, "Certificates are issued once the final round's results are final."))
+        _fail(pgettext("competition", "Certificates are issued once the final round's results are final."))
     if not competition.awards:
-        _fail(pgettext(C, "The competition has no awards: set them (e.g. 一等奖 ×1) first."))
+        _fail(pgettext("competition", "The competition has no awards: set them (e.g. 一等奖 ×1) first."))
     made = []
     for entry in last.entries.select_related("contestant").filter(rank__isnull=False).order_by("rank"):
         award = award_for(entry.rank, competition.awards)
@@ -1065,8 +1064,8 @@ def remind_judges(*, now=None) -> int:
                                                     staff__judge_appointments__sheets__status__in=[Sheet.Status.DRAFT, Sheet.Status.RETURNED]).distinct()
             users = list(users)
             if users:
-                notify(users=users, subject=pgettext(C, "Sheets to submit: %(round)s") % {"round": str(rnd)},
-                       body=pgettext(C, "Scoring closes at %(at)s.") % {
+                notify(users=users, subject=pgettext("competition", "Sheets to submit: %(round)s") % {"round": str(rnd)},
+                       body=pgettext("competition", "Scoring closes at %(at)s.") % {
                            "at": timezone.localtime(rnd.scoring_closes_at).strftime("%Y-%m-%d %H:%M")}, url="", webhook=False)
                 reminded += 1
     return reminded

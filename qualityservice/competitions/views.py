@@ -41,7 +41,6 @@ from .forms import (
 )
 from .models import (
     Appointment,
-    C,
     Certificate,
     Competition,
     Contestant,
@@ -126,17 +125,17 @@ def competition_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
                 raise Http404
             competition, created = services.create_competition(key=form.cleaned_data["submission_key"], by=request.user, **data)
             if created:
-                messages.success(request, pgettext(C, "Competition created. Now add its rubric, rounds and judges."))
+                messages.success(request, pgettext("competition", "Competition created. Now add its rubric, rounds and judges."))
             return redirect(competition)
         try:
             competition = services.update_competition(competition, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, pgettext(C, "Competition saved."))
+            messages.success(request, pgettext("competition", "Competition saved."))
             return redirect(competition)
     back = competition.get_absolute_url() if competition else reverse("competitions:list")
-    title = pgettext(C, "Edit competition") if competition else pgettext(C, "New competition")
+    title = pgettext("competition", "Edit competition") if competition else pgettext("competition", "New competition")
     return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": competition is None},
                   status=400 if form.is_bound else 200)
 
@@ -183,7 +182,7 @@ def competition_move(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Done: %(action)s") % {"action": COMPETITION.label(action)})
+        messages.success(request, pgettext("competition", "Done: %(action)s") % {"action": COMPETITION.label(action)})
     return redirect(competition)
 
 
@@ -204,7 +203,7 @@ def rubric_version(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _organised(request, pk)
     version, created = services.new_rubric_version(competition, by=request.user, note=request.POST.get("note", ""))
     if created:
-        messages.success(request, pgettext(C, "Version %(n)s started: change it for the rounds still to come.") % {"n": version.number})
+        messages.success(request, pgettext("competition", "Version %(n)s started: change it for the rounds still to come.") % {"n": version.number})
     return redirect("competitions:rubric", competition.pk)
 
 
@@ -234,7 +233,7 @@ def criterion_edit(request: HttpRequest, pk: int, criterion_pk: int | None = Non
     return _rubric_item_edit(
         request, pk, criterion_pk, model=Criterion, form_class=CriterionForm,
         save=lambda rubric, item, key, fields: services.save_criterion(rubric, key=key, criterion=item, **fields),
-        title_new=pgettext(C, "New criterion"), title_edit=pgettext(C, "Edit criterion"), saved=pgettext(C, "Criterion saved."))
+        title_new=pgettext("competition", "New criterion"), title_edit=pgettext("competition", "Edit criterion"), saved=pgettext("competition", "Criterion saved."))
 
 
 @role_required(*MANAGERS)
@@ -242,7 +241,7 @@ def deduction_edit(request: HttpRequest, pk: int, deduction_pk: int | None = Non
     return _rubric_item_edit(
         request, pk, deduction_pk, model=Deduction, form_class=DeductionForm,
         save=lambda rubric, item, key, fields: services.save_deduction(rubric, key=key, deduction=item, **fields),
-        title_new=pgettext(C, "New deduction"), title_edit=pgettext(C, "Edit deduction"), saved=pgettext(C, "Deduction saved."))
+        title_new=pgettext("competition", "New deduction"), title_edit=pgettext("competition", "Edit deduction"), saved=pgettext("competition", "Deduction saved."))
 
 
 @require_POST
@@ -256,7 +255,7 @@ def rubric_item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -
     except ValidationError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Removed from the rubric."))
+        messages.success(request, pgettext("competition", "Removed from the rubric."))
     return redirect("competitions:rubric", competition.pk)
 
 
@@ -278,9 +277,9 @@ def round_edit(request: HttpRequest, pk: int | None = None, round_pk: int | None
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, pgettext(C, "Round saved."))
+            messages.success(request, pgettext("competition", "Round saved."))
             return redirect(rnd)
-    title = pgettext(C, "Edit round") if rnd else pgettext(C, "New round")
+    title = pgettext("competition", "Edit round") if rnd else pgettext("competition", "New round")
     return render(request, "org/form.html", {"form": form, "title": title, "once": rnd is None,
                                              "back": rnd.get_absolute_url() if rnd else competition.get_absolute_url()},
                   status=400 if form.is_bound else 200)
@@ -337,7 +336,7 @@ def round_move(request: HttpRequest, round_pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Done: %(action)s") % {"action": ROUND.label(action)})
+        messages.success(request, pgettext("competition", "Done: %(action)s") % {"action": ROUND.label(action)})
     return redirect(rnd)
 
 
@@ -354,8 +353,8 @@ def matrix_export(request: HttpRequest, round_pk: int) -> HttpResponse:
     rnd = _round(request, round_pk)
     criteria, deductions = services.rubric_items(rnd.rubric_id) if rnd.rubric_id else ([], [])
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return xlsx_response(f"{pgettext(C, 'score-matrix')}-{rnd.pk}-{stamp}.xlsx", reports.matrix_headers(criteria, deductions),
-                         reports.matrix_rows(rnd), title=pgettext(C, "Score matrix"))
+    return xlsx_response(f"{pgettext('competition', 'score-matrix')}-{rnd.pk}-{stamp}.xlsx", reports.matrix_headers(criteria, deductions),
+                         reports.matrix_rows(rnd), title=pgettext("competition", "Score matrix"))
 
 
 @role_required(*STAFF_ROLES)
@@ -368,7 +367,7 @@ def judge_export(request: HttpRequest, round_pk: int, appointment_pk: int) -> Ht
         rnd = _round(request, round_pk)
     criteria, deductions = services.rubric_items(rnd.rubric_id) if rnd.rubric_id else ([], [])
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return xlsx_response(f"{pgettext(C, 'score-sheets')}-{appointment.staff.name}-{stamp}.xlsx",
+    return xlsx_response(f"{pgettext('competition', 'score-sheets')}-{appointment.staff.name}-{stamp}.xlsx",
                          reports.matrix_headers(criteria, deductions), reports.matrix_rows(rnd, appointment=appointment),
                          title=appointment.staff.name)
 
@@ -380,7 +379,7 @@ def results_pdf(request: HttpRequest, round_pk: int) -> HttpResponse:
     data = reports.standings(rnd)
     pdf = render_pdf("competitions/results_pdf.html", {"round": rnd, "competition": rnd.competition, "now": timezone.localtime(), **data},
                      request)
-    return pdf_response(pdf, f"{pgettext(C, 'results')}-{rnd.pk}.pdf", inline=request.GET.get("inline") == "1")
+    return pdf_response(pdf, f"{pgettext('competition', 'results')}-{rnd.pk}.pdf", inline=request.GET.get("inline") == "1")
 
 
 # --- Contestants ------------------------------------------------------------------------------------------------
@@ -407,7 +406,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
         if created:
-            messages.success(request, pgettext(C, "%(name)s is signed up as number %(n)s; the organiser approves.") % {
+            messages.success(request, pgettext("competition", "%(name)s is signed up as number %(n)s; the organiser approves.") % {
                 "name": staff.name, "n": contestant.number})
     return redirect(back)
 
@@ -424,7 +423,7 @@ def contestant_move(request: HttpRequest, contestant_pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Done: %(action)s") % {"action": CONTESTANT.label(action)})
+        messages.success(request, pgettext("competition", "Done: %(action)s") % {"action": CONTESTANT.label(action)})
     if access.can_organise(request.user, contestant.competition) or user_role(request.user) in MANAGERS:
         return redirect(contestant.competition)
     return redirect("competitions:mine")
@@ -452,9 +451,9 @@ def appointment_edit(request: HttpRequest, pk: int | None = None, appointment_pk
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, pgettext(C, "Judge saved."))
+            messages.success(request, pgettext("competition", "Judge saved."))
             return redirect(competition)
-    title = (pgettext(C, "Judge %(name)s") % {"name": appointment.staff.name}) if appointment else pgettext(C, "Appoint a judge")
+    title = (pgettext("competition", "Judge %(name)s") % {"name": appointment.staff.name}) if appointment else pgettext("competition", "Appoint a judge")
     return render(request, "org/form.html", {"form": form, "title": title, "back": competition.get_absolute_url(),
                                              "once": appointment is None}, status=400 if form.is_bound else 200)
 
@@ -471,7 +470,7 @@ def conflict_new(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, TransitionError) as exc:
             messages.error(request, " ".join(_messages_of(exc)))
         else:
-            messages.success(request, pgettext(C, "Conflict recorded: the judge does not score this contestant."))
+            messages.success(request, pgettext("competition", "Conflict recorded: the judge does not score this contestant."))
     else:
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
     return redirect(competition)
@@ -569,8 +568,8 @@ def _save(request: HttpRequest, sheet: Sheet, *, by, via: str, back: str) -> Htt
             messages.error(request, error)
         return redirect(back)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "changed": result["changed"], "message": pgettext(C, "Saved")})
-    messages.success(request, pgettext(C, "Saved."))
+        return JsonResponse({"ok": True, "changed": result["changed"], "message": pgettext("competition", "Saved")})
+    messages.success(request, pgettext("competition", "Saved."))
     return redirect(back)
 
 
@@ -583,7 +582,7 @@ def _submit(request: HttpRequest, sheet: Sheet, *, by, via: str, back: str, done
         for error in _messages_of(exc):
             messages.error(request, error)
         return redirect(back)
-    messages.success(request, pgettext(C, "Sheet submitted: it is locked now."))
+    messages.success(request, pgettext("competition", "Sheet submitted: it is locked now."))
     return redirect(done)
 
 
@@ -594,7 +593,7 @@ def _correct(request: HttpRequest, sheet: Sheet, *, by, via: str, back: str) -> 
         for error in _messages_of(exc):
             messages.error(request, error)
     else:
-        messages.success(request, pgettext(C, "Correction recorded as a new version."))
+        messages.success(request, pgettext("competition", "Correction recorded as a new version."))
     return redirect(back)
 
 
@@ -637,14 +636,14 @@ def sheet_move(request: HttpRequest, sheet_pk: int) -> HttpResponse:
         raise Http404
     action = request.POST.get("action", "")
     if action not in ("confirm", "return", "block"):
-        messages.error(request, pgettext(C, "Unknown action."))
+        messages.error(request, pgettext("competition", "Unknown action."))
         return redirect("competitions:sheet", sheet.pk)
     try:
         SHEET.apply(sheet, action, by=request.user, reason=request.POST.get("reason", ""), version=request.POST.get("version") or None)
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Done: %(action)s") % {"action": SHEET.label(action)})
+        messages.success(request, pgettext("competition", "Done: %(action)s") % {"action": SHEET.label(action)})
         if action == "block":
             services.assign_reserve(sheet.entry)
     return redirect(sheet.round)
@@ -664,9 +663,9 @@ def sheet_reentry(request: HttpRequest, sheet_pk: int) -> HttpResponse:
                 messages.error(request, error)
         else:
             if reentry.differences:
-                messages.warning(request, pgettext(C, "The second entry differs on: %(items)s.") % {"items": pgettext(C, ", ").join(reentry.differences)})
+                messages.warning(request, pgettext("competition", "The second entry differs on: %(items)s.") % {"items": pgettext("competition", ", ").join(reentry.differences)})
             else:
-                messages.success(request, pgettext(C, "The second entry matches."))
+                messages.success(request, pgettext("competition", "The second entry matches."))
             return redirect(sheet.round)
     criteria, deductions = services.rubric_items(sheet.round.rubric_id)
     for c in criteria:
@@ -697,7 +696,7 @@ def flag_resolve(request: HttpRequest, flag_pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Flag resolved."))
+        messages.success(request, pgettext("competition", "Flag resolved."))
     return redirect(flag.round)
 
 
@@ -718,7 +717,7 @@ def objection_new(request: HttpRequest, round_pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(_messages_of(exc)))
         else:
-            messages.success(request, pgettext(C, "Objection recorded; the organiser answers it."))
+            messages.success(request, pgettext("competition", "Objection recorded; the organiser answers it."))
     else:
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
     return redirect(rnd.competition.get_public_url())
@@ -735,7 +734,7 @@ def objection_answer(request: HttpRequest, objection_pk: int) -> HttpResponse:
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Objection answered."))
+        messages.success(request, pgettext("competition", "Objection answered."))
     return redirect(rnd)
 
 
@@ -751,7 +750,7 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "%(n)d certificates ready.") % {"n": len(made)})
+        messages.success(request, pgettext("competition", "%(n)d certificates ready.") % {"n": len(made)})
     return redirect(competition)
 
 
@@ -780,7 +779,7 @@ def certificate_revoke(request: HttpRequest, certificate_pk: int) -> HttpRespons
     except TransitionError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, pgettext(C, "Certificate %(serial)s revoked.") % {"serial": certificate.serial})
+        messages.success(request, pgettext("competition", "Certificate %(serial)s revoked.") % {"serial": certificate.serial})
     return redirect(certificate.competition)
 
 

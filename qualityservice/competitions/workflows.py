@@ -41,7 +41,7 @@ from qualityservice.core.permissions import can_see_department
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
 from . import access
-from .models import C, Certificate, Competition, Contestant, Flag, Objection, Round, Sheet, Via
+from .models import Certificate, Competition, Contestant, Flag, Objection, Round, Sheet, Via
 
 ALL = access.ALL_ROLES
 MANAGERS = access.MANAGERS
@@ -55,7 +55,7 @@ def _organiser(user, obj) -> bool:
 def _reason(note: str, reason: str = "") -> str:
     text = (reason or note or "").strip()
     if not text:
-        raise TransitionError({"reason": [pgettext(C, "Give a reason.")]})
+        raise TransitionError({"reason": [pgettext("competition", "Give a reason.")]})
     return text[:300]
 
 
@@ -74,7 +74,7 @@ def _announce(competition: Competition, *, by, now, note, **params) -> Move:
         from qualityservice.org.models import Department
 
         centres = list(Department.objects.centres().values_list("pk", flat=True))
-        notify(heads_of=centres, subject=pgettext(C, "Skills competition open for sign-up: %(title)s") % {"title": competition.title},
+        notify(heads_of=centres, subject=pgettext("competition", "Skills competition open for sign-up: %(title)s") % {"title": competition.title},
                body=competition.description or competition.title, url=competition.get_absolute_url(), webhook=True)
     return Move()
 
@@ -91,16 +91,16 @@ def _cancel(competition: Competition, *, by, now, note, reason: str = "", **para
 class CompetitionFlow(Workflow):
     model = Competition
     transitions = (
-        Transition("announce", sources=(CS.DRAFT,), target=CS.SIGNUP, label=pgettext_lazy(C, "Open for sign-up"),
-                   roles=MANAGERS, check=_organiser, handler=_announce, sentence=pgettext_lazy(C, "Opened for sign-up")),
+        Transition("announce", sources=(CS.DRAFT,), target=CS.SIGNUP, label=pgettext_lazy("competition", "Open for sign-up"),
+                   roles=MANAGERS, check=_organiser, handler=_announce, sentence=pgettext_lazy("competition", "Opened for sign-up")),
         # The first round's opening starts the competition, the last round's finalisation finishes it.
-        Transition("start", sources=(CS.SIGNUP,), target=CS.RUNNING, label=pgettext_lazy(C, "Start"),
-                   sentence=pgettext_lazy(C, "Started: the first round opened for scoring")),
-        Transition("finish", sources=(CS.RUNNING,), target=CS.FINISHED, label=pgettext_lazy(C, "Finish"), handler=_finish,
-                   sentence=pgettext_lazy(C, "Finished: the final results are out")),
+        Transition("start", sources=(CS.SIGNUP,), target=CS.RUNNING, label=pgettext_lazy("competition", "Start"),
+                   sentence=pgettext_lazy("competition", "Started: the first round opened for scoring")),
+        Transition("finish", sources=(CS.RUNNING,), target=CS.FINISHED, label=pgettext_lazy("competition", "Finish"), handler=_finish,
+                   sentence=pgettext_lazy("competition", "Finished: the final results are out")),
         Transition("cancel", sources=(CS.DRAFT, CS.SIGNUP, CS.RUNNING), target=CS.CANCELLED,
-                   label=pgettext_lazy(C, "Cancel the competition"), roles=MANAGERS, check=_organiser, handler=_cancel,
-                   sentence=pgettext_lazy(C, "Cancelled: %(reason)s")),
+                   label=pgettext_lazy("competition", "Cancel the competition"), roles=MANAGERS, check=_organiser, handler=_cancel,
+                   sentence=pgettext_lazy("competition", "Cancelled: %(reason)s")),
     )
 
     def in_scope(self, user, obj) -> bool:
@@ -138,19 +138,19 @@ def _close(rnd: Round, *, by, now, note, **params) -> Move:
 
     waiting = unsubmitted(rnd)
     if waiting:
-        raise TransitionError(pgettext(C, "%(n)d score sheets are not submitted yet: %(sheets)s.") % {
-            "n": len(waiting), "sheets": pgettext(C, ", ").join(waiting[:8]) + ("…" if len(waiting) > 8 else "")})
+        raise TransitionError(pgettext("competition", "%(n)d score sheets are not submitted yet: %(sheets)s.") % {
+            "n": len(waiting), "sheets": pgettext("competition", ", ").join(waiting[:8]) + ("…" if len(waiting) > 8 else "")})
     found = detect_flags(rnd)
     if found["open"]:
-        notify(users=found["chief_users"], subject=pgettext(C, "Anomalies to resolve: %(round)s") % {"round": str(rnd)},
-               body=pgettext(C, "%(n)d flags wait for the chief judge.") % {"n": found["open"]},
+        notify(users=found["chief_users"], subject=pgettext("competition", "Anomalies to resolve: %(round)s") % {"round": str(rnd)},
+               body=pgettext("competition", "%(n)d flags wait for the chief judge.") % {"n": found["open"]},
                url=rnd.get_absolute_url(), webhook=False)
     return Move(params={"flags": found["open"]})
 
 
 def _reopen(rnd: Round, *, by, now, note, **params) -> Move:
     if rnd.scoring_closes_at <= now:
-        raise TransitionError(pgettext(C, "The scoring window has ended: move its end first (edit the round)."))
+        raise TransitionError(pgettext("competition", "The scoring window has ended: move its end first (edit the round)."))
     return Move()
 
 
@@ -184,10 +184,10 @@ def _finalise(rnd: Round, *, by, now, note, **params) -> Move:
     from .services import carry_over
 
     if rnd.notice_until and now < rnd.notice_until:
-        raise TransitionError(pgettext(C, "The objection window is open until %(until)s.") % {
+        raise TransitionError(pgettext("competition", "The objection window is open until %(until)s.") % {
             "until": timezone.localtime(rnd.notice_until).strftime("%Y-%m-%d %H:%M")})
     if rnd.objections.filter(status=Objection.Status.OPEN).exists():
-        raise TransitionError(pgettext(C, "Answer every objection first."))
+        raise TransitionError(pgettext("competition", "Answer every objection first."))
     rnd.finalised_at = now
     moved = carry_over(rnd)
     return Move(params={"advanced": moved})
@@ -200,29 +200,29 @@ def _unverify(rnd: Round, *, by, now, note, reason: str = "", **params) -> Move:
 class RoundFlow(Workflow):
     model = Round
     transitions = (
-        Transition("open", sources=(RS.DRAFT,), target=RS.SCORING, label=pgettext_lazy(C, "Open scoring"), roles=MANAGERS,
+        Transition("open", sources=(RS.DRAFT,), target=RS.SCORING, label=pgettext_lazy("competition", "Open scoring"), roles=MANAGERS,
                    check=_round_organiser, handler=_open,
-                   sentence=pgettext_lazy(C, "Scoring opened: %(entries)s contestants, %(sheets)s sheets, rubric v%(rubric)s")),
-        Transition("close", sources=(RS.SCORING,), target=RS.REVIEW, label=pgettext_lazy(C, "Close scoring"), roles=ALL,
+                   sentence=pgettext_lazy("competition", "Scoring opened: %(entries)s contestants, %(sheets)s sheets, rubric v%(rubric)s")),
+        Transition("close", sources=(RS.SCORING,), target=RS.REVIEW, label=pgettext_lazy("competition", "Close scoring"), roles=ALL,
                    check=_organiser_or_chief, handler=_close,
-                   sentence=pgettext_lazy(C, "Scoring closed: %(flags)s flags to resolve")),
-        Transition("reopen", sources=(RS.REVIEW,), target=RS.SCORING, label=pgettext_lazy(C, "Reopen scoring"),
-                   roles=MANAGERS, check=_round_organiser, handler=_reopen, sentence=pgettext_lazy(C, "Scoring reopened")),
-        Transition("verify", sources=(RS.REVIEW,), target=RS.VERIFIED, label=pgettext_lazy(C, "Verify the results"),
+                   sentence=pgettext_lazy("competition", "Scoring closed: %(flags)s flags to resolve")),
+        Transition("reopen", sources=(RS.REVIEW,), target=RS.SCORING, label=pgettext_lazy("competition", "Reopen scoring"),
+                   roles=MANAGERS, check=_round_organiser, handler=_reopen, sentence=pgettext_lazy("competition", "Scoring reopened")),
+        Transition("verify", sources=(RS.REVIEW,), target=RS.VERIFIED, label=pgettext_lazy("competition", "Verify the results"),
                    roles=ALL, check=_organiser_or_chief, handler=_verify,
-                   sentence=pgettext_lazy(C, "Results verified (%(entries)s contestants)")),
-        Transition("unverify", sources=(RS.VERIFIED,), target=RS.REVIEW, label=pgettext_lazy(C, "Back to review"),
+                   sentence=pgettext_lazy("competition", "Results verified (%(entries)s contestants)")),
+        Transition("unverify", sources=(RS.VERIFIED,), target=RS.REVIEW, label=pgettext_lazy("competition", "Back to review"),
                    roles=ALL, check=_organiser_or_chief, handler=_unverify,
-                   sentence=pgettext_lazy(C, "Back to review: %(reason)s")),
-        Transition("publish", sources=(RS.VERIFIED,), target=RS.NOTICE, label=pgettext_lazy(C, "Publish (public notice)"),
+                   sentence=pgettext_lazy("competition", "Back to review: %(reason)s")),
+        Transition("publish", sources=(RS.VERIFIED,), target=RS.NOTICE, label=pgettext_lazy("competition", "Publish (public notice)"),
                    roles=MANAGERS, check=_round_organiser, handler=_publish,
-                   sentence=pgettext_lazy(C, "Published for public notice; objections until %(until)s")),
-        Transition("revise", sources=(RS.NOTICE,), target=RS.REVIEW, label=pgettext_lazy(C, "Withdraw for revision"),
+                   sentence=pgettext_lazy("competition", "Published for public notice; objections until %(until)s")),
+        Transition("revise", sources=(RS.NOTICE,), target=RS.REVIEW, label=pgettext_lazy("competition", "Withdraw for revision"),
                    roles=MANAGERS, check=_round_organiser, handler=_revise,
-                   sentence=pgettext_lazy(C, "Withdrawn for revision: %(reason)s")),
-        Transition("finalise", sources=(RS.NOTICE,), target=RS.FINAL, label=pgettext_lazy(C, "Make final"), roles=MANAGERS,
+                   sentence=pgettext_lazy("competition", "Withdrawn for revision: %(reason)s")),
+        Transition("finalise", sources=(RS.NOTICE,), target=RS.FINAL, label=pgettext_lazy("competition", "Make final"), roles=MANAGERS,
                    check=_round_organiser, handler=_finalise,
-                   sentence=pgettext_lazy(C, "Results final; %(advanced)s go on to the next round")),
+                   sentence=pgettext_lazy("competition", "Results final; %(advanced)s go on to the next round")),
     )
 
     def in_scope(self, user, obj) -> bool:
@@ -247,11 +247,11 @@ def _may_withdraw(user, contestant: Contestant) -> bool:
 
 def _approve(contestant: Contestant, *, by, now, note, **params) -> Move:
     if contestant.competition.status not in (CS.SIGNUP, CS.DRAFT):
-        raise TransitionError(pgettext(C, "Sign-up is over: contestants are approved before the first round opens."))
+        raise TransitionError(pgettext("competition", "Sign-up is over: contestants are approved before the first round opens."))
     contestant.approved_at = now
     if contestant.staff.user_id:
-        notify(users=[contestant.staff.user], subject=pgettext(C, "Sign-up approved: %(title)s") % {
-            "title": contestant.competition.title}, body=pgettext(C, "Your contestant number is %(n)s.") % {"n": contestant.number},
+        notify(users=[contestant.staff.user], subject=pgettext("competition", "Sign-up approved: %(title)s") % {
+            "title": contestant.competition.title}, body=pgettext("competition", "Your contestant number is %(n)s.") % {"n": contestant.number},
             url="", webhook=False)
     return Move(params={"number": contestant.number})
 
@@ -262,20 +262,20 @@ def _reject(contestant: Contestant, *, by, now, note, reason: str = "", **params
 
 def _withdraw(contestant: Contestant, *, by, now, note, **params) -> Move:
     if contestant.entries.exclude(round__status=RS.DRAFT).exists():
-        raise TransitionError(pgettext(C, "The contestant is already being scored."))
+        raise TransitionError(pgettext("competition", "The contestant is already being scored."))
     return Move()
 
 
 class ContestantFlow(Workflow):
     model = Contestant
     transitions = (
-        Transition("approve", sources=(KS.APPLIED,), target=KS.APPROVED, label=pgettext_lazy(C, "Approve"), roles=MANAGERS,
-                   check=_contestant_organiser, handler=_approve, sentence=pgettext_lazy(C, "Approved as number %(number)s")),
-        Transition("reject", sources=(KS.APPLIED,), target=KS.REJECTED, label=pgettext_lazy(C, "Do not approve"),
+        Transition("approve", sources=(KS.APPLIED,), target=KS.APPROVED, label=pgettext_lazy("competition", "Approve"), roles=MANAGERS,
+                   check=_contestant_organiser, handler=_approve, sentence=pgettext_lazy("competition", "Approved as number %(number)s")),
+        Transition("reject", sources=(KS.APPLIED,), target=KS.REJECTED, label=pgettext_lazy("competition", "Do not approve"),
                    roles=MANAGERS, check=_contestant_organiser, handler=_reject,
-                   sentence=pgettext_lazy(C, "Not approved: %(reason)s")),
-        Transition("withdraw", sources=(KS.APPLIED, KS.APPROVED), target=KS.WITHDRAWN, label=pgettext_lazy(C, "Withdraw"),
-                   roles=ALL, check=_may_withdraw, handler=_withdraw, sentence=pgettext_lazy(C, "Withdrawn")),
+                   sentence=pgettext_lazy("competition", "Not approved: %(reason)s")),
+        Transition("withdraw", sources=(KS.APPLIED, KS.APPROVED), target=KS.WITHDRAWN, label=pgettext_lazy("competition", "Withdraw"),
+                   roles=ALL, check=_may_withdraw, handler=_withdraw, sentence=pgettext_lazy("competition", "Withdrawn")),
     )
 
 
@@ -329,7 +329,7 @@ def _confirm(sheet: Sheet, *, by, now, note, version: int | None = None, **param
     from .services import confirm_errors
 
     if version is not None and int(version) != sheet.version:
-        raise TransitionError(pgettext(C, "The judge corrected this sheet meanwhile (now version %(v)s): check it again.")
+        raise TransitionError(pgettext("competition", "The judge corrected this sheet meanwhile (now version %(v)s): check it again.")
                               % {"v": sheet.version})
     errors = confirm_errors(sheet)
     if errors:
@@ -340,13 +340,13 @@ def _confirm(sheet: Sheet, *, by, now, note, version: int | None = None, **param
 
 def _return(sheet: Sheet, *, by, now, note, reason: str = "", **params) -> Move:
     if sheet.round.status not in (RS.SCORING, RS.REVIEW):
-        raise TransitionError(pgettext(C, "A sheet goes back to its judge only while the round is scored or reviewed."))
+        raise TransitionError(pgettext("competition", "A sheet goes back to its judge only while the round is scored or reviewed."))
     text = _reason(note, reason)
     sheet.returned_reason = text
     sheet.confirmed_at, sheet.confirmed_by = None, None
     user = sheet.appointment.staff.user
     if user is not None:
-        notify(users=[user], subject=pgettext(C, "Score sheet returned: %(sheet)s") % {"sheet": str(sheet.entry)},
+        notify(users=[user], subject=pgettext("competition", "Score sheet returned: %(sheet)s") % {"sheet": str(sheet.entry)},
                body=text, url="", webhook=False)
     return Move(params={"reason": text, "version": sheet.version})
 
@@ -360,18 +360,18 @@ def _block(sheet: Sheet, *, by, now, note, reason: str = "", **params) -> Move:
 class SheetFlow(Workflow):
     model = Sheet
     transitions = (
-        Transition("submit", sources=(SS.DRAFT, SS.RETURNED), target=SS.SUBMITTED, label=pgettext_lazy(C, "Submit the sheet"),
-                   roles=ALL, check=_submitter, handler=_submit, sentence=pgettext_lazy(C, "Version %(version)s submitted")),
-        Transition("correct", sources=(SS.SUBMITTED,), target=SS.SUBMITTED, label=pgettext_lazy(C, "Correct"), roles=ALL,
+        Transition("submit", sources=(SS.DRAFT, SS.RETURNED), target=SS.SUBMITTED, label=pgettext_lazy("competition", "Submit the sheet"),
+                   roles=ALL, check=_submitter, handler=_submit, sentence=pgettext_lazy("competition", "Version %(version)s submitted")),
+        Transition("correct", sources=(SS.SUBMITTED,), target=SS.SUBMITTED, label=pgettext_lazy("competition", "Correct"), roles=ALL,
                    check=_own_sheet, handler=_correct,
-                   sentence=pgettext_lazy(C, "Corrected: version %(version)s (%(reason)s)")),
-        Transition("confirm", sources=(SS.SUBMITTED,), target=SS.CONFIRMED, label=pgettext_lazy(C, "Confirm"), roles=ALL,
-                   check=_chief, handler=_confirm, sentence=pgettext_lazy(C, "Version %(version)s confirmed by the chief judge")),
-        Transition("return", sources=(SS.SUBMITTED, SS.CONFIRMED), target=SS.RETURNED, label=pgettext_lazy(C, "Return to the judge"),
-                   roles=ALL, check=_chief, handler=_return, sentence=pgettext_lazy(C, "Returned to the judge: %(reason)s")),
+                   sentence=pgettext_lazy("competition", "Corrected: version %(version)s (%(reason)s)")),
+        Transition("confirm", sources=(SS.SUBMITTED,), target=SS.CONFIRMED, label=pgettext_lazy("competition", "Confirm"), roles=ALL,
+                   check=_chief, handler=_confirm, sentence=pgettext_lazy("competition", "Version %(version)s confirmed by the chief judge")),
+        Transition("return", sources=(SS.SUBMITTED, SS.CONFIRMED), target=SS.RETURNED, label=pgettext_lazy("competition", "Return to the judge"),
+                   roles=ALL, check=_chief, handler=_return, sentence=pgettext_lazy("competition", "Returned to the judge: %(reason)s")),
         Transition("block", sources=(SS.DRAFT, SS.RETURNED, SS.SUBMITTED, SS.CONFIRMED), target=SS.BLOCKED,
-                   label=pgettext_lazy(C, "Block (conflict of interest)"), roles=MANAGERS, check=_sheet_organiser,
-                   handler=_block, sentence=pgettext_lazy(C, "Blocked: %(reason)s")),
+                   label=pgettext_lazy("competition", "Block (conflict of interest)"), roles=MANAGERS, check=_sheet_organiser,
+                   handler=_block, sentence=pgettext_lazy("competition", "Blocked: %(reason)s")),
     )
 
 
@@ -389,7 +389,7 @@ def _flag_chief(user, flag: Flag) -> bool:
 
 def _flag_open_round(flag: Flag) -> None:
     if flag.round.status not in (RS.SCORING, RS.REVIEW):
-        raise TransitionError(pgettext(C, "Flags are resolved while the round is under review."))
+        raise TransitionError(pgettext("competition", "Flags are resolved while the round is under review."))
 
 
 def _accept(flag: Flag, *, by, now, note, **params) -> Move:
@@ -403,7 +403,7 @@ def _flag_return(flag: Flag, *, by, now, note, sheet=None, **params) -> Move:
     _flag_open_round(flag)
     target = sheet or flag.sheet
     if target is None or target.round_id != flag.round_id or (flag.entry_id and target.entry_id != flag.entry_id):
-        raise TransitionError({"sheet": [pgettext(C, "Choose the sheet to return.")]})
+        raise TransitionError({"sheet": [pgettext("competition", "Choose the sheet to return.")]})
     text = _reason(note, params.get("reason", ""))
     SHEET.apply(target, "return", by=by, system=True, reason=text)
     flag.note = text
@@ -420,12 +420,12 @@ def _supersede(flag: Flag, *, by, now, note, **params) -> Move:
 class FlagFlow(Workflow):
     model = Flag
     transitions = (
-        Transition("accept", sources=(FS.OPEN,), target=FS.ACCEPTED, label=pgettext_lazy(C, "Accept the scores"), roles=ALL,
-                   check=_flag_chief, handler=_accept, sentence=pgettext_lazy(C, "Accepted: %(note)s")),
-        Transition("return", sources=(FS.OPEN,), target=FS.RETURNED, label=pgettext_lazy(C, "Return the sheet"), roles=ALL,
-                   check=_flag_chief, handler=_flag_return, sentence=pgettext_lazy(C, "Sheet %(sheet)s returned: %(note)s")),
-        Transition("supersede", sources=(FS.OPEN,), target=FS.SUPERSEDED, label=pgettext_lazy(C, "No longer applies"),
-                   handler=_supersede, sentence=pgettext_lazy(C, "No longer applies: the scores changed")),
+        Transition("accept", sources=(FS.OPEN,), target=FS.ACCEPTED, label=pgettext_lazy("competition", "Accept the scores"), roles=ALL,
+                   check=_flag_chief, handler=_accept, sentence=pgettext_lazy("competition", "Accepted: %(note)s")),
+        Transition("return", sources=(FS.OPEN,), target=FS.RETURNED, label=pgettext_lazy("competition", "Return the sheet"), roles=ALL,
+                   check=_flag_chief, handler=_flag_return, sentence=pgettext_lazy("competition", "Sheet %(sheet)s returned: %(note)s")),
+        Transition("supersede", sources=(FS.OPEN,), target=FS.SUPERSEDED, label=pgettext_lazy("competition", "No longer applies"),
+                   handler=_supersede, sentence=pgettext_lazy("competition", "No longer applies: the scores changed")),
     )
 
 
@@ -444,11 +444,11 @@ def _objection_organiser(user, objection: Objection) -> bool:
 def _answer(objection: Objection, *, by, now, note, answer: str = "", **params) -> Move:
     text = (answer or note or "").strip()
     if not text:
-        raise TransitionError({"answer": [pgettext(C, "Write the answer.")]})
+        raise TransitionError({"answer": [pgettext("competition", "Write the answer.")]})
     objection.answer = text[:2000]
     objection.answered_by, objection.answered_at = by if getattr(by, "is_authenticated", False) else None, now
     if objection.raised_by_id:
-        notify(users=[objection.raised_by], subject=pgettext(C, "Your objection was answered: %(round)s") % {
+        notify(users=[objection.raised_by], subject=pgettext("competition", "Your objection was answered: %(round)s") % {
             "round": str(objection.round)}, body=objection.answer, url="", webhook=False)
     return Move()
 
@@ -456,8 +456,8 @@ def _answer(objection: Objection, *, by, now, note, answer: str = "", **params) 
 class ObjectionFlow(Workflow):
     model = Objection
     transitions = (
-        Transition("answer", sources=(OS.OPEN,), target=OS.ANSWERED, label=pgettext_lazy(C, "Answer"), roles=MANAGERS,
-                   check=_objection_organiser, handler=_answer, sentence=pgettext_lazy(C, "Objection answered")),
+        Transition("answer", sources=(OS.OPEN,), target=OS.ANSWERED, label=pgettext_lazy("competition", "Answer"), roles=MANAGERS,
+                   check=_objection_organiser, handler=_answer, sentence=pgettext_lazy("competition", "Objection answered")),
     )
 
 
@@ -479,8 +479,8 @@ def _revoke(certificate: Certificate, *, by, now, note, reason: str = "", **para
 class CertificateFlow(Workflow):
     model = Certificate
     transitions = (
-        Transition("revoke", sources=(CertS.VALID,), target=CertS.REVOKED, label=pgettext_lazy(C, "Revoke"), roles=MANAGERS,
-                   check=_certificate_organiser, handler=_revoke, sentence=pgettext_lazy(C, "Revoked: %(reason)s")),
+        Transition("revoke", sources=(CertS.VALID,), target=CertS.REVOKED, label=pgettext_lazy("competition", "Revoke"), roles=MANAGERS,
+                   check=_certificate_organiser, handler=_revoke, sentence=pgettext_lazy("competition", "Revoked: %(reason)s")),
     )
 
 
