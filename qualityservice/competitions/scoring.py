@@ -212,7 +212,7 @@ def find_anomalies(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], cr
       panel's median on that criterion (the median, the judge's own score included, so that one odd score neither
       drags the reference towards itself nor makes the judges who agree look far off);
     - spread: with at least 2 scores, highest − lowest above ``spread_threshold`` × range;
-    - bias: each judge's offset is the mean over their scores of (score − mean of the other judges) / range; with
+    - bias: each judge's offset is the median over their scores of (score − mean of the other judges) / range; with
       at least 3 judges having ``BIAS_MIN_SCORES`` offsets, a judge whose offset has a z-score (among the judges)
       of at least ``bias_z`` and is at least ``BIAS_MIN_OFFSET`` is flagged.
     The result does not depend on the order of judges or entries (it is sorted)."""
@@ -243,7 +243,8 @@ def find_anomalies(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], cr
                 if n >= 3 and distance > limit:
                     flags.append(FlagSpec("outlier", entry, judge, c.code, {
                         "value": _q(scores[judge]), "median": _q(middle), "distance": _q(distance), "limit": _q(limit)}))
-    means = {judge: sum(values, ZERO) / len(values) for judge, values in offsets.items() if len(values) >= BIAS_MIN_SCORES}
+    # The median offset: one mistaken score (flagged as an outlier) does not make a judge look biased.
+    means = {judge: median(values) for judge, values in offsets.items() if len(values) >= BIAS_MIN_SCORES}
     if len(means) >= 3:
         centre = sum(means.values(), ZERO) / len(means)
         sd = (sum(((m - centre) ** 2 for m in means.values()), ZERO) / len(means)).sqrt()

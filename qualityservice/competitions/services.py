@@ -602,7 +602,7 @@ def save_values(sheet: Sheet, data, *, by, via: str = Via.SIGNED_IN) -> dict:
     """The autosave of a sheet being scored (or corrected after a return). Refused with a message — nothing
     saved — outside the window, once submitted, or for a value off the range or the step."""
     locked = _locked_sheet(sheet)
-    if not locked.is_editable:
+    if not locked.is_editable and locked.status != Sheet.Status.BLOCKED:
         _fail(pgettext("competition", "This sheet is submitted: a correction needs a reason."))
     problem = entry_error(locked)
     if problem:

@@ -291,11 +291,12 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     flags = list(rnd.flags.exclude(status=Flag.Status.SUPERSEDED).select_related(
         "entry__contestant__staff", "appointment__staff", "criterion", "sheet__appointment__staff").order_by("status", "kind", "pk"))
     chief = access.is_chief_of(request.user, rnd.competition_id)
+    resolver = chief or access.can_organise(request.user, rnd.competition)
     forms_by_flag = {}
     sheets_for_flags = _flag_sheet_choices(rnd, flags)
     for flag in flags:
         flag.text = services.describe_flag(flag)
-        if chief and flag.status == Flag.Status.OPEN:
+        if resolver and flag.status == Flag.Status.OPEN:
             form = FlagForm(flag=flag)
             form.fields["sheet"].queryset = form.fields["sheet"].queryset.none()
             flag.sheet_choices = sheets_for_flags.get(flag.pk, [])

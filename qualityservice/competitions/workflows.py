@@ -384,7 +384,8 @@ FS = Flag.Status
 
 
 def _flag_chief(user, flag: Flag) -> bool:
-    return access.is_chief_of(user, flag.round.competition_id)
+    """The chief judge resolves the flags; so may the organiser (who answers for the published results)."""
+    return access.is_chief_of(user, flag.round.competition_id) or access.can_organise(user, flag.round.competition)
 
 
 def _flag_open_round(flag: Flag) -> None:
