@@ -36,6 +36,16 @@ def progress(rnd: Round) -> dict:
     return {"appointments": appointments, "rows": rows, "counts": labelled, "total": len(sheets)}
 
 
+def judge_analysis(rnd: Round, appointments) -> list[dict]:
+    """The per-judge analysis of a round: each judge's typical offset from the rest of the panel, in % of the
+    criteria's ranges (positive: more generous), over the submitted and confirmed sheets."""
+    if rnd.status in (Round.Status.DRAFT, Round.Status.SCORING) or not rnd.rubric_id:
+        return []
+    panels, _sheets, criteria = services.panels_of(rnd)
+    offsets = scoring.judge_offsets(panels, services._specs(criteria, [])[0])
+    return [{"appointment": a, "offset": offsets[a.pk].quantize(Decimal("0.1"))} for a in appointments if a.pk in offsets]
+
+
 def standings(rnd: Round, *, final: bool | None = None) -> dict:
     """The ranked results with their per-criterion breakdown: stored ones once verified, else provisional from
     the submitted and confirmed sheets."""

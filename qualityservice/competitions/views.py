@@ -135,7 +135,8 @@ def competition_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
             messages.success(request, pgettext("competition", "Competition saved."))
             return redirect(competition)
     back = competition.get_absolute_url() if competition else reverse("competitions:list")
-    title = pgettext("competition", "Edit competition") if competition else pgettext("competition", "New competition")
+    title = (f"{competition.display_title} · {pgettext('competition', 'Edit competition')}" if competition
+             else pgettext("competition", "New competition"))
     return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": competition is None},
                   status=400 if form.is_bound else 200)
 
@@ -223,7 +224,7 @@ def _rubric_item_edit(request, competition_pk, pk, *, model, form_class, save, t
         else:
             messages.success(request, saved)
             return redirect("competitions:rubric", competition.pk)
-    return render(request, "org/form.html", {"form": form, "title": title_edit if item else title_new,
+    return render(request, "org/form.html", {"form": form, "title": f"{competition.display_title} · {title_edit if item else title_new}",
                                              "back": reverse("competitions:rubric", args=[competition.pk]),
                                              "once": item is None}, status=400 if form.is_bound else 200)
 
@@ -279,7 +280,7 @@ def round_edit(request: HttpRequest, pk: int | None = None, round_pk: int | None
         else:
             messages.success(request, pgettext("competition", "Round saved."))
             return redirect(rnd)
-    title = pgettext("competition", "Edit round") if rnd else pgettext("competition", "New round")
+    title = f"{competition.display_title} · " + (pgettext("competition", "Edit round") if rnd else pgettext("competition", "New round"))
     return render(request, "org/form.html", {"form": form, "title": title, "once": rnd is None,
                                              "back": rnd.get_absolute_url() if rnd else competition.get_absolute_url()},
                   status=400 if form.is_bound else 200)
@@ -303,8 +304,10 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
             forms_by_flag[flag.pk] = form
         flag.form = forms_by_flag.get(flag.pk)
     objections = list(rnd.objections.select_related("contestant__staff", "raised_by__staff", "answered_by__staff"))
+    grid = reports.progress(rnd)
     return render(request, "competitions/round_detail.html", {
-        "round": rnd, "competition": rnd.competition, "grid": reports.progress(rnd), "flags": flags, "chief": chief,
+        "round": rnd, "competition": rnd.competition, "grid": grid, "flags": flags, "chief": chief,
+        "analysis": reports.judge_analysis(rnd, grid["appointments"]),
         "organiser": access.can_organise(request.user, rnd.competition), "moves": ROUND.allowed(request.user, rnd),
         "events": services.timeline(rnd, ROUND), "objections": objections, "answer_form": AnswerForm(),
         "reason_form": ReasonForm(), "open_flags": sum(1 for f in flags if f.status == Flag.Status.OPEN),
@@ -454,7 +457,8 @@ def appointment_edit(request: HttpRequest, pk: int | None = None, appointment_pk
         else:
             messages.success(request, pgettext("competition", "Judge saved."))
             return redirect(competition)
-    title = (pgettext("competition", "Judge %(name)s") % {"name": appointment.staff.name}) if appointment else pgettext("competition", "Appoint a judge")
+    title = f"{competition.display_title} · " + ((pgettext("competition", "Judge %(name)s") % {"name": appointment.staff.name})
+                                                 if appointment else pgettext("competition", "Appoint a judge"))
     return render(request, "org/form.html", {"form": form, "title": title, "back": competition.get_absolute_url(),
                                              "once": appointment is None}, status=400 if form.is_bound else 200)
 
