@@ -12,14 +12,7 @@ from django.utils.translation import pgettext
 from qualityservice.core.i18n import pick
 
 from . import scoring, services
-from .models import Appointment, Round, Score, Sheet, SheetDeduction
-
-
-def _plain(value) -> str:
-    if value is None:
-        return "—"
-    value = Decimal(value).quantize(Decimal("0.01"))
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+from .models import Appointment, Round, Score, Sheet, SheetDeduction, _plain
 
 
 def progress(rnd: Round) -> dict:
