@@ -24,7 +24,7 @@ from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import STAFF_ROLES, role_required, staff_profile, user_role
 from qualityservice.core.workflow import TransitionError
 
-from . import access, reports, services
+from . import access, reports, scoring, services
 from .access import MANAGERS
 from .forms import (
     AnswerForm,
@@ -163,8 +163,11 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                if aid == a.pk and cid in names]
             a.link = request.build_absolute_uri(a.get_link_url())
         rubric = services.current_rubric(competition)
+        criteria = list(rubric.criteria.all())
         ctx.update({
-            "appointments": appointments, "rubric": rubric, "criteria": list(rubric.criteria.all()),
+            "appointments": appointments, "rubric": rubric, "criteria": criteria,
+            "chain_text": " → ".join(services.describe_link(link, criteria)
+                                     for link in [*services.tie_break_chain(competition, criteria), scoring.NUMBER]),
             "deductions": list(rubric.deductions.all()), "conflict_form": ConflictForm(competition=competition),
             "appointment_form": AppointmentForm(), "events": services.timeline(competition, COMPETITION),
             "certificates": list(competition.certificates.select_related("contestant__staff").order_by("rank", "pk")),

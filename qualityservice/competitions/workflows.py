@@ -221,8 +221,7 @@ class RoundFlow(Workflow):
                    roles=MANAGERS, check=_round_organiser, handler=_revise,
                    sentence=pgettext_lazy("competition", "Withdrawn for revision: %(reason)s")),
         Transition("finalise", sources=(RS.NOTICE,), target=RS.FINAL, label=pgettext_lazy("competition", "Make final"), roles=MANAGERS,
-                   check=_round_organiser, handler=_finalise,
-                   sentence=pgettext_lazy("competition", "Results final; %(advanced)s go on to the next round")),
+                   check=_round_organiser, handler=_finalise, sentence=pgettext_lazy("competition", "Results made final")),
     )
 
     def in_scope(self, user, obj) -> bool:
@@ -242,7 +241,9 @@ def _contestant_organiser(user, contestant: Contestant) -> bool:
 
 
 def _may_withdraw(user, contestant: Contestant) -> bool:
-    return access.can_sign_up(user, contestant.competition, contestant.staff)
+    """Before the competition is under way: the contestant, their head or the organiser."""
+    return (contestant.competition.status in (CS.DRAFT, CS.SIGNUP)
+            and access.can_sign_up(user, contestant.competition, contestant.staff))
 
 
 def _approve(contestant: Contestant, *, by, now, note, **params) -> Move:

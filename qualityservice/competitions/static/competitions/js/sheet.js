@@ -46,11 +46,12 @@
   function step(input, direction) {
     var st = num(input.step) || 1, min = num(input.min), max = num(input.max);
     var v = num(input.value);
-    if (v === null) v = direction > 0 ? (max !== null ? max : 0) : (min !== null ? min : 0);
+    // An empty score starts at the top of the range (most scores lie in its upper part): − steps down from there.
+    if (v === null) v = (max !== null ? max : 0) - (direction > 0 ? 0 : st);
     else v = v + direction * st;
     if (min !== null && v < min) v = min;
     if (max !== null && v > max) v = max;
-    input.value = v.toFixed(decimals(input.step));
+    input.value = String(parseFloat(v.toFixed(decimals(input.step))));
     input.dispatchEvent(new Event("input", { bubbles: true }));
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }
