@@ -855,7 +855,7 @@ def detect_flags(rnd: Round) -> dict:
 
 
 def describe_flag(flag: Flag) -> str:
-    d = flag.detail or {}
+    d = {key: _plain_number(value) for key, value in (flag.detail or {}).items()}
     if flag.kind == Flag.Kind.OUTLIER:
         return pgettext("competition", "%(judge)s gave %(value)s on “%(criterion)s”; the panel's median is %(median)s "
                            "(%(distance)s apart, at most %(limit)s expected).") % {
@@ -872,6 +872,14 @@ def describe_flag(flag: Flag) -> str:
         return sentence % {"judge": flag.appointment.staff.name if flag.appointment_id else "—",
                            "offset": str(abs(Decimal(d.get("offset", "0")))), "z": d.get("z")}
     return pgettext("competition", "The second entry differs on: %(items)s.") % {"items": pgettext("competition", ", ").join(d.get("items", []))}
+
+
+def _plain_number(value):
+    """A stored number ("2.00") as it is read aloud ("2"); anything else as it is."""
+    try:
+        return _plain(Decimal(str(value))) if isinstance(value, str | int | float | Decimal) and str(value) else value
+    except InvalidOperation:
+        return value
 
 
 # --- Publication, carry-over, objections ---------------------------------------------------------------------
@@ -1075,8 +1083,9 @@ def remind_judges(*, now=None) -> int:
 
 
 def judge_comparison(appointment: Appointment, rnd: Round) -> list[dict]:
-    """After a round is final: each of the judge's scores against the panel's aggregated score, per criterion."""
-    if rnd.status != Round.Status.FINAL:
+    """Once a round's results are published: each of the judge's scores against the panel's aggregated score, per
+    criterion (the panel's aggregate, never another judge's sheet)."""
+    if not rnd.is_published:
         return []
     criteria, _deductions = rubric_items(rnd.rubric_id)
     sheets = list(Sheet.objects.filter(round=rnd, appointment=appointment, status=Sheet.Status.CONFIRMED)

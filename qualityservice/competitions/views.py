@@ -809,7 +809,9 @@ def _link_sheet(code: str, sheet_code: str) -> tuple[Appointment, Sheet]:
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the judge's credential: it never leaves the site in a Referer. (Not "no-referrer": browsers then
+    # send "Origin: null" with the page's own form posts, which the CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

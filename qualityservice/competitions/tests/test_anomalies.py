@@ -38,7 +38,7 @@ def test_it_flags_a_score_far_from_the_panel_and_the_spread_and_blocks_the_verif
     rnd = ROUND.apply(setup.round, "close", by=setup.by)
     assert _flags(rnd) == [("outlier", 1, "评委4", "caozuo", "open"), ("spread", 1, None, "caozuo", "open")]
     outlier = Flag.objects.get(round=rnd, kind="outlier")
-    assert services.describe_flag(outlier) == "评委4在“操作规范”打了2.00分，评委组中位数为8.00（相差6.00，允许不超过2.50）。"
+    assert services.describe_flag(outlier) == "评委4在“操作规范”打了2分，评委组中位数为8（相差6，允许不超过2.5）。"
     confirm_all(setup)
     with pytest.raises(TransitionError, match="还有2个异常标记未处理"):
         ROUND.apply(rnd, "verify", by=setup.chief)

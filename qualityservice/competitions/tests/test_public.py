@@ -66,10 +66,29 @@ def test_a_private_link_page_is_private_and_names_only_the_judges_own_sheets(cli
     appointment = setup.appointments[1]
     response = client.get(reverse("competitions:link", args=[appointment.code]))
     body = response.content.decode()
-    assert response["Cache-Control"] == "private, no-store" and response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "private, no-store" and response["Referrer-Policy"] == "same-origin"
     assert body.count('data-testid="sheet-link"') == 2 and "评委1" in body
     assert appointment.code in body and setup.appointments[2].code not in body
     assert client.get(reverse("competitions:link", args=["x" * 32])).status_code == 404
+
+
+def test_after_publication_each_judge_sees_their_own_scores_against_the_panel(client, org):
+    setup = build(org, contestants=1, panel=2, reserves=0)
+    judge = setup.appointments[1]
+    client.force_login(judge.staff.user)
+    url = reverse("competitions:judging", args=[judge.pk])
+    for sheet in sheets_of(setup.round):
+        score(sheet, values(6, 7, 7) if sheet.appointment_id == judge.pk else values(8, 7, 7))
+    assert "您的评分与评委组对比" not in client.get(url).content.decode()
+    ROUND.apply(setup.round, "close", by=setup.by)
+    confirm_all(setup)
+    ROUND.apply(setup.round, "verify", by=setup.chief)
+    assert "您的评分与评委组对比" not in client.get(url).content.decode()
+    ROUND.apply(setup.round, "publish", by=setup.by)
+    body = client.get(url).content.decode()
+    # Three judges gave 8, 6, 8 on 操作规范: the two closest (8, 8) count, so the panel's score is 8 and this judge −2.
+    assert "您的评分与评委组对比" in body and body.count('data-testid="comparison"') == 1
+    assert "8.00" in body and "-2.00" in body
 
 
 def test_the_campaign_evidence_of_a_published_competition(org):

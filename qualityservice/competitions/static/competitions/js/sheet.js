@@ -135,4 +135,5 @@
   recompute();
   if (Object.keys(pending).length) { setState("offline", form.dataset.textOffline); send(); }
   window.addEventListener("online", function () { send(); });
+  form.dataset.ready = "1";  // the controls answer from now on
 })();
