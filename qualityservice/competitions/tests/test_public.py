@@ -107,3 +107,15 @@ def test_the_campaign_evidence_is_dated_by_the_first_publication(org):
     setup = _published(org, contestants=2, panel=1, reserves=0)
     Round.objects.filter(pk=setup.round.pk).update(published_at=timezone.now() - dt.timedelta(days=40))
     assert services.campaign_evidence_kwargs(setup.competition)["occurred_on"] == timezone.localdate() - dt.timedelta(days=40)
+
+
+def test_english_readers_get_the_english_names_and_the_page_in_english(client, org, settings):
+    from qualityservice.competitions.models import Criterion
+
+    setup = _published(org, contestants=2, panel=1, reserves=0)
+    Criterion.objects.filter(rubric=setup.round.rubric, code="caozuo").update(name_en="Procedure")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(setup.competition.get_public_url()).content.decode()
+    assert "2026 Cooking contest" in body and "Procedure" in body and "成品质量" in body  # no English name: the Chinese one
+    assert "Aggregation: Trimmed mean (adapts to the panel)." in body and "Public notice" in body
+    assert "the higher score in “Procedure”" in body

@@ -19,9 +19,10 @@ pytestmark = pytest.mark.django_db
 
 JUDGES = 7  # the chief and six panel members
 # Measured: session, user and staff profile for the signed-in pages, then a fixed set per page (the rows of each
-# kind in one query: entries with their contestants, sheets, scores, criteria, flags, objections, the timeline).
-PAGE_QUERIES = {"list": 5, "detail": 16, "round": 17, "standings": 9, "chief's round page": 19, "judge's sheets": 6,
-                "scoring page": 8, "chief's sheet page": 12, "my competitions": 6, "private link": 3, "public results": 6}
+# kind in one query: entries with their contestants, sheets, scores, criteria, flags, objections, the timeline;
+# the judge's pages of a published round add their comparison with the panel).
+PAGE_QUERIES = {"list": 5, "detail": 16, "round": 17, "standings": 9, "chief's round page": 19, "judge's sheets": 10,
+                "scoring page": 8, "chief's sheet page": 12, "my competitions": 6, "private link": 7, "public results": 6}
 
 
 def _scored(org, contestants: int, *, publish: bool):
