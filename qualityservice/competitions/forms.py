@@ -4,7 +4,6 @@ makes one record. Lists of choices are the user's scope (a head: their own depar
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import pgettext, pgettext_lazy
@@ -298,10 +297,3 @@ class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
 
 class AnswerForm(BootstrapFormMixin, forms.Form):
     answer = forms.CharField(label=pgettext_lazy("competition", "Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def decimal_or_none(raw) -> Decimal | None:
-    try:
-        return Decimal(str(raw))
-    except (InvalidOperation, TypeError):
-        return None

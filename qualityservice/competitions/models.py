@@ -775,7 +775,6 @@ class Flag(models.Model):
         OUTLIER = "outlier", pgettext_lazy("competition", "Score far from the panel")
         SPREAD = "spread", pgettext_lazy("competition", "Panel spread too wide")
         BIAS = "bias", pgettext_lazy("competition", "Judge systematically high or low")
-        REENTRY = "reentry", pgettext_lazy("competition", "Second entry differs")
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("competition", "Open")

@@ -843,7 +843,7 @@ def detect_flags(rnd: Round) -> dict:
         sheet = by_judge_entry.get((spec.judge, spec.entry)) if spec.kind == "outlier" else None
         wanted[key] = Flag(round=rnd, kind=spec.kind, key=key[:200], entry_id=spec.entry, sheet=sheet,
                            appointment_id=spec.judge, criterion=criteria_by_code.get(spec.criterion), detail=dict(spec.detail))
-    existing = {f.key: f for f in rnd.flags.exclude(kind=Flag.Kind.REENTRY)}
+    existing = {f.key: f for f in rnd.flags.all()}
     Flag.objects.bulk_create([f for key, f in wanted.items() if key not in existing], ignore_conflicts=True)
     stale = [f for key, f in existing.items() if key not in wanted and f.status == Flag.Status.OPEN]
     for flag in stale:
@@ -871,7 +871,7 @@ def describe_flag(flag: Flag) -> str:
                     pgettext("competition", "%(judge)s scores %(offset)s%% of the range below the rest of the panel on average (z = %(z)s)."))
         return sentence % {"judge": flag.appointment.staff.name if flag.appointment_id else "—",
                            "offset": str(abs(Decimal(d.get("offset", "0")))), "z": d.get("z")}
-    return pgettext("competition", "The second entry differs on: %(items)s.") % {"items": pgettext("competition", ", ").join(d.get("items", []))}
+    return flag.get_kind_display()
 
 
 def _plain_number(value):
@@ -982,10 +982,6 @@ def issue_certificates(competition: Competition, *, by) -> list[Certificate]:
         certificate, _created = create_once(Certificate, scoped("certificate", f"{competition.pk}-{entry.contestant_id}"), create)
         made.append(certificate)
     return made
-
-
-def certificate_title(competition: Competition) -> str:
-    return competition.title
 
 
 def certificate_data(certificate: Certificate) -> certificates.CertificateData:
@@ -1103,10 +1099,6 @@ def judge_comparison(appointment: Appointment, rnd: Round) -> list[dict]:
                           "diff": (mine - panel).quantize(Decimal("0.01")) if mine is not None and panel is not None else None})
         rows.append({"sheet": sheet, "cells": cells})
     return rows
-
-
-def window_days(rnd: Round) -> dt.timedelta:
-    return rnd.scoring_closes_at - rnd.scoring_opens_at
 
 
 def open_competitions_for(user, staff) -> list[Competition]:
