@@ -26,6 +26,15 @@ def _second_phone(browser):
     return context, context.new_page()
 
 
+def _submit_confirmed(page, selector):
+    """Click a button that asks first (``data-confirm``) and confirm: the platform's own dialog when the page has
+    one (core/base.html's ``#qs-confirm``), else the browser's (accepted by the ``dialog`` handler)."""
+    page.click(selector)
+    ok = page.locator("dialog#qs-confirm[open] [data-confirm-ok]")
+    if page.locator("dialog#qs-confirm").count():
+        ok.click()
+
+
 def _ready(phone):
     expect(phone.locator("form[data-sheet]")).to_have_attribute("data-ready", "1")
 
@@ -82,12 +91,12 @@ def test_two_judges_score_on_phones_the_anomaly_is_cleared_and_the_results_and_c
     expect(phone.locator("input[name=c-caozuo]")).to_have_value("9")
     expect(phone.locator("input[name=c-chengpin]")).to_have_value("8.5")
     _score_on_phone(phone, {"c-weisheng": "8"})
-    phone.click("[data-testid=submit-sheet]")
+    _submit_confirmed(phone, "[data-testid=submit-sheet]")
     phone.wait_for_url(re.compile(r".*/staff/competitions/judging/\d+/$"))
     expect(phone.locator("[data-testid=sheet-link][data-status=submitted]")).to_have_count(1)
     phone.click("[data-testid=sheet-link][data-status=draft]")
     _score_on_phone(phone, {"c-caozuo": "7", "c-chengpin": "7", "c-weisheng": "7"})
-    phone.click("[data-testid=submit-sheet]")
+    _submit_confirmed(phone, "[data-testid=submit-sheet]")
     expect(phone.locator("[data-testid=progress]")).to_contain_text("2 / 2")
 
     # 2. Another judge scores through her private link (no account needed), far from the panel on contestant 1.
@@ -98,10 +107,10 @@ def test_two_judges_score_on_phones_the_anomaly_is_cleared_and_the_results_and_c
     other.click("[data-testid=sheet-link] >> nth=0")
     _score_on_phone(other, {"c-caozuo": "2", "c-chengpin": "8", "c-weisheng": "8"})
     other.screenshot(path=SHOTS.format("judge-link"), full_page=True)
-    other.click("[data-testid=submit-sheet]")
+    _submit_confirmed(other, "[data-testid=submit-sheet]")
     other.click("[data-testid=sheet-link][data-status=draft]")
     _score_on_phone(other, {"c-caozuo": "7", "c-chengpin": "7", "c-weisheng": "7"})
-    other.click("[data-testid=submit-sheet]")
+    _submit_confirmed(other, "[data-testid=submit-sheet]")
     expect(other.locator("[data-testid=progress]")).to_contain_text("2 / 2")
     context.close()
     assert Sheet.objects.filter(round=rnd, status=Sheet.Status.SUBMITTED).count() == 8
@@ -164,7 +173,7 @@ def test_two_judges_score_on_phones_the_anomaly_is_cleared_and_the_results_and_c
     phone.screenshot(path=SHOTS.format("verify"), full_page=True)
     page.locator("[data-testid=certificates] details").first.locator("summary").click()
     page.locator("[data-testid=certificates] input[name=reason]").first.fill("复核发现违规，取消名次")
-    page.locator("[data-testid=revoke]").first.click()
+    _submit_confirmed(page, "[data-testid=revoke] >> nth=0")
     expect(page.locator("[data-testid=certificates] li").first).to_contain_text("已撤销")
     phone.reload()
     expect(phone.locator("[data-testid=certificate-state]")).to_contain_text("已撤销")
