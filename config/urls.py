@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from qualityservice.core import registry
+from qualityservice.core import certificates, registry
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +20,8 @@ urlpatterns = [
     # Sign-in, sign-out, password change and reset (Django's auth views, the platform's templates).
     path("accounts/", include("qualityservice.core.auth_urls")),
     path("staff/", include("qualityservice.core.urls")),
+    # Printed in every certificate's QR code (core.certificates): whether the certificate is genuine.
+    path("c/<str:serial>/", certificates.verification_page, name="certificate_verify"),
     *registry.urlpatterns(),
 ]
 

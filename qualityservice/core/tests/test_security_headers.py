@@ -9,7 +9,7 @@ from django.urls import reverse
 
 TEMPLATES = sorted(
     p for app in ("core", "org") for p in (Path(settings.BASE_DIR) / "qualityservice" / app / "templates").rglob("*.html")
-    if p.name != "badges_pdf.html"  # rendered to PDF by WeasyPrint, never served to a browser
+    if p.name not in ("badges_pdf.html", "certificate_pdf.html")  # rendered to PDF by WeasyPrint, never served to a browser
 )
 
 

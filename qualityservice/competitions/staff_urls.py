@@ -1,0 +1,47 @@
+"""Staff pages, under ``staff/competitions/`` (namespace ``competitions``: ``reverse("competitions:list")``)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.competition_list, name="list"),
+    path("mine/", views.mine, name="mine"),
+    path("new/", views.competition_edit, name="new"),
+    path("<int:pk>/", views.competition_detail, name="detail"),
+    path("<int:pk>/edit/", views.competition_edit, name="edit"),
+    path("<int:pk>/move/", views.competition_move, name="move"),
+    path("<int:pk>/rubric/", views.rubric, name="rubric"),
+    path("<int:pk>/rubric/version/", views.rubric_version, name="rubric_version"),
+    path("<int:pk>/criteria/new/", views.criterion_edit, name="criterion_new"),
+    path("<int:pk>/criteria/<int:criterion_pk>/", views.criterion_edit, name="criterion_edit"),
+    path("<int:pk>/deductions/new/", views.deduction_edit, name="deduction_new"),
+    path("<int:pk>/deductions/<int:deduction_pk>/", views.deduction_edit, name="deduction_edit"),
+    path("<int:pk>/<str:kind>/<int:item_pk>/delete/", views.rubric_item_delete, name="rubric_item_delete"),
+    path("<int:pk>/rounds/new/", views.round_edit, name="round_new"),
+    path("<int:pk>/signup/", views.signup, name="signup"),
+    path("<int:pk>/judges/new/", views.appointment_edit, name="appointment_new"),
+    path("<int:pk>/conflicts/new/", views.conflict_new, name="conflict_new"),
+    path("<int:pk>/certificates/issue/", views.certificates_issue, name="certificates_issue"),
+    path("rounds/<int:round_pk>/", views.round_detail, name="round"),
+    path("rounds/<int:round_pk>/edit/", views.round_edit, name="round_edit"),
+    path("rounds/<int:round_pk>/move/", views.round_move, name="round_move"),
+    path("rounds/<int:round_pk>/standings/", views.standings, name="standings"),
+    path("rounds/<int:round_pk>/matrix.xlsx", views.matrix_export, name="matrix_export"),
+    path("rounds/<int:round_pk>/results.pdf", views.results_pdf, name="results_pdf"),
+    path("rounds/<int:round_pk>/judges/<int:appointment_pk>/sheets.xlsx", views.judge_export, name="judge_export"),
+    path("rounds/<int:round_pk>/objections/new/", views.objection_new, name="objection_new"),
+    path("contestants/<int:contestant_pk>/move/", views.contestant_move, name="contestant_move"),
+    path("judges/<int:appointment_pk>/edit/", views.appointment_edit, name="appointment_edit"),
+    path("judging/<int:appointment_pk>/", views.judging, name="judging"),
+    path("sheets/<int:sheet_pk>/", views.sheet_detail, name="sheet"),
+    path("sheets/<int:sheet_pk>/save/", views.sheet_save, name="sheet_save"),
+    path("sheets/<int:sheet_pk>/submit/", views.sheet_submit, name="sheet_submit"),
+    path("sheets/<int:sheet_pk>/correct/", views.sheet_correct, name="sheet_correct"),
+    path("sheets/<int:sheet_pk>/move/", views.sheet_move, name="sheet_move"),
+    path("sheets/<int:sheet_pk>/reentry/", views.sheet_reentry, name="sheet_reentry"),
+    path("flags/<int:flag_pk>/resolve/", views.flag_resolve, name="flag_resolve"),
+    path("objections/<int:objection_pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("certificates/<int:certificate_pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<int:certificate_pk>/revoke/", views.certificate_revoke, name="certificate_move"),
+]
