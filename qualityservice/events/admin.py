@@ -1,0 +1,14 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Item
+
+
+@admin.register(Item)
+class ItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "department", "status", "created_at"]
+    list_filter = ["status", "department"]
+    search_fields = ["title", "title_en", "code"]
+    raw_id_fields = ["created_by"]
+    # The status moves only through workflows.ITEM (recorded, with who and when).
+    readonly_fields = ["status", "code", "created_at", "submitted_at", "closed_at"]
