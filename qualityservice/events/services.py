@@ -259,6 +259,10 @@ def register(session: Session, *, key, user=None, name: str = "", phone: str = "
 
     def create(stored):
         locked = lock_session(session.pk)
+        if stored:  # the same form, sent again while the first request held the lock: its registration
+            same = Registration.objects.filter(submission_key=stored).first()
+            if same is not None:
+                raise _SameForm(same)
         reason = refusal(locked, user=account, invitation=invitation, now=now)
         if reason:
             raise ValidationError(reason)
@@ -298,7 +302,16 @@ def register(session: Session, *, key, user=None, name: str = "", phone: str = "
                                            "to you when a seat is free.") % {**what, "n": waiting_position(registration)})
         return registration
 
-    return create_once(Registration, scoped("events-register", key), create)
+    try:
+        return create_once(Registration, scoped("events-register", key), create)
+    except _SameForm as same:
+        return same.registration, False
+
+
+class _SameForm(Exception):
+    def __init__(self, registration: Registration):
+        super().__init__()
+        self.registration = registration
 
 
 def waiting_position(registration: Registration) -> int | None:
