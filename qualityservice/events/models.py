@@ -370,7 +370,7 @@ class Invitation(models.Model):
 class RegistrationStatus(models.TextChoices):
     WAITING = "waiting", pgettext_lazy("events", "On the waiting list")
     OFFERED = "offered", pgettext_lazy("events", "Seat offered")
-    CONFIRMED = "confirmed", pgettext_lazy("events", "Registered")
+    CONFIRMED = "confirmed", pgettext_lazy("events status", "Registered")
     ATTENDED = "attended", pgettext_lazy("events", "Attended")
     NO_SHOW = "no_show", pgettext_lazy("events", "Did not come")
     CANCELLED = "cancelled", pgettext_lazy("events", "Cancelled")

@@ -180,8 +180,8 @@ def session_edit(request: HttpRequest, pk: int | None = None, event_pk: int | No
         else:
             return redirect(session)
     back = session.get_absolute_url() if session is not None else event.get_absolute_url()
-    title = pgettext("events", "Edit session") if session is not None else pgettext("events", "New session of %(event)s") % {
-        "event": event.display_title}
+    title = (pgettext("events", "Edit a session of %(event)s") if session is not None
+             else pgettext("events", "New session of %(event)s")) % {"event": event.display_title}
     return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": session is None})
 
 
@@ -231,7 +231,7 @@ def allocation_edit(request: HttpRequest, pk: int | None = None, session_pk: int
         else:
             messages.success(request, pgettext("events", "Reservation saved."))
             return redirect(session)
-    title = pgettext("events", "Seats reserved for a co-host")
+    title = pgettext("events", "Seats of %(event)s reserved for a co-host") % {"event": session.event.display_title}
     return render(request, "org/form.html", {"form": form, "title": title, "back": session.get_absolute_url(),
                                              "once": allocation is None})
 

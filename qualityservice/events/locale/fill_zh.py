@@ -197,14 +197,14 @@ ZH = {
     # Staff views
     "Event created. Add its sessions, then publish it.": "活动已创建。请添加场次，然后发布。", "Event saved.": "活动已保存。",
     "Edit event": "编辑活动", "Done: %(action)s": "已完成：%(action)s", "Session added.": "场次已添加。", "Session saved.": "场次已保存。",
-    "Edit session": "编辑场次", "New session of %(event)s": "为%(event)s添加场次", "Reservation saved.": "预留名额已保存。",
-    "Seats reserved for a co-host": "协办单位预留名额", "Registration of %(name)s cancelled.": "已取消%(name)s的报名。",
+    "Edit a session of %(event)s": "编辑%(event)s的场次", "New session of %(event)s": "为%(event)s添加场次", "Reservation saved.": "预留名额已保存。",
+    "Seats of %(event)s reserved for a co-host": "%(event)s：协办单位预留名额", "Registration of %(name)s cancelled.": "已取消%(name)s的报名。",
     "%(name)s moved from place %(from)s to %(to)s.": "已将%(name)s从第 %(from)s 位调到第 %(to)s 位。", "%(n)s invited.": "已邀请 %(n)s 人。",
     "Reminder sent to %(n)s invitees who have not answered.": "已提醒 %(n)s 位尚未回复的受邀人。",
     "Invitation of %(name)s withdrawn.": "已撤回对%(name)s的邀请。", "Minutes saved.": "纪要已保存。", "The minutes are final.": "纪要已定稿。",
     "Opinion recorded as feedback %(code)s.": "意见已登记为反馈工单 %(code)s。", "Co-host organisation saved.": "协办单位已保存。",
     "Co-host organisation": "协办单位", "Too many scans at once: upload them in smaller batches.": "一次上传的扫码记录太多，请分批上传。",
-    "The upload could not be read.": "无法读取上传的数据。", "registrations": "报名名单", "waiting list": "候补名单",
+    "The upload could not be read.": "无法读取上传的数据。", "You may not check people in at this session.": "您无权为本场签到。", "registrations": "报名名单", "waiting list": "候补名单",
     "attendance": "出席情况", "Place in line": "候补位次", "Joined": "加入时间", "Seat confirmed": "确认座位时间", "Raised": "提出时间",
     "Answered": "答复时间", "Public reply": "公开答复", "Feedback tracking code": "反馈跟踪码",
     # Workflows
@@ -236,7 +236,7 @@ ZH = {
     "Invitation declined": "已谢绝邀请", "Withdraw the invitation": "撤回邀请", "Invitation withdrawn": "邀请已撤回",
     "Write the minutes before making them final.": "请先撰写纪要再定稿。", "Minutes made final": "纪要已定稿",
 }
-CONTEXT = {("events unit", "events"): "场", ("events unit", "people"): "人次", ("events unit", "opinions"): "条"}
+CONTEXT = {("events status", "Registered"): "已报名", ("events unit", "events"): "场", ("events unit", "people"): "人次", ("events unit", "opinions"): "条"}
 PLURALS = {"%(n)s seat free": "剩余 %(n)s 个名额",
            "Remind the %(n)s invitee who has not answered": "提醒 %(n)s 位尚未回复的受邀人"}
 
