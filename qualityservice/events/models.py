@@ -456,6 +456,11 @@ class Registration(models.Model):
         return self.status in ACTIVE
 
     @property
+    def has_ticket(self) -> bool:
+        """A seat that is the person's (an offered seat is theirs once they confirm it): the QR code is shown."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+
+    @property
     def ticket(self) -> str:
         """The signed ticket printed in the QR code and typed at the door."""
         return signed_ticket(self.code)

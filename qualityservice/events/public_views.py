@@ -219,7 +219,7 @@ def ticket(request: HttpRequest, token: str) -> HttpResponse:
     url = request.build_absolute_uri(registration.get_ticket_url())
     return _private(render(request, "events/ticket.html", {
         "registration": registration, "session": session, "event": session.event, "offer": offer,
-        "position": services.waiting_position(registration), "qr": qr_svg(url, scale=5) if registration.holds_seat else "",
+        "position": services.waiting_position(registration), "qr": qr_svg(url, scale=6) if registration.has_ticket else "",
         "ticket_url": url, "may_give_opinion": _may_give_opinion(registration),
     }))
 
@@ -246,7 +246,7 @@ def ticket_action(request: HttpRequest, token: str) -> HttpResponse:
 
 def ticket_png(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    if not registration.holds_seat:
+    if not registration.has_ticket:
         raise Http404
     response = HttpResponse(qr_png(request.build_absolute_uri(registration.get_ticket_url()), scale=10), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="ticket-{registration.code}.png"'

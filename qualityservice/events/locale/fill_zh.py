@@ -132,7 +132,7 @@ ZH = {
     "Online: every scan is uploaded at once.": "在线：每次扫码立即上传。",
     "Offline: scans are kept on this phone and uploaded when the network is back. Keep this page open.":
         "离线：扫码记录保存在本机，网络恢复后自动上传。请保持本页面打开。",
-    "Tickets loaded": "已加载票券", "The list could not be refreshed: using the copy kept on this phone from": "名单无法刷新：正在使用本机保存的名单，保存于",
+    "Tickets on this phone: #.": "本机已存票券 # 张。", "The list could not be refreshed: using the copy kept on this phone from": "名单无法刷新：正在使用本机保存的名单，保存于",
     "No list of tickets on this phone yet: connect to the network once before the event.": "本机还没有票券名单：请在活动开始前联网打开一次本页面。",
     "Upload failed; retrying.": "上传失败，正在重试。", "Refused by the server": "服务器拒绝", "not uploaded yet": "尚未上传",
     "recorded": "已记录", "Check in": "签到", "%(a)s accepted · %(r)s refused · %(c)s conflicts": "通过 %(a)s · 拒绝 %(r)s · 冲突 %(c)s",

@@ -91,7 +91,7 @@
     el.pending.textContent = pending;
     el.net.className = "qs-checkin-net alert py-2 small mb-2 " + (offline ? "alert-warning" : "alert-success");
     var text = offline ? S.offline : S.online;
-    if (listInfo) text += " " + S.listLoaded + ": " + listInfo.count + ".";
+    if (listInfo) text += " " + S.listLoaded.replace("#", listInfo.count);
     if (extra) text += " " + extra;
     el.net.textContent = text;
     el.net.dataset.state = offline ? "offline" : "online";
@@ -197,7 +197,7 @@
       showNet(false);
     }).catch(function () {
       lastFailed = true;
-      showNet(true, S.uploadFailed);
+      showNet(true, navigator.onLine ? S.uploadFailed : "");
     }).then(function () {
       uploading = false;
       if (!lastFailed && load(keys.queue, []).length) upload();
