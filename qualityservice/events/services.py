@@ -143,7 +143,8 @@ def create_session(event: Event, *, key, **fields) -> tuple[Session, bool]:
 
 
 def lock_session(pk: int) -> Session:
-    return Session.objects.select_for_update().select_related("event").get(pk=pk)
+    """The session's row, locked until the end of the transaction (its event read along, not locked)."""
+    return Session.objects.select_for_update(of=("self",)).select_related("event").get(pk=pk)
 
 
 @transaction.atomic
@@ -262,21 +263,21 @@ def register(session: Session, *, key, user=None, name: str = "", phone: str = "
 
     def create(stored):
         locked = lock_session(session.pk)
-        if stored:  # the same form, sent again while the first request held the lock: its registration
-            same = Registration.objects.filter(submission_key=stored).first()
-            if same is not None:
-                raise _SameForm(same)
         reason = refusal(locked, user=account, invitation=invitation, now=now)
         if reason:
             raise ValidationError(reason)
-        mine = Registration.objects.filter(session=locked, status__in=ACTIVE)
-        existing = (mine.filter(user=account) if account is not None else mine.filter(user__isnull=True, phone=phone)).first()
-        if existing is not None:
+        # One look-up for both: the same form sent again while the first request held the lock (its registration
+        # answers), and the same person registered already (refused).
+        person = Q(user=account) if account is not None else Q(user__isnull=True, phone=phone)
+        mine = Q(session=locked, status__in=ACTIVE) & person
+        for existing in Registration.objects.filter(Q(submission_key=stored) | mine if stored else mine)[:2]:
+            if stored and existing.submission_key == stored:
+                raise _SameForm(existing)
             raise AlreadyRegistered(pgettext("events", "You are registered for this session already.") if account is not None
                                     else pgettext("events", "This phone number is registered for this session already."), existing)
         seq = locked.next_seq
-        Session.objects.filter(pk=locked.pk).update(next_seq=F("next_seq") + 1)
         pool = None
+        counters = {"next_seq": F("next_seq") + 1}
         if allocation is not None:
             pool = Allocation.objects.select_for_update().get(pk=allocation.pk, session=locked)
             if pool.taken >= pool.seats:
@@ -284,10 +285,11 @@ def register(session: Session, *, key, user=None, name: str = "", phone: str = "
             Allocation.objects.filter(pk=pool.pk).update(taken=F("taken") + 1)
             status = R.CONFIRMED
         elif locked.general_free > 0 and not Registration.objects.filter(session=locked, status=R.WAITING).exists():
-            Session.objects.filter(pk=locked.pk).update(general_taken=F("general_taken") + 1)
+            counters["general_taken"] = F("general_taken") + 1
             status = R.CONFIRMED
         else:
             status = R.WAITING
+        Session.objects.filter(pk=locked.pk).update(**counters)  # one statement: the arrival number and the seat
         registration = Registration.objects.create(
             session=locked, allocation=pool, invitation=invitation, user=account, name=name[:60], phone=phone[:20], status=status,
             seq=seq, rank=seq, created_at=now, confirmed_at=now if status == R.CONFIRMED else None, submission_key=stored,
@@ -305,8 +307,8 @@ def register(session: Session, *, key, user=None, name: str = "", phone: str = "
                                            "to you when a seat is free.") % {**what, "n": waiting_position(registration)})
         return registration
 
-    try:
-        return create_once(Registration, scoped("events-register", key), create)
+    try:  # no look-up before the lock: the same form sent again is answered under it (``_SameForm``)
+        return create_once(Registration, scoped("events-register", key), create, look_up_first=False)
     except _SameForm as same:
         return same.registration, False
 
