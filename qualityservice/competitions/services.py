@@ -18,6 +18,7 @@ from qualityservice.core import certificates, pagecache
 from qualityservice.core.i18n import pick
 from qualityservice.core.models import WorkflowEvent
 from qualityservice.core.notifications import notify
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, SiteSettings
@@ -1014,8 +1015,7 @@ def verify_certificate(serial: str) -> certificates.Verification | None:
 def campaign_evidence_kwargs(competition: Competition) -> dict:
     """The keyword arguments of ``campaigns.services.record_evidence`` for a competition whose results are
     published (三(四) carries ``competitions``): the organising department's activity, public (the results page
-    exists), dated the day the results were first published. Called by nothing yet: the campaign app is built
-    separately; the caller wires it when both are in."""
+    exists), dated the day the results were first published. Used by :func:`record_campaign_evidence`."""
     published = competition.rounds.filter(published_at__isnull=False).aggregate(first=Min("published_at"))["first"]
     occurred_on = timezone.localtime(published).date() if published else timezone.localdate()
     return {
@@ -1108,3 +1108,10 @@ def open_competitions_for(user, staff) -> list[Competition]:
     return list(Competition.objects.filter(status=Competition.Status.SIGNUP).filter(
         Q(level=Competition.Level.GROUP) | Q(department_id=staff.department_id)).select_related("department")
         .order_by("-created_at"))
+
+
+def record_campaign_evidence(competition: Competition) -> list:
+    """A competition whose results are published: the organising department's activity carried by competitions, as campaign evidence through ``campaigns.services.record_evidence``
+    (nothing when the campaigns app is absent, no campaign covers the day or no adopted activity matches)."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    return record(**campaign_evidence_kwargs(competition)) if record else []

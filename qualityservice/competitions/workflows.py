@@ -165,12 +165,13 @@ def _verify(rnd: Round, *, by, now, note, **params) -> Move:
 
 
 def _publish(rnd: Round, *, by, now, note, **params) -> Move:
-    from .services import notify_published
+    from .services import notify_published, record_campaign_evidence
 
     competition = rnd.competition
     rnd.published_at = now
     rnd.notice_until = now + timezone.timedelta(days=competition.objection_days)
     notify_published(rnd)
+    record_campaign_evidence(competition)  # 三(四): the organising department's activity carried by competitions
     return Move(params={"until": timezone.localtime(rnd.notice_until).strftime("%Y-%m-%d %H:%M")})
 
 

@@ -4,16 +4,18 @@ An app declares what it brings on its ``AppConfig`` (architecture convention 16)
 the app in ``INSTALLED_APPS``. ``core.registry`` collects the declarations for ``config/urls.py`` (the URL
 includes) and ``config/celery.py`` (the beat schedule); ``ready()`` registers the rest::
 
-    class EventsConfig(PlatformAppConfig):
-        name = "qualityservice.events"
-        label = "events"
-        verbose_name = _("Events")
-        url_prefix = "events/"                  # events/urls.py (public pages); the default is "<label>/"
-        staff_url_prefix = "staff/events/"      # events/staff_urls.py; the default is "staff/<label>/"
-        periodic_jobs = {"events-remind": ("events.send_reminders", 900)}    # name: (task, seconds)
-        navigation = (NavItem(_("Events"), "events:list", icon="calendar-event", roles=(Role.HEAD,), order=70),)
-        extension_templates = (("department_detail", "events/_department_events.html", 70),)
-        page_cache_models = ("Event", "Session")   # models shown on cached public pages ("app.Model" too)
+    class ExampleConfig(PlatformAppConfig):
+        name = "qualityservice.example"
+        label = "example"
+        verbose_name = _("Examples")
+        url_prefix = "example/"                 # example/urls.py (public pages); the default is "<label>/"
+        staff_url_prefix = "staff/example/"     # example/staff_urls.py; the default is "staff/<label>/"
+        periodic_jobs = {"example-remind": ("example.send_reminders", 900)}    # name: (task, seconds)
+        navigation = (NavItem(_("Examples"), "example:list", icon="calendar-event", roles=(Role.HEAD,), order=70),)
+        extension_templates = (("department_detail", "example/_department_examples.html", 70),)
+        page_cache_models = ("Example", "Part")   # models shown on cached public pages ("app.Model" too)
+
+(A complete one: ``qualityservice/events/apps.py``.)
 
 Modules found by name in the app's package, each optional:
 

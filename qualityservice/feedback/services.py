@@ -172,6 +172,53 @@ class FeedbackRef:
     url: str
 
 
+@dataclass(frozen=True)
+class PublicReply:
+    body: str
+    created_at: object  # datetime
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding an item's tracking code reads on its status page (``feedback:track``): the status,
+    whether it has been answered, and the public replies — never names, notes or the handler. A merged duplicate
+    answers with the item it was merged into (as its status page does)."""
+
+    code: str
+    status: str
+    status_label: str
+    answered: bool
+    url: str
+    replies: tuple[PublicReply, ...]
+
+
+ANSWERED_STATUSES = (Status.RESOLVED, Status.CALLBACK, Status.CLOSED)
+
+
+def public_status(codes: Iterable[str]) -> dict[str, PublicStatus]:
+    """The public status of the items with these tracking codes, {code: PublicStatus}, for other apps that show
+    their records' answers (events: the opinions of a forum). Two queries for any number of codes; unknown codes
+    are left out."""
+    wanted = {str(c).upper() for c in codes if c}
+    if not wanted:
+        return {}
+    items = list(Feedback.objects.filter(code__in=wanted).select_related("merged_into").only(
+        "code", "status", "merged_into__status", "merged_into__code"))
+    answering = {fb.merged_into_id or fb.pk for fb in items}
+    replies: dict[int, list[PublicReply]] = {}
+    for feedback_id, body, created_at in (Reply.objects.filter(feedback_id__in=answering, is_public=True)
+                                          .order_by("created_at", "pk").values_list("feedback_id", "body", "created_at")):
+        replies.setdefault(feedback_id, []).append(PublicReply(body=body, created_at=created_at))
+    out = {}
+    for fb in items:
+        shown = fb.merged_into if fb.merged_into_id else fb
+        out[fb.code] = PublicStatus(code=fb.code, status=shown.status, status_label=str(shown.get_status_display()),
+                                    answered=shown.status in ANSWERED_STATUSES,
+                                    url=reverse("feedback:track", args=[fb.code]),
+                                    replies=tuple(replies.get(shown.pk, ())))
+    return out
+
+
 def create_feedback(
     *,
     kind,

@@ -15,7 +15,6 @@ class MembersConfig(PlatformAppConfig):
     # The my page's places for the apps still to come: an app that lists its records there registers its own
     # fragment on "my_page" and deletes the placeholder line here.
     extension_templates = (
-        ("my_page", "members/_my_registrations_placeholder.html", 60),
         ("my_page", "members/_my_votes_placeholder.html", 70),
     )
 

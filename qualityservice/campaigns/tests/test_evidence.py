@@ -182,3 +182,18 @@ def test_a_saved_training_session_appears_on_the_activity_carried_by_training_an
     assert (row.activity.menu_item.code, row.object_id, row.url) == ("三(四)", session.pk, session.get_absolute_url())
     training.update_session(session, attendees=[a.staff for a in session.attendances.all()], topic="消防安全培训（补）")
     assert Evidence.objects.get(carrier="training").title.startswith("培训：消防安全培训（补）")
+
+
+def test_a_session_held_appears_publicly_on_the_adopted_open_days_activity(org):
+    from qualityservice.campaigns.services import adopt
+    from qualityservice.events import services as events
+    from qualityservice.events.tests.helpers import make_event
+
+    campaign = make_campaign(org)
+    adopt(campaign, campaign.menu.get(code="三(三)"), org.wuye, key=None, by=org.head_wuye)
+    event = make_event(org, starts_in=-dt.timedelta(hours=3))
+    session = event.sessions.get()
+    events.move_session(session, "hold", by=org.head_wuye)
+    row = Evidence.objects.get(carrier="events")
+    assert (row.activity.menu_item.code, row.object_id, row.is_public) == ("三(三)", session.pk, True)
+    assert "物业开放日" in row.title

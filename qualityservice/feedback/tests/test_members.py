@@ -95,7 +95,7 @@ def test_it_keeps_the_items_and_their_counts_without_the_identity_when_the_accou
     assert fb.history.filter(submitter_name="张晓明").exists()
     counts = close_account(member)
     fb.refresh_from_db()
-    assert counts == {"feedback": 1, "surveys": 0}
+    assert (counts["feedback"], counts["surveys"]) == (1, 0)  # every app with named records reports (events too)
     assert (fb.anonymous, fb.submitter_user, fb.submitter_name, fb.submitter_contact, fb.client_ip) == (True, None, "", "", None)
     assert not fb.history.filter(submitter_name="张晓明").exists() and fb.history.count() >= 2
     assert Feedback.objects.count() == 1
