@@ -22,7 +22,7 @@
     dialog.returnValue = "";
     dialog.onclose = function () {
       dialog.onclose = null;
-      if (dialog.returnValue === "ok") onConfirm();
+      if (dialog.returnValue === "yes") onConfirm();
     };
     dialog.showModal();
     dialog.querySelector("[data-confirm-cancel]").focus();
