@@ -8,7 +8,7 @@ from qualityservice.core.permissions import department_scope
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department
 
-from .models import Article, Editor
+from .models import Article, Bulletin, Editor
 
 
 class ArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
@@ -42,3 +42,16 @@ class MoveForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("article", "your name"), max_length=60)
+
+
+class BulletinForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = ["title", "year", "month", "unit", "report_to", "copy_to", "sections"]
+        widgets = {"sections": forms.Textarea(attrs={"rows": 10})}
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not 1 <= month <= 12:
+            raise forms.ValidationError(pgettext_lazy("bulletin", "A month is 1 to 12."))
+        return month

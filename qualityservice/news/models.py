@@ -170,3 +170,56 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} · {self.number}"
+
+
+class Bulletin(models.Model):
+    """An issue of the work bulletin 《工作简报》: 第N期 of a year (the number is given on publication, unique per
+    year), compiled by a unit, sent to (报送) and copied to (抄送) lists, free sections, and the month's figures from
+    the indicator registry — computed live while a draft, frozen into ``figures`` when the issue is published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("bulletin", "Draft")
+        PUBLISHED = "published", pgettext_lazy("bulletin", "Published")
+
+    title = models.CharField(pgettext_lazy("bulletin", "title"), max_length=120)
+    year = models.PositiveIntegerField(pgettext_lazy("bulletin", "year"))
+    month = models.PositiveSmallIntegerField(pgettext_lazy("bulletin", "month of the figures"))
+    number = models.PositiveIntegerField(pgettext_lazy("bulletin", "issue number"), null=True, blank=True, editable=False)
+    unit = models.CharField(pgettext_lazy("bulletin", "compiled by"), max_length=120)
+    report_to = models.CharField(pgettext_lazy("bulletin", "sent to (报送)"), max_length=300, blank=True)
+    copy_to = models.CharField(pgettext_lazy("bulletin", "copied to (抄送)"), max_length=300, blank=True)
+    sections = models.TextField(pgettext_lazy("bulletin", "sections"), blank=True,
+                                help_text=pgettext_lazy("bulletin", "Plain text; a line starting with # begins a section."))
+    status = models.CharField(pgettext_lazy("bulletin", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    figures = models.JSONField(pgettext_lazy("bulletin", "frozen figures"), default=list, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("bulletin", "published"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("bulletin", "submission key"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("bulletin", "bulletin issue")
+        verbose_name_plural = pgettext_lazy("bulletin", "bulletin issues")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # 第N期: one issue per number and year (the guarantee when two issues are published at once).
+            models.UniqueConstraint(fields=["year", "number"], name="news_bulletin_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def sections_list(self) -> list[tuple[str, list[str]]]:
+        out: list[tuple[str, list[str]]] = []
+        for line in self.sections.splitlines():
+            if line.startswith("#"):
+                out.append((line.lstrip("# ").strip(), []))
+            elif line.strip():
+                if not out:
+                    out.append(("", []))
+                out[-1][1].append(line.strip())
+        return out
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:bulletin", args=[self.pk])

@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/compare/", views.article_compare, name="compare"),
     path("<int:pk>/move/", views.article_move, name="move"),
     path("<int:pk>/approval-link/", views.article_approval_link, name="approval_link"),
+    path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/new/", views.bulletin_new, name="bulletin_new"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/move/", views.bulletin_move, name="bulletin_move"),
+    path("bulletins/<int:pk>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
+    path("bulletins/<int:pk>/docx/", views.bulletin_docx, name="bulletin_docx"),
 ]

@@ -17,15 +17,16 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qualityservice.core import pagecache
+from qualityservice.core.documents import pdf_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
-from . import services
-from .forms import ApprovalForm, ArticleForm, MoveForm
-from .models import Article, Editor
-from .workflows import ARTICLE
+from . import bulletins, services
+from .forms import ApprovalForm, ArticleForm, BulletinForm, MoveForm
+from .models import Article, Bulletin, Editor
+from .workflows import ARTICLE, BULLETIN
 
 WRITERS = (Role.STAFF, Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
 PAGE_SIZE = 30
@@ -203,3 +204,57 @@ def article_approve(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return render(request, "news/approval_done.html", {"article": article})
     return render(request, "news/approval.html", {"article": article, "form": form})
+
+
+# --- the work bulletin (supervisor) ---------------------------------------------------------------------------
+
+@role_required(Role.SUPERVISOR)
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    page = KeysetPaginator(Bulletin.objects.all(), ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "news/bulletin_list.html", {"page_obj": page})
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_new(request: HttpRequest) -> HttpResponse:
+    form = BulletinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
+        bulletin, _created = bulletins.create_bulletin(key=form.cleaned_data["submission_key"], by=request.user, **data)
+        return redirect(bulletin)
+    return render(request, "org/form.html", {"form": form, "title": pgettext("bulletin", "New bulletin issue"),
+                                             "back": reverse("news:bulletins"), "once": True})
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return render(request, "news/bulletin_detail.html", {
+        "bulletin": bulletin, "figures": bulletins.figures(bulletin), "issue": bulletins.issue_label(bulletin),
+        "moves": BULLETIN.allowed(request.user, bulletin),
+    })
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def bulletin_move(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    try:
+        BULLETIN.apply(bulletin, request.POST.get("action", ""), by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(bulletin)
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return pdf_response(bulletins.pdf(bulletin), f"bulletin-{bulletin.year}-{bulletin.number or 'draft'}.pdf")
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    response = HttpResponse(bulletins.docx(bulletin),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number or "draft"}.docx"'
+    return response

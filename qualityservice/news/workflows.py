@@ -18,7 +18,7 @@ from qualityservice.core.permissions import can_see_department, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Article, Editor
+from .models import Article, Bulletin, Editor
 
 Status = Article.Status
 REVIEWERS = (Role.HEAD, Role.SUPERVISOR)
@@ -112,3 +112,27 @@ class ArticleFlow(Workflow):
 
 
 ARTICLE = register(ArticleFlow())
+
+
+def _publish_bulletin(bulletin, *, by, now, note, **params) -> Move:
+    """Number the issue (next of its year) and freeze the month's figures into it."""
+    from .bulletins import live_figures
+
+    last = Bulletin.objects.filter(year=bulletin.year).exclude(number=None).order_by("-number").values_list("number", flat=True).first()
+    bulletin.number = (last or 0) + 1
+    bulletin.figures = live_figures(bulletin)
+    bulletin.published_at = now
+    return Move(params={"number": bulletin.number})
+
+
+class BulletinFlow(Workflow):
+    model = Bulletin
+    transitions = (
+        Transition("publish", sources=(Bulletin.Status.DRAFT,), target=Bulletin.Status.PUBLISHED,
+                   label=pgettext_lazy("bulletin", "Publish the issue"), roles=(Role.SUPERVISOR,), handler=_publish_bulletin,
+                   sentence=pgettext_lazy("bulletin", "Published as issue %(number)s"),
+                   confirm=pgettext_lazy("bulletin", "Publish this issue? Its number is given and its figures are frozen.")),
+    )
+
+
+BULLETIN = register(BulletinFlow())
