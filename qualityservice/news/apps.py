@@ -19,6 +19,8 @@ class NewsConfig(PlatformAppConfig):
     periodic_jobs = {"news-publish-due": ("news.publish_due", 60)}
     navigation = (
         NavItem(pgettext_lazy("article", "News"), "news:list", icon="newspaper", roles=(Role.HEAD, Role.SUPERVISOR), order=90),
+        NavItem(pgettext_lazy("bulletin", "Work bulletin"), "news:bulletins", icon="journal-text", roles=(Role.SUPERVISOR,),
+                order=91),
     )
     # The public news list, article pages and the feed come from core.pagecache: saving an Article renders them again.
     page_cache_models = ("Article",)
