@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qualityservice.standards",  # operating procedures (versioned) and post duties
     "qualityservice.competitions",  # skills competitions: rubrics, judges, scoring, results, certificates
     "qualityservice.events",  # events: open days, forums, conferences; registration, tickets, check-in
+    "qualityservice.news",  # publicity: news articles with review, the work bulletin, public boards, feed
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",

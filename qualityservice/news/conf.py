@@ -1,0 +1,7 @@
+"""The app's settings, from the environment (core.conf); each name becomes ``settings.<NAME>`` unless the
+settings module set it."""
+
+from qualityservice.core.conf import env_int
+
+# How many days a signed draft-preview link works.
+QS_NEWS_PREVIEW_DAYS = env_int("QS_NEWS_PREVIEW_DAYS", 3)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import pgettext_lazy
+
+from qualityservice.core.forms import BootstrapFormMixin
+from qualityservice.core.permissions import department_scope
+from qualityservice.core.submissions import SubmissionKeyFormMixin
+from qualityservice.org.models import Department
+
+from .models import Article, Bulletin, Editor
+
+
+class ArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """Create and edit an article. The hidden submission key makes a double-submitted "new" form create one
+    article; the departments offered are the user's own (appointed editors: where they are appointed)."""
+
+    cover_upload = forms.ImageField(label=pgettext_lazy("article", "cover image"), required=False)
+
+    class Meta:
+        model = Article
+        fields = ["department", "title", "title_en", "summary", "body", "tags", "links"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12}), "links": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.centres().visible_to(user)
+        editor_of = Editor.objects.filter(user=user).values("department_id")
+        if department_scope(user) is not None and editor_of.exists():
+            departments = Department.objects.filter(pk__in=editor_of)
+        self.fields["department"].queryset = departments
+        if self.instance.pk is None and departments.count() == 1:
+            self.initial.setdefault("department", departments.first().pk)
+
+
+class MoveForm(forms.Form):
+    action = forms.CharField(max_length=30)
+    note = forms.CharField(label=pgettext_lazy("article", "comment"), max_length=1000, required=False)
+    publish_at = forms.DateTimeField(label=pgettext_lazy("article", "publish at"), required=False,
+                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+
+class ApprovalForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("article", "your name"), max_length=60)
+
+
+class BulletinForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = ["title", "year", "month", "unit", "report_to", "copy_to", "sections"]
+        widgets = {"sections": forms.Textarea(attrs={"rows": 10})}
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not 1 <= month <= 12:
+            raise forms.ValidationError(pgettext_lazy("bulletin", "A month is 1 to 12."))
+        return month

@@ -1,0 +1,155 @@
+"""What views, jobs and the demo do with articles: create once per form (``core.submissions``), change a draft
+(each save keeps a ``Revision``), move through ``workflows.ARTICLE`` (``core.workflow``), compare revisions,
+the signed preview and one-time approval links, and the publishing job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import re
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import pgettext
+
+from qualityservice.core import pagecache
+from qualityservice.core.images import sanitize_image
+from qualityservice.core.models import WorkflowEvent
+from qualityservice.core.submissions import create_once, scoped
+
+from .models import Article, Revision
+from .workflows import ARTICLE
+
+EDITABLE_FIELDS = ("department", "title", "title_en", "summary", "body", "tags", "links")
+REVISED_FIELDS = ("title", "summary", "body")
+PREVIEW_SALT = "news.preview"
+APPROVAL_SALT = "news.approval"
+APPROVAL_MAX_AGE = 7 * 24 * 3600  # an approval link for a week, and once
+
+
+def _set_cover(article: Article, cover) -> None:
+    if cover:
+        clean = sanitize_image(cover.read(), cover.name)  # bounded decode, re-encoded without EXIF
+        article.cover.save(clean.name, clean.content, save=False)
+
+
+def _revise(article: Article, by) -> Revision:
+    last = article.revisions.aggregate(n=Max("number"))["n"] or 0
+    return Revision.objects.create(article=article, number=last + 1, title=article.title, summary=article.summary,
+                                   body=article.body, by=by if getattr(by, "is_authenticated", False) else None)
+
+
+def create_article(*, key: str | None, by, department, title: str, cover=None, **fields) -> tuple[Article, bool]:
+    """A new draft (revision 1), once per form: the same ``key`` again returns the first request's article."""
+
+    def create(stored_key):
+        article = Article(department=department, title=title, submission_key=stored_key,
+                          created_by=by if getattr(by, "is_authenticated", False) else None, **fields)
+        _set_cover(article, cover)
+        article.save()
+        _revise(article, by)
+        return article
+
+    return create_once(Article, scoped("news-article", key), create)
+
+
+@transaction.atomic
+def update_article(article: Article, *, by=None, cover=None, **fields) -> Article:
+    """Change a draft's ``EDITABLE_FIELDS``; a change of title, summary or body keeps a new revision. Refused
+    (ValidationError) once the article is no draft, also when someone submitted it after this request read it."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not locked.is_draft:
+        raise ValidationError(pgettext("article", "Only a draft can be changed."))
+    before = {name: getattr(locked, name) for name in REVISED_FIELDS}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _set_cover(locked, cover)
+    locked.save()
+    if {name: getattr(locked, name) for name in REVISED_FIELDS} != before:
+        _revise(locked, by)
+    return locked
+
+
+def move(article: Article, action: str, *, by, note: str = "", **params) -> Article:
+    """Take a workflow action as ``by``; raises ``TransitionError`` with a message for the user."""
+    return ARTICLE.apply(article, action, by=by, note=note, **params)
+
+
+def timeline(article: Article) -> list[WorkflowEvent]:
+    """The article's moves, oldest first, each with its sentence in the reader's language (``text``): one query."""
+    events = list(WorkflowEvent.for_object(article).select_related("actor__staff"))
+    for event in events:
+        event.text = ARTICLE.describe(event.action, event.params)
+    return events
+
+
+def _text(rev: Revision) -> list[str]:
+    plain = html.unescape(re.sub(r"<[^>]+>", "\n", rev.body))
+    return [rev.title, rev.summary, *[line.strip() for line in plain.splitlines() if line.strip()]]
+
+
+def compare(a: Revision, b: Revision) -> list[tuple[str, str]]:
+    """The lines of two revisions as (kind, text): kind ``+`` added in b, ``-`` removed, `` `` unchanged."""
+    rows = []
+    for line in difflib.ndiff(_text(a), _text(b)):
+        if line[:1] in "+- ":
+            rows.append((line[:1], line[2:]))
+    return rows
+
+
+# --- signed links ---------------------------------------------------------------------------------------------
+
+def preview_token(article: Article) -> str:
+    return signing.dumps({"a": article.pk}, salt=PREVIEW_SALT, compress=True)
+
+
+def article_from_preview(token: str) -> Article | None:
+    try:
+        data = signing.loads(token, salt=PREVIEW_SALT, max_age=settings.QS_NEWS_PREVIEW_DAYS * 24 * 3600)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    return Article.objects.select_related("department").filter(pk=data.get("a")).first()
+
+
+@transaction.atomic
+def approval_token(article: Article) -> str:
+    """A new one-time approval link for a leader without an account (the previous one stops working)."""
+    nonce = secrets.token_hex(16)
+    Article.objects.filter(pk=article.pk).update(approval_nonce=nonce)
+    pagecache.changed(Article)
+    return signing.dumps({"a": article.pk, "n": nonce}, salt=APPROVAL_SALT, compress=True)
+
+
+def read_approval(token: str) -> tuple[Article, str] | None:
+    try:
+        data = signing.loads(token, salt=APPROVAL_SALT, max_age=APPROVAL_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    article = Article.objects.select_related("department").filter(pk=data.get("a"), approval_nonce=data.get("n", "-")).first()
+    return (article, data["n"]) if article is not None else None
+
+
+def approve_by_link(token: str, *, name: str) -> Article:
+    found = read_approval(token)
+    if found is None:
+        from qualityservice.core.workflow import TransitionError
+
+        raise TransitionError(pgettext("article", "This approval link has been used, replaced or has expired."))
+    article, nonce = found
+    return ARTICLE.apply(article, "approve_by_link", system=True, nonce=nonce, name=name[:60])
+
+
+def publish_due(*, now: dt.datetime | None = None) -> int:
+    """Publish the scheduled articles whose time has come (the periodic job). Idempotent: each row is locked and
+    moved once (``apply_each``); a row another worker published first is skipped."""
+    due = Article.objects.filter(status=Article.Status.SCHEDULED, publish_at__lte=now or timezone.now())
+    return ARTICLE.apply_each(due, "publish_due")

@@ -1,0 +1,260 @@
+"""Staff pages (staff_urls.py, under /staff/news/): the list, one view to create and edit, the detail with its
+moves, revisions compared, the preview and approval links; public pages (urls.py): the news list, an article by
+its unguessable code (410 once withdrawn), the signed draft preview, the one-time approval page and the feed.
+
+Every staff view takes its rows from ``Article.objects.visible_to(request.user)`` (another department's article:
+404); plain staff pass only with an editor appointment for the article's department (``_writer``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from qualityservice.core import pagecache
+from qualityservice.core.documents import pdf_response
+from qualityservice.core.pagination import KeysetPaginator
+from qualityservice.core.permissions import role_required, user_role
+from qualityservice.core.roles import Role
+from qualityservice.core.workflow import TransitionError
+
+from . import bulletins, services
+from .forms import ApprovalForm, ArticleForm, BulletinForm, MoveForm
+from .models import Article, Bulletin, Editor
+from .workflows import ARTICLE, BULLETIN
+
+WRITERS = (Role.STAFF, Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
+PAGE_SIZE = 30
+PUBLIC_PAGE_SIZE = 20
+
+
+def _check_writer(request: HttpRequest) -> None:
+    """Plain staff use the news pages only when appointed editor of a department."""
+    if user_role(request.user) == Role.STAFF and not Editor.objects.filter(user=request.user).exists():
+        raise Http404
+
+
+def _visible(request: HttpRequest):
+    articles = Article.objects.visible_to(request.user)
+    if user_role(request.user) == Role.STAFF:
+        articles = articles.filter(department__in=Editor.objects.filter(user=request.user).values("department_id"))
+    return articles.select_related("department")
+
+
+def _article(request: HttpRequest, pk: int) -> Article:
+    _check_writer(request)
+    return get_object_or_404(_visible(request), pk=pk)
+
+
+@role_required(*WRITERS)
+def article_list(request: HttpRequest) -> HttpResponse:
+    _check_writer(request)
+    page = KeysetPaginator(_visible(request), ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "news/article_list.html", {"page_obj": page, "new_url": reverse("news:new")})
+
+
+@role_required(*WRITERS)
+def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """New article (``pk`` None) or a draft's changes: one view, one form. Each change keeps a revision."""
+    _check_writer(request)
+    article = _article(request, pk) if pk is not None else None
+    if article is not None and not article.is_draft:
+        messages.error(request, pgettext("article", "Only a draft can be changed."))
+        return redirect(article)
+    form = ArticleForm(request.POST or None, request.FILES or None, instance=article, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        cover = form.cleaned_data.get("cover_upload")
+        try:
+            if article is None:
+                department, title = data.pop("department"), data.pop("title")
+                article, created = services.create_article(key=form.cleaned_data["submission_key"], by=request.user,
+                                                           department=department, title=title, cover=cover, **data)
+                if created:
+                    messages.success(request, pgettext("article", "Article created."))
+                return redirect(article)
+            article = services.update_article(article, by=request.user, cover=cover, **data)
+        except ValidationError as exc:  # submitted by someone else meanwhile, or a bad image
+            form.add_error(None, exc)
+        else:
+            messages.success(request, pgettext("article", "Article saved."))
+            return redirect(article)
+    back = article.get_absolute_url() if article is not None else reverse("news:list")
+    title = pgettext("article", "Edit article") if article is not None else pgettext("article", "New article")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": article is None})
+
+
+@role_required(*WRITERS)
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _article(request, pk)
+    revisions = list(article.revisions.select_related("by__staff"))
+    context = {
+        "article": article, "moves": ARTICLE.allowed(request.user, article), "events": services.timeline(article),
+        "list_url": reverse("news:list"), "revisions": revisions,
+        "preview_url": reverse("news:preview", args=[services.preview_token(article)]),
+        "compare_url": reverse("news:compare", args=[article.pk]),
+    }
+    return render(request, "news/article_detail.html", context)
+
+
+@role_required(*WRITERS)
+def article_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two revisions side by side (``?a=1&b=3``; by default the last two)."""
+    article = _article(request, pk)
+    revisions = {r.number: r for r in article.revisions.all()}
+    numbers = sorted(revisions)
+    try:
+        a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else numbers[0]))
+        b = int(request.GET.get("b", numbers[-1]))
+    except (TypeError, ValueError):
+        a = b = None
+    if a not in revisions or b not in revisions:
+        messages.error(request, pgettext("article", "Choose two revisions of this article."))
+        return redirect(article)
+    return render(request, "news/article_compare.html", {
+        "article": article, "a": revisions[a], "b": revisions[b], "rows": services.compare(revisions[a], revisions[b]),
+    })
+
+
+@require_POST
+@role_required(*WRITERS)
+def article_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the detail page's buttons (``action``, with ``note`` and ``publish_at``). A refused move changes
+    nothing and says why."""
+    article = _article(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, pgettext("article", "Check the publishing time."))
+        return redirect(article)
+    action = form.cleaned_data["action"]
+    params = {"publish_at": form.cleaned_data["publish_at"]} if action == "schedule" else {}
+    try:
+        services.move(article, action, by=request.user, note=form.cleaned_data["note"], **params)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("article", "Done: %(action)s") % {"action": ARTICLE.label(action)})
+    return redirect(article)
+
+
+@require_POST
+@role_required(Role.HEAD, Role.SUPERVISOR)
+def article_approval_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a one-time approval link for a leader without an account (shown once, on the detail page)."""
+    article = _article(request, pk)
+    if article.status != Article.Status.IN_REVIEW:
+        messages.error(request, pgettext("article", "Only an article in review can be approved by link."))
+        return redirect(article)
+    url = request.build_absolute_uri(reverse("news:approve", args=[services.approval_token(article)]))
+    messages.success(request, pgettext("article", "One-time approval link: %(url)s") % {"url": url})
+    return redirect(article)
+
+
+# --- public pages ---------------------------------------------------------------------------------------------
+
+def news_index(request: HttpRequest) -> HttpResponse:
+    def build(placeholders: bool) -> HttpResponse:
+        articles = Article.objects.published().select_related("department").order_by("-published_at", "-pk")
+        page = Paginator(articles, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "news/news_index.html", {"page_obj": page})
+
+    return pagecache.anonymous_page(request, ("news-index", request.GET.get("page", "1")), build)
+
+
+def article_public(request: HttpRequest, code: str) -> HttpResponse:
+    """A published article by its code; a withdrawn one answers 410 with a short notice; others 404."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        article = get_object_or_404(Article.objects.select_related("department"), code=code,
+                                    status__in=(Article.Status.PUBLISHED, Article.Status.WITHDRAWN))
+        if article.status == Article.Status.WITHDRAWN:
+            return render(request, "news/article_withdrawn.html", {"article": article}, status=410)
+        return render(request, "news/article_public.html", {"article": article})
+
+    return pagecache.anonymous_page(request, ("news-article", code), build)
+
+
+def article_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A draft seen through a signed, expiring link (not cached, never indexed)."""
+    article = services.article_from_preview(token)
+    if article is None:
+        raise Http404
+    response = render(request, "news/article_public.html", {"article": article, "preview": True})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def article_approve(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time approval page: GET shows the article and a form, POST approves (once)."""
+    found = services.read_approval(token)
+    if found is None:
+        return render(request, "news/approval_used.html", status=410)
+    article, _nonce = found
+    form = ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approve_by_link(token, name=form.cleaned_data["name"])
+        except TransitionError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "news/approval_done.html", {"article": article})
+    return render(request, "news/approval.html", {"article": article, "form": form})
+
+
+# --- the work bulletin (supervisor) ---------------------------------------------------------------------------
+
+@role_required(Role.SUPERVISOR)
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    page = KeysetPaginator(Bulletin.objects.all(), ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "news/bulletin_list.html", {"page_obj": page})
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_new(request: HttpRequest) -> HttpResponse:
+    form = BulletinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
+        bulletin, _created = bulletins.create_bulletin(key=form.cleaned_data["submission_key"], by=request.user, **data)
+        return redirect(bulletin)
+    return render(request, "org/form.html", {"form": form, "title": pgettext("bulletin", "New bulletin issue"),
+                                             "back": reverse("news:bulletins"), "once": True})
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return render(request, "news/bulletin_detail.html", {
+        "bulletin": bulletin, "figures": bulletins.figures(bulletin), "issue": bulletins.issue_label(bulletin),
+        "moves": BULLETIN.allowed(request.user, bulletin),
+    })
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def bulletin_move(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    try:
+        BULLETIN.apply(bulletin, request.POST.get("action", ""), by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(bulletin)
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    return pdf_response(bulletins.pdf(bulletin), f"bulletin-{bulletin.year}-{bulletin.number or 'draft'}.pdf")
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    response = HttpResponse(bulletins.docx(bulletin),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number or "draft"}.docx"'
+    return response
