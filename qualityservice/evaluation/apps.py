@@ -22,6 +22,8 @@ class EvaluationConfig(PlatformAppConfig):
     navigation = (
         NavItem(pgettext_lazy("item", "Items"), "evaluation:list", icon="card-checklist", roles=MANAGERS, order=80),
         NavItem(pgettext_lazy("evaluation", "Year-end evaluation"), "evaluation:schemes", icon="trophy", roles=MANAGERS, order=81),
+        NavItem(pgettext_lazy("evaluation", "Group dashboard"), "evaluation:dashboard", icon="bar-chart", roles=(Role.SUPERVISOR,),
+                order=82),
     )
     # The public item page is served from core.pagecache: saving an Item makes it render again.
     page_cache_models = ("Item",)

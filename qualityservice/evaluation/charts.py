@@ -35,16 +35,19 @@ def radar(labels: list[str], points: list[Decimal | None], *, size: int = 320) -
     return mark_safe("".join(parts))  # every text is escaped above
 
 
-def bars(labels: list[str], values: list[Decimal | float | None], *, width: int = 320, maximum: float | None = None) -> SafeString:
+def bars(labels: list[str], values: list[Decimal | float | None], *, width: int = 320, maximum: float | None = None,
+         shown: list[str] | None = None) -> SafeString:
+    """One horizontal bar per label; ``shown`` the values as written beside the bars (default: as they are)."""
+    shown = shown or ["—" if v is None else str(v) for v in values]
     rows = max(1, len(labels))
     top = maximum or max([float(v) for v in values if v is not None] + [1.0])
     height = rows * 22 + 4
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="qs-bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
-    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
+    for i, (label, v, text) in enumerate(zip(labels, values, shown, strict=True)):
         y = i * 22 + 2
         w = 0 if v is None else (width - 130) * float(v) / top
         parts.append(f'<text x="0" y="{y + 14}" font-size="10">{escape(label[:14])}</text>')
         parts.append(f'<rect x="100" y="{y + 3}" width="{max(w, 0):.1f}" height="14" fill="#0d6efd"/>')
-        parts.append(f'<text x="{104 + max(w, 0):.1f}" y="{y + 14}" font-size="10">{"—" if v is None else escape(str(v))}</text>')
+        parts.append(f'<text x="{104 + max(w, 0):.1f}" y="{y + 14}" font-size="10">{escape(text)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -21,4 +21,6 @@ urlpatterns = [
     path("schemes/<int:pk>/what-if/", views.scheme_whatif, name="scheme_whatif"),
     path("schemes/<int:pk>/report/<int:department_id>/", views.report, name="report"),
     path("schemes/<int:pk>/report/<int:department_id>/pdf/", views.report_pdf, name="report_pdf"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<int:department_id>/", views.department_dashboard, name="department_dashboard"),
 ]

@@ -303,3 +303,46 @@ def report_pdf(request: HttpRequest, pk: int, department_id: int) -> HttpRespons
     result = _report_result(request, pk, department_id)
     pdf = render_pdf("evaluation/report_pdf.html", _report_context(result), request=request)
     return pdf_response(pdf, f"evaluation-{result.scheme.year}-{result.department.code}.pdf")
+
+
+# --- Dashboards (product K): read only the indicator registry ------------------------------------------
+
+
+def _year(request) -> int:
+    from django.utils import timezone
+
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@role_required(Role.SUPERVISOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The group dashboard: every indicator of the registry by department for the year, as a bar chart each
+    (server-side SVG); one registry read whatever the number of departments."""
+    year = _year(request)
+    depts = services.departments()
+    table = indicators.values(None, [d.pk for d in depts], indicators.Period.year(year))
+    names = [d.display_name for d in depts]
+    rows = [{"indicator": ind, "chart": charts.bars(names, vals, shown=[ind.display(v) for v in vals])}
+            for ind, vals in table.rows()]
+    return render(request, "evaluation/dashboard.html", {"rows": rows, "year": year, "departments": depts})
+
+
+@role_required(*MANAGERS)
+def department_dashboard(request: HttpRequest, department_id: int) -> HttpResponse:
+    """A department's dashboard: its indicators this year beside last year (the trend); a head: their own."""
+    if not can_see_department(request.user, department_id):
+        raise Http404
+    department = next((d for d in services.departments() if d.pk == department_id), None)
+    if department is None:
+        raise Http404
+    year = _year(request)
+    now = indicators.values(None, [department.pk], indicators.Period.year(year))
+    before = indicators.values(None, [department.pk], indicators.Period.year(year - 1))
+    rows = [{"indicator": ind, "value": vals[0], "before": before.value(ind.key, department.pk),
+             "shown": ind.display(vals[0]), "shown_before": ind.display(before.value(ind.key, department.pk))}
+            for ind, vals in now.rows()]
+    return render(request, "evaluation/department_dashboard.html", {"rows": rows, "year": year, "department": department})

@@ -15,12 +15,12 @@ from qualityservice.evaluation.workflows import SCHEME
 pytestmark = pytest.mark.django_db
 
 VIEWS = ("schemes", "scheme_new", "scheme", "scheme_component", "scheme_gate", "scheme_adjustment", "scheme_version",
-         "scheme_move", "scheme_whatif", "report", "report_pdf")
+         "scheme_move", "scheme_whatif", "report", "report_pdf", "dashboard", "department_dashboard")
 OK, MOVED = 200, 302
 ALL = {"schemes": OK, "scheme_new": OK, "scheme": OK, "scheme_component": MOVED, "scheme_gate": MOVED,
        "scheme_adjustment": MOVED, "scheme_version": MOVED, "scheme_move": MOVED, "scheme_whatif": OK, "report": OK,
-       "report_pdf": OK}
-HEAD_OWN = dict.fromkeys(VIEWS, 404) | {"schemes": OK, "report": OK, "report_pdf": OK}
+       "report_pdf": OK, "dashboard": OK, "department_dashboard": OK}
+HEAD_OWN = dict.fromkeys(VIEWS, 404) | {"schemes": OK, "report": OK, "report_pdf": OK, "department_dashboard": OK}
 MATRIX = {
     "supervisor": ALL,
     "admin": ALL,
@@ -60,6 +60,8 @@ def _views(org, published, draft):
         "scheme_whatif": ("get", reverse("evaluation:scheme_whatif", args=[draft.pk]), {}),
         "report": ("get", reverse("evaluation:report", args=[published.pk, wuye]), {}),
         "report_pdf": ("get", reverse("evaluation:report_pdf", args=[published.pk, wuye]), {}),
+        "dashboard": ("get", reverse("evaluation:dashboard"), {"year": "2026"}),
+        "department_dashboard": ("get", reverse("evaluation:department_dashboard", args=[wuye]), {"year": "2026"}),
     }
 
 
@@ -86,6 +88,8 @@ def test_it_gives_each_role_what_the_matrix_says(client, org, schemes, who):
             assert "88.00" not in response.content.decode(), name
         elif name == "report":
             assert "88.00" in response.content.decode() and "Test rate" in response.content.decode()
+        elif name in ("dashboard", "department_dashboard"):
+            assert "88.0" in response.content.decode() and "A test rate, in per cent" in response.content.decode()
     moved = MATRIX[who]["scheme_move"] == MOVED
     assert Scheme.objects.get(pk=published.pk).status == ("final" if moved else "notice")
     assert draft.components.get().floor == (Decimal(10) if moved else Decimal(0))
