@@ -1,0 +1,232 @@
+"""The app's data. ``Item`` is the skeleton's example: a department's record that moves draft → submitted →
+closed through ``workflows.ITEM`` (the only code that assigns ``status``), created once per form
+(``submission_key``) and shown to anyone with its unguessable ``code`` on a public page."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from qualityservice.core.i18n import LocalisedTextMixin
+from qualityservice.core.permissions import DepartmentScopedQuerySet
+from qualityservice.core.submissions import SubmissionKeyField
+
+
+def new_code() -> str:
+    """The public page's code: 16 URL-safe random characters (an id would let anyone count and walk the items)."""
+    return secrets.token_urlsafe(12)
+
+
+class ItemQuerySet(DepartmentScopedQuerySet):
+    """``visible_to(user)``: heads read their department's items, supervisors and administrators all."""
+
+    department_field = "department"
+
+
+class Item(LocalisedTextMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("item", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("item", "Submitted")
+        CLOSED = "closed", pgettext_lazy("item", "Closed")
+
+    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("item", "department"), on_delete=models.PROTECT,
+                                   related_name="evaluation_items")
+    title = models.CharField(pgettext_lazy("item", "title"), max_length=120)
+    title_en = models.CharField(pgettext_lazy("item", "title (English)"), max_length=200, blank=True)
+    status = models.CharField(pgettext_lazy("item", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    code = models.CharField(pgettext_lazy("item", "public code"), max_length=24, unique=True, default=new_code, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("item", "created by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(pgettext_lazy("item", "created"), default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(pgettext_lazy("item", "submitted"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(pgettext_lazy("item", "closed"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("item", "submission key"))
+    history = HistoricalRecords(excluded_fields=["submission_key"])
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("item", "item")
+        verbose_name_plural = pgettext_lazy("item", "items")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The staff list: WHERE department_id IN (…) ORDER BY created_at DESC, id DESC (keyset pages).
+            models.Index(fields=["department", "-created_at", "-id"], name="evaluation_item_list_idx"),
+            # The indicator: WHERE department_id IN (…) AND submitted_at >= … AND submitted_at < … GROUP BY department_id.
+            models.Index(fields=["department", "submitted_at"], name="evaluation_item_sub_idx"),
+            # The hourly job: WHERE status = 'submitted' AND submitted_at < ….
+            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="evaluation_item_stale_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The English title for English readers when there is one (core.i18n)."""
+        return self.localised("title")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    # The templates take every URL from here, so that they name no URL namespace.
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:detail", args=[self.pk])
+
+    def get_edit_url(self) -> str:
+        return reverse("evaluation:edit", args=[self.pk])
+
+    def get_move_url(self) -> str:
+        return reverse("evaluation:move", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("evaluation:public", args=[self.code])
+
+
+# --- The year-end evaluation ------------------------------------------------------------------------
+
+
+class Scheme(LocalisedTextMixin, models.Model):
+    """A year's evaluation scheme, one version of it. Components and gates are edited while it is a draft;
+    ``workflows.SCHEME`` freezes it (the snapshot of every input is stored in ``Result``), puts the result on
+    public notice (公示) and makes it final. A change after freezing is a new version (``services.new_version``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("evaluation", "Draft")
+        FROZEN = "frozen", pgettext_lazy("evaluation", "Frozen, scored")
+        NOTICE = "notice", pgettext_lazy("evaluation", "On public notice")
+        FINAL = "final", pgettext_lazy("evaluation", "Final")
+
+    year = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "year"))
+    version = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "version"), default=1)
+    title = models.CharField(pgettext_lazy("evaluation", "title"), max_length=120)
+    title_en = models.CharField(pgettext_lazy("evaluation", "title (English)"), max_length=200, blank=True)
+    status = models.CharField(pgettext_lazy("evaluation", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    previous = models.ForeignKey("self", verbose_name=pgettext_lazy("evaluation", "previous version"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    change_reason = models.CharField(pgettext_lazy("evaluation", "reason for the new version"), max_length=300, blank=True)
+    excellent_share = models.DecimalField(pgettext_lazy("evaluation", "largest share graded excellent"), max_digits=3,
+                                          decimal_places=2, default=Decimal("0.30"))
+    bonus_cap = models.DecimalField(pgettext_lazy("evaluation", "bonus cap (points)"), max_digits=5, decimal_places=2,
+                                    default=Decimal(5))
+    deduction_cap = models.DecimalField(pgettext_lazy("evaluation", "deduction cap (points)"), max_digits=5,
+                                        decimal_places=2, default=Decimal(10))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("evaluation", "created by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(pgettext_lazy("evaluation", "created"), default=timezone.now, editable=False)
+    frozen_at = models.DateTimeField(pgettext_lazy("evaluation", "frozen"), null=True, blank=True, editable=False)
+    notice_at = models.DateTimeField(pgettext_lazy("evaluation", "public notice"), null=True, blank=True, editable=False)
+    final_at = models.DateTimeField(pgettext_lazy("evaluation", "final"), null=True, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("evaluation", "evaluation scheme")
+        verbose_name_plural = pgettext_lazy("evaluation", "evaluation schemes")
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="eval_scheme_one_version")]
+
+    def __str__(self) -> str:
+        return f"{self.localised('title')} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:scheme", args=[self.pk])
+
+
+class Component(models.Model):
+    """One scored indicator of a scheme: the registry key, its weight, the indicator's direction and the rule."""
+
+    class Rule(models.TextChoices):
+        LINEAR = "linear", pgettext_lazy("evaluation", "Linear between floor and target")
+        RANK = "rank", pgettext_lazy("evaluation", "By rank among the departments")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="components")
+    indicator = models.CharField(pgettext_lazy("evaluation", "indicator"), max_length=80)
+    weight = models.DecimalField(pgettext_lazy("evaluation", "weight"), max_digits=5, decimal_places=2)
+    rule = models.CharField(pgettext_lazy("evaluation", "scoring rule"), max_length=8, choices=Rule.choices, default=Rule.LINEAR)
+    floor = models.DecimalField(pgettext_lazy("evaluation", "zero points at"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(pgettext_lazy("evaluation", "full points at"), max_digits=12, decimal_places=2, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "indicator"], name="eval_component_once")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ({self.weight})"
+
+
+class Gate(models.Model):
+    """一票否决: a department whose indicator value is below ``minimum`` is not eligible for 优秀 or 良好."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="gates")
+    indicator = models.CharField(pgettext_lazy("evaluation", "indicator"), max_length=80)
+    minimum = models.DecimalField(pgettext_lazy("evaluation", "at least"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "indicator"], name="eval_gate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ≥ {self.minimum}"
+
+
+class Adjustment(models.Model):
+    """A bonus (加分, positive points) or deduction (扣分, negative) for a department, always with its reason."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="adjustments")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(pgettext_lazy("evaluation", "points"), max_digits=5, decimal_places=2)
+    reason = models.CharField(pgettext_lazy("evaluation", "reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        indexes = [
+            # The scoring: WHERE scheme_id = … (every department's items at once).
+            models.Index(fields=["scheme", "department"], name="eval_adjust_scheme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.points:+} {self.reason}"
+
+
+class ResultQuerySet(DepartmentScopedQuerySet):
+    department_field = "department"
+
+
+class Result(models.Model):
+    """A department's result, stored when the scheme is frozen: ``inputs`` keeps every figure it was computed
+    from (value, period, label, 口径, unit, bounds, weights, points), so later data changes move nothing."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="results")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    inputs = models.JSONField(default=dict)
+    base = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    bonus = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    deduction = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    rank = models.PositiveSmallIntegerField(null=True)
+    grade = models.CharField(max_length=10, blank=True)
+    gated = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "department"], name="eval_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.total}"

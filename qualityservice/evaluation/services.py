@@ -1,0 +1,329 @@
+"""What views, jobs and the demo do with items: create once per form (``core.submissions``), change a draft,
+move through ``workflows.ITEM`` (``core.workflow``), read the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
+
+from qualityservice.core.models import WorkflowEvent
+from qualityservice.core.submissions import create_once, scoped
+
+from .models import Item
+from .workflows import ITEM
+
+EDITABLE_FIELDS = ("department", "title", "title_en")
+
+
+def create_item(*, key: str | None, by, department, title: str, title_en: str = "") -> tuple[Item, bool]:
+    """A new draft, once per form: the same ``key`` again (a double click, a resent POST, two requests at
+    once) returns the first request's item and ``created=False``."""
+
+    def create(stored_key):
+        return Item.objects.create(department=department, title=title, title_en=title_en, submission_key=stored_key,
+                                   created_by=by if getattr(by, "is_authenticated", False) else None)
+
+    return create_once(Item, scoped("evaluation-item", key), create)
+
+
+@transaction.atomic
+def update_item(item: Item, **fields) -> Item:
+    """Change a draft's ``EDITABLE_FIELDS``. Refused (ValidationError) once the item is no draft, also when
+    another request submitted it after this one read it: the row is locked and only these columns written."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Item.objects.select_for_update().get(pk=item.pk)
+    if not locked.is_draft:
+        raise ValidationError(pgettext("item", "Only a draft can be changed."))
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields))
+    return locked
+
+
+def move(item: Item, action: str, *, by, note: str = "") -> Item:
+    """Take a workflow action as ``by``; raises ``TransitionError`` with a message for the user."""
+    return ITEM.apply(item, action, by=by, note=note)
+
+
+def timeline(item: Item) -> list[WorkflowEvent]:
+    """The item's moves, oldest first, each with its sentence in the reader's language (``text``): one query."""
+    events = list(WorkflowEvent.for_object(item).select_related("actor__staff"))
+    for event in events:
+        event.text = ITEM.describe(event.action, event.params)
+    return events
+
+
+def close_stale_items(*, now: dt.datetime | None = None) -> int:
+    """Close the items submitted more than ``QS_EVALUATION_CLOSE_AFTER_DAYS`` days ago (the hourly job).
+    Idempotent: each row is locked and moved once; a row another worker closed first is skipped."""
+    days = settings.QS_EVALUATION_CLOSE_AFTER_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    stale = Item.objects.filter(status=Item.Status.SUBMITTED, submitted_at__lt=cutoff)
+    return ITEM.apply_each(stale, "expire", days=days)
+
+
+# --- The year-end evaluation ------------------------------------------------------------------------
+
+from decimal import Decimal, InvalidOperation  # noqa: E402
+
+from qualityservice.core import indicators  # noqa: E402
+from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period  # noqa: E402
+from qualityservice.org.models import Department  # noqa: E402
+
+from . import scoring  # noqa: E402
+from .models import Adjustment, Component, Gate, Result, Scheme  # noqa: E402
+from .workflows import SCHEME  # noqa: E402
+
+GRADE_LABELS = {
+    scoring.EXCELLENT: pgettext_lazy("evaluation grade", "Excellent (优秀)"),
+    scoring.GOOD: pgettext_lazy("evaluation grade", "Good (良好)"),
+    scoring.PASS: pgettext_lazy("evaluation grade", "Pass (合格)"),
+    scoring.FAIL: pgettext_lazy("evaluation grade", "Fail (不合格)"),
+}
+
+
+def departments():
+    """The departments evaluated: every active centre, in display order (org's order)."""
+    return list(Department.objects.centres())
+
+
+def create_scheme(*, key: str | None, by, year: int, title: str, title_en: str = "") -> tuple[Scheme, bool]:
+    def create(stored_key):
+        return Scheme.objects.create(year=year, title=title, title_en=title_en, submission_key=stored_key,
+                                     created_by=by if getattr(by, "is_authenticated", False) else None)
+
+    return create_once(Scheme, scoped("evaluation-scheme", key), create)
+
+
+def _draft(scheme: Scheme) -> Scheme:
+    locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if not locked.is_draft:
+        raise ValidationError(pgettext("evaluation", "The scheme is frozen: make a new version to change it."))
+    return locked
+
+
+def _indicator(key: str):
+    try:
+        indicator = indicators.get(key)
+    except indicators.UnknownIndicator:
+        raise ValidationError(pgettext("evaluation", "“%(key)s” is no registered indicator.") % {"key": key}) from None
+    return indicator
+
+
+def check_component(key: str, weight, rule: str, floor, target) -> None:
+    """Refuse a component that could not be scored, when it is saved (not at ranking time)."""
+    indicator = _indicator(key)
+    if indicator.direction == NEUTRAL:
+        raise ValidationError(pgettext("evaluation", "“%(label)s” is a volume (neither higher nor lower is better): it cannot be scored.")
+                              % {"label": indicator.label})
+    if weight is None or Decimal(weight) <= 0:
+        raise ValidationError(pgettext("evaluation", "A weight is a number of points above 0."))
+    if rule == Component.Rule.LINEAR:
+        if floor is None or target is None:
+            raise ValidationError(pgettext("evaluation", "A linear rule needs the value for zero points and the value for full points."))
+        lower = indicator.direction == LOWER_BETTER
+        if (Decimal(target) >= Decimal(floor)) if lower else (Decimal(target) <= Decimal(floor)):
+            raise ValidationError(pgettext("evaluation", "Lower is better for this indicator: full points must be at a lower value than zero points.")
+                                  if lower else
+                                  pgettext("evaluation", "Higher is better for this indicator: full points must be at a higher value than zero points."))
+    elif rule != Component.Rule.RANK:
+        raise ValidationError(pgettext("evaluation", "Unknown scoring rule."))
+
+
+@transaction.atomic
+def set_component(scheme: Scheme, *, indicator: str, weight, rule: str = "linear", floor=None, target=None) -> Component:
+    _draft(scheme)
+    check_component(indicator, weight, rule, floor, target)
+    component, _ = Component.objects.update_or_create(
+        scheme=scheme, indicator=indicator,
+        defaults={"weight": weight, "rule": rule, "floor": floor if rule == "linear" else None,
+                  "target": target if rule == "linear" else None, "order": scheme.components.count()})
+    return component
+
+
+@transaction.atomic
+def set_gate(scheme: Scheme, *, indicator: str, minimum) -> Gate:
+    _draft(scheme)
+    _indicator(indicator)
+    gate, _ = Gate.objects.update_or_create(scheme=scheme, indicator=indicator, defaults={"minimum": minimum})
+    return gate
+
+
+def add_adjustment(scheme: Scheme, *, key: str | None, by, department, points, reason: str) -> Adjustment:
+    if not (reason or "").strip():
+        raise ValidationError(pgettext("evaluation", "A bonus or deduction needs its reason."))
+    if points is None or Decimal(points) == 0:
+        raise ValidationError(pgettext("evaluation", "Give the points: above 0 for a bonus, below 0 for a deduction."))
+    with transaction.atomic():
+        _draft(scheme)
+
+        def create(stored_key):
+            return Adjustment.objects.create(scheme=scheme, department=department, points=points, reason=reason.strip(),
+                                             submission_key=stored_key, created_by=by)
+
+        return create_once(Adjustment, scoped("evaluation-adjustment", key), create)[0]
+
+
+def weight_problem(weights) -> str | None:
+    total = sum((Decimal(w) for w in weights), Decimal(0))
+    if not weights:
+        return pgettext("evaluation", "The scheme has no components yet.")
+    if total != scoring.HUNDRED:
+        return pgettext("evaluation", "The weights add up to %(total)s; they must add up to exactly 100.") % {"total": scoring.q(total)}
+    return None
+
+
+def problems(scheme: Scheme, outcomes=None) -> list[str]:
+    """Why the scheme cannot be frozen (empty: it can)."""
+    found = []
+    problem = weight_problem([c.weight for c in scheme.components.all()])
+    if problem:
+        return [problem]
+    outcomes = outcomes if outcomes is not None else compute(scheme)
+    for outcome in outcomes:
+        if outcome.total is None:
+            found.append(pgettext("evaluation", "No component of the scheme applies to %(department)s: it cannot be scored.")
+                         % {"department": outcome.department.display_name})
+    return found
+
+
+def specs(scheme: Scheme, weights: dict[str, Decimal] | None = None) -> list[scoring.ComponentSpec]:
+    result = []
+    for c in scheme.components.all():
+        direction = indicators.get(c.indicator).direction
+        result.append(scoring.ComponentSpec(c.indicator, Decimal((weights or {}).get(c.indicator, c.weight)),
+                                            direction=scoring.LOWER if direction == LOWER_BETTER else scoring.HIGHER,
+                                            rule=c.rule, floor=c.floor, target=c.target))
+    return result
+
+
+def compute(scheme: Scheme, *, weights: dict[str, Decimal] | None = None, depts=None):
+    """The outcomes from the live registry figures of the scheme's year (nothing saved). ``weights`` overrides
+    components' weights (the what-if view). Each outcome carries its ``department``."""
+    depts = depts if depts is not None else departments()
+    comps = specs(scheme, weights)
+    gates = [scoring.GateSpec(g.indicator, g.minimum) for g in scheme.gates.all()]
+    keys = list(dict.fromkeys([c.key for c in comps] + [g.key for g in gates]))
+    ids = [d.pk for d in depts]
+    table = indicators.values(keys, ids, Period.year(scheme.year))
+    adjustments: dict[int, list[Decimal]] = {}
+    for a in scheme.adjustments.all():
+        adjustments.setdefault(a.department_id, []).append(a.points)
+    outcomes = scoring.score(comps, table.data, ids, adjustments=adjustments, gates=gates, bonus_cap=scheme.bonus_cap,
+                             deduction_cap=scheme.deduction_cap, excellent_share=scheme.excellent_share)
+    by_id = {d.pk: d for d in depts}
+    for o in outcomes:
+        o.department = by_id[o.department_id]
+    return outcomes
+
+
+def _plain(value):
+    return None if value is None else str(value)
+
+
+def store_snapshot(scheme: Scheme) -> list[Result]:
+    """Store every department's result with the figures it came from (called by the freeze move)."""
+    period = Period.year(scheme.year)
+    components = list(scheme.components.all())
+    gates = list(scheme.gates.all())
+    depts = departments()
+    order = {d.pk: i for i, d in enumerate(depts)}
+    outcomes = compute(scheme, depts=depts)
+    adjustments: dict[int, list] = {}
+    for a in scheme.adjustments.all():
+        adjustments.setdefault(a.department_id, []).append({"points": str(a.points), "reason": a.reason})
+    rows = []
+    for position, o in enumerate(outcomes):
+        lines = []
+        for c, line in zip(components, o.lines, strict=True):
+            indicator = indicators.get(c.indicator)
+            lines.append({"key": c.indicator, "label": str(indicator.label), "definition": str(indicator.definition),
+                          "unit": str(indicator.unit), "direction": str(indicator.direction), "period": period.key,
+                          "rule": c.rule, "floor": _plain(c.floor), "target": _plain(c.target), "value": _plain(line.value),
+                          "weight": str(line.weight), "effective_weight": str(line.effective_weight),
+                          "points": _plain(line.points), "contribution": str(line.contribution)})
+        gate_rows = [{"key": g.indicator, "label": str(indicators.get(g.indicator).label), "minimum": str(g.minimum),
+                      "value": _plain(o.gate_values.get(g.indicator)), "vetoed": g.indicator in o.gate_keys} for g in gates]
+        rows.append(Result(scheme=scheme, department=o.department, position=position, base=o.base, bonus=o.bonus,
+                           deduction=o.deduction, total=o.total, rank=o.rank, grade=o.grade or "", gated=o.gated,
+                           inputs={"period": period.key, "order": order[o.department_id], "lines": lines, "gates": gate_rows,
+                                   "adjustments": adjustments.get(o.department_id, []),
+                                   "excellent_share": str(scheme.excellent_share), "bonus_cap": str(scheme.bonus_cap),
+                                   "deduction_cap": str(scheme.deduction_cap)}))
+    Result.objects.filter(scheme=scheme).delete()
+    return Result.objects.bulk_create(rows)
+
+
+def recompute(results: list[Result]) -> list[scoring.Outcome]:
+    """The outcomes computed again from the stored inputs alone (no registry, no live data)."""
+    if not results:
+        return []
+    first = results[0].inputs
+    comps = [scoring.ComponentSpec(x["key"], Decimal(x["weight"]), direction=scoring.LOWER if x["direction"] == "lower" else scoring.HIGHER,
+                                   rule=x["rule"], floor=scoring.dec(x["floor"]), target=scoring.dec(x["target"]))
+             for x in first["lines"]]
+    data: dict[str, dict[int, Decimal | None]] = {}
+    gates = [scoring.GateSpec(g["key"], Decimal(g["minimum"])) for g in first["gates"]]
+    for r in results:
+        for x in r.inputs["lines"]:
+            data.setdefault(x["key"], {})[r.department_id] = scoring.dec(x["value"])
+        for g in r.inputs["gates"]:
+            data.setdefault(g["key"], {})[r.department_id] = scoring.dec(g["value"])
+    adjustments = {r.department_id: [Decimal(a["points"]) for a in r.inputs["adjustments"]] for r in results}
+    order = [r.department_id for r in sorted(results, key=lambda r: r.inputs.get("order", 0))]
+    return scoring.score(comps, data, order, adjustments=adjustments, gates=gates,
+                         bonus_cap=Decimal(first["bonus_cap"]), deduction_cap=Decimal(first["deduction_cap"]),
+                         excellent_share=Decimal(first["excellent_share"]))
+
+
+def parse_weights(raw: dict[str, str], scheme: Scheme) -> tuple[dict[str, Decimal], str | None]:
+    """The what-if form's weights (``weight-<indicator>``); a bad number keeps the scheme's weight and says so."""
+    weights, error = {}, None
+    for c in scheme.components.all():
+        text = raw.get(f"weight-{c.indicator}", "")
+        if text == "":
+            weights[c.indicator] = c.weight
+            continue
+        try:
+            value = Decimal(text)
+            if value <= 0 or not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            error = pgettext("evaluation", "A weight is a number of points above 0.")
+            value = c.weight
+        weights[c.indicator] = value
+    return weights, error or weight_problem(list(weights.values()))
+
+
+@transaction.atomic
+def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
+    """A new draft version of a frozen scheme, with its components, gates and adjustments, and the reason."""
+    if not (reason or "").strip():
+        raise ValidationError(pgettext("evaluation", "Say why a new version is needed."))
+    if scheme.is_draft:
+        raise ValidationError(pgettext("evaluation", "The scheme is still a draft: change it directly."))
+    latest = Scheme.objects.filter(year=scheme.year).order_by("-version").first()
+    copy = Scheme.objects.create(year=scheme.year, version=latest.version + 1, title=scheme.title, title_en=scheme.title_en,
+                                 previous=scheme, change_reason=reason.strip(), excellent_share=scheme.excellent_share,
+                                 bonus_cap=scheme.bonus_cap, deduction_cap=scheme.deduction_cap,
+                                 created_by=by if getattr(by, "is_authenticated", False) else None)
+    for c in scheme.components.all():
+        Component.objects.create(scheme=copy, indicator=c.indicator, weight=c.weight, rule=c.rule, floor=c.floor,
+                                 target=c.target, order=c.order)
+    for g in scheme.gates.all():
+        Gate.objects.create(scheme=copy, indicator=g.indicator, minimum=g.minimum)
+    for a in scheme.adjustments.all():
+        Adjustment.objects.create(scheme=copy, department_id=a.department_id, points=a.points, reason=a.reason,
+                                  created_by=a.created_by)
+    return copy
+
+
+def move_scheme(scheme: Scheme, action: str, *, by) -> Scheme:
+    return SCHEME.apply(scheme, action, by=by)

@@ -1,0 +1,348 @@
+"""Staff pages (staff_urls.py, under /staff/evaluation/): the list, one view to create and edit, the
+detail with its moves; and the public item page (urls.py) by its unguessable code.
+
+Every staff view takes its rows from ``Item.objects.visible_to(request.user)``: an item of another
+department is a 404, like a page the role may not open (``role_required``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from qualityservice.core import pagecache
+from qualityservice.core.pagination import KeysetPaginator
+from qualityservice.core.permissions import role_required
+from qualityservice.core.roles import Role
+from qualityservice.core.workflow import TransitionError
+
+from . import services
+from .forms import ItemForm
+from .models import Item
+from .workflows import ITEM
+
+MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
+PAGE_SIZE = 30
+
+
+def _item(request: HttpRequest, pk: int) -> Item:
+    return get_object_or_404(Item.objects.visible_to(request.user).select_related("department"), pk=pk)
+
+
+@role_required(*MANAGERS)
+def item_list(request: HttpRequest) -> HttpResponse:
+    items = Item.objects.visible_to(request.user).select_related("department")
+    # Keyset pages and a capped count: LIMIT in the database, constant time at any depth.
+    page = KeysetPaginator(items, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "evaluation/item_list.html", {"page_obj": page, "new_url": reverse("evaluation:new")})
+
+
+@role_required(*MANAGERS)
+def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """New item (``pk`` None) or a draft's changes: one view, one form."""
+    item = _item(request, pk) if pk is not None else None
+    if item is not None and not item.is_draft:
+        messages.error(request, pgettext("item", "Only a draft can be changed."))
+        return redirect(item)
+    form = ItemForm(request.POST or None, instance=item, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        if item is None:
+            item, created = services.create_item(key=form.cleaned_data["submission_key"], by=request.user, **data)
+            if created:
+                messages.success(request, pgettext("item", "Item created."))
+            return redirect(item)
+        try:
+            item = services.update_item(item, **data)
+        except ValidationError as exc:  # submitted by someone else meanwhile
+            form.add_error(None, exc)
+        else:
+            messages.success(request, pgettext("item", "Item saved."))
+            return redirect(item)
+    back = item.get_absolute_url() if item is not None else reverse("evaluation:list")
+    title = pgettext("item", "Edit item") if item is not None else pgettext("item", "New item")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": item is None})
+
+
+@role_required(*MANAGERS)
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    return render(request, "evaluation/item_detail.html", {
+        "item": item, "moves": ITEM.allowed(request.user, item), "events": services.timeline(item), "list_url": reverse("evaluation:list"),
+    })
+
+
+@require_POST
+@role_required(*MANAGERS)
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the detail page's buttons (``action`` in the POST). A refused move changes nothing and says why."""
+    item = _item(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.move(item, action, by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("item", "Done: %(action)s") % {"action": ITEM.label(action)})
+    return redirect(item)
+
+
+def item_public(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the code (printed, sent by mail) sees the item's title and status. Anonymous visitors get
+    the page from core.pagecache; saving an item renders it again (``page_cache_models``)."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        item = get_object_or_404(Item.objects.select_related("department"), code=code)
+        return render(request, "evaluation/item_public.html", {"item": item})
+
+    return pagecache.anonymous_page(request, ("evaluation-item",), build)
+
+
+# --- The year-end evaluation ------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from django.http import Http404  # noqa: E402
+
+from qualityservice.core import indicators  # noqa: E402
+from qualityservice.core.documents import pdf_response, render_pdf  # noqa: E402
+from qualityservice.core.permissions import can_see_department, user_role  # noqa: E402
+
+from . import charts, scoring  # noqa: E402
+from .forms import AdjustmentForm, ComponentForm, GateForm, SchemeForm, VersionForm  # noqa: E402
+from .models import Result, Scheme  # noqa: E402
+from .workflows import SCHEME  # noqa: E402
+
+PUBLISHED = (Scheme.Status.NOTICE, Scheme.Status.FINAL)
+
+
+def _scheme(request, pk) -> Scheme:
+    return get_object_or_404(Scheme, pk=pk)
+
+
+def _supervisor(request) -> bool:
+    return user_role(request.user) in (Role.SUPERVISOR, Role.ADMIN)
+
+
+@role_required(*MANAGERS)
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    """Supervisors: every scheme. Heads: the schemes on public notice or final (their own department's report)."""
+    schemes = Scheme.objects.all() if _supervisor(request) else Scheme.objects.filter(status__in=PUBLISHED)
+    return render(request, "evaluation/scheme_list.html", {
+        "schemes": schemes, "may_create": _supervisor(request), "new_url": reverse("evaluation:scheme_new"),
+    })
+
+
+@role_required(Role.SUPERVISOR)
+def scheme_new(request: HttpRequest) -> HttpResponse:
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scheme, _created = services.create_scheme(key=data["submission_key"], by=request.user, year=data["year"],
+                                                  title=data["title"], title_en=data["title_en"])
+        Scheme.objects.filter(pk=scheme.pk, status=Scheme.Status.DRAFT).update(
+            excellent_share=data["excellent_share"], bonus_cap=data["bonus_cap"], deduction_cap=data["deduction_cap"])
+        return redirect(scheme)
+    return render(request, "org/form.html", {"form": form, "title": pgettext("evaluation", "New evaluation scheme"),
+                                             "back": reverse("evaluation:schemes"), "once": True})
+
+
+def _labels(keys):
+    found = {}
+    for key in keys:
+        try:
+            found[key] = indicators.get(key)
+        except indicators.UnknownIndicator:
+            found[key] = None
+    return found
+
+
+def _ranking_rows(results):
+    return [{"result": r, "grade": services.GRADE_LABELS.get(r.grade, "—")} for r in results]
+
+
+@role_required(Role.SUPERVISOR)
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    components = list(scheme.components.all())
+    weights = [c.weight for c in components]
+    results = list(Result.objects.filter(scheme=scheme).select_related("department"))
+    known = _labels([c.indicator for c in components] + [g.indicator for g in scheme.gates.all()])
+    return render(request, "evaluation/scheme_detail.html", {
+        "scheme": scheme, "components": [(c, known[c.indicator]) for c in components],
+        "gates": [(g, known[g.indicator]) for g in scheme.gates.all()],
+        "adjustments": scheme.adjustments.select_related("department"),
+        "weight_total": sum(weights, Decimal(0)), "weight_problem": services.weight_problem(weights),
+        "moves": SCHEME.allowed(request.user, scheme), "rows": _ranking_rows(results),
+        "component_form": ComponentForm(), "gate_form": GateForm(), "adjustment_form": AdjustmentForm(),
+        "version_form": VersionForm(), "list_url": reverse("evaluation:schemes"),
+    })
+
+
+def _post_to_draft(request, scheme, form, save):
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, pgettext("evaluation", "Saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(scheme)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_component(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    return _post_to_draft(request, scheme, ComponentForm(request.POST), lambda d: services.set_component(
+        scheme, indicator=d["indicator"], weight=d["weight"], rule=d["rule"], floor=d["floor"], target=d["target"]))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_gate(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    return _post_to_draft(request, scheme, GateForm(request.POST),
+                          lambda d: services.set_gate(scheme, indicator=d["indicator"], minimum=d["minimum"]))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    return _post_to_draft(request, scheme, AdjustmentForm(request.POST), lambda d: services.add_adjustment(
+        scheme, key=d["submission_key"], by=request.user, department=d["department"], points=d["points"], reason=d["reason"]))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_version(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = services.new_version(scheme, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect(copy)
+    else:
+        messages.error(request, pgettext("evaluation", "Say why a new version is needed."))
+    return redirect(scheme)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_move(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        SCHEME.apply(scheme, action, by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("evaluation", "Done: %(action)s") % {"action": SCHEME.label(action)})
+    return redirect(scheme)
+
+
+@role_required(Role.SUPERVISOR)
+def scheme_whatif(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try other weights on a draft: the ranking with them beside the scheme's own; nothing is saved."""
+    scheme = _scheme(request, pk)
+    if not scheme.is_draft:
+        messages.error(request, pgettext("evaluation", "The scheme is frozen: make a new version to change it."))
+        return redirect(scheme)
+    components = list(scheme.components.all())
+    weights, problem = services.parse_weights(request.GET, scheme)
+    depts = services.departments()
+    current = {o.department_id: o for o in services.compute(scheme, depts=depts)} if components else {}
+    trial = services.compute(scheme, weights=weights, depts=depts) if components else []
+    known = _labels([c.indicator for c in components])
+    rows = [{"outcome": o, "before": current.get(o.department_id), "grade": services.GRADE_LABELS.get(o.grade, "—")}
+            for o in trial]
+    return render(request, "evaluation/scheme_whatif.html", {
+        "scheme": scheme, "fields": [(c, known[c.indicator], weights[c.indicator]) for c in components], "rows": rows,
+        "problem": problem, "total": sum(weights.values(), Decimal(0)),
+    })
+
+
+def _report_result(request, pk, department_id) -> Result:
+    """Supervisor: any department's report once scored; a head: their own, once on public notice; others 404."""
+    scheme = _scheme(request, pk)
+    if not _supervisor(request) and (scheme.status not in PUBLISHED or not can_see_department(request.user, department_id)):
+        raise Http404
+    return get_object_or_404(Result.objects.visible_to(request.user).select_related("department", "scheme"),
+                             scheme=scheme, department_id=department_id)
+
+
+def _report_context(result: Result) -> dict:
+    lines = result.inputs.get("lines", [])
+    labels = [x["label"] for x in lines]
+    points = [scoring.dec(x["points"]) for x in lines]
+    return {"result": result, "scheme": result.scheme, "lines": lines, "gates": result.inputs.get("gates", []),
+            "adjustments": result.inputs.get("adjustments", []), "grade": services.GRADE_LABELS.get(result.grade, "—"),
+            "radar": charts.radar(labels, points), "count": Result.objects.filter(scheme=result.scheme).count()}
+
+
+@role_required(*MANAGERS)
+def report(request: HttpRequest, pk: int, department_id: int) -> HttpResponse:
+    result = _report_result(request, pk, department_id)
+    context = _report_context(result)
+    context["pdf_url"] = reverse("evaluation:report_pdf", args=[pk, department_id])
+    return render(request, "evaluation/report.html", context)
+
+
+@role_required(*MANAGERS)
+def report_pdf(request: HttpRequest, pk: int, department_id: int) -> HttpResponse:
+    result = _report_result(request, pk, department_id)
+    pdf = render_pdf("evaluation/report_pdf.html", _report_context(result), request=request)
+    return pdf_response(pdf, f"evaluation-{result.scheme.year}-{result.department.code}.pdf")
+
+
+# --- Dashboards (product K): read only the indicator registry ------------------------------------------
+
+
+def _year(request) -> int:
+    from django.utils import timezone
+
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@role_required(Role.SUPERVISOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The group dashboard: every indicator of the registry by department for the year, as a bar chart each
+    (server-side SVG); one registry read whatever the number of departments."""
+    year = _year(request)
+    depts = services.departments()
+    table = indicators.values(None, [d.pk for d in depts], indicators.Period.year(year))
+    names = [d.display_name for d in depts]
+    rows = [{"indicator": ind, "chart": charts.bars(names, vals, shown=[ind.display(v) for v in vals])}
+            for ind, vals in table.rows()]
+    return render(request, "evaluation/dashboard.html", {"rows": rows, "year": year, "departments": depts})
+
+
+@role_required(*MANAGERS)
+def department_dashboard(request: HttpRequest, department_id: int) -> HttpResponse:
+    """A department's dashboard: its indicators this year beside last year (the trend); a head: their own."""
+    if not can_see_department(request.user, department_id):
+        raise Http404
+    department = next((d for d in services.departments() if d.pk == department_id), None)
+    if department is None:
+        raise Http404
+    year = _year(request)
+    now = indicators.values(None, [department.pk], indicators.Period.year(year))
+    before = indicators.values(None, [department.pk], indicators.Period.year(year - 1))
+    rows = [{"indicator": ind, "value": vals[0], "before": before.value(ind.key, department.pk),
+             "shown": ind.display(vals[0]), "shown_before": ind.display(before.value(ind.key, department.pk))}
+            for ind, vals in now.rows()]
+    return render(request, "evaluation/department_dashboard.html", {"rows": rows, "year": year, "department": department})
