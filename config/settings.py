@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qualityservice.feedback",
     "qualityservice.inspections",
     "qualityservice.surveys",
+    "qualityservice.ideas",
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",
