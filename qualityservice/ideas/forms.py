@@ -79,7 +79,7 @@ class IdeaForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
     title asks the server for similar ideas while it is typed (htmx, ``ideas:similar``)."""
 
     coauthors = BadgeNumbersField(label=pgettext_lazy("idea", "Co-authors (badge numbers)"),
-                                  help_text=pgettext_lazy("idea", "Colleagues who worked on the idea with you, e.g. Y0012, W0031."))
+                                  help_text=pgettext_lazy("idea", "Colleagues who worked on the idea with you, e.g. HQ1023, HQ1187."))
     files = None  # set in __init__ (the help text reads the settings)
 
     class Meta:
@@ -429,6 +429,8 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = Round.objects.visible_to(user)
+        self.fields["round"].empty_label = pgettext_lazy("idea", "Every round")
+        self.fields["q"].widget.attrs["placeholder"] = pgettext_lazy("idea", "Title contains")
         self.fields["status"].choices = [("", pgettext_lazy("idea", "Every status"))] + list(Idea.Status.choices)
         self.fields["category"].choices = [("", pgettext_lazy("idea", "Every category"))] + list(Category.choices)
         for name in ("round", "status", "category"):

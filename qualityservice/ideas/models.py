@@ -273,6 +273,8 @@ class Idea(LocalisedTextMixin, models.Model):
         indexes = [
             # The coordinator's queue and the similar-idea candidates: WHERE round_id = ? ORDER BY submitted_at DESC, id DESC.
             models.Index(fields=["round", "-submitted_at", "-id"], name="ideas_idea_round_idx"),
+            # The queue and the board, newest first over every round: ORDER BY submitted_at DESC, id DESC LIMIT 31.
+            models.Index(fields=["-submitted_at", "-id"], name="ideas_idea_sub_idx"),
             # Department lists and the participation indicator: WHERE department_id IN (…) AND submitted_at >= … GROUP BY.
             models.Index(fields=["department", "submitted_at"], name="ideas_idea_dept_sub_idx"),
             # The public list: WHERE status IN (adopted…) ORDER BY adopted_at DESC, id DESC.

@@ -5,6 +5,7 @@ score, annual saving) the pages, the indicators and the tests share."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext
-from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from qualityservice.core import workflow as engine
@@ -221,29 +221,45 @@ def ngrams(text: str, n: int = 2) -> list[str]:
 SIMILAR_CUTOFF = 0.3
 
 
+def _score(query: list[str], query_set: frozenset, grams: list[str]) -> float:
+    if not query or not grams:
+        return 0.0
+    contained = len(query_set.intersection(grams)) / len(query_set)
+    return (Indel.normalized_similarity(query, grams) + contained) / 2
+
+
 def similarity(a: str, b: str) -> float:
-    """0…1: the Indel similarity (2 × longest common subsequence / total length, rapidfuzz) of the two texts'
-    character bigram sequences — the same in Python on every database."""
-    return Indel.normalized_similarity(ngrams(a), ngrams(b))
+    """0…1, on the texts' character bigrams: the mean of their Indel similarity (rapidfuzz: 2 × the longest common
+    subsequence of the two bigram sequences / their total length) and the share of ``a``'s bigrams found in ``b``
+    (so a short title being typed already finds the longer title it is part of). Computed in Python: the same
+    on every database."""
+    query = ngrams(a)
+    return _score(query, frozenset(query), ngrams(b))
 
 
 def similar_ideas(user, round_id: int, title: str, *, exclude: int | None = None, limit: int = 5) -> list[Idea]:
-    """The ideas of the round most like ``title`` that the user may see (``open_to``), best first, each with
-    ``similarity`` (0–100). Compared in Python over a bounded candidate set — the round's newest
-    ``QS_IDEAS_SIMILAR_CANDIDATES`` ideas, one indexed query — so the work per keystroke does not grow with the
-    number of stored ideas; then one query for the ideas shown."""
-    query = ngrams(title)
+    """The ideas of the round most like ``title`` that the user may see (``open_to``), best first (the newer first
+    on a tie), each with ``similarity`` (0–100). Compared in Python over a bounded candidate set — the round's
+    newest ``QS_IDEAS_SIMILAR_CANDIDATES`` ideas, one indexed query — so the work per keystroke does not grow with
+    the number of stored ideas; then one query for the ideas shown."""
     if len(normalise(title)) < 2:
         return []
-    candidates = (Idea.objects.open_to(user).filter(round_id=round_id).exclude(status=Status.MERGED)
+    # ``open_to`` for one round, written as two queries: the round first, then its ideas by ``round_id = ?`` alone,
+    # which keeps the planner on the (round, submitted_at, id) index — with the rounds as a subquery SQLite's
+    # statistics (one big round) make it scan and sort the whole table.
+    if user_role(user) not in SUBMITTER_ROLES or not Round.objects.visible_to(user).filter(pk=round_id).exists():
+        return []
+    query = ngrams(title)
+    query_set = frozenset(query)
+    candidates = (Idea.objects.filter(round_id=round_id).exclude(status__in=(Status.MERGED, Status.RETURNED))
                   .order_by("-submitted_at", "-pk").values_list("pk", "title")[: settings.QS_IDEAS_SIMILAR_CANDIDATES])
-    choices = {pk: ngrams(text) for pk, text in candidates if pk != exclude}
-    found = process.extract(query, choices, scorer=Indel.normalized_similarity, limit=limit, score_cutoff=SIMILAR_CUTOFF)
+    scored = [(_score(query, query_set, ngrams(text)), -rank, pk) for rank, (pk, text) in enumerate(candidates) if pk != exclude]
+    found = heapq.nlargest(limit, (row for row in scored if row[0] >= SIMILAR_CUTOFF))
     if not found:
         return []
-    ideas = Idea.objects.select_related("department").in_bulk([pk for _grams, _score, pk in found])
+    ideas = Idea.objects.select_related("department").in_bulk([pk for _score_, _rank, pk in found])
     result = []
-    for _grams, score, pk in found:
+    for score, _rank, pk in found:
         idea = ideas[pk]
         idea.similarity = round(score * 100)
         result.append(idea)
@@ -457,8 +473,8 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
         locked.save(update_fields=["version", "total", "submitted_at"])
         idea.score = mean_score(Assignment.objects.filter(idea=idea).values_list("total", flat=True))
         idea.save(update_fields=["score"])
-        if sheet.version == 1:
-            write_note(idea, "scored", by=by, at=now)
+        if sheet.version == 1:  # without the reviewer: the authors read the history
+            write_note(idea, "scored", at=now)
         return sheet
 
     return create_once(ScoreSheet, scoped("ideas-sheet", key), create)

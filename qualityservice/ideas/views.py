@@ -29,6 +29,7 @@ from qualityservice.core.indicators import departments_for
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, staff_profile, user_role
 from qualityservice.core.roles import Role
+from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, Staff
 
@@ -565,8 +566,6 @@ def round_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     formset.instance = obj
                     formset.save()
                     return obj
-
-                from qualityservice.core.submissions import create_once, scoped
 
                 round_, _created = create_once(Round, scoped("ideas-round", form.cleaned_data["submission_key"]), create)
             else:

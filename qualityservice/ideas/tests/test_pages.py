@@ -270,3 +270,31 @@ def test_the_templates_keep_scripts_and_styles_out_for_the_content_security_poli
     assert not re.search(r"\son[a-z]+\s*=", html)
     for tag in re.findall(r"<script[^>]*>", html):
         assert "src=" in tag
+
+
+def test_the_participation_page_counts_ideas_per_department_and_month_and_the_review_backlog(client, org, round_):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qualityservice.ideas.tests.factories import to_review
+
+    year = timezone.localdate().year
+    for month, author in ((3, org.staff_wuye), (3, org.staff_wuye), (5, org.staff_wuye), (5, org.staff_yinshi)):
+        make_idea(round_, author, title=f"{month}月的金点子建议", at=timezone.make_aware(dt.datetime(year, month, 10, 9)))
+    reviewed = make_idea(round_, org.staff_wuye, title="评审中的金点子",
+                         at=timezone.make_aware(dt.datetime(year, 5, 20, 9)))
+    to_review(reviewed, org.supervisor, [judge(org)])
+    Idea.objects.filter(pk=reviewed.pk).update(submitted_at=timezone.make_aware(dt.datetime(year, 5, 20, 9)))
+    from qualityservice.ideas.models import Assignment
+
+    Assignment.objects.update(due_at=timezone.now() - dt.timedelta(days=1))
+    client.force_login(org.supervisor)
+    body = client.get(reverse("ideas:participation"), {"year": year}).content.decode()
+    row = re.search(r'<tr data-testid="participation-row"><td>物业管理中心</td>(.*?)</tr>', body).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    # staff 2 (head and staff member); March 2, May 2; the year 4 = 200 per 100 staff; 1 review pending, overdue
+    assert cells[0] == "2" and cells[1 + 2] == "2" and cells[1 + 4] == "2" and cells[13:] == ["4", "200.0", "1", "1"]
+    client.force_login(org.head_yinshi)
+    body = client.get(reverse("ideas:participation")).content.decode()
+    assert "饮食服务中心" in body and "物业管理中心" not in body

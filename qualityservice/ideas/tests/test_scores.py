@@ -181,3 +181,12 @@ def test_the_criteria_are_frozen_once_a_reviewer_has_scored(client, org, review)
     score(idea, first)
     body = client.get(idea.round.get_absolute_url()).content.decode()
     assert 'name="criteria-TOTAL_FORMS"' not in body and "评分标准已冻结" in body
+
+
+@pytest.mark.django_db
+def test_the_history_the_author_reads_says_a_review_came_in_but_not_from_whom(client, org, review):
+    idea, first, _second = review
+    score(idea, first)
+    client.force_login(org.staff_wuye)
+    body = client.get(idea.get_absolute_url()).content.decode()
+    assert "已提交一份评审" in body and "第一评委" not in body
