@@ -177,6 +177,8 @@ class RoundForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
             self.fields["department"].empty_label = None
             self.fields["department"].help_text = ""
         self.fields["department"].queryset = departments
+        if group_wide:
+            self.fields["department"].empty_label = pgettext_lazy("idea", "The whole group")
         # Verifiers: the supervisors verify anyway; appoint the finance or energy reviewers here.
         self.fields["verifiers"].queryset = (get_user_model().objects.filter(staff__is_active=True)
                                              .exclude(staff__role__in=[Role.SUPERVISOR]).select_related("staff")

@@ -291,7 +291,7 @@ def test_the_participation_page_counts_ideas_per_department_and_month_and_the_re
     Assignment.objects.update(due_at=timezone.now() - dt.timedelta(days=1))
     client.force_login(org.supervisor)
     body = client.get(reverse("ideas:participation"), {"year": year}).content.decode()
-    row = re.search(r'<tr data-testid="participation-row"><td>物业管理中心</td>(.*?)</tr>', body).group(1)
+    row = re.search(r'<tr data-testid="participation-row"><td class="text-nowrap">物业管理中心</td>(.*?)</tr>', body).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     # staff 2 (head and staff member); March 2, May 2; the year 4 = 200 per 100 staff; 1 review pending, overdue
     assert cells[0] == "2" and cells[1 + 2] == "2" and cells[1 + 4] == "2" and cells[13:] == ["4", "200.0", "1", "1"]
