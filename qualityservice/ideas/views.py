@@ -87,6 +87,8 @@ def mine(request: HttpRequest) -> HttpResponse:
                                     measurements__returned_at__isnull=True)
     if user_role(user) not in (Role.SUPERVISOR, Role.ADMIN):
         verifying = verifying.filter(round__verifiers=user)
+    if profile is not None:  # an author never verifies their own idea
+        verifying = verifying.exclude(pk__in=IdeaAuthor.objects.filter(staff=profile).values("idea_id"))
     return render(request, "ideas/mine.html", {
         "authored": list(authored), "reviews": reviews, "owned": owned, "verifying": list(verifying.distinct()[:50]),
         "may_submit": services.may_submit(user) and services.open_rounds(user).exists(), "now": timezone.now(),

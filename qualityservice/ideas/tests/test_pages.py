@@ -298,3 +298,16 @@ def test_the_participation_page_counts_ideas_per_department_and_month_and_the_re
     client.force_login(org.head_yinshi)
     body = client.get(reverse("ideas:participation")).content.decode()
     assert "饮食服务中心" in body and "物业管理中心" not in body
+
+
+def test_my_page_lists_the_measurements_i_verify_but_not_those_of_my_own_ideas(client, org, round_):
+    reviewer = judge(org)
+    mine = to_implemented(make_idea(round_, org.head_yinshi, title="我自己的节能建议"), org.supervisor, reviewer, org.supervisor)
+    theirs = to_implemented(make_idea(round_, org.staff_wuye, title="同事的节能建议"), org.supervisor, reviewer, org.supervisor)
+    for idea in (mine, theirs):
+        measure_kwh(idea, org.supervisor)
+    round_.verifiers.add(org.head_yinshi)
+    client.force_login(org.head_yinshi)
+    body = client.get(reverse("ideas:mine")).content.decode()
+    section = body.split('data-testid="my-verifications"')[1].split("</section>")[0]
+    assert "同事的节能建议" in section and "我自己的节能建议" not in section
