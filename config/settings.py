@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qualityservice.events",  # events: open days, forums, conferences; registration, tickets, check-in
     "qualityservice.news",  # publicity: news articles with review, the work bulletin, public boards, feed
     "qualityservice.evaluation",  # year-end evaluation: schemes on the indicator registry, gates, grades, snapshots
+    "qualityservice.ideas",  # golden ideas: suggestions, reviews, verified savings, awards
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",

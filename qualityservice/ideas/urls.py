@@ -1,0 +1,12 @@
+"""Public pages, under ``ideas/``: the adopted ideas, one adopted idea and a certificate's check, by unguessable
+codes, never ids."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.public_list, name="public"),
+    path("certificates/<str:code>/", views.certificate_check, name="certificate_check"),
+    path("<str:code>/", views.public_idea, name="public_idea"),
+]
