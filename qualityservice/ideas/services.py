@@ -22,6 +22,7 @@ from qualityservice.core import workflow as engine
 from qualityservice.core.models import WorkflowEvent
 from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import staff_profile, user_role
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 
 from .models import (
@@ -615,8 +616,8 @@ def return_measurement(idea: Idea, *, by, reason: str) -> Measurement:
 
 def campaign_evidence_kwargs(idea: Idea) -> dict:
     """The keyword arguments of ``campaigns.services.record_evidence`` for an adopted idea — the evidence of the
-    campaign's 金点子 activity (seed plan 三(六), carrier "ideas"). Not called yet: the campaigns app is built
-    separately; once it is installed, ``_adopt`` passes these to ``record_evidence`` (idempotent per idea).
+    campaign's 金点子 activity (seed plan 三(六), carrier "ideas"). Used by :func:`record_campaign_evidence`
+    when an idea is adopted (idempotent per idea).
     ``public``: adopted ideas have a public page (``/ideas/<code>/``)."""
     adopted = idea.adopted_at or timezone.now()
     return {
@@ -629,3 +630,10 @@ def campaign_evidence_kwargs(idea: Idea) -> dict:
         "occurred_on": timezone.localtime(adopted).date(),
         "public": True,
     }
+
+
+def record_campaign_evidence(idea: Idea) -> list:
+    """An adopted idea as evidence on its department's campaign activity carried by ideas (三(六)), through
+    ``campaigns.services.record_evidence``: nothing when the campaigns app is absent or no adopted activity matches."""
+    record = optional_function("qualityservice.campaigns", "services", "record_evidence")
+    return record(**campaign_evidence_kwargs(idea)) if record else []

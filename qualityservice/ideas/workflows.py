@@ -202,6 +202,9 @@ def _adopt(idea, *, by, now, note, owner=None, reason: str = "", **params) -> Mo
     idea.decision_reason = (reason or "").strip()[:1000]
     notify(users=[*authors_users(idea), owner], subject=pgettext("idea", "Idea adopted: %(title)s") % {"title": idea.title},
            body=pgettext("idea", "Implementation owner: %(owner)s.") % {"owner": profile.name}, url=idea.get_absolute_url(), webhook=False)
+    from .services import record_campaign_evidence
+
+    record_campaign_evidence(idea)  # 三(六): the department's activity carried by ideas
     return Move(params={"owner": profile.name})
 
 
