@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qualityservice.training",  # training sessions, attendees and hours
     "qualityservice.standards",  # operating procedures (versioned) and post duties
     "qualityservice.competitions",  # skills competitions: rubrics, judges, scoring, results, certificates
+    "qualityservice.recognition",  # recognition: service stars, advanced collectives and individuals; secret public vote
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",
