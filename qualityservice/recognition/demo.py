@@ -1,5 +1,5 @@
-"""Demo data (``manage.py seed_demo``, after org's): a few items per centre, some moved on through the
-workflow with their timeline. Idempotent: each demo item has a fixed submission key, so a second run
+"""Demo data (``manage.py seed_demo``, after org's): a few nominations per centre, some moved on through the
+workflow with their timeline. Idempotent: each demo nomination has a fixed submission key, so a second run
 finds them and adds nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Staff
 
 from . import services
-from .workflows import ITEM
+from .workflows import NOMINATION
 
 TITLES = [
     ("更新窗口服务指南", "Update the counter service guide"),
@@ -30,13 +30,13 @@ def seed(out, rng) -> None:
     for department in Department.objects.centres():
         for n, (title, title_en) in enumerate(rng.sample(TITLES, PER_DEPARTMENT)):
             author = heads.get(department.pk, supervisor)
-            item, created = services.create_item(key=f"demo-{department.code}-{n}", by=author, department=department,
+            nomination, created = services.create_nomination(key=f"demo-{department.code}-{n}", by=author, department=department,
                                                  title=title, title_en=title_en)
             if not created:
                 continue
             made += 1
             if n >= 1:  # the first stays a draft, the others are submitted, the last one closed
-                ITEM.apply(item, "submit", by=author, system=True, notify_supervisors=False)
+                NOMINATION.apply(nomination, "submit", by=author, system=True, notify_supervisors=False)
             if n >= 2:
-                ITEM.apply(item, "close", by=supervisor, system=True)
-    out.write(f"recognition: {made} demo items")
+                NOMINATION.apply(nomination, "close", by=supervisor, system=True)
+    out.write(f"recognition: {made} demo nominations")

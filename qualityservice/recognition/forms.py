@@ -7,15 +7,15 @@ from qualityservice.core.permissions import department_scope
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department
 
-from .models import Item
+from .models import Nomination
 
 
-class ItemForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
-    """Create and edit an item. The hidden submission key makes a double-submitted "new" form create one item
-    (``services.create_item``); the departments offered are the user's own (supervisors: every centre)."""
+class NominationForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """Create and edit an nomination. The hidden submission key makes a double-submitted "new" form create one nomination
+    (``services.create_nomination``); the departments offered are the user's own (supervisors: every centre)."""
 
     class Meta:
-        model = Item
+        model = Nomination
         fields = ["department", "title", "title_en"]
 
     def __init__(self, *args, user, **kwargs):

@@ -10,13 +10,13 @@ from django.utils.translation import pgettext_lazy
 
 from qualityservice.core.indicators import NEUTRAL, Indicator, Period
 
-from .models import Item
+from .models import Nomination
 
 
-def items_submitted(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+def nominations_submitted(department_ids: Sequence[int], period: Period) -> dict[int, int]:
     start, end = period.bounds()
     rows = (
-        Item.objects.filter(department_id__in=department_ids, submitted_at__gte=start, submitted_at__lt=end)
+        Nomination.objects.filter(department_id__in=department_ids, submitted_at__gte=start, submitted_at__lt=end)
         .values("department_id").annotate(n=Count("pk")).order_by()
     )
     counts = {row["department_id"]: row["n"] for row in rows}
@@ -25,14 +25,14 @@ def items_submitted(department_ids: Sequence[int], period: Period) -> dict[int, 
 
 INDICATORS = (
     Indicator(
-        key="recognition.items_submitted",
-        label=pgettext_lazy("item", "Items submitted"),
-        definition=pgettext_lazy("item", "Items of the department submitted in the period (the day of submission counts), "
+        key="recognition.nominations_submitted",
+        label=pgettext_lazy("nomination", "Nominations submitted"),
+        definition=pgettext_lazy("nomination", "Nominations of the department submitted in the period (the day of submission counts), "
                                          "whatever their status now."),
-        unit=pgettext_lazy("item unit", "items"),
+        unit=pgettext_lazy("nomination unit", "nominations"),
         direction=NEUTRAL,
         source="recognition",
-        compute=items_submitted,
+        compute=nominations_submitted,
         decimals=0,
     ),
 )

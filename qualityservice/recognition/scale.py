@@ -1,4 +1,4 @@
-"""Scale data for benchmarks (``manage.py generate_scale_data --recognition N``): N items over two years
+"""Scale data for benchmarks (``manage.py generate_scale_data --recognition N``): N nominations over two years
 across the centres, in every status. Bulk-created without timeline rows (a benchmark reads lists and
 counts); ``pagecache.changed`` because ``bulk_create`` sends no signal."""
 
@@ -12,9 +12,9 @@ from django.utils import timezone
 from qualityservice.core import pagecache
 from qualityservice.org.models import Department
 
-from .models import Item
+from .models import Nomination
 
-COUNTS = {"recognition": "recognition items to add"}
+COUNTS = {"recognition": "recognition nominations to add"}
 BATCH = 2000
 TITLES = ["更新窗口服务指南", "整理服务承诺公示栏", "开展文明用语培训", "检查消防通道", "回访报修师生", "修订岗位职责说明"]
 
@@ -30,13 +30,13 @@ def generate(out, rng, counts) -> None:
         rows = []
         for i in range(min(BATCH, n - done)):
             created = now - dt.timedelta(days=730 * rng.random(), minutes=rng.randint(0, 600))
-            status = rng.choice(Item.Status.values)
-            submitted = created + dt.timedelta(hours=rng.randint(1, 72)) if status != Item.Status.DRAFT else None
-            closed = submitted + dt.timedelta(days=rng.randint(1, 20)) if status == Item.Status.CLOSED else None
-            rows.append(Item(department_id=rng.choice(departments), title=f"{rng.choice(TITLES)} {done + i + 1}", status=status,
+            status = rng.choice(Nomination.Status.values)
+            submitted = created + dt.timedelta(hours=rng.randint(1, 72)) if status != Nomination.Status.DRAFT else None
+            closed = submitted + dt.timedelta(days=rng.randint(1, 20)) if status == Nomination.Status.CLOSED else None
+            rows.append(Nomination(department_id=rng.choice(departments), title=f"{rng.choice(TITLES)} {done + i + 1}", status=status,
                              created_at=created, submitted_at=submitted, closed_at=closed))
         with transaction.atomic():
-            Item.objects.bulk_create(rows, batch_size=BATCH)
-            pagecache.changed(Item)
+            Nomination.objects.bulk_create(rows, batch_size=BATCH)
+            pagecache.changed(Nomination)
         done += len(rows)
-    out.write(f"recognition: {done} items")
+    out.write(f"recognition: {done} nominations")

@@ -5,9 +5,9 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.item_list, name="list"),
-    path("new/", views.item_edit, name="new"),
-    path("<int:pk>/", views.item_detail, name="detail"),
-    path("<int:pk>/edit/", views.item_edit, name="edit"),
-    path("<int:pk>/move/", views.item_move, name="move"),
+    path("", views.nomination_list, name="list"),
+    path("new/", views.nomination_edit, name="new"),
+    path("<int:pk>/", views.nomination_detail, name="detail"),
+    path("<int:pk>/edit/", views.nomination_edit, name="edit"),
+    path("<int:pk>/move/", views.nomination_move, name="move"),
 ]

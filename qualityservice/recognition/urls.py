@@ -5,5 +5,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<str:code>/", views.item_public, name="public"),
+    path("<str:code>/", views.nomination_public, name="public"),
 ]

@@ -1,7 +1,7 @@
 """Staff pages (staff_urls.py, under /staff/recognition/): the list, one view to create and edit, the
-detail with its moves; and the public item page (urls.py) by its unguessable code.
+detail with its moves; and the public nomination page (urls.py) by its unguessable code.
 
-Every staff view takes its rows from ``Item.objects.visible_to(request.user)``: an item of another
+Every staff view takes its rows from ``Nomination.objects.visible_to(request.user)``: an nomination of another
 department is a 404, like a page the role may not open (``role_required``)."""
 
 from __future__ import annotations
@@ -21,82 +21,82 @@ from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
 from . import services
-from .forms import ItemForm
-from .models import Item
-from .workflows import ITEM
+from .forms import NominationForm
+from .models import Nomination
+from .workflows import NOMINATION
 
 MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
 PAGE_SIZE = 30
 
 
-def _item(request: HttpRequest, pk: int) -> Item:
-    return get_object_or_404(Item.objects.visible_to(request.user).select_related("department"), pk=pk)
+def _nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(Nomination.objects.visible_to(request.user).select_related("department"), pk=pk)
 
 
 @role_required(*MANAGERS)
-def item_list(request: HttpRequest) -> HttpResponse:
-    items = Item.objects.visible_to(request.user).select_related("department")
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    nominations = Nomination.objects.visible_to(request.user).select_related("department")
     # Keyset pages and a capped count: LIMIT in the database, constant time at any depth.
-    page = KeysetPaginator(items, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
-    return render(request, "recognition/item_list.html", {"page_obj": page, "new_url": reverse("recognition:new")})
+    page = KeysetPaginator(nominations, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "recognition/nomination_list.html", {"page_obj": page, "new_url": reverse("recognition:new")})
 
 
 @role_required(*MANAGERS)
-def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New item (``pk`` None) or a draft's changes: one view, one form."""
-    item = _item(request, pk) if pk is not None else None
-    if item is not None and not item.is_draft:
-        messages.error(request, pgettext("item", "Only a draft can be changed."))
-        return redirect(item)
-    form = ItemForm(request.POST or None, instance=item, user=request.user)
+def nomination_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """New nomination (``pk`` None) or a draft's changes: one view, one form."""
+    nomination = _nomination(request, pk) if pk is not None else None
+    if nomination is not None and not nomination.is_draft:
+        messages.error(request, pgettext("nomination", "Only a draft can be changed."))
+        return redirect(nomination)
+    form = NominationForm(request.POST or None, instance=nomination, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
-        if item is None:
-            item, created = services.create_item(key=form.cleaned_data["submission_key"], by=request.user, **data)
+        if nomination is None:
+            nomination, created = services.create_nomination(key=form.cleaned_data["submission_key"], by=request.user, **data)
             if created:
-                messages.success(request, pgettext("item", "Item created."))
-            return redirect(item)
+                messages.success(request, pgettext("nomination", "Nomination created."))
+            return redirect(nomination)
         try:
-            item = services.update_item(item, **data)
+            nomination = services.update_nomination(nomination, **data)
         except ValidationError as exc:  # submitted by someone else meanwhile
             form.add_error(None, exc)
         else:
-            messages.success(request, pgettext("item", "Item saved."))
-            return redirect(item)
-    back = item.get_absolute_url() if item is not None else reverse("recognition:list")
-    title = pgettext("item", "Edit item") if item is not None else pgettext("item", "New item")
-    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": item is None})
+            messages.success(request, pgettext("nomination", "Nomination saved."))
+            return redirect(nomination)
+    back = nomination.get_absolute_url() if nomination is not None else reverse("recognition:list")
+    title = pgettext("nomination", "Edit nomination") if nomination is not None else pgettext("nomination", "New nomination")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": nomination is None})
 
 
 @role_required(*MANAGERS)
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    return render(request, "recognition/item_detail.html", {
-        "item": item, "moves": ITEM.allowed(request.user, item), "events": services.timeline(item), "list_url": reverse("recognition:list"),
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    return render(request, "recognition/nomination_detail.html", {
+        "nomination": nomination, "moves": NOMINATION.allowed(request.user, nomination), "events": services.timeline(nomination), "list_url": reverse("recognition:list"),
     })
 
 
 @require_POST
 @role_required(*MANAGERS)
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_move(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the detail page's buttons (``action`` in the POST). A refused move changes nothing and says why."""
-    item = _item(request, pk)
+    nomination = _nomination(request, pk)
     action = request.POST.get("action", "")
     try:
-        services.move(item, action, by=request.user)
+        services.move(nomination, action, by=request.user)
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, pgettext("item", "Done: %(action)s") % {"action": ITEM.label(action)})
-    return redirect(item)
+        messages.success(request, pgettext("nomination", "Done: %(action)s") % {"action": NOMINATION.label(action)})
+    return redirect(nomination)
 
 
-def item_public(request: HttpRequest, code: str) -> HttpResponse:
-    """Anyone with the code (printed, sent by mail) sees the item's title and status. Anonymous visitors get
-    the page from core.pagecache; saving an item renders it again (``page_cache_models``)."""
+def nomination_public(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the code (printed, sent by mail) sees the nomination's title and status. Anonymous visitors get
+    the page from core.pagecache; saving an nomination renders it again (``page_cache_models``)."""
 
     def build(placeholders: bool) -> HttpResponse:
-        item = get_object_or_404(Item.objects.select_related("department"), code=code)
-        return render(request, "recognition/item_public.html", {"item": item})
+        nomination = get_object_or_404(Nomination.objects.select_related("department"), code=code)
+        return render(request, "recognition/nomination_public.html", {"nomination": nomination})
 
-    return pagecache.anonymous_page(request, ("recognition-item",), build)
+    return pagecache.anonymous_page(request, ("recognition-nomination",), build)
