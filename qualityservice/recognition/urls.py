@@ -5,5 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("vote/<str:code>/", views.round_vote, name="vote"),
+    path("receipt/<str:code>/", views.round_receipt, name="receipt"),
     path("<str:code>/", views.nomination_public, name="public"),
 ]

@@ -6,7 +6,10 @@ department is a 404, like a page the role may not open (``role_required``)."""
 
 from __future__ import annotations
 
+import random
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +25,7 @@ from qualityservice.core.workflow import TransitionError
 
 from . import services
 from .forms import NominationForm
-from .models import Nomination
+from .models import Nomination, Round
 from .workflows import NOMINATION
 
 MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
@@ -100,3 +103,49 @@ def nomination_public(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "recognition/nomination_public.html", {"nomination": nomination})
 
     return pagecache.anonymous_page(request, ("recognition-nomination",), build)
+
+
+# --- The public vote (事迹展示 + 投票) and the receipt check ---------------------------------------------------
+
+
+def _round(code: str) -> Round:
+    return get_object_or_404(Round.objects.exclude(status=Round.Status.DRAFT), code=code)
+
+
+def round_vote(request: HttpRequest, code: str) -> HttpResponse:
+    """The ballot on a phone: the nominees and their stories in a random order for each page view; a signed-in
+    voter the round admits ticks up to K and casts one ballot; the page then shows the receipt. Never a page
+    that reveals a running total. Not cached: it depends on the voter."""
+    rnd = _round(code)
+    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff"))
+    random.SystemRandom().shuffle(nominations)
+    receipt, error = None, None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    voted = receipt is not None or services.has_voted(rnd, request.user)
+    return render(request, "recognition/round_vote.html", {
+        "round": rnd, "nominations": nominations, "receipt": receipt, "error": error, "voted": voted,
+        "may_vote": services.may_vote(rnd, request.user), "open": rnd.status == Round.Status.VOTING,
+        "login_url": f"{reverse('login')}?next={rnd.get_vote_url()}",
+    }, status=400 if error else 200)
+
+
+def round_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """After the close: anyone checks that a receipt is among the counted ballots; the published figures and
+    the stored totals. Before the close the page says when it will answer, and shows no total."""
+    rnd = _round(code)
+    receipt = request.GET.get("receipt", "").strip()[:32]
+    counted = services.receipt_counted(rnd, receipt) if receipt else None
+    totals = services.totals(rnd)
+    rows = []
+    if totals is not None:
+        rows = sorted(services.ballot_nominations(rnd).select_related("department"), key=lambda n: (-(n.votes or 0), n.pk))
+    return render(request, "recognition/round_receipt.html", {
+        "round": rnd, "receipt": receipt, "counted": counted, "rows": rows,
+        "figures": services.figures(rnd) if totals is not None else None,
+    })
