@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qualityservice.news",  # publicity: news articles with review, the work bulletin, public boards, feed
     "qualityservice.evaluation",  # year-end evaluation: schemes on the indicator registry, gates, grades, snapshots
     "qualityservice.ideas",  # golden ideas: suggestions, reviews, verified savings, awards
+    "qualityservice.recognition",  # recognition: service stars, advanced collectives and individuals; secret public vote
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",

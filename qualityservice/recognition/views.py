@@ -1,0 +1,151 @@
+"""Staff pages (staff_urls.py, under /staff/recognition/): the list, one view to create and edit, the
+detail with its moves; and the public nomination page (urls.py) by its unguessable code.
+
+Every staff view takes its rows from ``Nomination.objects.visible_to(request.user)``: an nomination of another
+department is a 404, like a page the role may not open (``role_required``)."""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from qualityservice.core import pagecache
+from qualityservice.core.pagination import KeysetPaginator
+from qualityservice.core.permissions import role_required
+from qualityservice.core.roles import Role
+from qualityservice.core.workflow import TransitionError
+
+from . import services
+from .forms import NominationForm
+from .models import Nomination, Round
+from .workflows import NOMINATION
+
+MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
+PAGE_SIZE = 30
+
+
+def _nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(Nomination.objects.visible_to(request.user).select_related("department"), pk=pk)
+
+
+@role_required(*MANAGERS)
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    nominations = Nomination.objects.visible_to(request.user).select_related("department")
+    # Keyset pages and a capped count: LIMIT in the database, constant time at any depth.
+    page = KeysetPaginator(nominations, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "recognition/nomination_list.html", {"page_obj": page, "new_url": reverse("recognition:new")})
+
+
+@role_required(*MANAGERS)
+def nomination_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """New nomination (``pk`` None) or a draft's changes: one view, one form."""
+    nomination = _nomination(request, pk) if pk is not None else None
+    if nomination is not None and not nomination.is_draft:
+        messages.error(request, pgettext("nomination", "Only a draft can be changed."))
+        return redirect(nomination)
+    form = NominationForm(request.POST or None, instance=nomination, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        if nomination is None:
+            nomination, created = services.create_nomination(key=form.cleaned_data["submission_key"], by=request.user, **data)
+            if created:
+                messages.success(request, pgettext("nomination", "Nomination created."))
+            return redirect(nomination)
+        try:
+            nomination = services.update_nomination(nomination, **data)
+        except ValidationError as exc:  # submitted by someone else meanwhile
+            form.add_error(None, exc)
+        else:
+            messages.success(request, pgettext("nomination", "Nomination saved."))
+            return redirect(nomination)
+    back = nomination.get_absolute_url() if nomination is not None else reverse("recognition:list")
+    title = pgettext("nomination", "Edit nomination") if nomination is not None else pgettext("nomination", "New nomination")
+    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": nomination is None})
+
+
+@role_required(*MANAGERS)
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    return render(request, "recognition/nomination_detail.html", {
+        "nomination": nomination, "moves": NOMINATION.allowed(request.user, nomination), "events": services.timeline(nomination), "list_url": reverse("recognition:list"),
+    })
+
+
+@require_POST
+@role_required(*MANAGERS)
+def nomination_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the detail page's buttons (``action`` in the POST). A refused move changes nothing and says why."""
+    nomination = _nomination(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        services.move(nomination, action, by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("nomination", "Done: %(action)s") % {"action": NOMINATION.label(action)})
+    return redirect(nomination)
+
+
+def nomination_public(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the code (printed, sent by mail) sees the nomination's title and status. Anonymous visitors get
+    the page from core.pagecache; saving an nomination renders it again (``page_cache_models``)."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        nomination = get_object_or_404(Nomination.objects.select_related("department"), code=code)
+        return render(request, "recognition/nomination_public.html", {"nomination": nomination})
+
+    return pagecache.anonymous_page(request, ("recognition-nomination",), build)
+
+
+# --- The public vote (事迹展示 + 投票) and the receipt check ---------------------------------------------------
+
+
+def _round(code: str) -> Round:
+    return get_object_or_404(Round.objects.exclude(status=Round.Status.DRAFT), code=code)
+
+
+def round_vote(request: HttpRequest, code: str) -> HttpResponse:
+    """The ballot on a phone: the nominees and their stories in a random order for each page view; a signed-in
+    voter the round admits ticks up to K and casts one ballot; the page then shows the receipt. Never a page
+    that reveals a running total. Not cached: it depends on the voter."""
+    rnd = _round(code)
+    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff"))
+    random.SystemRandom().shuffle(nominations)
+    receipt, error = None, None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    voted = receipt is not None or services.has_voted(rnd, request.user)
+    return render(request, "recognition/round_vote.html", {
+        "round": rnd, "nominations": nominations, "receipt": receipt, "error": error, "voted": voted,
+        "may_vote": services.may_vote(rnd, request.user), "open": rnd.status == Round.Status.VOTING,
+        "login_url": f"{reverse('login')}?next={rnd.get_vote_url()}",
+    }, status=400 if error else 200)
+
+
+def round_receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """After the close: anyone checks that a receipt is among the counted ballots; the published figures and
+    the stored totals. Before the close the page says when it will answer, and shows no total."""
+    rnd = _round(code)
+    receipt = request.GET.get("receipt", "").strip()[:32]
+    counted = services.receipt_counted(rnd, receipt) if receipt else None
+    totals = services.totals(rnd)
+    rows = []
+    if totals is not None:
+        rows = sorted(services.ballot_nominations(rnd).select_related("department"), key=lambda n: (-(n.votes or 0), n.pk))
+    return render(request, "recognition/round_receipt.html", {
+        "round": rnd, "receipt": receipt, "counted": counted, "rows": rows,
+        "figures": services.figures(rnd) if totals is not None else None,
+    })
