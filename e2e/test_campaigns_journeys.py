@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login, pick_date
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,8 +43,8 @@ def test_a_head_adopts_plans_and_reports_with_a_photo_on_a_phone(live_server, ph
     phone.click("[data-testid=plan-item][data-code='三(三)'] [data-testid=adopt]")
     phone.wait_for_url(re.compile(r".*/staff/campaigns/activities/\d+/edit/$"))
     phone.select_option("#id_owner", str(org.staff_wuye.staff.pk))
-    phone.fill("#id_starts_on", f"{year}-03-01")
-    phone.fill("#id_ends_on", f"{year}-12-20")
+    pick_date(phone, "#id_starts_on", f"{year}-03-01")
+    pick_date(phone, "#id_ends_on", f"{year}-12-20")
     phone.fill("#id_target_text", "2 次开放日")
     phone.fill("#id_target_number", "2")
     phone.fill("#id_milestones", f"{year}-12-15 第二次开放日")
@@ -133,6 +133,7 @@ def test_a_self_inspection_submitted_in_the_inspections_app_appears_on_the_six_c
         # one save at a time: on SQLite the live server's threads share one in-memory connection
         expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
     phone.click("[data-testid=submit-inspection]")
+    confirm(phone)
     phone.wait_for_url(f"{live_server.url}/staff/inspections/{inspection.pk}/")
 
     phone.goto(f"{live_server.url}{target.get_absolute_url()}")

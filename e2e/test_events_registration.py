@@ -5,6 +5,7 @@ her ticket with one click; the seat is offered to the second, who confirms it an
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import confirm
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 from qualityservice.events.models import Offer, Registration
 from qualityservice.events.tests.helpers import make_event
@@ -59,8 +60,8 @@ def test_a_student_registers_on_her_phone_cancels_and_the_next_in_line_confirms_
     second.screenshot(path="/tmp/events-phone-waiting.png", full_page=True)
     waiting_url = second.url
 
-    first.once("dialog", lambda dialog: dialog.accept())
     first.get_by_test_id("cancel").click()
+    confirm(first)
     expect(first.get_by_test_id("status")).to_have_text("已取消")
     expect(first.get_by_test_id("ticket-qr")).to_have_count(0)
 

@@ -9,8 +9,9 @@ import re
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from e2e.foundation import ConsoleWatch
 from qualityservice.core.models import Notification
 from qualityservice.feedback import services
@@ -96,12 +97,12 @@ def test_it_shows_staff_their_items_only_and_moves_a_misrouted_item_on_the_heads
     page.get_by_test_id("inbox-row").first.get_by_role("link").first.click()
     page.wait_for_url(re.compile(rf"/staff/feedback/{misrouted.pk}/$"))
     page.screenshot(path="/tmp/feedback-transfer-decision.png", full_page=True)
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_test_id("accept-transfer").click()
-    page.wait_for_load_state()
-    page.wait_for_function("document.querySelector('[data-testid=department]').innerText.trim() === '饮食服务中心'")
-    assert dialogs and "饮食服务中心" in dialogs[0] and "办结时限" in dialogs[0]
+    page.locator("#qs-confirm").wait_for(state="visible")
+    sentence = page.locator("#qs-confirm").inner_text()
+    confirm(page)
+    expect(page.get_by_test_id("department")).to_have_text("饮食服务中心")
+    assert "饮食服务中心" in sentence and "办结时限" in sentence
     misrouted.refresh_from_db()
     assert (misrouted.department, misrouted.status, misrouted.transfer_to) == (org.yinshi, Status.RECEIVED, None)
     timeline = page.get_by_test_id("timeline").inner_text()

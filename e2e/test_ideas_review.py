@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import login, pick_date
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 
 
@@ -91,7 +91,7 @@ def test_an_idea_goes_from_review_to_a_verified_saving_and_an_award(live_server,
     b0, b1 = a0 - dt.timedelta(days=365), a1 - dt.timedelta(days=365)
     expect(phone.locator("#id_tariff")).to_be_visible()
     for field, value in (("baseline_start", b0), ("baseline_end", b1), ("after_start", a0), ("after_end", a1)):
-        phone.fill(f"#id_{field}", value.isoformat())
+        pick_date(phone, f"#id_{field}", value.isoformat())
     phone.fill("#id_baseline_reading_start", "125430.5")
     phone.fill("#id_baseline_reading_end", "137730.5")  # 12,300 kWh in 30 days: 410 a day
     phone.fill("#id_after_reading_start", "171280")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import confirm, login
 from e2e.test_surveys_journey import add_question
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +45,7 @@ def test_it_asks_why_after_a_score_of_0_to_6_and_not_after_7_to_10(page, phone, 
     expect(row).to_contain_text("0-6")
     expect(row.locator("[data-testid=skip-problem]")).to_have_count(0)
     page.click("[data-testid=open-survey]")
+    confirm(page)
     public_url = page.locator("[data-testid=public-link]").get_attribute("href")
 
     phone.goto(f"{live_server.url}{public_url}")

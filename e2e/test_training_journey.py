@@ -5,7 +5,7 @@ the search box and ticks them; the session page shows them, and a staff member w
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import login, pick_date
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def test_a_head_records_a_session_with_attendees_on_a_phone(live_server, phone, 
     phone.goto(f"{live_server.url}/staff/training/")
     phone.get_by_test_id("new-session").click()
     phone.fill("#id_topic", "消防安全知识与灭火器使用")
-    phone.fill("#id_date", timezone.localdate().isoformat())
+    pick_date(phone, "#id_date", timezone.localdate().isoformat())
     phone.fill("#id_hours", "1.5")
     phone.fill("#id_trainer", "校保卫处 张教官")
     phone.select_option("#id_level", "frontline")
