@@ -40,6 +40,7 @@ def test_it_shows_a_six_checks_inspection_and_the_ledger_in_english(live_server,
             # one save at a time: on SQLite the live server's threads share one in-memory connection
             expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
             phone.fill(f"#item-{item.pk} textarea[name=note]", "Two staff could not name the duties of the post")
+            phone.wait_for_timeout(1000)  # the note's autosave starts 800 ms after typing; let it start before the next click
         else:
             phone.click(f"label[for=r-{item.pk}-pass]")
         expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")

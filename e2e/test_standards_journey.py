@@ -5,7 +5,7 @@ the department reads the current version only."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import login
+from e2e.conftest import login, pick_date
 from e2e.foundation import ConsoleWatch, no_horizontal_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def test_a_head_records_a_new_version_and_staff_read_the_current_one(live_server
     phone.locator("[data-testid=procedure-cards] a").first.click()
     phone.get_by_test_id("new-version").click()
     phone.fill("#id_version", "V2.0")
-    phone.fill("#id_effective_date", timezone.localdate().isoformat())
+    pick_date(phone, "#id_effective_date", timezone.localdate().isoformat())
     phone.fill("#id_change_note", "按六查六看整改：增加雨雪天防滑要求")
     phone.fill("#id_text", "1. 楼道每日清扫两次，拖洗一次。\n2. 雨雪天增设防滑垫并及时清理积水。")
     assert no_horizontal_overflow(phone, 390)
