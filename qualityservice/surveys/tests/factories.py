@@ -70,3 +70,13 @@ def add_responses(ns, n: int, *, rating=4, nps=9, respondent_type="student", tex
     Answer.objects.bulk_create(answers)
     counters.rebuild_results(ns.survey)  # bulk-written answers bypass the counters of answering.submit
     return responses
+
+
+def shipped_template(key: str):
+    """A template the migration ships: installed again first (idempotent), since a transactional test that ran
+    earlier on the same worker flushes the rows migrations created."""
+    from qualityservice.surveys.models import Survey
+    from qualityservice.surveys.templates_data import install_templates
+
+    install_templates()
+    return Survey.objects.get(template_key=key)

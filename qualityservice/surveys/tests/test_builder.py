@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from qualityservice.surveys.models import Option, Question, Survey, SurveyStatusLog
 from qualityservice.surveys.templates_data import install_templates
+from qualityservice.surveys.tests.factories import shipped_template
 
 from .factories import make_survey
 
@@ -147,7 +148,7 @@ def test_it_opens_and_closes_through_one_transition_that_records_who(client, org
 
 def test_it_does_not_open_a_template(client, org):
     client.force_login(org.supervisor)
-    template = Survey.objects.get(template_key="nps")
+    template = shipped_template("nps")
     r = client.post(reverse("surveys:status", args=[template.pk]), {"to": "open"}, follow=True)
     assert "模板不能直接发布" in r.content.decode()
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qualityservice.surveys.models import Survey, Token
+from qualityservice.surveys.tests.factories import shipped_template
 
 from .factories import make_survey
 
@@ -69,7 +70,7 @@ def test_it_prints_the_poster_in_the_language_chosen_with_the_surveys_own_title_
 def test_it_prints_the_surveys_own_text_not_the_english_of_the_template_it_was_copied_from(client, org):
     from qualityservice.surveys.building import copy_survey
 
-    template = Survey.objects.get(template_key="nps")
+    template = shipped_template("nps")
     survey = copy_survey(template, org.supervisor)
     assert survey.title_en == template.title_en  # a copy starts with the template's texts
     client.force_login(org.supervisor)

@@ -6,6 +6,7 @@ from django.apps import apps
 from qualityservice.core import workflow
 from qualityservice.core.workflow import TransitionError
 from qualityservice.surveys.models import Response, Survey, SurveyStatusLog
+from qualityservice.surveys.tests.factories import shipped_template
 from qualityservice.surveys.workflows import RESPONSE, SURVEY
 
 from .factories import make_survey
@@ -45,7 +46,7 @@ def test_it_refuses_to_open_a_survey_without_questions_or_a_template(org):
     with pytest.raises(TransitionError) as refused:
         SURVEY.apply(empty, SURVEY.action_for(empty, "open"), by=org.supervisor)
     assert "至少" in refused.value.messages[0]
-    template = Survey.objects.get(template_key="nps")
+    template = shipped_template("nps")
     with pytest.raises(TransitionError) as refused:
         SURVEY.apply(template, SURVEY.action_for(template, "open"), by=org.supervisor)
     assert "模板" in refused.value.messages[0]
