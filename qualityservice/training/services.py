@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from qualityservice.core.exports import SpreadsheetError, read_xlsx_rows
+from qualityservice.core.imports import clean, map_header
 from qualityservice.core.indicators import Period
 from qualityservice.core.notifications import notify
 from qualityservice.core.permissions import department_scope, user_role
@@ -321,12 +322,7 @@ class _Row:
     attendees: list[Staff]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = clean  # a cell as text (core.imports)
 
 
 def parse_date(value) -> dt.date | None:
@@ -362,12 +358,7 @@ def _level_lookup() -> dict[str, str]:
 
 
 def _header_map(header: tuple) -> tuple[dict[str, int], list[str]]:
-    names = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = names.get(_text(cell).lower())
-        if key and key not in found:
-            found[key] = index
+    found = map_header(header, {key: [a.lower() for a in aliases] for key, aliases in COLUMNS.items()})
     missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
     return found, missing
 
@@ -397,6 +388,7 @@ def import_sessions(upload, *, by, key: str | None) -> ImportResult:
                 department=row.department, topic=row.topic, topic_en=row.topic_en, date=row.date, hours=row.hours,
                 trainer=row.trainer, level=row.level, note=row.note, batch=batch, created_by=batch.created_by)
             attendances += [Attendance(session=session, staff=s) for s in row.attendees]
+            record_campaign_evidence(session)  # an imported session counts as one entered by hand
         Attendance.objects.bulk_create(attendances, batch_size=1000)
         _tell_heads([row.department.pk for row in parsed], by=by,
                     subject=pgettext("training", "Training imported: %(n)d sessions") % {"n": len(parsed)},
