@@ -1,7 +1,7 @@
 """News articles (加强宣传): a department's article moves draft → in review → approved → scheduled → published →
 withdrawn through ``workflows.ARTICLE`` (the only code that assigns ``status``). Every saved version of the text is
 kept as a ``Revision``; editors are appointed per department (``Editor``); the body is sanitised with nh3 on save
-and on render (``sanitize.clean_html``)."""
+and on render (``core.richtext.clean_html``)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import LocalisedTextMixin
 from qualityservice.core.permissions import DepartmentScopedQuerySet
+from qualityservice.core.richtext import clean_html
 from qualityservice.core.submissions import SubmissionKeyField
-
-from .sanitize import clean_html
 
 
 def new_code() -> str:

@@ -3,9 +3,9 @@ headings, lists, tables, images and links stay."""
 
 import pytest
 
+from qualityservice.core.richtext import clean_html
 from qualityservice.news import services
 from qualityservice.news.models import Article
-from qualityservice.news.sanitize import clean_html
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Rich text of articles: an nh3 allow-list (headings, lists, tables, images, links). Scripts, event handlers,
+"""Rich text (news articles, nomination stories…): an nh3 allow-list (headings, lists, tables, images, links). Scripts, event handlers,
 ``style`` (CSS expressions), SVG and ``javascript:`` URLs are removed. Run on save and again on render."""
 
 from __future__ import annotations
