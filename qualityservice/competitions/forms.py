@@ -8,13 +8,14 @@ import re
 from django import forms
 from django.utils.translation import pgettext, pgettext_lazy
 
+from qualityservice.core import panel as scoring
 from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.permissions import department_scope, staff_profile, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Staff
 
-from . import access, scoring
+from . import access
 from .models import Appointment, Competition, Contestant, Criterion, Deduction, Round
 from .services import levels_text, parse_levels
 

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from django.utils.translation import pgettext
 
+from qualityservice.core import panel as scoring
 from qualityservice.core.i18n import pick
 
-from . import scoring, services
+from . import services
 from .models import Appointment, Round, Score, Sheet, SheetDeduction, _plain
 
 

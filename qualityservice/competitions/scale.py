@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from qualityservice.core import certificates, pagecache
+from qualityservice.core import panel as scoring
 from qualityservice.org.models import Department, Staff
 
-from . import scoring
 from .models import (
     Appointment,
     Certificate,

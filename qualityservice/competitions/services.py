@@ -1,6 +1,6 @@
 """What views, the demo and jobs do with competitions: create once per form (``core.submissions``), change
 under a row lock, move through the workflows (``workflows.py``), score, aggregate, flag, rank, publish,
-certify. The arithmetic is in ``scoring.py``; who may do what in ``access.py``."""
+certify. The arithmetic is in ``core.panel``; who may do what in ``access.py``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from qualityservice.core import certificates, pagecache
+from qualityservice.core import panel as scoring
 from qualityservice.core.i18n import pick
 from qualityservice.core.models import WorkflowEvent
 from qualityservice.core.notifications import notify
@@ -23,7 +24,6 @@ from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, SiteSettings
 
-from . import scoring
 from .models import (
     Appointment,
     Certificate,

@@ -18,13 +18,14 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qualityservice.core import certificates, pagecache
+from qualityservice.core import panel as scoring
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import STAFF_ROLES, role_required, staff_profile, user_role
 from qualityservice.core.workflow import TransitionError
 
-from . import access, reports, scoring, services
+from . import access, reports, services
 from .access import MANAGERS
 from .forms import (
     AnswerForm,

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from qualityservice.competitions import scoring, services
+from qualityservice.competitions import services
 from qualityservice.competitions.models import Entry, Round
 from qualityservice.competitions.workflows import ROUND
+from qualityservice.core import panel as scoring
 
 from .factories import build, confirm_all, score, sheets_of, values
 

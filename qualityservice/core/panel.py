@@ -1,4 +1,4 @@
-"""The arithmetic of a competition, free of the database: aggregation of a panel's scores, anomaly rules,
+"""The arithmetic of a panel of judges (competitions, the recognition jury, idea reviews), free of the database: aggregation of a panel's scores, anomaly rules,
 standings with an explicit tie-break chain. Services feed it plain values (``Decimal``) read in a constant
 number of queries; the property tests (tests/test_scoring_properties.py) exercise it directly.
 

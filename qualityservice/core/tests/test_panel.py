@@ -1,4 +1,4 @@
-"""Properties of the arithmetic (scoring.py), checked by Hypothesis: the trimmed mean adapts to the panel and stays
+"""Properties of the panel arithmetic (core.panel), checked by Hypothesis: the trimmed mean adapts to the panel and stays
 within the scores; the anomaly rules depend on the scores, not on the order of the judges; the tie-break chain
 orders any set of contestants totally."""
 
@@ -8,7 +8,7 @@ from itertools import permutations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualityservice.competitions import scoring
+from qualityservice.core import panel as scoring
 
 # Scores as judges give them: 0–10 in steps of 0.5.
 SCORE = st.integers(min_value=0, max_value=20).map(lambda n: Decimal(n) / 2)
