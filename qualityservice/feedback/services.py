@@ -505,8 +505,8 @@ class StaffServiceRecord:
 
 
 def staff_service_records(staff_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, StaffServiceRecord]:
-    """{staff id: StaffServiceRecord} for the days ``start``..``end`` (both included): three queries for any
-    number of staff members; a person without feedback gets an empty record."""
+    """{staff id: StaffServiceRecord} for the days ``start``..``end`` (both included), for any
+    number of staff members (two queries); a person without feedback gets an empty record."""
     from django.db.models import F
 
     from qualityservice.core.indicators import Period
