@@ -350,7 +350,7 @@ def read_facts(nominations) -> dict[int, dict]:
 @transaction.atomic
 def refresh_facts(nomination: Nomination) -> Nomination:
     """Read the supporting facts again (the head's button): refused for a closed nomination or one outside a round."""
-    locked = Nomination.objects.select_for_update().select_related("round").get(pk=nomination.pk)
+    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if locked.round_id is None or locked.status == Nomination.Status.CLOSED:
         raise ValidationError(pgettext("nomination", "The facts are read for the open nominations of a round."))
     locked.facts, locked.facts_at = read_facts([locked])[locked.pk], timezone.now()
