@@ -236,8 +236,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Served by URL (only with DEBUG; deploy/nginx-qualityservice.conf likewise in production): the staff photos
-# (org.Staff.photo, upload_to "staff/"). Every other upload is private, served by the apps' scoped views.
-QS_PUBLIC_MEDIA_DIRS = ["staff/"]
+# (org.Staff.photo, upload_to "staff/") and the nominees' photos of the public vote (recognition.Nomination.photo,
+# "recognition/"). Every other upload is private, served by the apps' scoped views.
+QS_PUBLIC_MEDIA_DIRS = ["staff/", "recognition/"]
 # Image uploads (core.images, see core/README.md "Image budget"): bytes per file (the old feedback setting as
 # fallback), memory decoding one image may take (MiB), images processed at once per process, and how long
 # an upload waits for a free slot before it is refused with "try again".

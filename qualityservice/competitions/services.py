@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -1115,3 +1116,35 @@ def record_campaign_evidence(competition: Competition) -> list:
     (nothing when the campaigns app is absent, no campaign covers the day or no adopted activity matches)."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
     return record(**campaign_evidence_kwargs(competition)) if record else []
+
+
+# --- What other apps read: a staff member's placings (recognition's supporting facts) -----------------------
+
+
+@dataclass(frozen=True)
+class StaffAward:
+    competition: str
+    competition_en: str
+    award: str
+    award_en: str
+    rank: int
+    issued_on: dt.date
+
+
+def staff_awards(staff_ids, start: dt.date, end: dt.date) -> dict[int, list[StaffAward]]:
+    """{staff id: [StaffAward]}: the valid certificates of placed contestants issued on the days ``start``..``end``
+    (both included), oldest first; one query for any number of staff members."""
+    from qualityservice.core.indicators import Period
+
+    ids = sorted(set(staff_ids))
+    lower, upper = Period(start, end).bounds()
+    out: dict[int, list[StaffAward]] = {pk: [] for pk in ids}
+    rows = (Certificate.objects.filter(contestant__staff_id__in=ids, status=Certificate.Status.VALID, issued_at__gte=lower,
+                                       issued_at__lt=upper)
+            .values("contestant__staff_id", "competition__title", "competition__title_en", "award", "award_en", "rank", "issued_at")
+            .order_by("issued_at", "pk"))
+    for row in rows:
+        out[row["contestant__staff_id"]].append(StaffAward(
+            row["competition__title"], row["competition__title_en"], row["award"], row["award_en"], row["rank"],
+            timezone.localtime(row["issued_at"]).date()))
+    return out

@@ -37,6 +37,7 @@ from .models import (
     Feedback,
     Kind,
     PublishedFigure,
+    Rating,
     Reply,
     Status,
 )
@@ -478,3 +479,58 @@ def staff_praise(staff: Staff, limit: int = 10) -> dict:
     fields = ("skill", "attitude", "environment", "process", "appearance", "language")
     agg = staff.ratings.aggregate(n=Count("pk"), **{f: Avg(f) for f in fields})
     return {"praise": praise, "ratings": agg, "praise_count": Feedback.objects.filter(staff=staff, kind=Kind.PRAISE).count()}
+
+
+# --- What other apps read about a staff member's service (recognition's supporting facts and veto) -------
+
+
+@dataclass(frozen=True)
+class ComplaintRef:
+    code: str
+    title: str
+    received_on: datetime.date
+
+
+@dataclass(frozen=True)
+class StaffServiceRecord:
+    """A staff member's feedback in a period. ``rating_mean``: the mean of the six checks over the badge ratings
+    (None without a rating). ``substantiated``: complaints about the person received in the period and answered
+    as valid — replied and resolved (resolved, in callback or closed), not merged; the platform records no
+    separate verdict, so an answered complaint about a person counts as substantiated."""
+
+    praise: int = 0
+    rating_count: int = 0
+    rating_mean: float | None = None
+    substantiated: tuple[ComplaintRef, ...] = ()
+
+
+def staff_service_records(staff_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, StaffServiceRecord]:
+    """{staff id: StaffServiceRecord} for the days ``start``..``end`` (both included), for any
+    number of staff members (two queries); a person without feedback gets an empty record."""
+    from django.db.models import F
+
+    from qualityservice.core.indicators import Period
+
+    ids = sorted(set(staff_ids))
+    lower, upper = Period(start, end).bounds()
+    about = Q(staff_id__in=ids) | Q(about_staff_id__in=ids)
+    in_period = Q(created_at__gte=lower, created_at__lt=upper)
+    praise: dict[int, set[int]] = {pk: set() for pk in ids}
+    complaints: dict[int, list[ComplaintRef]] = {pk: [] for pk in ids}
+    for row in (Feedback.objects.filter(about, in_period, kind__in=(Kind.PRAISE, Kind.COMPLAINT)).exclude(status=Status.MERGED)
+                .values("pk", "kind", "status", "staff_id", "about_staff_id", "code", "title", "created_at").order_by("created_at", "pk")):
+        for person in {row["staff_id"], row["about_staff_id"]} & set(ids):
+            if row["kind"] == Kind.PRAISE:
+                praise[person].add(row["pk"])
+            elif row["status"] in (Status.RESOLVED, Status.CALLBACK, Status.CLOSED):
+                complaints[person].append(ComplaintRef(row["code"], row["title"], timezone.localtime(row["created_at"]).date()))
+    checks = F("skill") + F("attitude") + F("environment") + F("process") + F("appearance") + F("language")
+    ratings = {row["staff_id"]: row for row in Rating.objects.filter(staff_id__in=ids, created_at__gte=lower, created_at__lt=upper)
+               .values("staff_id").annotate(n=Count("pk"), total=Sum(checks)).order_by()}
+    out = {}
+    for pk in ids:
+        rating = ratings.get(pk)
+        mean = round(rating["total"] / (6 * rating["n"]), 2) if rating and rating["n"] else None
+        out[pk] = StaffServiceRecord(praise=len(praise[pk]), rating_count=rating["n"] if rating else 0, rating_mean=mean,
+                                     substantiated=tuple(complaints[pk]))
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -610,3 +611,37 @@ def visible_departments(user):
     qs = Department.objects.filter(kind=Department.Kind.CENTRE, is_active=True)
     return qs if scope is None else qs.filter(pk__in=scope)
 
+
+
+# --- What other apps read: critical failures (recognition's veto) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriticalFailure:
+    """A submitted inspection of the department in which a critical item failed (the item in Chinese and English)."""
+
+    inspection_id: int
+    title: str
+    submitted_on: datetime.date
+    item: str
+    item_en: str
+
+
+def critical_failures(department_ids, start: datetime.date, end: datetime.date) -> dict[int, list[CriticalFailure]]:
+    """{department id: [CriticalFailure]} for inspections submitted on the days ``start``..``end`` (both included)
+    with a failed critical item, oldest first: one query for any number of departments."""
+    from qualityservice.core.indicators import Period
+
+    ids = sorted(set(department_ids))
+    lower, upper = Period(start, end).bounds()
+    out: dict[int, list[CriticalFailure]] = {pk: [] for pk in ids}
+    rows = (InspectionAnswer.objects.filter(inspection__department_id__in=ids, inspection__status=Inspection.Status.SUBMITTED,
+                                            inspection__submitted_at__gte=lower, inspection__submitted_at__lt=upper,
+                                            item__is_critical=True, result=Result.FAIL)
+            .values("inspection_id", "inspection__department_id", "inspection__title", "inspection__submitted_at", "item__text",
+                    "item__text_en").order_by("inspection__submitted_at", "pk"))
+    for row in rows:
+        out[row["inspection__department_id"]].append(CriticalFailure(
+            row["inspection_id"], row["inspection__title"], timezone.localtime(row["inspection__submitted_at"]).date(),
+            row["item__text"], row["item__text_en"]))
+    return out

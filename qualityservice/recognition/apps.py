@@ -21,6 +21,7 @@ class RecognitionConfig(PlatformAppConfig):
     periodic_jobs = {"recognition-close-stale": ("recognition.close_stale_nominations", 3600)}
     navigation = (
         NavItem(pgettext_lazy("nomination", "Nominations"), "recognition:list", icon="card-checklist", roles=MANAGERS, order=80),
+        NavItem(pgettext_lazy("round", "Recognition rounds"), "recognition:round_list", icon="award", roles=MANAGERS, order=81),
     )
     # The public nomination page is served from core.pagecache: saving an Nomination makes it render again.
     page_cache_models = ("Nomination",)

@@ -17,7 +17,16 @@ from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import LocalisedTextMixin
 from qualityservice.core.permissions import DepartmentScopedQuerySet
+from qualityservice.core.richtext import clean_html
 from qualityservice.core.submissions import SubmissionKeyField
+
+# Nominees' photos are shown on the public vote page: a public media folder (settings.QS_PUBLIC_MEDIA_DIRS and
+# the nginx configuration list it). Random file names: no uploader's name, nothing to guess.
+PHOTO_DIR = "recognition/"
+
+
+def photo_path(instance, filename: str) -> str:
+    return f"{PHOTO_DIR}{uuid.uuid4().hex}.jpg"
 
 
 def new_code() -> str:
@@ -55,6 +64,16 @@ class Round(LocalisedTextMixin, models.Model):
     vote_opens = models.DateField(pgettext_lazy("round", "vote opens"), null=True, blank=True)
     vote_closes = models.DateField(pgettext_lazy("round", "vote closes"), null=True, blank=True)
     notice_until = models.DateField(pgettext_lazy("round", "public notice until"), null=True, blank=True)
+    # The vetoes (一票否决) the eligibility review applies, each read from live data (services.vetoes).
+    veto_complaint = models.BooleanField(pgettext_lazy("round", "veto: a substantiated complaint about the nominee in the period"),
+                                         default=True)
+    veto_inspection = models.BooleanField(pgettext_lazy("round", "veto: the department failed a critical inspection item in the period"),
+                                          default=True)
+    veto_evaluation = models.BooleanField(pgettext_lazy("round", "veto: the department is not eligible in the year-end evaluation"),
+                                          default=True)
+    # {"<department id>": "reason"}: departments the supervisor marks not eligible, used while the year-end
+    # evaluation publishes no list of its own for the round's year.
+    not_eligible = models.JSONField(pgettext_lazy("round", "departments marked not eligible"), default=dict, blank=True)
     choices_per_ballot = models.PositiveSmallIntegerField(pgettext_lazy("round", "choices per ballot"), default=3)
     voter_kinds = models.JSONField(pgettext_lazy("round", "member types who may vote"), default=list, blank=True)
     staff_may_vote = models.BooleanField(pgettext_lazy("round", "staff may vote"), default=True)
@@ -88,6 +107,30 @@ class Round(LocalisedTextMixin, models.Model):
 
     def get_vote_url(self) -> str:
         return reverse("recognition:vote", args=[self.code])
+
+    @property
+    def is_collective(self) -> bool:
+        """先进集体: the nominees are teams or departments, not staff members."""
+        return self.kind == self.Kind.COLLECTIVE
+
+    def quota_for(self, department_id: int) -> int:
+        """Nominations the department may make in this round (0 when the round names no quota for it)."""
+        try:
+            return max(int(self.quotas.get(str(department_id), 0)), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    def get_staff_url(self) -> str:
+        return reverse("recognition:round_detail", args=[self.pk])
+
+    def get_staff_edit_url(self) -> str:
+        return reverse("recognition:round_edit", args=[self.pk])
+
+    def get_staff_move_url(self) -> str:
+        return reverse("recognition:round_move", args=[self.pk])
+
+    def get_check_url(self) -> str:
+        return reverse("recognition:round_check", args=[self.pk])
 
     def get_receipt_url(self) -> str:
         return reverse("recognition:receipt", args=[self.code])
@@ -143,6 +186,13 @@ class Nomination(LocalisedTextMixin, models.Model):
         SUBMITTED = "submitted", pgettext_lazy("nomination", "Submitted")
         CLOSED = "closed", pgettext_lazy("nomination", "Closed")
 
+    class Eligibility(models.TextChoices):
+        """The eligibility review (资格审查), moved by ``workflows.ELIGIBILITY``."""
+
+        PENDING = "pending", pgettext_lazy("nomination", "Not checked")
+        ELIGIBLE = "eligible", pgettext_lazy("nomination", "Eligible")
+        VETOED = "vetoed", pgettext_lazy("nomination", "Vetoed")
+
     department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("nomination", "department"), on_delete=models.PROTECT,
                                    related_name="recognition_nominations")
     round = models.ForeignKey(Round, verbose_name=pgettext_lazy("nomination", "round"), null=True, blank=True,
@@ -151,6 +201,18 @@ class Nomination(LocalisedTextMixin, models.Model):
                               on_delete=models.PROTECT, related_name="recognition_nominations")
     title = models.CharField(pgettext_lazy("nomination", "title"), max_length=120)
     story = models.TextField(pgettext_lazy("nomination", "story"), blank=True)
+    # 先进集体: a team or a department instead of a staff member (never both: recog_nom_one_nominee).
+    collective = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("nomination", "collective nominee"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="recognition_collective_nominations")
+    photo = models.ImageField(pgettext_lazy("nomination", "photo"), upload_to=photo_path, blank=True)
+    # The supporting facts read from live data at submission (services.refresh_facts): praise, badge ratings,
+    # complaints substantiated, training hours, competition results.
+    facts = models.JSONField(pgettext_lazy("nomination", "supporting facts"), default=dict, blank=True, editable=False)
+    facts_at = models.DateTimeField(pgettext_lazy("nomination", "facts read"), null=True, blank=True, editable=False)
+    eligibility = models.CharField(pgettext_lazy("nomination", "eligibility"), max_length=10, choices=Eligibility.choices,
+                                   default=Eligibility.PENDING)
+    # The vetoes found when the supervisor decided ([{"kind", "reason"}]), kept with the decision.
+    vetoes = models.JSONField(pgettext_lazy("nomination", "vetoes"), default=list, blank=True, editable=False)
     votes = models.PositiveIntegerField(pgettext_lazy("nomination", "votes"), null=True, blank=True, editable=False)
     title_en = models.CharField(pgettext_lazy("nomination", "title (English)"), max_length=200, blank=True)
     status = models.CharField(pgettext_lazy("nomination", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -176,6 +238,11 @@ class Nomination(LocalisedTextMixin, models.Model):
             models.Index(fields=["department", "submitted_at"], name="recog_nom_sub_idx"),
             # The hourly job: WHERE status = 'submitted' AND submitted_at < ….
             models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="recog_nom_stale_idx"),
+            # The quota count and the round page's counts: WHERE round_id = … AND department_id = ….
+            models.Index(fields=["round", "department"], name="recog_nom_round_dept_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(staff__isnull=True) | Q(collective__isnull=True), name="recog_nom_one_nominee"),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +256,23 @@ class Nomination(LocalisedTextMixin, models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def save(self, *args, **kwargs):
+        self.story = clean_html(self.story)  # sanitised on save (and again on render: safe_story)
+        super().save(*args, **kwargs)
+
+    @property
+    def safe_story(self) -> str:
+        return clean_html(self.story)
+
+    @property
+    def nominee_name(self) -> str:
+        """Who is nominated: the staff member, or the team / department of a collective nomination."""
+        if self.collective_id:
+            return self.collective.display_name
+        if self.staff_id:
+            return self.staff.name
+        return ""
 
     # The templates take every URL from here, so that they name no URL namespace.
     def get_absolute_url(self) -> str:

@@ -19,26 +19,27 @@ from django.views.decorators.http import require_POST
 
 from qualityservice.core import pagecache
 from qualityservice.core.pagination import KeysetPaginator
-from qualityservice.core.permissions import role_required
+from qualityservice.core.permissions import role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
+from qualityservice.org.models import Department
 
 from . import services
-from .forms import NominationForm
+from .forms import NominationForm, RoundForm
 from .models import Nomination, Round
-from .workflows import NOMINATION
+from .workflows import ELIGIBILITY, NOMINATION, ROUND
 
 MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
 PAGE_SIZE = 30
 
 
 def _nomination(request: HttpRequest, pk: int) -> Nomination:
-    return get_object_or_404(Nomination.objects.visible_to(request.user).select_related("department"), pk=pk)
+    return get_object_or_404(Nomination.objects.visible_to(request.user).select_related("department", "round", "staff", "collective"), pk=pk)
 
 
 @role_required(*MANAGERS)
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    nominations = Nomination.objects.visible_to(request.user).select_related("department")
+    nominations = Nomination.objects.visible_to(request.user).select_related("department", "staff", "collective")
     # Keyset pages and a capped count: LIMIT in the database, constant time at any depth.
     page = KeysetPaginator(nominations, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
     return render(request, "recognition/nomination_list.html", {"page_obj": page, "new_url": reverse("recognition:new")})
@@ -51,11 +52,18 @@ def nomination_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     if nomination is not None and not nomination.is_draft:
         messages.error(request, pgettext("nomination", "Only a draft can be changed."))
         return redirect(nomination)
-    form = NominationForm(request.POST or None, instance=nomination, user=request.user)
+    form = NominationForm(request.POST or None, request.FILES or None, instance=nomination, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        if form.cleaned_data.get("photo") is not None:
+            data["photo"] = form.cleaned_data["photo"]
         if nomination is None:
-            nomination, created = services.create_nomination(key=form.cleaned_data["submission_key"], by=request.user, **data)
+            try:
+                nomination, created = services.create_nomination(key=form.cleaned_data["submission_key"], by=request.user, **data)
+            except ValidationError as exc:  # the department's quota in the round is used up
+                form.add_error(None, exc)
+                return render(request, "org/form.html", {"form": form, "title": pgettext("nomination", "New nomination"),
+                                                         "back": reverse("recognition:list"), "once": True})
             if created:
                 messages.success(request, pgettext("nomination", "Nomination created."))
             return redirect(nomination)
@@ -76,6 +84,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     return render(request, "recognition/nomination_detail.html", {
         "nomination": nomination, "moves": NOMINATION.allowed(request.user, nomination), "events": services.timeline(nomination), "list_url": reverse("recognition:list"),
+        "facts": nomination.facts or None, "may_refresh": nomination.round_id is not None and nomination.status != Nomination.Status.CLOSED,
     })
 
 
@@ -99,7 +108,7 @@ def nomination_public(request: HttpRequest, code: str) -> HttpResponse:
     the page from core.pagecache; saving an nomination renders it again (``page_cache_models``)."""
 
     def build(placeholders: bool) -> HttpResponse:
-        nomination = get_object_or_404(Nomination.objects.select_related("department"), code=code)
+        nomination = get_object_or_404(Nomination.objects.select_related("department", "staff", "collective"), code=code)
         return render(request, "recognition/nomination_public.html", {"nomination": nomination})
 
     return pagecache.anonymous_page(request, ("recognition-nomination",), build)
@@ -117,7 +126,7 @@ def round_vote(request: HttpRequest, code: str) -> HttpResponse:
     voter the round admits ticks up to K and casts one ballot; the page then shows the receipt. Never a page
     that reveals a running total. Not cached: it depends on the voter."""
     rnd = _round(code)
-    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff"))
+    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff", "collective"))
     random.SystemRandom().shuffle(nominations)
     receipt, error = None, None
     if request.method == "POST":
@@ -144,8 +153,130 @@ def round_receipt(request: HttpRequest, code: str) -> HttpResponse:
     totals = services.totals(rnd)
     rows = []
     if totals is not None:
-        rows = sorted(services.ballot_nominations(rnd).select_related("department"), key=lambda n: (-(n.votes or 0), n.pk))
+        rows = sorted(services.ballot_nominations(rnd).select_related("department", "staff", "collective"), key=lambda n: (-(n.votes or 0), n.pk))
     return render(request, "recognition/round_receipt.html", {
         "round": rnd, "receipt": receipt, "counted": counted, "rows": rows,
         "figures": services.figures(rnd) if totals is not None else None,
     })
+
+
+# --- Rounds: the supervisor's pages; heads see the rounds open for nominations --------------------------------
+
+
+def _rounds(request: HttpRequest):
+    """Supervisors and administrators: every round; heads: the rounds open for nominations."""
+    rounds = Round.objects.all()
+    if user_role(request.user) not in (Role.SUPERVISOR, Role.ADMIN):
+        rounds = rounds.filter(status=Round.Status.NOMINATING)
+    return rounds
+
+
+@role_required(*MANAGERS)
+def round_list(request: HttpRequest) -> HttpResponse:
+    page = KeysetPaginator(_rounds(request), ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
+    return render(request, "recognition/round_list.html", {
+        "page_obj": page, "may_create": user_role(request.user) in (Role.SUPERVISOR, Role.ADMIN),
+        "new_url": reverse("recognition:round_new"), "nominations_url": reverse("recognition:list"),
+    })
+
+
+@role_required(Role.SUPERVISOR)
+def round_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """New round (``pk`` None) or a round's changes: one view, one form. Once the vote opened, the weights and
+    the vote's settings are shown disabled with the reason, and a change to them is refused."""
+    rnd = get_object_or_404(Round, pk=pk) if pk is not None else None
+    form = RoundForm(request.POST or None, instance=rnd)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.ROUND_FIELDS if name in form.cleaned_data}
+        if rnd is None:
+            rnd, created = services.create_round(key=form.cleaned_data["submission_key"], by=request.user, **data)
+            if created:
+                messages.success(request, pgettext("round", "Round created."))
+            return redirect(rnd.get_staff_url())
+        try:
+            rnd = services.update_round(rnd, **data)
+        except ValidationError as exc:  # the vote opened meanwhile: the weights are frozen
+            form.add_error(None, exc)
+        else:
+            messages.success(request, pgettext("round", "Round saved."))
+            return redirect(rnd.get_staff_url())
+    return render(request, "recognition/round_form.html", {
+        "form": form, "round": rnd, "once": rnd is None,
+        "title": pgettext("round", "Edit round") if rnd is not None else pgettext("round", "New round"),
+        "back": rnd.get_staff_url() if rnd is not None else reverse("recognition:round_list"),
+    })
+
+
+@role_required(*MANAGERS)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's settings, stage moves (``ROUND``) and timeline; per department the quota and the nominations
+    made; the nominations the reader may see."""
+    rnd = get_object_or_404(_rounds(request), pk=pk)
+    counts = services.nominated_per_department(rnd)
+    departments = Department.objects.centres().visible_to(request.user)
+    quotas = [(d, rnd.quota_for(d.pk), counts.get(d.pk, 0)) for d in departments]
+    nominations = (Nomination.objects.visible_to(request.user).filter(round=rnd)
+                   .select_related("department", "staff", "collective").order_by("department__sort_order", "pk"))
+    supervisor = user_role(request.user) in (Role.SUPERVISOR, Role.ADMIN)
+    return render(request, "recognition/round_detail.html", {
+        "round": rnd, "moves": ROUND.allowed(request.user, rnd), "events": services.round_timeline(rnd) if supervisor else [],
+        "quotas": quotas, "nominations": nominations, "supervisor": supervisor,
+        "list_url": reverse("recognition:round_list"), "new_nomination_url": reverse("recognition:new"),
+    })
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def round_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stage move of the round (``action`` in the POST). A refused move changes nothing and says why."""
+    rnd = get_object_or_404(Round, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        services.move_round(rnd, action, by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("round", "Done: %(action)s") % {"action": ROUND.label(action)})
+    return redirect(rnd.get_staff_url())
+
+
+@role_required(Role.SUPERVISOR)
+def round_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The eligibility review (资格审查): each submitted nomination with the vetoes the live data shows now and
+    their reasons; the supervisor confirms or overrides with a written reason (POST: ``nomination``,
+    ``action``, ``reason``), recorded in the nomination's timeline."""
+    rnd = get_object_or_404(Round, pk=pk)
+    submitted = (rnd.nominations.filter(status=Nomination.Status.SUBMITTED)
+                 .select_related("department", "round", "staff", "collective").order_by("department__sort_order", "pk"))
+    if request.method == "POST":
+        nomination = get_object_or_404(submitted, pk=request.POST.get("nomination") or 0)
+        action = request.POST.get("action", "")
+        try:
+            services.check_eligibility(nomination, action, by=request.user, reason=request.POST.get("reason", ""))
+        except TransitionError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, pgettext("nomination", "Done: %(action)s") % {"action": ELIGIBILITY.label(action)})
+        return redirect(rnd.get_check_url())
+    rows = list(submitted)
+    found = services.vetoes(rows)
+    for nomination in rows:
+        nomination.found_vetoes = found[nomination.pk]
+        nomination.checks = ELIGIBILITY.allowed(request.user, nomination)
+    return render(request, "recognition/round_check.html", {
+        "round": rnd, "rows": rows, "open": rnd.status == Round.Status.REVIEWING,
+    })
+
+
+@require_POST
+@role_required(*MANAGERS)
+def nomination_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the supporting facts of a nomination again from live data (the head's button)."""
+    nomination = _nomination(request, pk)
+    try:
+        services.refresh_facts(nomination)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("nomination", "The facts were read again."))
+    return redirect(nomination)

@@ -24,6 +24,10 @@ Status = Nomination.Status
 
 def _submit(nomination: Nomination, *, by, now, note, notify_supervisors: bool = True, **params) -> Move:
     nomination.submitted_at = now
+    if nomination.round_id is not None:  # the supporting facts, read from live data at submission
+        from .services import read_facts  # services imports this module
+
+        nomination.facts, nomination.facts_at = read_facts([nomination])[nomination.pk], now
     if notify_supervisors:  # the outbox row is written in the move's transaction
         notify(supervisors=True, subject=pgettext("nomination", "Nomination to close: %(title)s") % {"title": nomination.title},
                body=nomination.title, url=nomination.get_absolute_url(), webhook=False)
@@ -71,7 +75,7 @@ def _open_vote(rnd: Round, *, by, now, note, **params) -> Move:
     """The published weights of vote and jury are frozen from here on (``services.update_round`` refuses)."""
     if rnd.vote_weight + rnd.jury_weight != 100:
         raise TransitionError(pgettext("round", "The weights of vote and jury must add up to 100."))
-    if not rnd.nominations.filter(status=Status.SUBMITTED).exists():
+    if not rnd.nominations.filter(status=Status.SUBMITTED).exclude(eligibility=Nomination.Eligibility.VETOED).exists():
         raise TransitionError(pgettext("round", "No eligible nomination to vote on."))
     rnd.weights_frozen_at = now
     return Move()
@@ -111,3 +115,75 @@ class RoundFlow(Workflow):
 
 
 ROUND = register(RoundFlow())
+
+
+# --- The eligibility review (资格审查) of a nomination ---------------------------------------------------------
+
+Eligibility = Nomination.Eligibility
+
+
+def _in_review(nomination: Nomination) -> None:
+    if nomination.status != Status.SUBMITTED or nomination.round_id is None or (
+            nomination.round.status != RoundStatus.REVIEWING):
+        raise TransitionError(pgettext("nomination", "Eligibility is checked while the round is in its eligibility review, "
+                                                     "on submitted nominations."))
+
+
+def _reasons(vetoes) -> str:
+    return "；".join(v["reason"] for v in vetoes)
+
+
+def _confirm(nomination: Nomination, *, by, now, note, **params) -> Move:
+    """The supervisor confirms what the live data says: no veto → eligible; vetoes → vetoed, with their reasons."""
+    from .services import vetoes  # services imports this module
+
+    _in_review(nomination)
+    found = vetoes([nomination])[nomination.pk]
+    nomination.vetoes = [{"kind": v.kind, "reason": v.reason} for v in found]
+    if found:
+        return Move(to=Eligibility.VETOED, params={"reasons": _reasons(nomination.vetoes)})
+    return Move(to=Eligibility.ELIGIBLE)
+
+
+def _override(nomination: Nomination, *, by, now, note, reason: str = "", **params) -> Move:
+    """The supervisor overrides the vetoes with a written reason (kept in the timeline with the vetoes overridden)."""
+    from .services import vetoes
+
+    _in_review(nomination)
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(pgettext("nomination", "Give the reason for overriding the veto."))
+    found = vetoes([nomination])[nomination.pk]
+    nomination.vetoes = [{"kind": v.kind, "reason": v.reason} for v in found]
+    return Move(params={"reason": reason[:500], "reasons": _reasons(nomination.vetoes) or "—"})
+
+
+def _reopen_check(nomination: Nomination, *, by, now, note, **params) -> Move:
+    _in_review(nomination)
+    nomination.vetoes = []
+    return Move()
+
+
+class EligibilityFlow(Workflow):
+    model = Nomination
+    field = "eligibility"
+    transitions = (
+        Transition("confirm", sources=(Eligibility.PENDING,), label=pgettext_lazy("nomination", "Confirm the check"),
+                   roles=(Role.SUPERVISOR,), handler=_confirm, sentence=pgettext_lazy("nomination", "Eligibility checked")),
+        Transition("override", sources=(Eligibility.PENDING, Eligibility.VETOED), target=Eligibility.ELIGIBLE,
+                   label=pgettext_lazy("nomination", "Override the veto"), roles=(Role.SUPERVISOR,), handler=_override,
+                   sentence=pgettext_lazy("nomination", "Veto overridden (%(reasons)s): %(reason)s")),
+        Transition("recheck", sources=(Eligibility.ELIGIBLE, Eligibility.VETOED), target=Eligibility.PENDING,
+                   label=pgettext_lazy("nomination", "Check again"), roles=(Role.SUPERVISOR,), handler=_reopen_check,
+                   sentence=pgettext_lazy("nomination", "Eligibility to be checked again")),
+    )
+
+    def describe(self, action: str, params: dict | None = None) -> str:
+        if action == "confirm" and (params or {}).get("reasons"):
+            return pgettext("nomination", "Vetoed: %(reasons)s") % {"reasons": params["reasons"]}
+        if action == "confirm":
+            return pgettext("nomination", "Eligible: no veto found")
+        return super().describe(action, params)
+
+
+ELIGIBILITY = register(EligibilityFlow())

@@ -1,4 +1,4 @@
-"""Uploads are private except the staff photos: with DEBUG on (the default of a development checkout)
+"""Uploads are private except the staff photos and the nominees' photos of the public vote: with DEBUG on (the default of a development checkout)
 /media/ serves the public folders (settings.QS_PUBLIC_MEDIA_DIRS) and nothing else; complaint photos,
 inspection photos and evidence are reachable only through the apps' scoped views. The same rule is in
 the nginx configuration of the deployment."""
@@ -56,12 +56,17 @@ def uploads(org):
                             deadline=timezone.localdate(), files=[jpeg_upload("after.jpg")])
     staff = StaffFactory(department=org.wuye, name="带照片的员工")
     staff.photo.save("portrait.jpg", ContentFile(JPEG), save=True)
+    from qualityservice.recognition import services as recognition
+
+    nomination, _created = recognition.create_nomination(key=None, by=org.head_wuye, department=org.wuye, title="带照片的推荐",
+                                                         photo=sanitize_image(jpeg_bytes(), "nominee.jpg"))
     return {
         "complaint photo": feedback.attachments.get().file,
         "inspection photo": AnswerPhoto.objects.get().image,
         "evidence": Evidence.objects.get(finding=finding).file,
         "evidence_pk": Evidence.objects.get(finding=finding).pk,
         "staff photo": staff.photo,
+        "nominee photo": nomination.photo,
     }
 
 
@@ -79,6 +84,13 @@ def test_it_serves_the_staff_photos_by_url_with_debug_on(client, uploads, debug)
     assert url.startswith("/media/staff/")
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == JPEG
+
+
+def test_it_serves_the_nominees_photos_of_the_public_vote_by_url_with_debug_on(client, uploads, debug):
+    photo = uploads["nominee photo"]
+    assert photo.url.startswith("/media/recognition/") and "nominee" not in photo.name  # a random name
+    response = client.get(photo.url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
 def test_it_serves_no_media_at_all_with_debug_off(client, uploads):
@@ -101,9 +113,11 @@ def test_it_still_serves_private_uploads_to_those_allowed_through_the_scoped_vie
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
-def test_it_makes_the_staff_photos_the_only_public_folders_and_nginx_serves_only_those():
+def test_it_makes_the_staff_and_nominee_photos_the_only_public_folders_and_nginx_serves_only_those():
+    from qualityservice.recognition.models import PHOTO_DIR
+
     upload_to = Staff._meta.get_field("photo").upload_to
-    assert django_settings.QS_PUBLIC_MEDIA_DIRS == [upload_to]
+    assert django_settings.QS_PUBLIC_MEDIA_DIRS == [upload_to, PHOTO_DIR]
     conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx-qualityservice.conf").read_text()
     media_locations = re.findall(r"location\s+(/media/\S*)\s*\{([^}]*)\}", conf)
     assert {path for path, _body in media_locations} == {"/media/", *(f"/media/{d}" for d in django_settings.QS_PUBLIC_MEDIA_DIRS)}

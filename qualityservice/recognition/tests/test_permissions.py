@@ -46,7 +46,8 @@ def _views(nomination) -> dict[str, tuple[str, str]]:
 
 
 def test_the_matrix_covers_every_view_of_the_app(nomination):
-    assert tuple(_views(nomination)) == VIEWS == tuple(p.name for p in staff_urls.urlpatterns)
+    # The nomination views come first; the round pages have their matrix in test_round_permissions.py.
+    assert tuple(_views(nomination)) == VIEWS == tuple(p.name for p in staff_urls.urlpatterns)[:len(VIEWS)]
     assert all(tuple(row) == VIEWS for row in MATRIX.values())
 
 
