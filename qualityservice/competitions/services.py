@@ -1174,8 +1174,29 @@ def open_competitions_for(user, staff) -> list[Competition]:
         .order_by("-created_at"))
 
 
+def campaign_evidence_departments(competition: Competition) -> list[int]:
+    """The departments whose campaign activity a published competition documents: a department competition, its
+    organising department; a group-wide one, the group and every department that had contestants in a round
+    (each department's own 三(四) activity: the group organises, the centres take part)."""
+    departments = [competition.department_id]
+    if competition.is_group_wide:
+        taking_part = (Contestant.objects.filter(competition=competition, entries__isnull=False)
+                       .values_list("department_id", flat=True).distinct().order_by("department_id"))
+        departments += [d for d in taking_part if d not in departments]
+    return departments
+
+
 def record_campaign_evidence(competition: Competition) -> list:
-    """A competition whose results are published: the organising department's activity carried by competitions, as campaign evidence through ``campaigns.services.record_evidence``
-    (nothing when the campaigns app is absent, no campaign covers the day or no adopted activity matches)."""
+    """A competition whose results are published, as campaign evidence through ``campaigns.services.record_evidence``
+    on the activity carried by competitions of each of ``campaign_evidence_departments`` (nothing when the campaigns
+    app is absent, no campaign covers the day or no adopted activity matches). Idempotent: the evidence is keyed by
+    (activity, source), and each department has its own activity, so publishing again (after a revision, or the
+    next round) updates the same rows."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
-    return record(**campaign_evidence_kwargs(competition)) if record else []
+    if record is None:
+        return []
+    kwargs = campaign_evidence_kwargs(competition)
+    refs = []
+    for department_id in campaign_evidence_departments(competition):
+        refs += record(**{**kwargs, "department_id": department_id})
+    return refs
