@@ -244,10 +244,14 @@ class Idea(LocalisedTextMixin, models.Model):
     verified_water = models.DecimalField(pgettext_lazy("idea", "verified saving (t of water per year)"), max_digits=14,
                                          decimal_places=2, null=True, blank=True)
     award_tier = models.CharField(pgettext_lazy("idea", "award"), max_length=14, choices=Tier.choices, blank=True)
+    # The award certificate's serial (core.certificates: ``JDZ-<year>-<10 random characters>``), verified at
+    # /c/<serial>/. Certificates issued before the platform's certificate service kept their printed number in
+    # ``legacy_serial`` and the code of their QR link (/ideas/certificates/<code>/, which now leads to /c/<serial>/).
     certificate_serial = models.CharField(pgettext_lazy("idea", "certificate number"), max_length=20, unique=True, null=True,
                                           blank=True, editable=False)
-    certificate_code = models.CharField(pgettext_lazy("idea", "certificate code"), max_length=24, unique=True, null=True,
-                                        blank=True, editable=False)
+    legacy_serial = models.CharField(pgettext_lazy("idea", "former certificate number"), max_length=20, blank=True, editable=False)
+    certificate_code = models.CharField(pgettext_lazy("idea", "certificate code (former QR link)"), max_length=24, unique=True,
+                                        null=True, blank=True, editable=False)
     code = models.CharField(pgettext_lazy("idea", "public code"), max_length=24, unique=True, default=new_code, editable=False)
     created_at = models.DateTimeField(pgettext_lazy("idea", "created"), default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(pgettext_lazy("idea", "submitted"), default=timezone.now, editable=False)

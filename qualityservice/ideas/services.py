@@ -637,3 +637,50 @@ def record_campaign_evidence(idea: Idea) -> list:
     ``campaigns.services.record_evidence``: nothing when the campaigns app is absent or no adopted activity matches."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
     return record(**campaign_evidence_kwargs(idea)) if record else []
+
+
+# --- Award certificates (core.certificates) ---------------------------------------------------------------
+
+CERTIFICATE_PREFIX = "JDZ"  # 金点子
+
+
+def new_certificate_serial(year: int) -> str:
+    """A fresh serial for an awarded idea (``JDZ-<year>-<10 random characters>``), not yet taken."""
+    from qualityservice.core import certificates
+
+    while True:
+        serial = certificates.new_serial(CERTIFICATE_PREFIX, year=year)
+        if not Idea.objects.filter(certificate_serial=serial).exists():
+            return serial
+
+
+def certificate_data(idea: Idea):
+    """What the certificate of an awarded idea shows: its authors, the idea and the round, the tier, the day."""
+    from qualityservice.core import certificates
+    from qualityservice.core.i18n import localised, pick
+    from qualityservice.org.models import SiteSettings
+
+    authors = list(IdeaAuthor.objects.filter(idea=idea).select_related("staff").order_by("-is_lead", "pk"))
+    detail = localised(idea.department, "name") + " · " + pgettext("idea", "the idea “%(idea)s”") % {"idea": pick(idea.title, idea.title_en)}
+    if idea.legacy_serial:
+        detail += " · " + pgettext("idea", "former number %(serial)s") % {"serial": idea.legacy_serial}
+    return certificates.CertificateData(
+        serial=idea.certificate_serial, holder="、".join(a.staff.name for a in authors),
+        title=pick(idea.round.title, idea.round.title_en),
+        award=str(Tier(idea.award_tier).label) if idea.award_tier else "",
+        date=timezone.localtime(idea.awarded_at).date(), issuer=SiteSettings.load().display_name, detail=detail)
+
+
+def verify_certificate(serial: str):
+    """The ideas' verifier for ``/c/<serial>/`` (registered at start): an awarded idea's certificate is genuine."""
+    from qualityservice.core import certificates
+
+    if not serial.startswith(f"{CERTIFICATE_PREFIX}-"):
+        return None
+    idea = (Idea.objects.select_related("department", "round")
+            .filter(certificate_serial=serial, status=Idea.Status.AWARDED).first())
+    if idea is None:
+        return None
+    data = certificate_data(idea)
+    return certificates.Verification(serial=data.serial, holder=data.holder, title=data.title, award=data.award, date=data.date,
+                                     issuer=data.issuer, detail=data.detail, valid=True)

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache
-from qualityservice.core.documents import absolute_url, pdf_response, qr_svg, render_pdf
+from qualityservice.core import certificates, pagecache
+from qualityservice.core.documents import pdf_response
 from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.i18n import pick
 from qualityservice.core.indicators import departments_for
@@ -461,14 +461,12 @@ def idea_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*EVERYONE)
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    """The award certificate (PDF): serial number, the authors, the tier, and a QR code of its verification page."""
+    """The award certificate (PDF, ``core.certificates``): the authors, the idea, the tier, the serial and a QR code of
+    the platform's verification page ``/c/<serial>/``."""
     idea = _full(request, pk)
     if idea.status != Idea.Status.AWARDED:
         raise Http404
-    authors = _with_authors(idea)
-    url = absolute_url(reverse("ideas:certificate_check", args=[idea.certificate_code]))
-    pdf = render_pdf("ideas/certificate_pdf.html", {"idea": idea, "authors": authors, "qr": qr_svg(url, scale=3), "check_url": url,
-                                                    "awarded": timezone.localtime(idea.awarded_at)}, request)
+    pdf = certificates.render_pdf([services.certificate_data(idea)], request)
     return pdf_response(pdf, f"{idea.certificate_serial}.pdf", inline=request.GET.get("inline") == "1")
 
 
@@ -663,8 +661,8 @@ def public_idea(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def certificate_check(request: HttpRequest, code: str) -> HttpResponse:
-    """The page a certificate's QR code opens: it confirms the certificate (serial, idea, authors, award)."""
-    idea = get_object_or_404(Idea.objects.select_related("department"), certificate_code=code, status=Idea.Status.AWARDED)
-    authors = list(IdeaAuthor.objects.filter(idea=idea).select_related("staff"))
-    return render(request, "ideas/certificate_check.html", {"idea": idea, "authors": authors})
-
+    """The QR link printed on certificates issued before the platform's certificate service: it leads to the
+    certificate's verification page ``/c/<serial>/``."""
+    idea = get_object_or_404(Idea.objects.only("certificate_serial"), certificate_code=code, status=Idea.Status.AWARDED,
+                             certificate_serial__isnull=False)
+    return redirect(certificates.verification_path(idea.certificate_serial), permanent=True)

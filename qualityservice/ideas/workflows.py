@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -31,7 +30,7 @@ from qualityservice.core.permissions import staff_profile, user_role
 from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Assignment, Idea, IdeaAuthor, Measurement, Merge, Round, Tier, new_code
+from .models import Assignment, Idea, IdeaAuthor, Measurement, Merge, Round, Tier
 
 Status = Idea.Status
 COORDINATORS = (Role.HEAD, Role.SUPERVISOR)
@@ -248,14 +247,10 @@ def _verify(idea, *, by, now, note, **params) -> Move:
 def _award(idea, *, by, now, note, tier: str = "", **params) -> Move:
     if tier not in Tier.values:
         raise TransitionError(pgettext("idea", "Choose the award."))
-    # Serial numbers count up within the round: the round's row is locked while the next one is taken.
-    round_ = Round.objects.select_for_update().get(pk=idea.round_id)
-    prefix = f"JDZ{round_.opens_on.year}-{round_.pk:02d}-"
-    last = Idea.objects.filter(round=round_, certificate_serial__startswith=prefix).aggregate(m=Max("certificate_serial"))["m"]
-    number = int(last[len(prefix):]) + 1 if last else 1
+    from .services import new_certificate_serial
+
     idea.award_tier, idea.awarded_at = tier, now
-    idea.certificate_serial = f"{prefix}{number:04d}"
-    idea.certificate_code = new_code()
+    idea.certificate_serial = new_certificate_serial(timezone.localtime(now).year)
     notify(users=authors_users(idea), subject=pgettext("idea", "Your idea was awarded: %(title)s") % {"title": idea.title},
            body=str(Tier(tier).label), url=idea.get_absolute_url(), webhook=False)
     return Move(params={"tier": tier})
