@@ -285,12 +285,12 @@ def may_edit(user, idea: Idea) -> bool:
 def assignment_of(user, idea: Idea) -> Assignment | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Assignment.objects.filter(idea=idea, reviewer=user).first()
+    return Assignment.objects.current().filter(idea=idea, reviewer=user).first()
 
 
 def may_comment(user, idea: Idea, *, assignment: Assignment | None = None) -> bool:
     return (is_author(user, idea) or is_coordinator(user, idea) or assignment is not None
-            or Assignment.objects.filter(idea=idea, reviewer=user).exists() or idea.owner_id == user.pk)
+            or Assignment.objects.current().filter(idea=idea, reviewer=user).exists() or idea.owner_id == user.pk)
 
 
 def may_support(user, idea: Idea) -> bool:
@@ -451,6 +451,8 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
     def create(stored_key):
         locked = Assignment.objects.select_for_update().select_related("idea").get(pk=assignment.pk)
         idea = Idea.objects.select_for_update().get(pk=locked.idea_id)
+        if locked.replaced_at is not None:
+            raise ValidationError(pgettext("idea", "You are no longer a reviewer of this idea: the coordinator replaced you."))
         if idea.status != Status.REVIEW:
             raise ValidationError(pgettext("idea", "The review of this idea is closed."))
         if locked.version and not (reason or "").strip():
@@ -472,7 +474,7 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
         locked.version, locked.total = sheet.version, total
         locked.submitted_at = locked.submitted_at or now
         locked.save(update_fields=["version", "total", "submitted_at"])
-        idea.score = mean_score(Assignment.objects.filter(idea=idea).values_list("total", flat=True))
+        idea.score = mean_score(Assignment.objects.current().filter(idea=idea).values_list("total", flat=True))
         idea.save(update_fields=["score"])
         if sheet.version == 1:  # without the reviewer: the authors read the history
             write_note(idea, "scored", at=now)
@@ -481,10 +483,11 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
     return create_once(ScoreSheet, scoped("ideas-sheet", key), create)
 
 
-def review_sheets(idea: Idea) -> list[Assignment]:
-    """The idea's assignments with their reviewers and their sheets (newest version first), each sheet with its
-    values by criterion id: three queries."""
-    assignments = list(Assignment.objects.filter(idea=idea).select_related("reviewer__staff").order_by("assigned_at", "pk"))
+def review_sheets(idea: Idea, *, replaced: bool = False) -> list[Assignment]:
+    """The idea's assignments in force (with ``replaced``, the replaced ones too) with their reviewers and their
+    sheets (newest version first), each sheet with its values by criterion id: three queries."""
+    assignments = Assignment.objects.filter(idea=idea) if replaced else Assignment.objects.current().filter(idea=idea)
+    assignments = list(assignments.select_related("reviewer__staff").order_by("assigned_at", "pk"))
     sheets: dict[int, list[ScoreSheet]] = {}
     rows = ScoreSheet.objects.filter(assignment__idea=idea).order_by("assignment_id", "-version")
     values: dict[int, dict[int, Decimal]] = {}
@@ -505,12 +508,12 @@ def escalate_overdue_reviews(*, now: dt.datetime | None = None) -> int:
     is claimed by a conditional update (``escalated_at`` from empty), so a second run or a parallel worker
     escalates nothing twice."""
     now = now or timezone.now()
-    overdue = list(Assignment.objects.filter(submitted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now,
+    overdue = list(Assignment.objects.current().filter(submitted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now,
                                              idea__status=Status.REVIEW).values_list("pk", flat=True)[:500])
     done = 0
     for pk in overdue:
         with transaction.atomic():
-            if Assignment.objects.filter(pk=pk, escalated_at__isnull=True, submitted_at__isnull=True).update(escalated_at=now) != 1:
+            if Assignment.objects.current().filter(pk=pk, escalated_at__isnull=True, submitted_at__isnull=True).update(escalated_at=now) != 1:
                 continue
             a = Assignment.objects.select_related("idea__round", "reviewer__staff").get(pk=pk)
             due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M")
