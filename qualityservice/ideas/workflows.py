@@ -203,7 +203,7 @@ def _replace(idea, *, by, now, note, assignment=None, reviewer=None, reason: str
     reason = _reason(reason, pgettext("idea", "Say why the reviewer is replaced."))
     if assignment is None or assignment.idea_id != idea.pk:
         raise TransitionError(pgettext("idea", "Choose the reviewer to replace."))
-    old = Assignment.objects.select_for_update().select_related("reviewer__staff").get(pk=assignment.pk)
+    old = Assignment.objects.select_for_update().get(pk=assignment.pk)  # no join: PostgreSQL locks no outer join's nullable side
     if old.replaced_at is not None:
         raise TransitionError(pgettext("idea", "This reviewer has already been replaced."))
     old_name = getattr(getattr(old.reviewer, "staff", None), "name", "") or old.reviewer.get_username()

@@ -185,7 +185,7 @@ def _shift(panels, judge, amount):
             for e, panel in panels.items()}
 
 
-@settings(max_examples=80)
+@settings(max_examples=80, deadline=None)
 @given(PANELS, st.data(), st.integers(-20, 20).map(lambda n: Decimal(n) / 2),
        st.sampled_from(["mean", "trimmed", "median"]))
 def test_adding_a_constant_to_every_score_of_an_adjusted_judge_does_not_change_the_normalised_standings(panels, data, amount, method):
@@ -204,12 +204,14 @@ def test_adding_a_constant_to_every_score_of_an_adjusted_judge_does_not_change_t
         assert after.offsets[judge][code] == offset + amount
 
 
+@settings(deadline=None)
 @given(PANELS)
 def test_normalising_nobody_changes_nothing(panels):
     result = scoring.normalise(panels, CRITERIA, [])
     assert result.panels == panels and result.offsets == {}
 
 
+@settings(deadline=None)
 @given(PANELS, st.data())
 def test_an_adjusted_judge_no_longer_differs_from_the_unadjusted_judges_on_average(panels, data):
     judges = sorted({j for panel in panels.values() for j in panel})
@@ -236,6 +238,7 @@ def _harsh_panels(harshness):
                 104: {"a": q, "b": q}, 105: {"a": q - harshness, "b": q - harshness}} for e, q in quality.items()}
 
 
+@settings(deadline=None)
 @given(st.integers(4, 12).map(lambda n: Decimal(n) / 2))
 def test_it_adjusts_only_the_judge_flagged_as_harsh_and_their_harshness_does_not_move_the_standings(harshness):
     panels = _harsh_panels(harshness)
