@@ -108,12 +108,12 @@ def _rubric(competition, criteria, deductions, by):
                                 points=Decimal(points), max_count=most)
 
 
-def _competition(key, *, by, department, trade, title, title_en, description, awards, tie_breaks, blind=False):
+def _competition(key, *, by, department, trade, title, title_en, description, awards, tie_breaks, blind=False, normalisation=""):
     return services.create_competition(
         key=key, by=by, department=department, trade=trade, title=title, title_en=title_en, description=description,
         description_en="", signup_until=None, aggregation="trimmed", outlier_distance=Decimal("0.25"),
         spread_threshold=Decimal("0.40"), bias_z=Decimal("1.50"), tie_breaks=tie_breaks, awards=awards, objection_days=3,
-        blind_reentry=blind)
+        blind_reentry=blind, normalisation=normalisation)
 
 
 def _contestants(competition, staff, by):
@@ -189,6 +189,11 @@ def _cooking(rng, supervisor, group, office, chief) -> int:
     objection, _created = services.raise_objection(rnd, by=objector, contestant=contestants[3],
                                                    text="4号选手超时2分钟，是否已按规则扣分？", key="demo-cooking-objection")
     OBJECTION.apply(objection, "answer", by=supervisor, answer="已按评分细则每超时1分钟扣1分，共扣2分，成绩无误。")
+    # A teacher who watched the final objects from the public page, with a name and phone.
+    public, _created = services.raise_objection(rnd, by=None, text="决赛现场2号选手的冷拼用时似乎超过规定，请复核。",
+                                                source="public", name="李老师", phone="13953200000",
+                                                key="demo-cooking-objection-public")
+    OBJECTION.apply(public, "answer", by=supervisor, answer="经核对计时记录，2号选手用时28分钟，未超时，成绩无误。")
     Round.objects.filter(pk=rnd.pk).update(notice_until=timezone.now() - dt.timedelta(minutes=1))
     rnd = ROUND.apply(Round.objects.get(pk=rnd.pk), "finalise", by=supervisor)
     services.issue_certificates(Competition.objects.get(pk=competition.pk), by=supervisor)
@@ -252,7 +257,7 @@ def _cleaning(rng, supervisor, group, office, chief) -> int:
         description="学生公寓与物业保洁员同台竞技：标准间清扫、铺床整理，限时30分钟。",
         awards=[{"name": "一等奖", "name_en": "First prize", "count": 1}, {"name": "二等奖", "name_en": "Second prize", "count": 1},
                 {"name": "三等奖", "name_en": "Third prize", "count": 2}],
-        tie_breaks=["criterion:zhiliang", "deductions"])
+        tie_breaks=["criterion:zhiliang", "deductions"], normalisation="offset")
     if not created:
         return 0
     _rubric(competition, CLEANING_CRITERIA, [("loujian", "漏项（每项）", "Missed item (each)", "1", 5)], supervisor)

@@ -39,7 +39,7 @@ class CompetitionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelFor
     class Meta:
         model = Competition
         fields = ["department", "trade", "title", "title_en", "description", "description_en", "signup_until",
-                  "aggregation", "outlier_distance", "spread_threshold", "bias_z", "objection_days", "blind_reentry"]
+                  "aggregation", "normalisation", "outlier_distance", "spread_threshold", "bias_z", "objection_days", "blind_reentry"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "description_en": forms.Textarea(attrs={"rows": 3}),
                    "signup_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -294,6 +294,33 @@ class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contestant"].queryset = Contestant.objects.filter(entries__round=round).select_related("staff")
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+
+
+class PublicObjectionForm(ObjectionForm):
+    """An objection from the public results page: a signed-in staff member or member is known by their account; anyone
+    else gives a name and a phone number (the organiser answers them)."""
+
+    name = forms.CharField(label=pgettext_lazy("competition", "Your name"), max_length=60, required=False)
+    phone = forms.CharField(label=pgettext_lazy("competition", "Phone number"), max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+
+    def __init__(self, *args, round, identified: bool, **kwargs):
+        super().__init__(*args, round=round, **kwargs)
+        self.identified = identified
+        if identified:
+            del self.fields["name"], self.fields["phone"]
+        else:
+            self.fields["name"].required = self.fields["phone"].required = True
+            self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_phone(self) -> str:
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(pgettext("competition", "Enter a phone number of digits (e.g. 13912345678 or 0532-12345678)."))
+        return phone
 
 
 class AnswerForm(BootstrapFormMixin, forms.Form):

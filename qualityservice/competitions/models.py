@@ -70,6 +70,11 @@ class Trade(models.TextChoices):
     OTHER = "other", pgettext_lazy("competition", "Other trade")
 
 
+class Normalisation(models.TextChoices):
+    NONE = "", pgettext_lazy("competition", "None: the judges' scores as given")
+    OFFSET = "offset", pgettext_lazy("competition", "Subtract a biased judge's mean offset from the panel")
+
+
 class Aggregation(models.TextChoices):
     MEAN = "mean", pgettext_lazy("competition", "Mean")
     TRIMMED = "trimmed", pgettext_lazy("competition", "Trimmed mean (adapts to the panel)")
@@ -136,6 +141,12 @@ class Competition(LocalisedTextMixin, models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("5"))],
         help_text=pgettext_lazy("competition", "A judge whose average offset from the panel has a z-score at least this large "
                                    "(among the round's judges) is flagged as systematically high or low."))
+    normalisation = models.CharField(
+        pgettext_lazy("competition", "normalisation of biased judges"), max_length=8, choices=Normalisation.choices,
+        default=Normalisation.NONE, blank=True,
+        help_text=pgettext_lazy("competition", "A judge flagged as systematically high or low (on at least three scores) has "
+                                   "their average offset from the other judges subtracted from each of their scores, per "
+                                   "criterion, before the aggregation. Fixed once a round has opened."))
     tie_breaks = models.JSONField(pgettext_lazy("competition", "tie-break chain"), default=list, blank=True)
     awards = models.JSONField(pgettext_lazy("competition", "awards"), default=list, blank=True)
     objection_days = models.PositiveSmallIntegerField(pgettext_lazy("competition", "objection window (days)"), default=3,
@@ -388,6 +399,9 @@ class Round(LocalisedTextMixin, models.Model):
     published_at = models.DateTimeField(pgettext_lazy("competition", "published"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(pgettext_lazy("competition", "final since"), null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(pgettext_lazy("competition", "judges reminded"), null=True, blank=True, editable=False)
+    # With a normalisation, the judges adjusted when the results were stored: {appointment id: {criterion code:
+    # points subtracted}}.
+    adjustments = models.JSONField(pgettext_lazy("competition", "judges adjusted"), default=dict, blank=True, editable=False)
     submission_key = SubmissionKeyField(pgettext_lazy("competition", "submission key"))
     history = HistoricalRecords(excluded_fields=["submission_key"])
 
@@ -569,6 +583,9 @@ class Entry(models.Model):
     order = models.PositiveIntegerField(pgettext_lazy("competition", "order of appearance"), default=0)
     judges = models.PositiveSmallIntegerField(pgettext_lazy("competition", "judges counted"), null=True, blank=True)
     total = models.DecimalField(pgettext_lazy("competition", "total"), max_digits=10, decimal_places=4, null=True, blank=True)
+    # With a normalisation: the total before it (``total`` is the normalised one, which ranks).
+    raw_total = models.DecimalField(pgettext_lazy("competition", "total before normalisation"), max_digits=10, decimal_places=4,
+                                    null=True, blank=True)
     deductions = models.DecimalField(pgettext_lazy("competition", "deductions"), max_digits=10, decimal_places=4, null=True,
                                      blank=True)
     percent = models.DecimalField(pgettext_lazy("competition", "share of the maximum"), max_digits=7, decimal_places=2, null=True,
@@ -824,6 +841,11 @@ class Objection(models.Model):
         OPEN = "open", pgettext_lazy("competition", "Awaiting an answer")
         ANSWERED = "answered", pgettext_lazy("competition", "Answered")
 
+    class Source(models.TextChoices):
+        STAFF = "staff", pgettext_lazy("competition", "staff member, signed in")
+        MEMBER = "member", pgettext_lazy("competition", "teacher or student, signed in")
+        PUBLIC = "public", pgettext_lazy("competition", "member of the public, with name and phone")
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections", verbose_name=pgettext_lazy("competition", "round"))
     contestant = models.ForeignKey(Contestant, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections",
                                    verbose_name=pgettext_lazy("competition", "about contestant"))
@@ -831,6 +853,13 @@ class Objection(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=pgettext_lazy("competition", "raised by"))
     raised_at = models.DateTimeField(pgettext_lazy("competition", "raised"), default=timezone.now)
+    source = models.CharField(pgettext_lazy("competition", "raised by whom"), max_length=8, choices=Source.choices, default=Source.STAFF)
+    # Who raised it, as they gave it (a member: from their account; a visitor: typed) — kept for the answer.
+    name = models.CharField(pgettext_lazy("competition", "name"), max_length=60, blank=True)
+    phone = models.CharField(pgettext_lazy("competition", "phone"), max_length=30, blank=True)
+    # The feedback record it became (feedback.services.create_feedback), routed to the organiser.
+    feedback_id = models.PositiveIntegerField(pgettext_lazy("competition", "feedback record"), null=True, blank=True, editable=False)
+    feedback_code = models.CharField(pgettext_lazy("competition", "feedback tracking code"), max_length=16, blank=True, editable=False)
     status = models.CharField(pgettext_lazy("competition", "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(pgettext_lazy("competition", "answer"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -13,7 +13,7 @@ from qualityservice.core import panel as scoring
 from qualityservice.core.i18n import pick
 
 from . import services
-from .models import Appointment, Round, Score, Sheet, SheetDeduction, _plain
+from .models import Appointment, Normalisation, Round, Score, Sheet, SheetDeduction, _plain
 
 
 def progress(rnd: Round) -> dict:
@@ -40,6 +40,67 @@ def judge_analysis(rnd: Round, appointments) -> list[dict]:
     return [{"appointment": a, "offset": offsets[a.pk].quantize(Decimal("0.1"))} for a in appointments if a.pk in offsets]
 
 
+def judge_detail(rnd: Round) -> dict:
+    """The per-judge analysis page: for each judge, the scores counted, the typical offset (% of the range), each
+    criterion's mean offset from the rest of the panel (points), whether the bias rule flags them and — with the
+    normalisation — the points subtracted per criterion (stored with the results once verified, else provisional).
+    A constant number of queries."""
+    appointments = list(rnd.competition.appointments.select_related("staff").order_by("order", "pk"))
+    if rnd.status in (Round.Status.DRAFT, Round.Status.SCORING) or not rnd.rubric_id:
+        return {"appointments": appointments, "rows": [], "criteria": [], "available": False}
+    panels, sheets, criteria = services.panels_of(rnd)
+    specs = services._specs(criteria, [])[0]
+    overall = scoring.judge_offsets(panels, specs)
+    flagged = scoring.biased_judges(panels, specs, bias_z=rnd.competition.bias_z)
+    everyone = scoring.normalise(panels, specs, [])  # no shift: only to read the panels as judge → values
+    per_criterion: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    scores = defaultdict(int)
+    for panel in everyone.panels.values():
+        for judge, values in panel.items():
+            for c in specs:
+                if c.code not in values:
+                    continue
+                scores[judge] += 1
+                others = [v[c.code] for j, v in panel.items() if j != judge and c.code in v]
+                if others:
+                    per_criterion[judge][c.code].append(values[c.code] - sum(others, Decimal(0)) / len(others))
+    normalising = rnd.competition.normalisation == Normalisation.OFFSET
+    stored = rnd.status in (Round.Status.VERIFIED, Round.Status.NOTICE, Round.Status.FINAL)
+    if not normalising:
+        adjusted = {}
+    elif stored:
+        adjusted = {int(k): {code: Decimal(v) for code, v in offsets.items()} for k, offsets in (rnd.adjustments or {}).items()}
+    else:
+        adjusted = scoring.normalise(panels, specs, flagged).offsets
+    rows = []
+    for a in appointments:
+        if a.pk not in scores:
+            continue
+        diffs = per_criterion.get(a.pk, {})
+        rows.append({
+            "appointment": a, "scores": scores[a.pk],
+            "offset": overall[a.pk].quantize(Decimal("0.1")) if a.pk in overall else None,
+            "per_criterion": [(c, (sum(diffs[c.code], Decimal(0)) / len(diffs[c.code])).quantize(Decimal("0.01"))
+                               if diffs.get(c.code) else None,
+                               adjusted[a.pk].get(c.code) if a.pk in adjusted else None) for c in criteria],
+            "flagged": a.pk in flagged, "adjusted": a.pk in adjusted,
+        })
+    return {"appointments": appointments, "rows": rows, "criteria": criteria, "available": True,
+            "normalising": normalising, "provisional": not stored}
+
+
+def adjusted_judges(rnd: Round, appointments=None) -> list[dict]:
+    """The judges whose scores the normalisation shifted when the results were stored, with the points
+    subtracted per criterion (criterion names from ``criteria``)."""
+    if not rnd.adjustments:
+        return []
+    ids = [int(k) for k in rnd.adjustments]
+    by_pk = {a.pk: a for a in (appointments if appointments is not None
+                               else Appointment.objects.filter(pk__in=ids).select_related("staff"))}
+    return [{"appointment": by_pk[int(k)], "offsets": {code: Decimal(v) for code, v in offsets.items()}}
+            for k, offsets in sorted(rnd.adjustments.items(), key=lambda kv: int(kv[0])) if int(k) in by_pk]
+
+
 def standings(rnd: Round, *, final: bool | None = None) -> dict:
     """The ranked results with their per-criterion breakdown: stored ones once verified, else provisional from
     the submitted and confirmed sheets."""
@@ -50,13 +111,14 @@ def standings(rnd: Round, *, final: bool | None = None) -> dict:
     if stored:
         for e in sorted(entries, key=lambda e: (e.rank or 10**9, e.pk)):
             breakdown = e.breakdown or {}
-            rows.append({"entry": e, "rank": e.rank, "total": e.total, "deductions": e.deductions, "percent": e.percent,
+            rows.append({"entry": e, "rank": e.rank, "total": e.total, "raw_total": e.raw_total, "deductions": e.deductions, "percent": e.percent,
                          "judges": e.judges, "per_criterion": [(c, _dec(breakdown.get(c.code))) for c in criteria],
                          "decided_by": breakdown.get("_decided_by", ""), "advanced": e.advanced})
     else:
         by_pk = {e.pk: e for e in entries}
-        for r in services.compute_results(rnd, entries=entries):
-            rows.append({"entry": by_pk[r.entry], "rank": r.rank, "total": r.total, "deductions": r.deductions,
+        results, provisional_offsets = services.compute_results(rnd, entries=entries, with_adjustments=True)
+        for r in results:
+            rows.append({"entry": by_pk[r.entry], "rank": r.rank, "total": r.total, "raw_total": r.raw_total, "deductions": r.deductions,
                          "percent": r.percent, "judges": r.judges, "per_criterion": [(c, r.per_criterion.get(c.code)) for c in criteria],
                          "decided_by": r.decided_by, "advanced": False})
     chain = services.tie_break_chain(rnd.competition, criteria)
@@ -65,7 +127,19 @@ def standings(rnd: Round, *, final: bool | None = None) -> dict:
         row["decided_by_text"] = services.describe_link(row["decided_by"], criteria) if row["decided_by"] else ""
         award = services.award_for(row["rank"], rnd.competition.awards) if is_last and row["rank"] else None
         row["award"] = pick(*award) if award else ""
+    normalising = rnd.competition.normalisation == Normalisation.OFFSET
+    if normalising and not stored:
+        adjusted = [{"appointment": a, "offsets": provisional_offsets[a.pk]}
+                    for a in rnd.competition.appointments.select_related("staff").order_by("order", "pk") if a.pk in provisional_offsets]
+    else:
+        adjusted = adjusted_judges(rnd) if normalising else []
+    names = {c.code: c.display_name for c in criteria}
+    for row in adjusted:
+        row["text"] = pgettext("competition", ", ").join(
+            f"{names.get(code, code)} {'+' if points < 0 else '−'}{_plain(abs(points).quantize(Decimal('0.01')))}"
+            for code, points in row["offsets"].items())
     return {"criteria": criteria, "deductions": deductions, "rows": rows, "provisional": not stored,
+            "normalising": normalising, "adjusted": adjusted,
             "chain": (links := [services.describe_link(link, criteria) for link in [*chain, scoring.NUMBER]]),
             "chain_text": " → ".join(links)}
 

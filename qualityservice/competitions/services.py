@@ -20,6 +20,7 @@ from qualityservice.core import panel as scoring
 from qualityservice.core.i18n import pick
 from qualityservice.core.models import WorkflowEvent
 from qualityservice.core.notifications import notify
+from qualityservice.core.permissions import staff_profile
 from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
@@ -35,6 +36,7 @@ from .models import (
     Deduction,
     Entry,
     Flag,
+    Normalisation,
     Objection,
     ReEntry,
     Round,
@@ -51,9 +53,10 @@ from .workflows import COMPETITION, FLAG, SHEET
 
 COMPETITION_FIELDS = ("department", "trade", "title", "title_en", "description", "description_en", "signup_until",
                       "aggregation", "outlier_distance", "spread_threshold", "bias_z", "tie_breaks", "awards",
-                      "objection_days", "blind_reentry")
+                      "objection_days", "blind_reentry", "normalisation")
 # How scores are aggregated, flagged and ranked: fixed once a round has opened (the results page states them).
-SCORING_SETTINGS = ("aggregation", "outlier_distance", "spread_threshold", "bias_z", "tie_breaks", "blind_reentry")
+SCORING_SETTINGS = ("aggregation", "outlier_distance", "spread_threshold", "bias_z", "tie_breaks", "blind_reentry",
+                    "normalisation")
 ROUND_FIELDS = ("name", "name_en", "scoring_opens_at", "scoring_closes_at", "advance", "advance_count", "advance_cutoff")
 WINDOW_FIELDS = ("scoring_opens_at", "scoring_closes_at")
 CRITERION_FIELDS = ("code", "order", "name", "name_en", "description", "description_en", "weight", "min_score",
@@ -721,14 +724,30 @@ def round_sheets(rnd: Round, statuses=COUNTED) -> tuple[list[Sheet], dict[int, d
     return sheets, values, counts
 
 
-def compute_results(rnd: Round, statuses=COUNTED, entries=None) -> list[scoring.EntryResult]:
-    """The round's standings from its counted sheets, ranked by the competition's tie-break chain."""
+def normalisation_of(rnd: Round, sheets, values, criteria) -> scoring.Normalisation | None:
+    """With the competition's normalisation on: the judges the bias rule flags on these sheets (at least
+    ``BIAS_MIN_SCORES`` scores), their offsets and the shifted panels (``core.panel.normalise``). None when off."""
+    if rnd.competition.normalisation != Normalisation.OFFSET:
+        return None
+    panels: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(dict)
+    for s in sheets:
+        panels[s.entry_id][s.appointment_id] = values[s.pk]
+    specs = _specs(criteria, [])[0]
+    flagged = scoring.biased_judges(panels, specs, bias_z=rnd.competition.bias_z)
+    return scoring.normalise(panels, specs, flagged)
+
+
+def compute_results(rnd: Round, statuses=COUNTED, entries=None, *, with_adjustments: bool = False):
+    """The round's standings from its counted sheets, ranked by the competition's tie-break chain. With the
+    competition's normalisation, the totals are the normalised ones (``raw_total`` keeps the one before);
+    ``with_adjustments`` also returns the offsets subtracted ({appointment id: {criterion code: points}})."""
     competition = rnd.competition
     criteria, deductions = rubric_items(rnd.rubric_id) if rnd.rubric_id else ([], [])
     specs = _specs(criteria, deductions)
     max_total = sum((c.weight * c.max_score for c in criteria), Decimal(0))
     entries = entries if entries is not None else list(rnd.entries.select_related("contestant"))
     sheets, values, counts = round_sheets(rnd, statuses)
+    normalised = normalisation_of(rnd, sheets, values, criteria)
     by_entry = defaultdict(list)
     for s in sheets:
         by_entry[s.entry_id].append(s)
@@ -737,9 +756,20 @@ def compute_results(rnd: Round, statuses=COUNTED, entries=None) -> list[scoring.
         mine = by_entry.get(entry.pk, [])
         chief = next((s for s in mine if s.appointment.role == Appointment.Role.CHIEF), None)
         chief_total = scoring.sheet_total(values[chief.pk], counts[chief.pk], *specs) if chief else None
-        results.append(scoring.aggregate_entry(entry.pk, entry.contestant.number, [(values[s.pk], counts[s.pk]) for s in mine],
-                                               *specs, competition.aggregation, chief_total=chief_total, max_total=max_total))
-    return scoring.rank(results, tie_break_chain(competition, criteria))
+        raw = [(values[s.pk], counts[s.pk]) for s in mine]
+        result = scoring.aggregate_entry(entry.pk, entry.contestant.number, raw, *specs, competition.aggregation,
+                                         chief_total=chief_total, max_total=max_total)
+        if normalised is not None:
+            shifted = [(normalised.panels[entry.pk][s.appointment_id], counts[s.pk]) for s in mine]
+            raw_total = result.total
+            result = scoring.aggregate_entry(entry.pk, entry.contestant.number, shifted, *specs, competition.aggregation,
+                                             chief_total=chief_total, max_total=max_total)
+            result.raw_total = raw_total
+        results.append(result)
+    ranked = scoring.rank(results, tie_break_chain(competition, criteria))
+    if with_adjustments:
+        return ranked, (normalised.offsets if normalised is not None else {})
+    return ranked
 
 
 def tie_break_chain(competition: Competition, criteria) -> list[str]:
@@ -769,18 +799,21 @@ def _q4(value: Decimal | None) -> Decimal | None:
 def store_results(rnd: Round) -> list[scoring.EntryResult]:
     """Compute the verified standings from the confirmed sheets and keep them on the entries."""
     entries = list(rnd.entries.select_related("contestant"))
-    results = compute_results(rnd, (Sheet.Status.CONFIRMED,), entries)
+    results, adjustments = compute_results(rnd, (Sheet.Status.CONFIRMED,), entries, with_adjustments=True)
     by_pk = {e.pk: e for e in entries}
     for result in results:
         entry = by_pk[result.entry]
         entry.total, entry.deductions, entry.rank, entry.judges = _q4(result.total), _q4(result.deductions), result.rank, result.judges
+        entry.raw_total = _q4(result.raw_total)
         entry.percent = result.percent.quantize(Decimal("0.01")) if result.percent is not None else None
         entry.breakdown = {**{code: str(_q4(v)) if v is not None else None for code, v in result.per_criterion.items()},
                            "_deductions": {code: str(_q4(v)) if v is not None else None for code, v in result.per_deduction.items()},
                            "_decided_by": result.decided_by,
                            "_chief": str(_q4(result.chief_total)) if result.chief_total is not None else None}
-    Entry.objects.bulk_update(entries, ["total", "deductions", "percent", "rank", "judges", "breakdown"], batch_size=500)
-    pagecache.changed(Entry)
+    Entry.objects.bulk_update(entries, ["total", "raw_total", "deductions", "percent", "rank", "judges", "breakdown"], batch_size=500)
+    rnd.adjustments = {str(judge): {code: str(points) for code, points in offsets.items()} for judge, offsets in adjustments.items()}
+    Round.objects.filter(pk=rnd.pk).update(adjustments=rnd.adjustments)
+    pagecache.changed(Entry, Round)
     return results
 
 
@@ -925,18 +958,49 @@ def carry_over(rnd: Round) -> int:
     return len(finalists)
 
 
-def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None = None, key: str | None) -> tuple[Objection, bool]:
-    """An objection to a round's published results, during its objection window (once per form)."""
+# Feedback has no kind of its own for an objection to results: it arrives as a complaint (about the results),
+# on the web channel, titled as an objection and traced back by ``source_ref``.
+OBJECTION_FEEDBACK_KIND = "complaint"
+
+
+def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None = None, key: str | None,
+                    source: str = Objection.Source.STAFF, name: str = "", phone: str = "") -> tuple[Objection, bool]:
+    """An objection to a round's published results, during its objection window (once per form): from a signed-in
+    staff member (``by``), a signed-in member (``by``, ``source=MEMBER``, their name and phone) or a visitor who
+    gives a name and phone (``source=PUBLIC``). It also becomes a feedback record routed to the organising
+    department (``feedback.services.create_feedback``, when the feedback app is installed), in the same
+    transaction; the organiser answers the objection here."""
     if rnd.status != Round.Status.NOTICE or (rnd.notice_until and timezone.now() >= rnd.notice_until):
         _fail(pgettext("competition", "Objections are taken only during the public notice."))
     text = (text or "").strip()
     if not text:
         _fail(pgettext("competition", "Write the objection."))
+    name, phone = (name or "").strip()[:60], (phone or "").strip()[:30]
+    if source == Objection.Source.PUBLIC and not (name and phone):
+        _fail(pgettext("competition", "Give your name and a phone number, so that the organiser can answer you."))
+    user = _user(by)
+    if source != Objection.Source.PUBLIC and user is None:
+        raise ValueError("a staff member's or member's objection needs the signed-in account")
+    if source == Objection.Source.STAFF and not name:
+        name = getattr(staff_profile(user), "name", "") or user.get_username()
 
     def create(stored_key):
-        objection = Objection.objects.create(round=rnd, contestant=contestant, text=text[:2000], raised_by=_user(by),
-                                             submission_key=stored_key)
-        organisers = {"supervisors": True} if rnd.competition.is_group_wide else {"heads_of": [rnd.competition.department_id]}
+        objection = Objection.objects.create(round=rnd, contestant=contestant, text=text[:2000], raised_by=user,
+                                             source=source, name=name, phone=phone, submission_key=stored_key)
+        competition = rnd.competition
+        create_feedback = optional_function("qualityservice.feedback", "services", "create_feedback")
+        if create_feedback is not None:
+            about = f"（{contestant.number:02d}号 {contestant.staff.name}）" if contestant is not None else ""
+            ref = create_feedback(
+                kind=OBJECTION_FEEDBACK_KIND, channel="web", department=competition.department,
+                title=f"对比武结果的异议：{competition.title} · {rnd.name}"[:200],
+                body=f"{objection.text}\n\n—— {competition.title} · {rnd.name}{about}",
+                anonymous=False, submitter_name=name, submitter_contact=phone, submitter_user=user,
+                source_ref=f"competitions.objection:{objection.pk}", submission_key=f"competitions-objection-{objection.pk}",
+            )  # -> feedback.services.FeedbackRef
+            Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code)
+            objection.feedback_id, objection.feedback_code = ref.pk, ref.code
+        organisers = {"supervisors": True} if competition.is_group_wide else {"heads_of": [competition.department_id]}
         notify(**organisers, subject=pgettext("competition", "Objection to %(round)s") % {"round": str(rnd)}, body=objection.text,
                url=rnd.get_absolute_url(), webhook=False)
         return objection
@@ -1111,11 +1175,32 @@ def open_competitions_for(user, staff) -> list[Competition]:
         .order_by("-created_at"))
 
 
+def campaign_evidence_departments(competition: Competition) -> list[int]:
+    """The departments whose campaign activity a published competition documents: a department competition, its
+    organising department; a group-wide one, the group and every department that had contestants in a round
+    (each department's own 三(四) activity: the group organises, the centres take part)."""
+    departments = [competition.department_id]
+    if competition.is_group_wide:
+        taking_part = (Contestant.objects.filter(competition=competition, entries__isnull=False)
+                       .values_list("department_id", flat=True).distinct().order_by("department_id"))
+        departments += [d for d in taking_part if d not in departments]
+    return departments
+
+
 def record_campaign_evidence(competition: Competition) -> list:
-    """A competition whose results are published: the organising department's activity carried by competitions, as campaign evidence through ``campaigns.services.record_evidence``
-    (nothing when the campaigns app is absent, no campaign covers the day or no adopted activity matches)."""
+    """A competition whose results are published, as campaign evidence through ``campaigns.services.record_evidence``
+    on the activity carried by competitions of each of ``campaign_evidence_departments`` (nothing when the campaigns
+    app is absent, no campaign covers the day or no adopted activity matches). Idempotent: the evidence is keyed by
+    (activity, source), and each department has its own activity, so publishing again (after a revision, or the
+    next round) updates the same rows."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
-    return record(**campaign_evidence_kwargs(competition)) if record else []
+    if record is None:
+        return []
+    kwargs = campaign_evidence_kwargs(competition)
+    refs = []
+    for department_id in campaign_evidence_departments(competition):
+        refs += record(**{**kwargs, "department_id": department_id})
+    return refs
 
 
 # --- What other apps read: a staff member's placings (recognition's supporting facts) -----------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     path("rounds/<int:round_pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:round_pk>/move/", views.round_move, name="round_move"),
     path("rounds/<int:round_pk>/standings/", views.standings, name="standings"),
+    path("rounds/<int:round_pk>/judges/", views.judge_analysis, name="judge_analysis"),
     path("rounds/<int:round_pk>/matrix.xlsx", views.matrix_export, name="matrix_export"),
     path("rounds/<int:round_pk>/results.pdf", views.results_pdf, name="results_pdf"),
     path("rounds/<int:round_pk>/judges/<int:appointment_pk>/sheets.xlsx", views.judge_export, name="judge_export"),

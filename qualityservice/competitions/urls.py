@@ -14,4 +14,5 @@ urlpatterns = [
     path("j/<str:code>/<str:sheet_code>/submit/", views.link_submit, name="link_submit"),
     path("j/<str:code>/<str:sheet_code>/correct/", views.link_correct, name="link_correct"),
     path("<str:code>/", views.public_results, name="public"),
+    path("<str:code>/rounds/<int:number>/objection/", views.public_objection, name="public_objection"),
 ]

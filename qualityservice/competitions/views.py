@@ -7,6 +7,7 @@ a 404, like a page the role may not open."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -17,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import certificates, pagecache
+from qualityservice.core import certificates, csrf, pagecache, ratelimit
 from qualityservice.core import panel as scoring
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.exports import xlsx_response
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import STAFF_ROLES, role_required, staff_profile, user_role
+from qualityservice.core.registry import optional_function
 from qualityservice.core.workflow import TransitionError
 
 from . import access, reports, services
@@ -36,6 +38,7 @@ from .forms import (
     DeductionForm,
     FlagForm,
     ObjectionForm,
+    PublicObjectionForm,
     ReasonForm,
     RoundForm,
     SignUpForm,
@@ -353,6 +356,15 @@ def standings(request: HttpRequest, round_pk: int) -> HttpResponse:
     rnd = _round(request, round_pk)
     data = reports.standings(rnd)
     return render(request, "competitions/standings.html", {"round": rnd, "competition": rnd.competition, **data})
+
+
+@role_required(*STAFF_ROLES)
+def judge_analysis(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The per-judge analysis of a round (organisers and the chief judge): each judge's offsets from the rest of
+    the panel, the bias flag and, with the normalisation, the points subtracted."""
+    rnd = _round(request, round_pk)
+    return render(request, "competitions/judge_analysis.html", {"round": rnd, "competition": rnd.competition,
+                                                                 **reports.judge_detail(rnd)})
 
 
 @role_required(*STAFF_ROLES)
@@ -867,7 +879,9 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 def public_results(request: HttpRequest, code: str) -> HttpResponse:
     """The results of a competition's published rounds, each contestant with the per-criterion breakdown; the
-    aggregation and the tie-break chain stated. Page cache for anonymous visitors."""
+    aggregation and the tie-break chain stated; during the public notice, the objection form for everyone (a
+    visitor gives a name and phone). Page cache for anonymous visitors."""
+    identified = _objector(request) is not None
 
     def build(placeholders: bool) -> HttpResponse:
         competition = get_object_or_404(Competition.objects.select_related("department"), code=code)
@@ -875,11 +889,69 @@ def public_results(request: HttpRequest, code: str) -> HttpResponse:
             "competition", "rubric").order_by("-number"))
         if not rounds:
             raise Http404
-        staff = request.user.is_authenticated and user_role(request.user) is not None
+        initial = {"submission_key": pagecache.KEY_PLACEHOLDER} if placeholders else {}
         sections = [{"round": rnd, **reports.standings(rnd, final=True),
-                     "objection_form": ObjectionForm(round=rnd) if staff and rnd.status == Round.Status.NOTICE else None}
+                     "objection_form": PublicObjectionForm(round=rnd, identified=identified, initial=initial)
+                     if rnd.status == Round.Status.NOTICE else None}
                     for rnd in rounds]
         ctx = {"competition": competition, "sections": sections, "now": timezone.now()}
+        if placeholders:
+            ctx.update(pagecache.placeholder_context())
         return render(request, "competitions/public_results.html", ctx)
 
-    return pagecache.anonymous_page(request, ("competitions-results",), build)
+    return ratelimit.remember_visitor(request, pagecache.anonymous_page(request, ("competitions-results",), build))
+
+
+def _objector(request: HttpRequest) -> tuple[str, str, str] | None:
+    """Who objects when they are signed in: (source, name, phone) of a staff member or a member (campus sign-in);
+    None for a visitor, who types a name and phone."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    staff = staff_profile(user)
+    if staff is not None or user_role(user) is not None:
+        return Objection.Source.STAFF, getattr(staff, "name", "") or user.get_username(), ""
+    member_for = optional_function("qualityservice.members", "services", "member_for")
+    member = member_for(user) if member_for else None
+    if member is not None:
+        return Objection.Source.MEMBER, member.name, member.phone
+    return None
+
+
+@csrf.keeps_typed_input
+def public_objection(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """An objection sent from the public results page during the notice: by a signed-in staff member or member, or
+    by anyone with a name and phone; rate-limited per address and browser; one objection per form (a double click
+    or a resent POST makes one)."""
+    rnd = get_object_or_404(Round.objects.select_related("competition__department"), competition__code=code, number=number,
+                            status__in=[Round.Status.NOTICE, Round.Status.FINAL])
+    back = rnd.competition.get_public_url()
+    if request.method != "POST":
+        return redirect(back)
+    who = _objector(request)
+    form = PublicObjectionForm(request.POST, round=rnd, identified=who is not None)
+    valid = form.is_valid()
+    if csrf.is_retry(request):
+        return _objection_page(request, rnd, form, status=403)
+    if ratelimit.public_rate_limited(request, "competition-objection", per_ip=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_IP,
+                                     per_visitor=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_VISITOR):
+        form.add_error(None, pgettext("competition", "You have sent many objections in a short time. What you typed is still "
+                                                     "here: please wait a while and send it again."))
+        return _objection_page(request, rnd, form, status=429)
+    if valid:
+        source, name, phone = who or (Objection.Source.PUBLIC, form.cleaned_data["name"], form.cleaned_data["phone"])
+        try:
+            services.raise_objection(rnd, by=request.user, text=form.cleaned_data["text"], contestant=form.cleaned_data["contestant"],
+                                     key=form.cleaned_data["submission_key"], source=source, name=name, phone=phone)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, pgettext("competition", "Objection recorded; the organiser answers it."))
+            return redirect(back)
+    return _objection_page(request, rnd, form, status=400)
+
+
+def _objection_page(request: HttpRequest, rnd: Round, form, *, status: int) -> HttpResponse:
+    response = render(request, "competitions/objection_form.html", {"round": rnd, "competition": rnd.competition, "form": form},
+                      status=status)
+    return ratelimit.remember_visitor(request, response)

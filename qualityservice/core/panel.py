@@ -1,6 +1,6 @@
 """The arithmetic of a panel of judges (competitions, the recognition jury, idea reviews), free of the database: aggregation of a panel's scores, anomaly rules,
 standings with an explicit tie-break chain. Services feed it plain values (``Decimal``) read in a constant
-number of queries; the property tests (tests/test_scoring_properties.py) exercise it directly.
+number of queries; the property tests (core/tests/test_panel.py) exercise it directly.
 
 Aggregation, per criterion (and per deduction), over the judges who actually scored the contestant:
 
@@ -12,6 +12,14 @@ Aggregation, per criterion (and per deduction), over the judges who actually sco
 
 A contestant's total = Σ weight × aggregated criterion score − Σ points × aggregated number of occurrences of
 each deduction. A judge's sheet total is the same sum over the judge's own values.
+
+Normalisation (optional, ``normalise``): a judge found systematically high or low (``biased_judges``: the bias
+rule of ``find_anomalies``, on at least ``BIAS_MIN_SCORES`` scores) has, on each criterion, their mean offset from
+the judges who are not adjusted — the mean over the entries they share of (their score − the mean of the
+unadjusted judges' scores), in points, to 4 decimals — subtracted from every score they gave on it before the
+aggregation. Adjusted scores are not clamped to the criterion's range (clamping would give back part of the
+offset). Adding a constant to every score of an adjusted judge therefore changes nothing in the normalised
+panels, and so nothing in the normalised standings.
 """
 
 from __future__ import annotations
@@ -109,6 +117,7 @@ class EntryResult:
     percent: Decimal | None = None
     rank: int | None = None
     decided_by: str = ""  # the tie-break link that separated it from the contestant ranked just above
+    raw_total: Decimal | None = None  # with a normalisation: the total before it (``total`` is after it)
 
 
 def aggregate_entry(entry: int, number: int, sheets: Sequence[tuple[Mapping[str, Decimal], Mapping[str, int]]],
@@ -270,3 +279,54 @@ def judge_offsets(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], cri
             for judge, value in scores.items():
                 offsets.setdefault(judge, []).append((value - (total - value) / (len(scores) - 1)) / c.range * 100)
     return {judge: sum(values, ZERO) / len(values) for judge, values in offsets.items()}
+
+
+# --- Normalisation ------------------------------------------------------------------------------------------
+
+OFFSET_PLACES = Decimal("0.0001")
+
+
+def biased_judges(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], criteria: Sequence[CriterionSpec], *,
+                  bias_z: Decimal) -> set[int]:
+    """The judges the bias rule of ``find_anomalies`` flags (systematically high or low on enough scores)."""
+    flags = find_anomalies(panels, criteria, outlier_distance=Decimal(1), spread_threshold=Decimal(1), bias_z=bias_z)
+    return {f.judge for f in flags if f.kind == "bias" and f.judge is not None}
+
+
+@dataclass
+class Normalisation:
+    """The panels with the adjusted judges' scores shifted, and what was subtracted: judge → criterion code →
+    points (only judges and criteria with a reference to compare with)."""
+
+    panels: dict[int, dict[int, dict[str, Decimal]]]
+    offsets: dict[int, dict[str, Decimal]]
+
+
+def normalise(panels: Mapping[int, Mapping[int, Mapping[str, Decimal]]], criteria: Sequence[CriterionSpec],
+              adjust: Iterable[int]) -> Normalisation:
+    """Subtract each judge of ``adjust``'s mean offset per criterion (see the module docstring) from their scores.
+    The reference is the judges not adjusted, so one adjusted judge's scores never move another's offset."""
+    adjusted_judges = set(adjust)
+    offsets: dict[int, dict[str, Decimal]] = {}
+    for judge in sorted(adjusted_judges):
+        per_criterion = {}
+        for c in criteria:
+            differences = []
+            for panel in panels.values():
+                mine = panel.get(judge, {}).get(c.code)
+                if mine is None:
+                    continue
+                reference = [values[c.code] for other, values in panel.items()
+                             if other not in adjusted_judges and c.code in values]
+                if reference:
+                    differences.append(mine - sum(reference, ZERO) / len(reference))
+            if differences:
+                per_criterion[c.code] = (sum(differences, ZERO) / len(differences)).quantize(OFFSET_PLACES)
+        if per_criterion:
+            offsets[judge] = per_criterion
+    shifted = {
+        entry: {judge: ({code: value - offsets[judge].get(code, ZERO) for code, value in values.items()}
+                        if judge in offsets else dict(values))
+                for judge, values in panel.items()}
+        for entry, panel in panels.items()}
+    return Normalisation(panels=shifted, offsets=offsets)

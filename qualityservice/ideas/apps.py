@@ -28,8 +28,9 @@ class IdeasConfig(PlatformAppConfig):
 
     def ready(self):
         super().ready()
-        from qualityservice.core import extensions
+        from qualityservice.core import certificates, extensions
 
-        from . import fragments
+        from . import fragments, services
 
         extensions.register("home_actions", "ideas/_home_board.html", order=60, context=fragments.home_board)
+        certificates.register_verifier(services.verify_certificate)

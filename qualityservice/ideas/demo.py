@@ -175,6 +175,10 @@ def _advance(idea: Idea, plan: str, n: int, *, made, supervisor, admin, reviewer
         services.submit_scores(Assignment.objects.get(idea=idea, reviewer=reviewer), by=reviewer, values=values,
                                comment="思路清楚，建议先在一个点试行。" if k == 0 else "效益测算依据需要补充。", key=f"demo-sheet-{idea.pk}-{k}")
     if plan == "review":
+        spare = [r for r in reviewers if r not in panel and not services.is_author(r, idea)]
+        if n % 4 == 0 and spare and len(panel) == 2:  # a reviewer away on business is replaced
+            apply("replace", assignment=Assignment.objects.get(idea=idea, reviewer=panel[1]), reviewer=spare[0],
+                  reason="原评审人外出培训，无法按期评审")
         return
     if plan == "declined":
         apply("decline", reason="投入较大，近期不具备实施条件，建议结合明年改造计划考虑。")

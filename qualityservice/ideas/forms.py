@@ -19,7 +19,7 @@ from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Staff
 
 from . import services, uploads
-from .models import BenefitUnit, Category, Criterion, Idea, Measurement, Round, Tier
+from .models import Assignment, BenefitUnit, Category, Criterion, Idea, Measurement, Round, Tier
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_COAUTHORS = 10
@@ -298,6 +298,44 @@ class AssignForm(BootstrapFormMixin, forms.Form):
         if day is None:
             return None
         return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.max.time().replace(microsecond=0)))
+
+
+class ReplaceReviewerForm(BootstrapFormMixin, forms.Form):
+    """Replace a reviewer in force by a judge (chosen) or a member of staff (badge number), with a reason; a reviewer
+    who has scored only for a conflict of interest (ticked)."""
+
+    assignment = forms.ModelChoiceField(label=pgettext_lazy("idea", "Reviewer to replace"), queryset=Assignment.objects.none())
+    judge = forms.ModelChoiceField(label=pgettext_lazy("idea", "New reviewer: a judge"), required=False,
+                                   queryset=get_user_model().objects.none())
+    other = BadgeNumbersField(label=pgettext_lazy("idea", "or a member of staff (badge number)"), limit=1)
+    reason = forms.CharField(label=pgettext_lazy("idea", "Why"), max_length=300)
+    conflict = forms.BooleanField(label=pgettext_lazy("idea", "Conflict of interest (also for a reviewer who has scored)"), required=False)
+
+    def __init__(self, *args, idea: Idea, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = (Assignment.objects.current().filter(idea=idea).select_related("reviewer__staff")
+                                              .order_by("assigned_at", "pk"))
+        self.fields["assignment"].label_from_instance = lambda a: (
+            (getattr(getattr(a.reviewer, "staff", None), "name", "") or a.reviewer.get_username())
+            + (" · " + pgettext("idea", "scored") if a.submitted_at else ""))
+        self.fields["judge"].queryset = (get_user_model().objects.filter(staff__role=Role.JUDGE, staff__is_active=True)
+                                         .exclude(staff__in=services.author_staff_ids(idea)).select_related("staff")
+                                         .order_by("staff__badge_number"))
+        self.fields["judge"].label_from_instance = lambda u: u.staff.name
+
+    def clean(self):
+        data = super().clean()
+        others = data.get("other") or []
+        chosen = [data["judge"]] if data.get("judge") else []
+        for staff in others:
+            if staff.user_id is None:
+                self.add_error("other", pgettext("idea", "%(name)s has no account and cannot sign in to review.") % {"name": staff.name})
+            else:
+                chosen.append(staff.user)
+        if len(chosen) != 1 and not self.errors:
+            raise ValidationError(pgettext("idea", "Choose one new reviewer: a judge, or a member of staff by badge number."))
+        data["reviewer"] = chosen[0] if len(chosen) == 1 else None
+        return data
 
 
 class ScoreForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):

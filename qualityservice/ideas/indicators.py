@@ -60,7 +60,7 @@ def _saving(field: str):
 def reviews_on_time_rate(department_ids: Sequence[int], period: Period) -> dict[int, float | None]:
     start, end = period.bounds()
     rows = {row["idea__department_id"]: row for row in (
-        Assignment.objects.filter(idea__department_id__in=department_ids, due_at__gte=start, due_at__lt=end)
+        Assignment.objects.current().filter(idea__department_id__in=department_ids, due_at__gte=start, due_at__lt=end)
         .values("idea__department_id")
         .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(submitted_at__isnull=False, submitted_at__lte=F("due_at"))))
         .order_by())}

@@ -169,7 +169,7 @@ class IdeaQuerySet(DepartmentScopedQuerySet):
             return self
         involved = (
             Q(pk__in=IdeaAuthor.objects.filter(staff__user=user).values("idea_id"))
-            | Q(pk__in=Assignment.objects.filter(reviewer=user).values("idea_id"))
+            | Q(pk__in=Assignment.objects.current().filter(reviewer=user).values("idea_id"))
             | Q(owner=user)
             | Q(round__in=Round.verifiers.through.objects.filter(user=user).values("round_id"))
         )
@@ -244,10 +244,14 @@ class Idea(LocalisedTextMixin, models.Model):
     verified_water = models.DecimalField(pgettext_lazy("idea", "verified saving (t of water per year)"), max_digits=14,
                                          decimal_places=2, null=True, blank=True)
     award_tier = models.CharField(pgettext_lazy("idea", "award"), max_length=14, choices=Tier.choices, blank=True)
+    # The award certificate's serial (core.certificates: ``JDZ-<year>-<10 random characters>``), verified at
+    # /c/<serial>/. Certificates issued before the platform's certificate service kept their printed number in
+    # ``legacy_serial`` and the code of their QR link (/ideas/certificates/<code>/, which now leads to /c/<serial>/).
     certificate_serial = models.CharField(pgettext_lazy("idea", "certificate number"), max_length=20, unique=True, null=True,
                                           blank=True, editable=False)
-    certificate_code = models.CharField(pgettext_lazy("idea", "certificate code"), max_length=24, unique=True, null=True,
-                                        blank=True, editable=False)
+    legacy_serial = models.CharField(pgettext_lazy("idea", "former certificate number"), max_length=20, blank=True, editable=False)
+    certificate_code = models.CharField(pgettext_lazy("idea", "certificate code (former QR link)"), max_length=24, unique=True,
+                                        null=True, blank=True, editable=False)
     code = models.CharField(pgettext_lazy("idea", "public code"), max_length=24, unique=True, default=new_code, editable=False)
     created_at = models.DateTimeField(pgettext_lazy("idea", "created"), default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(pgettext_lazy("idea", "submitted"), default=timezone.now, editable=False)
@@ -415,8 +419,12 @@ class Comment(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
+    def current(self):
+        """Assignments still in force: not replaced by another reviewer."""
+        return self.filter(replaced_at__isnull=True)
+
     def pending(self):
-        return self.filter(submitted_at__isnull=True, idea__status=Idea.Status.REVIEW)
+        return self.current().filter(submitted_at__isnull=True, idea__status=Idea.Status.REVIEW)
 
 
 class Assignment(models.Model):
@@ -435,6 +443,14 @@ class Assignment(models.Model):
     escalated_at = models.DateTimeField(pgettext_lazy("idea", "escalated"), null=True, blank=True)
     total = models.DecimalField(pgettext_lazy("idea", "weighted total"), max_digits=5, decimal_places=2, null=True, blank=True)
     version = models.PositiveSmallIntegerField(pgettext_lazy("idea", "sheet version"), default=0)
+    # A reviewer replaced by the coordinator (not scored in time, or a conflict of interest): the assignment stays
+    # as a record, no longer in force — the reviewer loses access, their sheets no longer count.
+    replaced_at = models.DateTimeField(pgettext_lazy("idea", "replaced"), null=True, blank=True)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("idea", "replaced by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    replacement_reason = models.CharField(pgettext_lazy("idea", "why replaced"), max_length=300, blank=True)
+    replaced_with = models.OneToOneField("self", verbose_name=pgettext_lazy("idea", "replaced with"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="replaces")
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -456,7 +472,11 @@ class Assignment(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.submitted_at is None and self.due_at < timezone.now()
+        return self.submitted_at is None and self.replaced_at is None and self.due_at < timezone.now()
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
 
 
 class ScoreSheet(models.Model):

@@ -285,12 +285,12 @@ def may_edit(user, idea: Idea) -> bool:
 def assignment_of(user, idea: Idea) -> Assignment | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Assignment.objects.filter(idea=idea, reviewer=user).first()
+    return Assignment.objects.current().filter(idea=idea, reviewer=user).first()
 
 
 def may_comment(user, idea: Idea, *, assignment: Assignment | None = None) -> bool:
     return (is_author(user, idea) or is_coordinator(user, idea) or assignment is not None
-            or Assignment.objects.filter(idea=idea, reviewer=user).exists() or idea.owner_id == user.pk)
+            or Assignment.objects.current().filter(idea=idea, reviewer=user).exists() or idea.owner_id == user.pk)
 
 
 def may_support(user, idea: Idea) -> bool:
@@ -451,6 +451,8 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
     def create(stored_key):
         locked = Assignment.objects.select_for_update().select_related("idea").get(pk=assignment.pk)
         idea = Idea.objects.select_for_update().get(pk=locked.idea_id)
+        if locked.replaced_at is not None:
+            raise ValidationError(pgettext("idea", "You are no longer a reviewer of this idea: the coordinator replaced you."))
         if idea.status != Status.REVIEW:
             raise ValidationError(pgettext("idea", "The review of this idea is closed."))
         if locked.version and not (reason or "").strip():
@@ -472,7 +474,7 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
         locked.version, locked.total = sheet.version, total
         locked.submitted_at = locked.submitted_at or now
         locked.save(update_fields=["version", "total", "submitted_at"])
-        idea.score = mean_score(Assignment.objects.filter(idea=idea).values_list("total", flat=True))
+        idea.score = mean_score(Assignment.objects.current().filter(idea=idea).values_list("total", flat=True))
         idea.save(update_fields=["score"])
         if sheet.version == 1:  # without the reviewer: the authors read the history
             write_note(idea, "scored", at=now)
@@ -481,10 +483,11 @@ def submit_scores(assignment: Assignment, *, by, values: dict[int, Decimal | Non
     return create_once(ScoreSheet, scoped("ideas-sheet", key), create)
 
 
-def review_sheets(idea: Idea) -> list[Assignment]:
-    """The idea's assignments with their reviewers and their sheets (newest version first), each sheet with its
-    values by criterion id: three queries."""
-    assignments = list(Assignment.objects.filter(idea=idea).select_related("reviewer__staff").order_by("assigned_at", "pk"))
+def review_sheets(idea: Idea, *, replaced: bool = False) -> list[Assignment]:
+    """The idea's assignments in force (with ``replaced``, the replaced ones too) with their reviewers and their
+    sheets (newest version first), each sheet with its values by criterion id: three queries."""
+    assignments = Assignment.objects.filter(idea=idea) if replaced else Assignment.objects.current().filter(idea=idea)
+    assignments = list(assignments.select_related("reviewer__staff").order_by("assigned_at", "pk"))
     sheets: dict[int, list[ScoreSheet]] = {}
     rows = ScoreSheet.objects.filter(assignment__idea=idea).order_by("assignment_id", "-version")
     values: dict[int, dict[int, Decimal]] = {}
@@ -505,12 +508,12 @@ def escalate_overdue_reviews(*, now: dt.datetime | None = None) -> int:
     is claimed by a conditional update (``escalated_at`` from empty), so a second run or a parallel worker
     escalates nothing twice."""
     now = now or timezone.now()
-    overdue = list(Assignment.objects.filter(submitted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now,
+    overdue = list(Assignment.objects.current().filter(submitted_at__isnull=True, escalated_at__isnull=True, due_at__lt=now,
                                              idea__status=Status.REVIEW).values_list("pk", flat=True)[:500])
     done = 0
     for pk in overdue:
         with transaction.atomic():
-            if Assignment.objects.filter(pk=pk, escalated_at__isnull=True, submitted_at__isnull=True).update(escalated_at=now) != 1:
+            if Assignment.objects.current().filter(pk=pk, escalated_at__isnull=True, submitted_at__isnull=True).update(escalated_at=now) != 1:
                 continue
             a = Assignment.objects.select_related("idea__round", "reviewer__staff").get(pk=pk)
             due = timezone.localtime(a.due_at).strftime("%Y-%m-%d %H:%M")
@@ -637,3 +640,50 @@ def record_campaign_evidence(idea: Idea) -> list:
     ``campaigns.services.record_evidence``: nothing when the campaigns app is absent or no adopted activity matches."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
     return record(**campaign_evidence_kwargs(idea)) if record else []
+
+
+# --- Award certificates (core.certificates) ---------------------------------------------------------------
+
+CERTIFICATE_PREFIX = "JDZ"  # 金点子
+
+
+def new_certificate_serial(year: int) -> str:
+    """A fresh serial for an awarded idea (``JDZ-<year>-<10 random characters>``), not yet taken."""
+    from qualityservice.core import certificates
+
+    while True:
+        serial = certificates.new_serial(CERTIFICATE_PREFIX, year=year)
+        if not Idea.objects.filter(certificate_serial=serial).exists():
+            return serial
+
+
+def certificate_data(idea: Idea):
+    """What the certificate of an awarded idea shows: its authors, the idea and the round, the tier, the day."""
+    from qualityservice.core import certificates
+    from qualityservice.core.i18n import localised, pick
+    from qualityservice.org.models import SiteSettings
+
+    authors = list(IdeaAuthor.objects.filter(idea=idea).select_related("staff").order_by("-is_lead", "pk"))
+    detail = localised(idea.department, "name") + " · " + pgettext("idea", "the idea “%(idea)s”") % {"idea": pick(idea.title, idea.title_en)}
+    if idea.legacy_serial:
+        detail += " · " + pgettext("idea", "former number %(serial)s") % {"serial": idea.legacy_serial}
+    return certificates.CertificateData(
+        serial=idea.certificate_serial, holder="、".join(a.staff.name for a in authors),
+        title=pick(idea.round.title, idea.round.title_en),
+        award=str(Tier(idea.award_tier).label) if idea.award_tier else "",
+        date=timezone.localtime(idea.awarded_at).date(), issuer=SiteSettings.load().display_name, detail=detail)
+
+
+def verify_certificate(serial: str):
+    """The ideas' verifier for ``/c/<serial>/`` (registered at start): an awarded idea's certificate is genuine."""
+    from qualityservice.core import certificates
+
+    if not serial.startswith(f"{CERTIFICATE_PREFIX}-"):
+        return None
+    idea = (Idea.objects.select_related("department", "round")
+            .filter(certificate_serial=serial, status=Idea.Status.AWARDED).first())
+    if idea is None:
+        return None
+    data = certificate_data(idea)
+    return certificates.Verification(serial=data.serial, holder=data.holder, title=data.title, award=data.award, date=data.date,
+                                     issuer=data.issuer, detail=data.detail, valid=True)

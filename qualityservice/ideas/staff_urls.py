@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/comment/", views.comment, name="comment"),
     path("<int:pk>/move/", views.idea_move, name="move"),
     path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/replace-reviewer/", views.replace_reviewer, name="replace_reviewer"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/milestones/", views.milestone_add, name="milestone_add"),
     path("<int:pk>/milestones/<int:milestone>/", views.milestone_mark, name="milestone_mark"),

@@ -1,5 +1,5 @@
-"""Public pages, under ``ideas/``: the adopted ideas, one adopted idea and a certificate's check, by unguessable
-codes, never ids."""
+"""Public pages, under ``ideas/``: the adopted ideas, one adopted idea and the former QR link of a certificate (to its
+verification page /c/<serial>/), by unguessable codes, never ids."""
 
 from django.urls import path
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache
-from qualityservice.core.documents import absolute_url, pdf_response, qr_svg, render_pdf
+from qualityservice.core import certificates, pagecache
+from qualityservice.core.documents import pdf_response
 from qualityservice.core.exports import refuse_invalid_filter, xlsx_response
 from qualityservice.core.i18n import pick
 from qualityservice.core.indicators import departments_for
@@ -44,6 +44,7 @@ from .forms import (
     MilestoneForm,
     MoveForm,
     QueueFilterForm,
+    ReplaceReviewerForm,
     RoundForm,
     ScoreForm,
     VerifyForm,
@@ -81,7 +82,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     profile = staff_profile(user)
     authored = (Idea.objects.filter(authors__staff=profile).select_related("round").order_by("-submitted_at", "-pk")[:50]
                 if profile is not None else [])
-    reviews = list(Assignment.objects.filter(reviewer=user).select_related("idea__round").order_by("-assigned_at")[:50])
+    reviews = list(Assignment.objects.current().filter(reviewer=user).select_related("idea__round").order_by("-assigned_at")[:50])
     owned = list(Idea.objects.filter(owner=user).exclude(status=Idea.Status.AWARDED).order_by("-adopted_at")[:50])
     verifying = Idea.objects.filter(status=Idea.Status.IMPLEMENTED, measurements__verified_at__isnull=True,
                                     measurements__returned_at__isnull=True)
@@ -195,7 +196,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comments": list(idea.comments.select_related("author__staff")),
         "comment_form": CommentForm() if services.may_comment(user, idea, assignment=assignment) else None,
         "may_edit": idea.status in services.EDITABLE_STATUSES and services.is_author(user, idea),
-        "buttons": [t for t in moves if t.action not in (*WITH_REASON, "merge", "assign", "adopt", "award", "verify")],
+        "buttons": [t for t in moves if t.action not in (*WITH_REASON, "merge", "assign", "replace", "adopt", "award", "verify")],
         "reason_moves": [t for t in moves if t.action in WITH_REASON], "actions": actions,
         "manages": manages_implementation(user, idea) and idea.status in (Idea.Status.ADOPTED, Idea.Status.IMPLEMENTING),
         "may_measure": services.may_measure(user, idea) and not any(m.is_pending for m in measurements),
@@ -204,13 +205,15 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_implementation": idea.owner_id is not None and (idea.is_public or idea.status == Idea.Status.STOPPED),
     }
     if services.sees_reviews(user, idea, assignment):
-        ctx["reviews"] = services.review_sheets(idea)
+        ctx["reviews"] = services.review_sheets(idea, replaced=coordinator)  # the coordinators also read the replaced
         ctx["criteria"] = services.criteria_of(idea.round_id)
     if "merge" in actions:
         ctx["merge_targets"] = [i for i in services.similar_ideas(user, idea.round_id, idea.title, exclude=idea.pk, limit=8)
                                 if i.status not in (Idea.Status.MERGED, Idea.Status.RETURNED)]
     if "assign" in actions:
         ctx["assign_form"] = AssignForm(idea=idea)
+    if "replace" in actions and any(a.is_current for a in ctx.get("reviews", [])):
+        ctx["replace_form"] = ReplaceReviewerForm(idea=idea)
     if "adopt" in actions:
         ctx["owners"] = list(get_user_model().objects.filter(staff__is_active=True, staff__department=idea.department_id)
                              .select_related("staff").order_by("staff__badge_number"))
@@ -313,6 +316,26 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, pgettext("idea", "The reviewers are assigned and told."))
+    return redirect(idea)
+
+
+@require_POST
+@role_required(*COORDINATORS)
+def replace_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator replaces a reviewer in force who has not scored (or has a conflict of interest), with a reason."""
+    idea = _full(request, pk)
+    form = ReplaceReviewerForm(request.POST, idea=idea)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(idea)
+    data = form.cleaned_data
+    try:
+        services.move(idea, "replace", by=request.user, assignment=data["assignment"], reviewer=data["reviewer"],
+                      reason=data["reason"], conflict=data["conflict"])
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, pgettext("idea", "The reviewer is replaced; the new reviewer is told."))
     return redirect(idea)
 
 
@@ -461,14 +484,12 @@ def idea_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*EVERYONE)
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    """The award certificate (PDF): serial number, the authors, the tier, and a QR code of its verification page."""
+    """The award certificate (PDF, ``core.certificates``): the authors, the idea, the tier, the serial and a QR code of
+    the platform's verification page ``/c/<serial>/``."""
     idea = _full(request, pk)
     if idea.status != Idea.Status.AWARDED:
         raise Http404
-    authors = _with_authors(idea)
-    url = absolute_url(reverse("ideas:certificate_check", args=[idea.certificate_code]))
-    pdf = render_pdf("ideas/certificate_pdf.html", {"idea": idea, "authors": authors, "qr": qr_svg(url, scale=3), "check_url": url,
-                                                    "awarded": timezone.localtime(idea.awarded_at)}, request)
+    pdf = certificates.render_pdf([services.certificate_data(idea)], request)
     return pdf_response(pdf, f"{idea.certificate_serial}.pdf", inline=request.GET.get("inline") == "1")
 
 
@@ -498,7 +519,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form, ideas = _queue(request)
     page = KeysetPaginator(ideas if ideas is not None else Idea.objects.none(), ordering=("-submitted_at", "-pk"),
                            per_page=PAGE_SIZE).page(request.GET)
-    pending = dict(Assignment.objects.filter(idea__in=[i.pk for i in page], submitted_at__isnull=True)
+    pending = dict(Assignment.objects.current().filter(idea__in=[i.pk for i in page], submitted_at__isnull=True)
                    .values_list("idea_id").annotate(n=Count("pk"))) if page.object_list else {}
     for idea in page:
         idea.pending_reviews = pending.get(idea.pk, 0)
@@ -663,8 +684,8 @@ def public_idea(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def certificate_check(request: HttpRequest, code: str) -> HttpResponse:
-    """The page a certificate's QR code opens: it confirms the certificate (serial, idea, authors, award)."""
-    idea = get_object_or_404(Idea.objects.select_related("department"), certificate_code=code, status=Idea.Status.AWARDED)
-    authors = list(IdeaAuthor.objects.filter(idea=idea).select_related("staff"))
-    return render(request, "ideas/certificate_check.html", {"idea": idea, "authors": authors})
-
+    """The QR link printed on certificates issued before the platform's certificate service: it leads to the
+    certificate's verification page ``/c/<serial>/``."""
+    idea = get_object_or_404(Idea.objects.only("certificate_serial"), certificate_code=code, status=Idea.Status.AWARDED,
+                             certificate_serial__isnull=False)
+    return redirect(certificates.verification_path(idea.certificate_serial), permanent=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -31,7 +30,7 @@ from qualityservice.core.permissions import staff_profile, user_role
 from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Assignment, Idea, IdeaAuthor, Measurement, Merge, Round, Tier, new_code
+from .models import Assignment, Idea, IdeaAuthor, Measurement, Merge, Round, Tier
 
 Status = Idea.Status
 COORDINATORS = (Role.HEAD, Role.SUPERVISOR)
@@ -174,14 +173,7 @@ def _assign(idea, *, by, now, note, reviewers=(), due_at=None, **params) -> Move
     if due_at <= now:
         raise TransitionError(pgettext("idea", "The deadline must be in the future."))
     for reviewer in reviewers:
-        profile = staff_profile(reviewer)
-        name = profile.name if profile else reviewer.get_username()
-        if profile is None or not profile.is_active or profile.role not in REVIEWER_ROLES:
-            raise TransitionError(pgettext("idea", "%(name)s cannot review ideas (judges and staff members can).") % {"name": name})
-        if profile.pk in authors:
-            raise TransitionError(pgettext("idea", "%(name)s is an author of this idea and cannot review it.") % {"name": name})
-        if reviewer.pk in already:
-            raise TransitionError(pgettext("idea", "%(name)s is already a reviewer of this idea.") % {"name": name})
+        _check_reviewer(reviewer, authors, already)
     Assignment.objects.bulk_create([Assignment(idea=idea, reviewer=r, assigned_by=by if getattr(by, "is_authenticated", False) else None,
                                                assigned_at=now, due_at=due_at) for r in reviewers])
     due_text = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
@@ -189,6 +181,57 @@ def _assign(idea, *, by, now, note, reviewers=(), due_at=None, **params) -> Move
            body=pgettext("idea", "You are a reviewer of this golden idea. Please score it by %(due)s.") % {"due": due_text},
            url=idea.get_review_url(), webhook=False)
     return Move(params={"count": len(reviewers), "due": due_text})
+
+
+def _check_reviewer(reviewer, authors: set[int], already: set[int]) -> None:
+    """Refuse a reviewer who is no active judge or member of staff, an author of the idea, or (in force or
+    replaced) already one of its reviewers."""
+    profile = staff_profile(reviewer)
+    name = profile.name if profile else reviewer.get_username()
+    if profile is None or not profile.is_active or profile.role not in REVIEWER_ROLES:
+        raise TransitionError(pgettext("idea", "%(name)s cannot review ideas (judges and staff members can).") % {"name": name})
+    if profile.pk in authors:
+        raise TransitionError(pgettext("idea", "%(name)s is an author of this idea and cannot review it.") % {"name": name})
+    if reviewer.pk in already:
+        raise TransitionError(pgettext("idea", "%(name)s is already a reviewer of this idea.") % {"name": name})
+
+
+def _replace(idea, *, by, now, note, assignment=None, reviewer=None, reason: str = "", conflict: bool = False, **params) -> Move:
+    """Replace a reviewer in force who has not scored — or, for a conflict of interest, one who has — by another, with
+    a reason. The old assignment stays as a record (replaced: no access, its sheets no longer count); the new reviewer
+    gets a fresh deadline from the round's review commitment and is told."""
+    reason = _reason(reason, pgettext("idea", "Say why the reviewer is replaced."))
+    if assignment is None or assignment.idea_id != idea.pk:
+        raise TransitionError(pgettext("idea", "Choose the reviewer to replace."))
+    old = Assignment.objects.select_for_update().get(pk=assignment.pk)  # no join: PostgreSQL locks no outer join's nullable side
+    if old.replaced_at is not None:
+        raise TransitionError(pgettext("idea", "This reviewer has already been replaced."))
+    old_name = getattr(getattr(old.reviewer, "staff", None), "name", "") or old.reviewer.get_username()
+    if old.submitted_at is not None and not conflict:
+        raise TransitionError(pgettext("idea", "%(name)s has already scored: a reviewer who has scored is replaced only for a "
+                                               "conflict of interest.") % {"name": old_name})
+    if reviewer is None:
+        raise TransitionError(pgettext("idea", "Choose the new reviewer."))
+    _check_reviewer(reviewer, author_staff_ids(idea), set(Assignment.objects.filter(idea=idea).values_list("reviewer_id", flat=True)))
+    due_at = now + dt.timedelta(days=idea.round.review_days)
+    new = Assignment.objects.create(idea=idea, reviewer=reviewer, assigned_by=by if getattr(by, "is_authenticated", False) else None,
+                                    assigned_at=now, due_at=due_at)
+    old.replaced_at, old.replaced_by, old.replacement_reason, old.replaced_with = (
+        now, by if getattr(by, "is_authenticated", False) else None, reason[:300], new)
+    old.save(update_fields=["replaced_at", "replaced_by", "replacement_reason", "replaced_with"])
+    if old.submitted_at is not None:  # the replaced reviewer's sheet no longer counts
+        from .services import mean_score
+
+        idea.score = mean_score(Assignment.objects.current().filter(idea=idea).values_list("total", flat=True))
+    due_text = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+    notify(users=[reviewer], subject=pgettext("idea", "Please review the idea “%(title)s”") % {"title": idea.title},
+           body=pgettext("idea", "You are a reviewer of this golden idea. Please score it by %(due)s.") % {"due": due_text},
+           url=idea.get_review_url(), webhook=False)
+    notify(users=[old.reviewer], subject=pgettext("idea", "You no longer review the idea “%(title)s”") % {"title": idea.title},
+           body=reason, url="", webhook=False)
+    # The reviewers are kept by id, not named: the authors read the history.
+    return Move(params={"reason": reason[:300], "due": due_text, "conflict": bool(conflict), "old": old.reviewer_id,
+                        "new": reviewer.pk})
 
 
 def _adopt(idea, *, by, now, note, owner=None, reason: str = "", **params) -> Move:
@@ -248,14 +291,10 @@ def _verify(idea, *, by, now, note, **params) -> Move:
 def _award(idea, *, by, now, note, tier: str = "", **params) -> Move:
     if tier not in Tier.values:
         raise TransitionError(pgettext("idea", "Choose the award."))
-    # Serial numbers count up within the round: the round's row is locked while the next one is taken.
-    round_ = Round.objects.select_for_update().get(pk=idea.round_id)
-    prefix = f"JDZ{round_.opens_on.year}-{round_.pk:02d}-"
-    last = Idea.objects.filter(round=round_, certificate_serial__startswith=prefix).aggregate(m=Max("certificate_serial"))["m"]
-    number = int(last[len(prefix):]) + 1 if last else 1
+    from .services import new_certificate_serial
+
     idea.award_tier, idea.awarded_at = tier, now
-    idea.certificate_serial = f"{prefix}{number:04d}"
-    idea.certificate_code = new_code()
+    idea.certificate_serial = new_certificate_serial(timezone.localtime(now).year)
     notify(users=authors_users(idea), subject=pgettext("idea", "Your idea was awarded: %(title)s") % {"title": idea.title},
            body=str(Tier(tier).label), url=idea.get_absolute_url(), webhook=False)
     return Move(params={"tier": tier})
@@ -293,6 +332,9 @@ class IdeaFlow(Workflow):
         Transition("assign", sources=(Status.SCREENED, Status.REVIEW), target=Status.REVIEW, label=pgettext_lazy("idea", "Assign reviewers"),
                    roles=COORDINATORS, check=is_coordinator, handler=_assign,
                    sentence=pgettext_lazy("idea", "%(count)s reviewer(s) assigned, to score by %(due)s")),
+        Transition("replace", sources=(Status.REVIEW,), target=Status.REVIEW, label=pgettext_lazy("idea", "Replace a reviewer"),
+                   roles=COORDINATORS, check=is_coordinator, handler=_replace,
+                   sentence=pgettext_lazy("idea", "A reviewer was replaced (%(reason)s); the new reviewer scores by %(due)s")),
         Transition("adopt", sources=(Status.REVIEW,), target=Status.ADOPTED, label=pgettext_lazy("idea", "Adopt"),
                    roles=COORDINATORS, check=is_coordinator, handler=_adopt,
                    sentence=pgettext_lazy("idea", "Adopted; implementation owner: %(owner)s"), public=True),

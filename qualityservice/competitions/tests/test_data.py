@@ -107,8 +107,11 @@ def test_the_demo_builds_the_cooking_contest_the_issue_asks_for_and_a_second_run
     assert SheetVersion.objects.filter(sheet__round=final, number=2, reason__contains="更正").count() == 1
     assert Sheet.objects.filter(round=final, as_reserve=True).count() == 1
     assert list(Entry.objects.filter(round=final).order_by("rank").values_list("rank", flat=True)) == [1, 2, 3, 4, 5, 6]
-    assert cooking.certificates.count() == 4 and final.objections.get().status == "answered"
+    assert cooking.certificates.count() == 4
+    assert list(final.objections.order_by("pk").values_list("source", "status")) == [("staff", "answered"), ("public", "answered")]
+    assert final.objections.get(source="public").name == "李老师"
     cleaning = Competition.objects.get(title="2026年客房保洁技能比武")
+    assert cleaning.normalisation == "offset"
     assert cleaning.rounds.get(number=1).status == Round.Status.SCORING
     assert Sheet.objects.filter(round__competition=cleaning, appointment__staff__user__username="judge", status=Sheet.Status.DRAFT).count() == 6
     assert Competition.objects.get(title="维修服务中心电工技能比武").status == Competition.Status.SIGNUP

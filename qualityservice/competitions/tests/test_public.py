@@ -46,10 +46,11 @@ def test_the_public_page_shows_each_contestant_with_the_breakdown_method_and_not
     assert "9.00" in body and "24.50" in body  # contestant 1: 9 + 8 × 1.5 + 7 × 0.5
     assert "一等奖" in body
     assert "2026年烹饪技能比武" in client.get(reverse("competitions:public_index")).content.decode()
-    # A signed-in staff member may object from the page; an anonymous visitor reads only.
-    assert 'data-testid="objection-form"' not in body
+    # Anyone may object from the page: an anonymous visitor gives a name and phone, a signed-in staff member not.
+    assert 'data-testid="objection-form"' in body and 'name="phone"' in body
     client.force_login(org.staff_yinshi)
-    assert 'data-testid="objection-form"' in client.get(setup.competition.get_public_url()).content.decode()
+    staff_body = client.get(setup.competition.get_public_url()).content.decode()
+    assert 'data-testid="objection-form"' in staff_body and 'name="phone"' not in staff_body
 
 
 def test_the_cached_page_changes_as_soon_as_the_results_are_withdrawn(client, org):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qualityservice.competitions.models import Criterion, Score, Sheet
+from qualityservice.competitions.models import Criterion, Round, Score, Sheet
 from qualityservice.competitions.workflows import ROUND
 from qualityservice.core import pagecache
 
@@ -19,20 +19,31 @@ pytestmark = pytest.mark.django_db
 
 JUDGES = 7  # the chief and six panel members
 # Measured: session, user and staff profile for the signed-in pages, then a fixed set per page (the rows of each
-# kind in one query: entries with their contestants, sheets, scores, criteria, flags, objections, the timeline;
+# kind in one query: entries with their contestants, sheets, scores, criteria, flags, objections, the timeline,
+# the objection form's contestants on the public page;
 # the judge's pages of a published round add their comparison with the panel).
 PAGE_QUERIES = {"list": 5, "detail": 16, "round": 17, "standings": 9, "chief's round page": 19, "judge's sheets": 10,
-                "scoring page": 8, "chief's sheet page": 12, "my competitions": 6, "private link": 7, "public results": 6}
+                "scoring page": 8, "chief's sheet page": 12, "my competitions": 6, "private link": 7, "public results": 7,
+                "judge analysis": 11}
 
 
-def _scored(org, contestants: int, *, publish: bool):
+def _scored(org, contestants: int, *, publish: bool, normalisation: str = ""):
     """A round with every sheet scored and confirmed (written in bulk: the pages are measured, not the scoring),
     verified and, with ``publish``, published."""
-    setup = build(org, contestants=contestants, panel=JUDGES - 1, reserves=0)
+    setup = build(org, contestants=contestants, panel=JUDGES - 1, reserves=0, open_round=not normalisation)
+    if normalisation:
+        from qualityservice.competitions import services
+
+        services.update_competition(setup.competition, normalisation=normalisation)
+        setup.round = ROUND.apply(setup.round, "open", by=setup.by)
     rnd = setup.round
     criteria = list(Criterion.objects.filter(rubric=rnd.rubric))
     sheets = list(Sheet.objects.filter(round=rnd))
     Score.objects.bulk_create([Score(sheet=s, criterion=c, value=Decimal(5 + (s.pk + c.pk) % 5)) for s in sheets for c in criteria])
+    if normalisation:  # the last judge scores 3 points under the others throughout: flagged, so adjusted
+        from django.db.models import F
+
+        Score.objects.filter(sheet__appointment=setup.appointments[-1]).update(value=F("value") - 3)
     Sheet.objects.filter(round=rnd).update(status=Sheet.Status.CONFIRMED, version=1, total=Decimal(20))
     rnd = ROUND.apply(rnd, "close", by=setup.by)
     Sheet.objects.filter(round=rnd).update(status=Sheet.Status.CONFIRMED)
@@ -69,6 +80,7 @@ def _pages(setup) -> dict[str, tuple[str, str]]:
         "my competitions": ("judge", reverse("competitions:mine")),
         "private link": (None, reverse("competitions:link", args=[setup.appointments[1].code])),
         "public results": (None, setup.competition.get_public_url()),
+        "judge analysis": ("supervisor", reverse("competitions:judge_analysis", args=[setup.round.pk])),
     }
 
 
@@ -100,6 +112,25 @@ def test_every_page_costs_the_same_with_5_or_50_contestants_scored_by_7_judges(o
     many_setup = _scored(org, 50, publish=True)
     many = _measure(org, many_setup)
     assert many == few == PAGE_QUERIES
+
+
+NORMALISED = ("standings", "judge analysis", "public results")
+
+
+def test_the_normalised_pages_cost_the_same_with_5_or_50_contestants(org):
+    """With the normalisation on (one judge scoring 3 points under the panel throughout, so adjusted), the pages
+    that show it cost a fixed number of queries: the adjusted judges are read in one query."""
+
+    def measured(n):
+        setup = _scored(org, n, publish=True, normalisation="offset")
+        return {name: count for name, count in _measure(org, setup).items() if name in NORMALISED}, setup
+
+    few, _setup = measured(5)
+    many, setup = measured(50)
+    assert list(Round.objects.get(pk=setup.round.pk).adjustments) == [str(setup.appointments[-1].pk)]
+    assert many == few
+    assert few == {"standings": PAGE_QUERIES["standings"] + 1, "judge analysis": PAGE_QUERIES["judge analysis"],
+                   "public results": PAGE_QUERIES["public results"] + 1}
 
 
 def test_the_pages_show_every_contestant_and_the_breakdown_with_50(client, org):

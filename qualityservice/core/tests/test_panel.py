@@ -5,7 +5,7 @@ orders any set of contestants totally."""
 from decimal import Decimal
 from itertools import permutations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from qualityservice.core import panel as scoring
@@ -169,3 +169,87 @@ def test_it_needs_three_judges_and_three_scores_each_to_judge_a_bias():
 def test_the_trimmed_mean_of_equally_spaced_scores_of_three_is_the_middle_one():
     for values in permutations([Decimal(6), Decimal(7), Decimal(8)]):
         assert scoring.trimmed_mean(list(values)) == Decimal(7)
+
+
+# --- Normalisation ------------------------------------------------------------------------------------------
+
+
+def _standings(panels, method="trimmed"):
+    results = [scoring.aggregate_entry(entry, entry, [(values, {}) for values in panel.values()], CRITERIA, [], method)
+               for entry, panel in panels.items()]
+    return [(r.entry, r.total) for r in scoring.rank(results, [])]
+
+
+def _shift(panels, judge, amount):
+    return {e: {j: ({k: v + amount for k, v in values.items()} if j == judge else dict(values)) for j, values in panel.items()}
+            for e, panel in panels.items()}
+
+
+@settings(max_examples=80, deadline=None)
+@given(PANELS, st.data(), st.integers(-20, 20).map(lambda n: Decimal(n) / 2),
+       st.sampled_from(["mean", "trimmed", "median"]))
+def test_adding_a_constant_to_every_score_of_an_adjusted_judge_does_not_change_the_normalised_standings(panels, data, amount, method):
+    judges = sorted({j for panel in panels.values() for j in panel})
+    judge = data.draw(st.sampled_from(judges))
+    others = data.draw(st.sets(st.sampled_from(judges)))
+    adjust = {judge} | others
+    # A judge who never scored beside an unadjusted judge has nothing to be compared with: not adjusted.
+    assume(any(judge in panel and any(j not in adjust for j in panel) for panel in panels.values()))
+    before = scoring.normalise(panels, CRITERIA, adjust)
+    after = scoring.normalise(_shift(panels, judge, amount), CRITERIA, adjust)
+    assert after.panels == before.panels
+    assert _standings(after.panels, method) == _standings(before.panels, method)
+    # The offset subtracted moved by exactly the constant (where the judge shares an entry with the reference).
+    for code, offset in before.offsets.get(judge, {}).items():
+        assert after.offsets[judge][code] == offset + amount
+
+
+@settings(deadline=None)
+@given(PANELS)
+def test_normalising_nobody_changes_nothing(panels):
+    result = scoring.normalise(panels, CRITERIA, [])
+    assert result.panels == panels and result.offsets == {}
+
+
+@settings(deadline=None)
+@given(PANELS, st.data())
+def test_an_adjusted_judge_no_longer_differs_from_the_unadjusted_judges_on_average(panels, data):
+    judges = sorted({j for panel in panels.values() for j in panel})
+    adjust = data.draw(st.sets(st.sampled_from(judges), max_size=max(len(judges) - 1, 0)))
+    result = scoring.normalise(panels, CRITERIA, adjust)
+    for judge in adjust:
+        for c in CRITERIA:
+            differences = [panel[judge][c.code] - sum(v[c.code] for j, v in panel.items() if j not in adjust) /
+                           sum(1 for j in panel if j not in adjust)
+                           for panel in result.panels.values() if judge in panel and any(j not in adjust for j in panel)]
+            if differences:
+                assert abs(sum(differences) / len(differences)) <= scoring.OFFSET_PLACES
+    # Judges not adjusted keep every score.
+    for entry, panel in panels.items():
+        for judge, values in panel.items():
+            if judge not in adjust:
+                assert result.panels[entry][judge] == values
+
+
+def _harsh_panels(harshness):
+    """Five entries, four judges who agree up to half a point, and judge 105 ``harshness`` points lower."""
+    quality = {1: Decimal(8), 2: Decimal(7), 3: Decimal("6.5"), 4: Decimal(9), 5: Decimal("7.5")}
+    return {e: {101: {"a": q, "b": q}, 102: {"a": q + Decimal("0.5"), "b": q}, 103: {"a": q, "b": q - Decimal("0.5")},
+                104: {"a": q, "b": q}, 105: {"a": q - harshness, "b": q - harshness}} for e, q in quality.items()}
+
+
+@settings(deadline=None)
+@given(st.integers(4, 12).map(lambda n: Decimal(n) / 2))
+def test_it_adjusts_only_the_judge_flagged_as_harsh_and_their_harshness_does_not_move_the_standings(harshness):
+    panels = _harsh_panels(harshness)
+    flagged = scoring.biased_judges(panels, CRITERIA, bias_z=RULES["bias_z"])
+    assert flagged == {105}
+    result = scoring.normalise(panels, CRITERIA, flagged)
+    assert set(result.offsets) == {105} and result.offsets[105]["a"] < 0
+    reference = scoring.normalise(_harsh_panels(Decimal(2)), CRITERIA, {105})
+    assert _standings(result.panels) == _standings(reference.panels)
+
+
+def test_it_flags_no_judge_for_normalisation_on_too_few_scores():
+    one_entry = {1: _harsh_panels(Decimal(3))[1]}  # two scores each: fewer than BIAS_MIN_SCORES
+    assert scoring.biased_judges(one_entry, CRITERIA, bias_z=RULES["bias_z"]) == set()

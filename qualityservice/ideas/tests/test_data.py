@@ -130,6 +130,8 @@ def test_the_demo_makes_a_round_of_forty_ideas_in_every_stage_and_a_second_run_a
     assert led.baseline_reading_start == Decimal("125430.5") and led.saving == Decimal("33580.00")
     assert Merge.objects.filter(undone_at__isnull=True).count() == 2 and IdeaAuthor.objects.filter(merge__isnull=False).exists()
     assert all(i.verified_by_id != i.recorded_by_id for i in measured)
+    replaced = Assignment.objects.filter(replaced_at__isnull=False)
+    assert replaced.exists() and all(a.replaced_with.replaced_at is None and a.replacement_reason for a in replaced)
     first = sorted(ideas.values_list("title", "status", "support_count"))
     demo.seed(io.StringIO(), random.Random(7))
     assert sorted(Idea.objects.values_list("title", "status", "support_count")) == first

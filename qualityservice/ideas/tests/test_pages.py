@@ -213,23 +213,57 @@ def test_the_home_page_shows_the_golden_ideas_board(client, adopted):
 
 
 def test_the_certificate_carries_its_number_and_a_qr_code_of_the_page_that_verifies_it(client, org, adopted):
+    """The certificate comes from the platform's certificate service: its PDF names the author, the idea and the tier
+    with the serial, and its QR code opens /c/<serial>/, which says it is genuine."""
+    from qualityservice.core import certificates
+
     IDEA.apply(adopted, "award", by=org.supervisor, tier="third")
     adopted.refresh_from_db()
+    assert re.fullmatch(r"JDZ-\d{4}-[0-9A-Z]{10}", adopted.certificate_serial) and certificates.looks_like_serial(adopted.certificate_serial)
     client.force_login(org.staff_wuye)
     response = client.get(reverse("ideas:certificate", args=[adopted.pk]))
     assert response["Content-Type"] == "application/pdf"
     pdf = pypdfium2.PdfDocument(response.content)
-    text = pdf[0].get_textpage().get_text_range()
-    assert adopted.certificate_serial in text and "三等奖" in text and "物业员工" in text
-    check = reverse("ideas:certificate_check", args=[adopted.certificate_code])
+    assert len(pdf) == 1
+    text = pdf[0].get_textpage().get_text_range().replace(" ", "")
+    assert adopted.certificate_serial in text and "三等奖" in text and "物业员工" in text and "《走廊灯改声控》" in text
+    check = certificates.verification_path(adopted.certificate_serial)
     import zxingcpp
 
     image = pdf[0].render(scale=3).to_pil()
     assert any(r.text.endswith(check) for r in zxingcpp.read_barcodes(image))
     client.logout()
     body = client.get(check).content.decode()
-    assert "证书真实有效" in body and adopted.certificate_serial in body and "物业员工" in body
+    assert "真实有效" in body and adopted.certificate_serial in body and "物业员工" in body and "走廊灯改声控" in body
+    assert client.get(certificates.verification_path("JDZ-2026-FORGED0000")).status_code == 404
     assert client.get(reverse("ideas:certificate_check", args=["forged-code"])).status_code == 404
+
+
+def test_a_certificate_issued_before_the_certificate_service_keeps_verifying(client, org, adopted):
+    """An idea awarded with the former numbering (JDZ2026-03-0001, a QR link by code) is given a service serial by the
+    data migration; its printed QR link leads to /c/<serial>/, which names the former number; going back restores it."""
+    import importlib
+
+    from django.apps import apps
+
+    from qualityservice.core import certificates
+
+    migration = importlib.import_module("qualityservice.ideas.migrations.0003_certificate_serials_data")
+    IDEA.apply(adopted, "award", by=org.supervisor, tier="third")
+    Idea.objects.filter(pk=adopted.pk).update(certificate_serial="JDZ2026-03-0001", certificate_code="old-printed-qr-code")
+    assert client.get(certificates.verification_path("JDZ2026-03-0001")).status_code == 404  # not the service's format
+    migration.forwards(apps, None)
+    adopted.refresh_from_db()
+    assert adopted.legacy_serial == "JDZ2026-03-0001"
+    assert adopted.certificate_serial.startswith(f"JDZ-{adopted.awarded_at.year}-") and certificates.looks_like_serial(adopted.certificate_serial)
+    response = client.get(reverse("ideas:certificate_check", args=["old-printed-qr-code"]))
+    assert response.status_code == 301 and response.url == certificates.verification_path(adopted.certificate_serial)
+    body = client.get(response.url).content.decode()
+    assert "真实有效" in body and "JDZ2026-03-0001" in body and "物业员工" in body
+    migration.forwards(apps, None)  # again: nothing changes
+    assert Idea.objects.get(pk=adopted.pk).certificate_serial == adopted.certificate_serial
+    migration.backwards(apps, None)
+    assert Idea.objects.filter(pk=adopted.pk).values_list("certificate_serial", "legacy_serial").get() == ("JDZ2026-03-0001", "")
 
 
 def test_the_export_lists_the_queue_with_clean_cells_and_an_invalid_filter_exports_nothing(client, org, adopted):
@@ -263,7 +297,7 @@ def test_it_shows_english_readers_the_english_texts(client, org, round_):
 TEMPLATES = sorted((Path(settings.BASE_DIR) / "qualityservice" / "ideas" / "templates").rglob("*.html"))
 
 
-@pytest.mark.parametrize("path", [p for p in TEMPLATES if p.name != "certificate_pdf.html"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
 def test_the_templates_keep_scripts_and_styles_out_for_the_content_security_policy(path):
     html = path.read_text(encoding="utf-8")
     assert "style=" not in html and "<style" not in html

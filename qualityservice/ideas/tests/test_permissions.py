@@ -25,7 +25,8 @@ DONE = "done"  # the POST took effect
 REFUSED = "refused"  # the POST was answered with a message and changed nothing
 PDF = "pdf"
 
-VIEWS = ("mine", "board", "new", "similar", "detail", "edit", "support", "comment", "move", "assign", "review", "milestone_add",
+VIEWS = ("mine", "board", "new", "similar", "detail", "edit", "support", "comment", "move", "assign", "replace_reviewer", "review",
+         "milestone_add",
          "milestone_mark", "measure", "verify", "certificate", "file", "queue", "export", "rounds", "round_new", "round_edit",
          "participation")
 ROLES = ("author", "colleague", "other_staff", "head_same", "head_other", "supervisor", "admin", "operator", "judge", "reviewer")
@@ -44,13 +45,13 @@ MATRIX = {
     "other_staff": {**_ALL_404, "mine": NOT_LISTED, "board": NOT_LISTED, "new": AWAY, "similar": NOT_LISTED},
     # The department's head coordinates the department's round.
     "head_same": {**_ALL_404, "mine": NOT_LISTED, "board": PAGE, "new": PAGE, "similar": PAGE, "detail": PAGE, "support": DONE,
-                  "comment": DONE, "move": DONE, "assign": DONE, "milestone_add": DONE, "milestone_mark": DONE, "measure": PAGE,
+                  "comment": DONE, "move": DONE, "assign": DONE, "replace_reviewer": DONE, "milestone_add": DONE, "milestone_mark": DONE, "measure": PAGE,
                   "verify": REFUSED, "certificate": PDF, "file": PDF, "queue": PAGE, "export": PAGE, "rounds": PAGE,
                   "round_new": PAGE, "round_edit": PAGE, "participation": PAGE},
     "head_other": {**_ALL_404, "mine": NOT_LISTED, "board": NOT_LISTED, "new": AWAY, "similar": NOT_LISTED, "queue": NOT_LISTED,
                    "export": NOT_LISTED, "rounds": NOT_LISTED, "round_new": PAGE, "participation": NOT_LISTED},
     "supervisor": {**_ALL_404, "mine": NOT_LISTED, "board": PAGE, "new": PAGE, "similar": PAGE, "detail": PAGE, "support": DONE,
-                   "comment": DONE, "move": DONE, "assign": DONE, "milestone_add": DONE, "milestone_mark": DONE, "measure": PAGE,
+                   "comment": DONE, "move": DONE, "assign": DONE, "replace_reviewer": DONE, "milestone_add": DONE, "milestone_mark": DONE, "measure": PAGE,
                    "verify": DONE, "certificate": PDF, "file": PDF, "queue": PAGE, "export": PAGE, "rounds": PAGE, "round_new": PAGE,
                    "round_edit": PAGE, "participation": PAGE},
     "operator": {**_ALL_404, "mine": NOT_LISTED, "board": NOT_LISTED, "new": AWAY, "similar": NOT_LISTED},
@@ -89,7 +90,7 @@ def world(org):
     measure_kwh(awarded, org.head_wuye)
     IDEA.apply(awarded, "verify", by=org.supervisor)
     IDEA.apply(awarded, "award", by=org.head_wuye, tier="third")
-    return {"round": round_, "idea": idea, "implementing": implementing, "step": step, "ready": ready, "implemented": implemented, "awarded": awarded,
+    return {"round": round_, "idea": idea, "assignment": idea.assignments.get(), "implementing": implementing, "step": step, "ready": ready, "implemented": implemented, "awarded": awarded,
             "photo": IdeaFile.objects.get(idea=idea)}
 
 
@@ -117,6 +118,9 @@ def _views(w) -> dict:
                  lambda: Idea.objects.get(pk=idea.pk).status == "not_adopted"),
         "assign": ("post", reverse("ideas:assign", args=[idea.pk]), {"others": "T09999"},
                    lambda: idea.assignments.count() == 2),
+        "replace_reviewer": ("post", reverse("ideas:replace_reviewer", args=[idea.pk]),
+                             {"assignment": w["assignment"].pk, "other": "T09998", "reason": "评委出差"},
+                             lambda: idea.assignments.filter(replaced_at__isnull=False).exists()),
         "review": ("get", idea.get_review_url(), None, TITLE),
         "milestone_add": ("post", reverse("ideas:milestone_add", args=[w["implementing"].pk]), {"title": "推广", "weight": 1, "submission_key": "m" * 32},
                           lambda: Milestone.objects.filter(title="推广").exists()),
@@ -164,6 +168,7 @@ def test_it_gives_each_role_what_the_matrix_says(client, org, world, who):
     user = getattr(org, who)
     client.force_login(user)
     StaffFactory(department=org.wuye, badge_number="T09999", user=UserFactory(), name="另一位评委")
+    StaffFactory(department=org.wuye, badge_number="T09998", user=UserFactory(), name="替换的评委")
     views = _views(world)
     for name in sorted(views, key=lambda n: n == "move"):  # the move last: it closes the review
         method, url, data, marker = views[name]

@@ -101,8 +101,9 @@ def _busy_idea(org, round_, *, n: int):
 
 
 # The coordinator's page also reads the reviews (assignments, sheets, values, criteria), the merge targets (similar
-# ideas: the round, its candidates, then the ideas shown) and the judges for the assignment form.
-@pytest.mark.parametrize("who, limit", [("supervisor", 22), ("staff_wuye", 12)])
+# ideas: the round, its candidates, then the ideas shown), the judges for the assignment form, and the reviewers in
+# force and the judges for the replacement form.
+@pytest.mark.parametrize("who, limit", [("supervisor", 24), ("staff_wuye", 12)])
 def test_the_idea_page_costs_the_same_with_one_or_many_authors_reviews_comments_and_files(client, org, who, limit):
     round_ = make_round(None)
     small, _ = _busy_idea(org, round_, n=1)

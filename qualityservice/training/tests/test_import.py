@@ -160,3 +160,32 @@ def test_the_template_and_an_export_have_the_imports_columns_and_import_back(cli
     result = services.import_sessions(workbook([r[:9] for r in exported[1:]], headers=exported[0][:9]), by=org.supervisor, key=None)
     assert result.ok and result.created == 1
     assert TrainingSession.objects.get().attendances.get().staff == org.staff_wuye.staff
+
+
+def test_an_imported_session_records_campaign_evidence_like_one_entered_by_hand(client, org):
+    """Each imported session is evidence on its department's activity carried by training, with the same title, link,
+    date and publicity as a session entered by hand — the import would record none without its own call."""
+    from django.utils import timezone
+
+    from qualityservice.campaigns.models import Evidence
+    from qualityservice.campaigns.services import add_menu_item, adopt
+    from qualityservice.campaigns.tests.helpers import make_campaign
+
+    campaign = make_campaign(org, starts_on=days_ago(60), ends_on=timezone.localdate() + dt.timedelta(days=30), milestones=[])
+    item, _created = add_menu_item(campaign, key=None, by=org.supervisor, code="三(四)", title="岗位练兵", title_en="Skills training",
+                                   description="开展岗位培训。", kind="optional", carriers=["training"], sort_order=40)
+    for department in (org.wuye, org.yinshi):
+        adopt(campaign, item, department, key=None, by=org.supervisor)
+    by_hand = make_session(org, topic="手工录入的培训", day=days_ago(3))
+    client.force_login(org.supervisor)
+    assert _post(client, workbook(_good_rows(org))).status_code == 302
+    imported = list(TrainingSession.objects.filter(batch__isnull=False).select_related("department"))
+    assert len(imported) == 3
+    rows = {row.object_id: row for row in Evidence.objects.filter(carrier="training").select_related("activity")}
+    assert sorted(rows) == sorted([by_hand.pk, *(s.pk for s in imported)])
+    for session in [by_hand, *imported]:
+        row, expected = rows[session.pk], services.campaign_evidence_kwargs(session)
+        assert (row.activity.department_id, row.activity.menu_item_id, row.content_type.model) == (
+            session.department_id, item.pk, "trainingsession")
+        assert (row.title, row.title_en, row.url, row.occurred_on, row.is_public) == (
+            expected["title"], expected["title_en"], expected["url"], expected["occurred_on"], expected["public"])
