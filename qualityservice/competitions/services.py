@@ -958,9 +958,9 @@ def carry_over(rnd: Round) -> int:
     return len(finalists)
 
 
-# Feedback has no kind of its own for an objection to results: it arrives as a complaint (about the results),
-# on the web channel, titled as an objection and traced back by ``source_ref``.
-OBJECTION_FEEDBACK_KIND = "complaint"
+# An objection to results arrives as feedback of kind objection, on the web channel, titled as an objection and
+# traced back by ``source_ref``.
+OBJECTION_FEEDBACK_KIND = "objection"
 
 
 def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None = None, key: str | None,

@@ -17,7 +17,7 @@ from qualityservice.org.models import Department, Place, Staff
 from .images import sanitize_image
 from .models import Category, Channel, Kind, Rating, Status
 
-PUBLIC_KINDS = [(k, label) for k, label in Kind.choices if k != Kind.REPAIR]
+PUBLIC_KINDS = [(k, label) for k, label in Kind.choices if k not in (Kind.REPAIR, Kind.OBJECTION)]
 SCORES = [(i, str(i)) for i in range(1, 6)]
 SATISFACTION = [(5, _("5 · Very satisfied")), (4, _("4 · Satisfied")), (3, _("3 · Acceptable")),
                 (2, _("2 · Dissatisfied")), (1, _("1 · Very dissatisfied"))]

@@ -264,6 +264,9 @@ class RequestKind(models.TextChoices):
     ENQUIRY = "enquiry", _("Enquiry")
     REPAIR = "repair", _("Repair request")
     PRAISE = "praise", _("Praise")
+    # An objection to a published result under public notice (公示: a competition, the year-end evaluation, a
+    # recognition round); raised from those pages, never offered on the public feedback form.
+    OBJECTION = "objection", _("Objection")
 
 
 class Commitment(LocalisedTextMixin, models.Model):
