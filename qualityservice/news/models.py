@@ -222,3 +222,20 @@ class Bulletin(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("news:bulletin", args=[self.pk])
+
+
+class BulletinYear(models.Model):
+    """The lock of a year's bulletin numbering: publishing an issue inserts the year's row if it is missing
+    (``INSERT … ON CONFLICT DO NOTHING``) and locks it (``SELECT … FOR UPDATE``) before it reads the year's
+    highest number, so parallel publications of one year are numbered one after the other (no gap, no
+    duplicate); issues of other years do not wait."""
+
+    year = models.PositiveIntegerField(pgettext_lazy("bulletin", "year"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("bulletin", "bulletin numbering")
+        verbose_name_plural = pgettext_lazy("bulletin", "bulletin numbering")
+        constraints = [models.UniqueConstraint(fields=["year"], name="news_bulletin_year_unique")]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -238,8 +238,12 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def bulletin_move(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
+    action = request.POST.get("action", "")
     try:
-        BULLETIN.apply(bulletin, request.POST.get("action", ""), by=request.user)
+        if action == "publish":
+            bulletins.publish_bulletin(bulletin, by=request.user)  # numbered under the year's lock
+        else:
+            BULLETIN.apply(bulletin, action, by=request.user)
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(bulletin)

@@ -10,6 +10,7 @@ move taken with ``system=True``). schedule, publish, withdraw: the supervisor on
 
 from __future__ import annotations
 
+from django.db.models import Max
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.models import WorkflowEvent
@@ -18,7 +19,7 @@ from qualityservice.core.permissions import can_see_department, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Article, Bulletin, Editor
+from .models import Article, Bulletin, BulletinYear, Editor
 
 Status = Article.Status
 REVIEWERS = (Role.HEAD, Role.SUPERVISOR)
@@ -114,12 +115,20 @@ class ArticleFlow(Workflow):
 ARTICLE = register(ArticleFlow())
 
 
+def next_number(year: int) -> int:
+    """The next issue number of ``year``, under the year's lock (``BulletinYear``), held until the publishing
+    transaction ends: a parallel publication of the same year waits here and then reads this one's number."""
+    BulletinYear.objects.bulk_create([BulletinYear(year=year)], ignore_conflicts=True)
+    BulletinYear.objects.select_for_update().get(year=year)
+    last = Bulletin.objects.filter(year=year).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
 def _publish_bulletin(bulletin, *, by, now, note, **params) -> Move:
     """Number the issue (next of its year) and freeze the month's figures into it."""
     from .bulletins import live_figures
 
-    last = Bulletin.objects.filter(year=bulletin.year).exclude(number=None).order_by("-number").values_list("number", flat=True).first()
-    bulletin.number = (last or 0) + 1
+    bulletin.number = next_number(bulletin.year)
     bulletin.figures = live_figures(bulletin)
     bulletin.published_at = now
     return Move(params={"number": bulletin.number})
