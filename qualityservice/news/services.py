@@ -33,10 +33,16 @@ APPROVAL_SALT = "news.approval"
 APPROVAL_MAX_AGE = 7 * 24 * 3600  # an approval link for a week, and once
 
 
+def public_image_name(clean_name: str) -> str:
+    """A random file name for an image in a public media folder: the URL of a draft's image cannot be guessed
+    from the name it was uploaded with."""
+    return f"{secrets.token_urlsafe(12)}.{clean_name.rsplit('.', 1)[-1]}"
+
+
 def _set_cover(article: Article, cover) -> None:
     if cover:
         clean = sanitize_image(cover.read(), cover.name)  # bounded decode, re-encoded without EXIF
-        article.cover.save(clean.name, clean.content, save=False)
+        article.cover.save(public_image_name(clean.name), clean.content, save=False)
 
 
 def _revise(article: Article, by) -> Revision:
