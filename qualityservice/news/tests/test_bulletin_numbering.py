@@ -36,7 +36,7 @@ def race(calls) -> tuple[list, list]:
             value = call()
             with lock:
                 results.append(value)
-        except Exception as exc:  # noqa: BLE001 (collected and asserted empty)
+        except Exception as exc:
             with lock:
                 errors.append(exc)
         finally:
