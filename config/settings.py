@@ -236,9 +236,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Served by URL (only with DEBUG; deploy/nginx-qualityservice.conf likewise in production): the staff photos
-# (org.Staff.photo, upload_to "staff/") and the cover images of news articles (news.Article.cover, "news/covers/",
-# shown on the public article pages). Every other upload is private, served by the apps' scoped views.
-QS_PUBLIC_MEDIA_DIRS = ["staff/", "news/covers/"]
+# (org.Staff.photo, upload_to "staff/"), the cover images of news articles (news.Article.cover, "news/covers/") and
+# the images inside their bodies (news.services.BODY_IMAGE_DIR, "news/images/"), shown on the public article pages.
+# Every other upload is private, served by the apps' scoped views.
+QS_PUBLIC_MEDIA_DIRS = ["staff/", "news/covers/", "news/images/"]
 # Image uploads (core.images, see core/README.md "Image budget"): bytes per file (the old feedback setting as
 # fallback), memory decoding one image may take (MiB), images processed at once per process, and how long
 # an upload waits for a free slot before it is refused with "try again".

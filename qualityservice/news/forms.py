@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import pgettext_lazy
+from django.urls import reverse
+from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.permissions import department_scope
@@ -29,8 +30,23 @@ class ArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         if department_scope(user) is not None and editor_of.exists():
             departments = Department.objects.filter(pk__in=editor_of)
         self.fields["department"].queryset = departments
+        # The article form's script uploads an image while writing and inserts it here (news/js/article_form.js).
+        self.fields["body"].widget.attrs.update({
+            "data-image-upload-url": reverse("news:image_upload"),
+            "data-image-label": pgettext("article", "Insert an image"),
+            "data-image-busy": pgettext("article", "Uploading the image…"),
+            "data-image-done": pgettext("article", "Image inserted into the body."),
+            "data-image-failed": pgettext("article", "The image could not be uploaded."),
+        })
         if self.instance.pk is None and departments.count() == 1:
             self.initial.setdefault("department", departments.first().pk)
+
+
+class BodyImageForm(forms.Form):
+    """The image an editor inserts into the body (checked again and re-encoded by ``core.images``)."""
+
+    image = forms.FileField(label=pgettext_lazy("article", "image"))
+    alt = forms.CharField(label=pgettext_lazy("article", "description of the image"), max_length=120, required=False)
 
 
 class MoveForm(forms.Form):

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,6 +38,18 @@ def public_image_name(clean_name: str) -> str:
     """A random file name for an image in a public media folder: the URL of a draft's image cannot be guessed
     from the name it was uploaded with."""
     return f"{secrets.token_urlsafe(12)}.{clean_name.rsplit('.', 1)[-1]}"
+
+
+BODY_IMAGE_DIR = "news/images/"  # public media (settings.QS_PUBLIC_MEDIA_DIRS): shown on the public article pages
+
+
+def store_body_image(upload, *, limit: int | None = None) -> str:
+    """An image an editor inserts into a body while writing: cleaned by ``core.images.sanitize_image`` (bounded
+    decode, re-encoded without EXIF), stored under a random name in the public folder ``BODY_IMAGE_DIR``.
+    Returns its URL; ``ValidationError`` (translated) for anything that is not an acceptable image."""
+    clean = sanitize_image(upload.read(), getattr(upload, "name", "image"), limit=limit)
+    stored = default_storage.save(BODY_IMAGE_DIR + public_image_name(clean.name), clean.content)
+    return default_storage.url(stored)
 
 
 def _set_cover(article: Article, cover) -> None:

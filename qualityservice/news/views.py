@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
 from . import bulletins, services
-from .forms import ApprovalForm, ArticleForm, BulletinForm, MoveForm
+from .forms import ApprovalForm, ArticleForm, BodyImageForm, BulletinForm, MoveForm
 from .models import Article, Bulletin, Editor
 from .workflows import ARTICLE, BULLETIN
 
@@ -86,7 +87,24 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(article)
     back = article.get_absolute_url() if article is not None else reverse("news:list")
     title = pgettext("article", "Edit article") if article is not None else pgettext("article", "New article")
-    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": article is None})
+    return render(request, "news/article_form.html", {"form": form, "title": title, "back": back, "once": article is None})
+
+
+@require_POST
+@role_required(*WRITERS)
+def body_image_upload(request: HttpRequest) -> JsonResponse:
+    """An image inserted into the body while writing (the article form's script): JSON ``{"url", "html"}`` (201),
+    or ``{"error"}`` (400) with the reason; nothing is stored for a bad file."""
+    _check_writer(request)
+    form = BodyImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(e for errors in form.errors.values() for e in errors)}, status=400)
+    try:
+        url = services.store_body_image(form.cleaned_data["image"])
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    alt = form.cleaned_data.get("alt", "")
+    return JsonResponse({"url": url, "html": f'<p><img src="{escape(url)}" alt="{escape(alt)}"></p>'}, status=201)
 
 
 @role_required(*WRITERS)

@@ -1,4 +1,4 @@
-"""Uploads are private except the staff photos and the cover images of news articles: with DEBUG on (the default of a development checkout)
+"""Uploads are private except the staff photos and the images of news articles (covers, images in the body): with DEBUG on (the default of a development checkout)
 /media/ serves the public folders (settings.QS_PUBLIC_MEDIA_DIRS) and nothing else; complaint photos,
 inspection photos and evidence are reachable only through the apps' scoped views. The same rule is in
 the nginx configuration of the deployment."""
@@ -123,10 +123,21 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_it_makes_the_staff_photos_and_news_covers_the_only_public_folders_and_nginx_serves_only_those():
+def test_it_serves_the_images_inside_news_bodies_by_url_with_debug_on(client, debug):
+    from qualityservice.news import services
+
+    url = services.store_body_image(ContentFile(_png(), name="in-body.png"))
+    assert url.startswith("/media/news/images/")
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_it_makes_the_staff_photos_and_news_images_the_only_public_folders_and_nginx_serves_only_those():
+    from qualityservice.news import services
     from qualityservice.news.models import Article
 
-    upload_tos = [Staff._meta.get_field("photo").upload_to, Article._meta.get_field("cover").upload_to]
+    upload_tos = [Staff._meta.get_field("photo").upload_to, Article._meta.get_field("cover").upload_to,
+                  services.BODY_IMAGE_DIR]
     assert django_settings.QS_PUBLIC_MEDIA_DIRS == upload_tos
     conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx-qualityservice.conf").read_text()
     media_locations = re.findall(r"location\s+(/media/\S*)\s*\{([^}]*)\}", conf)
