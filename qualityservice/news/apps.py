@@ -22,5 +22,6 @@ class NewsConfig(PlatformAppConfig):
         NavItem(pgettext_lazy("bulletin", "Work bulletin"), "news:bulletins", icon="journal-text", roles=(Role.SUPERVISOR,),
                 order=91),
     )
-    # The public news list, article pages and the feed come from core.pagecache: saving an Article renders them again.
-    page_cache_models = ("Article",)
+    # The public news list, article pages, typical examples (with their people), the bulletin archive and the feed come
+    # from core.pagecache: saving an Article, a Bulletin or a staff record renders them again.
+    page_cache_models = ("Article", "Bulletin", "org.Staff")

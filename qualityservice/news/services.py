@@ -27,7 +27,7 @@ from qualityservice.core.submissions import create_once, scoped
 from .models import Article, Revision
 from .workflows import ARTICLE
 
-EDITABLE_FIELDS = ("department", "title", "title_en", "summary", "body", "tags", "links")
+EDITABLE_FIELDS = ("department", "title", "title_en", "summary", "body", "tags", "links", "typical")
 REVISED_FIELDS = ("title", "summary", "body")
 PREVIEW_SALT = "news.preview"
 APPROVAL_SALT = "news.approval"
@@ -64,14 +64,17 @@ def _revise(article: Article, by) -> Revision:
                                    body=article.body, by=by if getattr(by, "is_authenticated", False) else None)
 
 
-def create_article(*, key: str | None, by, department, title: str, cover=None, **fields) -> tuple[Article, bool]:
-    """A new draft (revision 1), once per form: the same ``key`` again returns the first request's article."""
+def create_article(*, key: str | None, by, department, title: str, cover=None, people=None, **fields) -> tuple[Article, bool]:
+    """A new draft (revision 1), once per form: the same ``key`` again returns the first request's article.
+    ``people``: the staff behind a typical example (典型)."""
 
     def create(stored_key):
         article = Article(department=department, title=title, submission_key=stored_key,
                           created_by=by if getattr(by, "is_authenticated", False) else None, **fields)
         _set_cover(article, cover)
         article.save()
+        if people:
+            article.people.set(people)
         _revise(article, by)
         return article
 
@@ -79,7 +82,7 @@ def create_article(*, key: str | None, by, department, title: str, cover=None, *
 
 
 @transaction.atomic
-def update_article(article: Article, *, by=None, cover=None, **fields) -> Article:
+def update_article(article: Article, *, by=None, cover=None, people=None, **fields) -> Article:
     """Change a draft's ``EDITABLE_FIELDS``; a change of title, summary or body keeps a new revision. Refused
     (ValidationError) once the article is no draft, also when someone submitted it after this request read it."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -93,6 +96,8 @@ def update_article(article: Article, *, by=None, cover=None, **fields) -> Articl
         setattr(locked, name, value)
     _set_cover(locked, cover)
     locked.save()
+    if people is not None:
+        locked.people.set(people)
     if {name: getattr(locked, name) for name in REVISED_FIELDS} != before:
         _revise(locked, by)
     return locked
