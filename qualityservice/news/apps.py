@@ -25,3 +25,5 @@ class NewsConfig(PlatformAppConfig):
     # The public news list, article pages, typical examples (with their people), the bulletin archive and the feed come
     # from core.pagecache: saving an Article, a Bulletin or a staff record renders them again.
     page_cache_models = ("Article", "Bulletin", "org.Staff")
+    # The public site's menu links to the news (the news pages link to typical examples, the board, the bulletins).
+    extension_templates = (("public_nav", "news/_site_nav.html", 70),)

@@ -189,3 +189,17 @@ def test_the_public_pages_make_the_same_queries_for_10_or_1000_items(client, org
     many, body = _queries(client, url)
     assert many == few, (few, many)
     assert Bulletin.objects.filter(status="published").count() == 12
+
+
+def test_an_issue_page_makes_the_same_queries_with_more_issues_and_more_articles(client, org):
+    from qualityservice.core import pagecache
+
+    first = _issue(org, 2026, 1)
+    client.get(first.get_public_url())
+    pagecache.clear()
+    few, _body = _queries(client, first.get_public_url())
+    _bulk_articles(org, 200)
+    later = [_issue(org, 2026, month) for month in range(2, 6)]
+    pagecache.clear()
+    many, body = _queries(client, later[-1].get_public_url())
+    assert many == few and "2026年第5期" in body
