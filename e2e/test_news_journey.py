@@ -62,6 +62,8 @@ def test_an_article_with_an_image_goes_from_draft_through_a_rejection_to_the_pub
         editor.wait_for_url(re.compile(rf"{live_server.url}/staff/news/\d+/$"))
         article = Article.objects.get(title="物业中心更换校园路灯")
         expect(editor.locator("[data-testid=article-body] img")).to_have_count(1)
+        assert no_horizontal_overflow(editor, 390)
+        editor.screenshot(path="/tmp/news-detail-phone.png", full_page=True)
         editor.click("[data-testid=move-submit]")
         expect(editor.locator("[data-testid=article-status]")).to_have_text("审核中")
 
@@ -126,6 +128,11 @@ def test_an_article_with_an_image_goes_from_draft_through_a_rejection_to_the_pub
         supervisor.click("button[name=action][value=publish]")
         confirm(supervisor, sentence="固定数据")
         expect(supervisor.locator("body")).to_contain_text(f"{today.year}年第1期")
+        assert no_horizontal_overflow(supervisor, 390)
+        supervisor.screenshot(path="/tmp/news-bulletin-phone.png", full_page=False)
+        for path in ("/staff/news/", "/staff/news/bulletins/"):  # the staff lists as cards on a phone
+            supervisor.goto(f"{live_server.url}{path}")
+            assert no_horizontal_overflow(supervisor, 390), path
         bulletin = Bulletin.objects.get()
         assert bulletin.number == 1 and bulletin.figures
 
