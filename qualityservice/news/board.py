@@ -82,3 +82,26 @@ def rows(period: indicators.Period) -> tuple[list[Row], list[Department]]:
 def note() -> str:
     return pgettext("board", "A figure based on fewer than %(n)s people or records is not shown, so that nobody can "
                              "be recognised behind it.") % {"n": settings.QS_NEWS_BOARD_MIN_BASIS}
+
+
+def public_figures(frozen: list[dict]) -> list[dict]:
+    """A bulletin issue's frozen figures as the public archive shows them, under the board's rule: only the figures
+    of ``BOARD`` whose basis is the value itself (a count), and a department's value under the minimum replaced by
+    the note "fewer than 5, not shown". The rates and means the issue carries for its readers (报送/抄送) are left out:
+    the frozen issue does not keep the number each was computed from."""
+    minimum = settings.QS_NEWS_BOARD_MIN_BASIS
+    counts = {f.key for f in BOARD if f.basis == SELF}
+    hidden = pgettext("board", "fewer than %(n)s, not shown") % {"n": minimum}
+    out = []
+    for row in frozen:
+        if row.get("key") not in counts:
+            continue
+        values = []
+        for name, value in row["values"]:
+            try:
+                shown = int(str(value)) >= minimum
+            except ValueError:
+                shown = False
+            values.append([name, f"{value} {row['unit']}" if shown else hidden])
+        out.append({**row, "values": values, "unit": ""})  # the unit is in each shown value
+    return out

@@ -68,9 +68,13 @@ def issue_label(bulletin: Bulletin) -> str:
     return pgettext("bulletin", "%(year)s, issue %(number)s") % {"year": bulletin.year, "number": bulletin.number}
 
 
-def pdf(bulletin: Bulletin) -> bytes:
-    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": figures(bulletin),
-                                                 "issue": issue_label(bulletin)})
+def pdf(bulletin: Bulletin, *, public: bool = False) -> bytes:
+    """The issue as PDF; ``public=True`` for the public archive: only the figures the public board may show
+    (``board.public_figures``)."""
+    from .board import public_figures
+
+    shown = public_figures(figures(bulletin)) if public else figures(bulletin)
+    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": shown, "issue": issue_label(bulletin)})
 
 
 def docx(bulletin: Bulletin) -> bytes:

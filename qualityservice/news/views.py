@@ -349,8 +349,8 @@ def bulletin_public(request: HttpRequest, year: int, number: int) -> HttpRespons
 
     def build(placeholders: bool) -> HttpResponse:
         bulletin = _published_issue(year, number)
-        return render(request, "news/bulletin_public.html", {
-            "bulletin": bulletin, "figures": bulletin.figures, "issue": bulletins.issue_label(bulletin)})
+        return render(request, "news/bulletin_public.html", {  # the board's rule: no figure from fewer than 5
+            "bulletin": bulletin, "figures": board.public_figures(bulletin.figures), "issue": bulletins.issue_label(bulletin)})
 
     return pagecache.anonymous_page(request, ("news-bulletin", year, number), build)
 
@@ -359,6 +359,6 @@ def bulletin_public_pdf(request: HttpRequest, year: int, number: int) -> HttpRes
     """The PDF of a published issue: rendered once and kept in the cache (a published issue does not change; the
     key carries its publication time), so that many visitors do not make the server render it again and again."""
     bulletin = _published_issue(year, number)
-    key = f"news:bulletin-pdf:{bulletin.pk}:{bulletin.published_at.timestamp()}"
-    data = cache.get_or_set(key, lambda: bulletins.pdf(bulletin), timeout=7 * 24 * 3600)
+    key = f"news:bulletin-pdf:{bulletin.pk}:{bulletin.published_at.timestamp()}:{settings.QS_NEWS_BOARD_MIN_BASIS}"
+    data = cache.get_or_set(key, lambda: bulletins.pdf(bulletin, public=True), timeout=7 * 24 * 3600)
     return pdf_response(data, f"bulletin-{bulletin.year}-{bulletin.number}.pdf")

@@ -203,3 +203,21 @@ def test_an_issue_page_makes_the_same_queries_with_more_issues_and_more_articles
     pagecache.clear()
     many, body = _queries(client, later[-1].get_public_url())
     assert many == few and "2026年第5期" in body
+
+
+def test_the_public_issue_and_its_pdf_follow_the_boards_rule_and_the_staff_copy_keeps_every_figure(client, org):
+    for i in range(5):
+        _article(org, f"物业{i}")
+    for i in range(2):
+        _article(org, f"饮食{i}", department=org.yinshi)
+    today = timezone.localdate()
+    issue = _issue(org, today.year, today.month)
+    public = client.get(issue.get_public_url()).content.decode()
+    section = public[public.index("发布的新闻稿件"):]
+    section = section[:section.index("</section>")]
+    assert "5 篇" in section and "2 篇" not in section and "少于5，不公布" in section
+    assert "按时办结率" not in public  # a rate: its basis is not kept in the frozen issue
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(client.get(issue.get_public_pdf_url()).content))
+    assert "按时办结率" not in text and "少于5" in text
+    client.force_login(org.supervisor)  # the staff copy (报送/抄送) keeps every figure
+    assert "按时办结率" in client.get(issue.get_absolute_url()).content.decode()
