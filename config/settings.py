@@ -236,9 +236,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Served by URL (only with DEBUG; deploy/nginx-qualityservice.conf likewise in production): the staff photos
-# (org.Staff.photo, upload_to "staff/") and the nominees' photos of the public vote (recognition.Nomination.photo,
-# "recognition/"). Every other upload is private, served by the apps' scoped views.
-QS_PUBLIC_MEDIA_DIRS = ["staff/", "recognition/"]
+# (org.Staff.photo, upload_to "staff/"), the nominees' photos of the public vote (recognition.Nomination.photo,
+# "recognition/"), the cover images of news articles (news.Article.cover, "news/covers/") and the images inside
+# their bodies (news.services.BODY_IMAGE_DIR, "news/images/"), shown on the public article pages.
+# Every other upload is private, served by the apps' scoped views.
+QS_PUBLIC_MEDIA_DIRS = ["staff/", "recognition/", "news/covers/", "news/images/"]
 # Image uploads (core.images, see core/README.md "Image budget"): bytes per file (the old feedback setting as
 # fallback), memory decoding one image may take (MiB), images processed at once per process, and how long
 # an upload waits for a free slot before it is refused with "try again".

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from bench.drill import client, topology
 
@@ -24,9 +25,9 @@ def test_it_renders_the_production_site_file_for_loopback(tmp_path):
     assert "server 127.0.0.1:8101 max_fails=1 fail_timeout=10s;" in site  # the production parameters, for each
     assert re.findall(r"^\s*listen ([^;]+);", site, flags=re.M) == ["127.0.0.1:8080", "127.0.0.1:8443 ssl http2"]
     assert "return 301 https://$host:8443$request_uri;" in site
-    for folder in ("staff/", "recognition/"):  # the public media folders (settings.QS_PUBLIC_MEDIA_DIRS)
-        assert f"alias {tmp_path}/media/{folder};" in site
     assert "/srv/" not in site
+    for folder in settings.QS_PUBLIC_MEDIA_DIRS:  # every public media folder, at the loopback media path
+        assert f"location /media/{folder} {{" in site and f"alias {tmp_path}/media/{folder};" in site, folder
     # Everything else is the production file's: the proxy headers, timeouts, body size, media rules.
     def kept(text):
         return [line for line in text.splitlines() if re.search(r"proxy_|client_max_body_size|location|return 404|expires|add_header", line)]

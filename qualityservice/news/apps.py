@@ -22,5 +22,8 @@ class NewsConfig(PlatformAppConfig):
         NavItem(pgettext_lazy("bulletin", "Work bulletin"), "news:bulletins", icon="journal-text", roles=(Role.SUPERVISOR,),
                 order=91),
     )
-    # The public news list, article pages and the feed come from core.pagecache: saving an Article renders them again.
-    page_cache_models = ("Article",)
+    # The public news list, article pages, typical examples (with their people), the bulletin archive and the feed come
+    # from core.pagecache: saving an Article, a Bulletin or a staff record renders them again.
+    page_cache_models = ("Article", "Bulletin", "org.Staff")
+    # The public site's menu links to the news (the news pages link to typical examples, the board, the bulletins).
+    extension_templates = (("public_nav", "news/_site_nav.html", 70),)

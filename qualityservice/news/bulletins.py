@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 
+from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import pgettext
 
 from qualityservice.core import indicators
 from qualityservice.core.documents import render_pdf
 from qualityservice.core.submissions import create_once, scoped
+from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
 
 from .models import Bulletin
@@ -42,15 +44,37 @@ def create_bulletin(*, key, by, **fields) -> tuple[Bulletin, bool]:
                        lambda stored: Bulletin.objects.create(submission_key=stored, created_by=by, **fields))
 
 
+PUBLISH_ATTEMPTS = 3
+
+
+def publish_bulletin(bulletin: Bulletin, *, by, system: bool = False) -> Bulletin:
+    """Publish an issue (``workflows.BULLETIN``): the next number of its year under the year's lock, the figures
+    frozen. The lock makes a collision impossible among publications through this code; should the unique
+    constraint still refuse the number (a row written around it), the move is rolled back and taken again with a
+    fresh number, and after ``PUBLISH_ATTEMPTS`` the user reads a message (a ``TransitionError``), never a 500."""
+    from .workflows import BULLETIN
+
+    for _attempt in range(PUBLISH_ATTEMPTS):
+        try:
+            return BULLETIN.apply(bulletin, "publish", by=by, system=system)
+        except IntegrityError:
+            continue
+    raise TransitionError(pgettext("bulletin", "The issue could not be numbered just now: please publish it again."))
+
+
 def issue_label(bulletin: Bulletin) -> str:
     if bulletin.number is None:
         return pgettext("bulletin", "Draft issue")
     return pgettext("bulletin", "%(year)s, issue %(number)s") % {"year": bulletin.year, "number": bulletin.number}
 
 
-def pdf(bulletin: Bulletin) -> bytes:
-    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": figures(bulletin),
-                                                 "issue": issue_label(bulletin)})
+def pdf(bulletin: Bulletin, *, public: bool = False) -> bytes:
+    """The issue as PDF; ``public=True`` for the public archive: only the figures the public board may show
+    (``board.public_figures``)."""
+    from .board import public_figures
+
+    shown = public_figures(figures(bulletin)) if public else figures(bulletin)
+    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": shown, "issue": issue_label(bulletin)})
 
 
 def docx(bulletin: Bulletin) -> bytes:

@@ -5,3 +5,6 @@ from qualityservice.core.conf import env_int
 
 # How many days a signed draft-preview link works.
 QS_NEWS_PREVIEW_DAYS = env_int("QS_NEWS_PREVIEW_DAYS", 3)
+
+# The public figures board shows no figure based on fewer than this many people or records (product.md, J).
+QS_NEWS_BOARD_MIN_BASIS = env_int("QS_NEWS_BOARD_MIN_BASIS", 5)

@@ -1,10 +1,15 @@
-"""The RSS feed of published news (django.contrib.syndication), newest 30."""
+"""The feeds of published news and bulletin issues (django.contrib.syndication): RSS at ``feed/``, Atom at
+``feed/atom/``; the newest 30 items of both kinds, by publication time."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import pgettext, pgettext_lazy
 
-from .models import Article
+from . import bulletins
+from .models import Article, Bulletin
+
+SIZE = 30
 
 
 class NewsFeed(Feed):
@@ -15,12 +20,18 @@ class NewsFeed(Feed):
         return reverse("news:index")
 
     def items(self):
-        return Article.objects.published().order_by("-published_at", "-pk")[:30]
+        articles = list(Article.objects.published().order_by("-published_at", "-pk")[:SIZE])
+        issues = list(Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED).order_by("-published_at", "-pk")[:SIZE])
+        return sorted(articles + issues, key=lambda item: item.published_at, reverse=True)[:SIZE]
 
     def item_title(self, item):
+        if isinstance(item, Bulletin):
+            return f"{item.title}（{bulletins.issue_label(item)}）"
         return item.display_title
 
     def item_description(self, item):
+        if isinstance(item, Bulletin):
+            return pgettext("bulletin", "Work bulletin, compiled by %(unit)s") % {"unit": item.unit}
         return item.summary
 
     def item_link(self, item):
@@ -28,3 +39,8 @@ class NewsFeed(Feed):
 
     def item_pubdate(self, item):
         return item.published_at
+
+
+class AtomNewsFeed(NewsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsFeed.description

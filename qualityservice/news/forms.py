@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import pgettext_lazy
+from django.urls import reverse
+from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.forms import BootstrapFormMixin
-from qualityservice.core.permissions import department_scope
 from qualityservice.core.submissions import SubmissionKeyFormMixin
-from qualityservice.org.models import Department
+from qualityservice.org.models import Department, Staff
 
-from .models import Article, Bulletin, Editor
+from .models import Article, Bulletin, article_scope
 
 
 class ArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
@@ -19,18 +19,34 @@ class ArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["department", "title", "title_en", "summary", "body", "tags", "links"]
+        fields = ["department", "title", "title_en", "summary", "body", "tags", "links", "typical", "people"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12}), "links": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.centres().visible_to(user)
-        editor_of = Editor.objects.filter(user=user).values("department_id")
-        if department_scope(user) is not None and editor_of.exists():
-            departments = Department.objects.filter(pk__in=editor_of)
+        scope = article_scope(user)  # a head's own department and appointments; an editor's appointments
+        departments = Department.objects.centres() if scope is None else Department.objects.filter(pk__in=scope)
         self.fields["department"].queryset = departments
+        # The people behind a typical example: employed staff of the departments the user writes for.
+        self.fields["people"].queryset = (Staff.objects.filter(is_active=True, department__in=departments)
+                                          .select_related("department").order_by("department__sort_order", "name"))
+        # The article form's script uploads an image while writing and inserts it here (news/js/article_form.js).
+        self.fields["body"].widget.attrs.update({
+            "data-image-upload-url": reverse("news:image_upload"),
+            "data-image-label": pgettext("article", "Insert an image"),
+            "data-image-busy": pgettext("article", "Uploading the image…"),
+            "data-image-done": pgettext("article", "Image inserted into the body."),
+            "data-image-failed": pgettext("article", "The image could not be uploaded."),
+        })
         if self.instance.pk is None and departments.count() == 1:
             self.initial.setdefault("department", departments.first().pk)
+
+
+class BodyImageForm(forms.Form):
+    """The image an editor inserts into the body (checked again and re-encoded by ``core.images``)."""
+
+    image = forms.FileField(label=pgettext_lazy("article", "image"))
+    alt = forms.CharField(label=pgettext_lazy("article", "description of the image"), max_length=120, required=False)
 
 
 class MoveForm(forms.Form):

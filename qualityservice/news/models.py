@@ -16,8 +16,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qualityservice.core.i18n import LocalisedTextMixin
-from qualityservice.core.permissions import DepartmentScopedQuerySet
+from qualityservice.core.permissions import DepartmentScopedQuerySet, staff_profile, user_role
 from qualityservice.core.richtext import clean_html
+from qualityservice.core.roles import GROUP_WIDE_ROLES, Role
 from qualityservice.core.submissions import SubmissionKeyField
 
 
@@ -43,10 +44,38 @@ class Editor(models.Model):
         return f"{self.user} · {self.department}"
 
 
+def article_scope(user) -> frozenset[int] | None:
+    """The departments whose articles ``user`` reads and writes; ``None``: every department (supervisors,
+    administrators). A department head: their own department, and any other they are appointed editor of. Plain
+    staff: only the departments they are appointed editor of (``Editor``), wherever their own staff record is.
+    Everyone else (operators, judges, no profile): none. One query (the appointments) for heads and staff, kept on
+    the user object for the request (the workflow asks once per button)."""
+    role = user_role(user)
+    if role in GROUP_WIDE_ROLES:
+        return None
+    if role not in (Role.HEAD, Role.STAFF):
+        return frozenset()
+    cached = getattr(user, "_news_article_scope", None)
+    if cached is not None:
+        return cached
+    scope = set(Editor.objects.filter(user=user).values_list("department_id", flat=True))
+    if role == Role.HEAD:
+        scope.add(staff_profile(user).department_id)
+    user._news_article_scope = frozenset(scope)
+    return user._news_article_scope
+
+
 class ArticleQuerySet(DepartmentScopedQuerySet):
-    """``visible_to(user)``: heads and appointed editors read their department's articles, supervisors all."""
+    """``visible_to(user)``: the articles of the departments of ``article_scope(user)`` — a head's own department
+    (and any they are appointed editor of), an appointed editor's departments, every department for supervisors."""
 
     department_field = "department"
+
+    def visible_to(self, user, *, routing: bool | None = None):
+        scope = article_scope(user)
+        if scope is None:
+            return self
+        return self.filter(department__in=scope) if scope else self.none()
 
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -73,6 +102,11 @@ class Article(LocalisedTextMixin, models.Model):
     links = models.TextField(pgettext_lazy("article", "related records"), blank=True,
                              help_text=pgettext_lazy("article", "One a line: label | URL (an event, a service star, an idea…)."))
     status = models.CharField(pgettext_lazy("article", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # A typical example (典型, 四.7): a story of the people (and department) behind it, on the public 学习典型 list.
+    typical = models.BooleanField(pgettext_lazy("article", "typical example (典型)"), default=False,
+                                  help_text=pgettext_lazy("article", "A story to learn from: listed under 学习典型."))
+    people = models.ManyToManyField("org.Staff", verbose_name=pgettext_lazy("article", "people behind it"), blank=True,
+                                    related_name="news_articles")
     code = models.CharField(pgettext_lazy("article", "public code"), max_length=24, unique=True, default=new_code, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("article", "created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -100,6 +134,9 @@ class Article(LocalisedTextMixin, models.Model):
             models.Index(fields=["-published_at", "-id"], condition=Q(status="published"), name="news_article_public_idx"),
             # The publishing job: WHERE status = 'scheduled' AND publish_at <= now.
             models.Index(fields=["publish_at"], condition=Q(status="scheduled"), name="news_article_due_idx"),
+            # The public 学习典型 list: WHERE status = 'published' AND typical ORDER BY published_at DESC.
+            models.Index(fields=["-published_at", "-id"], condition=Q(status="published", typical=True),
+                         name="news_article_typical_idx"),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +241,10 @@ class Bulletin(models.Model):
             # 第N期: one issue per number and year (the guarantee when two issues are published at once).
             models.UniqueConstraint(fields=["year", "number"], name="news_bulletin_number_unique"),
         ]
+        indexes = [
+            # The public archive: WHERE status = 'published' ORDER BY year DESC, number DESC.
+            models.Index(fields=["-year", "-number"], condition=Q(status="published"), name="news_bulletin_public_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -222,3 +263,27 @@ class Bulletin(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("news:bulletin", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        """A published issue's public page, by year and issue number (第N期 is printed on the issue; drafts have none)."""
+        return reverse("news:bulletin_public", args=[self.year, self.number])
+
+    def get_public_pdf_url(self) -> str:
+        return reverse("news:bulletin_public_pdf", args=[self.year, self.number])
+
+
+class BulletinYear(models.Model):
+    """The lock of a year's bulletin numbering: publishing an issue inserts the year's row if it is missing
+    (``INSERT … ON CONFLICT DO NOTHING``) and locks it (``SELECT … FOR UPDATE``) before it reads the year's
+    highest number, so parallel publications of one year are numbered one after the other (no gap, no
+    duplicate); issues of other years do not wait."""
+
+    year = models.PositiveIntegerField(pgettext_lazy("bulletin", "year"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("bulletin", "bulletin numbering")
+        verbose_name_plural = pgettext_lazy("bulletin", "bulletin numbering")
+        constraints = [models.UniqueConstraint(fields=["year"], name="news_bulletin_year_unique")]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -13,6 +13,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,17 +27,35 @@ from qualityservice.core.submissions import create_once, scoped
 from .models import Article, Revision
 from .workflows import ARTICLE
 
-EDITABLE_FIELDS = ("department", "title", "title_en", "summary", "body", "tags", "links")
+EDITABLE_FIELDS = ("department", "title", "title_en", "summary", "body", "tags", "links", "typical")
 REVISED_FIELDS = ("title", "summary", "body")
 PREVIEW_SALT = "news.preview"
 APPROVAL_SALT = "news.approval"
 APPROVAL_MAX_AGE = 7 * 24 * 3600  # an approval link for a week, and once
 
 
+def public_image_name(clean_name: str) -> str:
+    """A random file name for an image in a public media folder: the URL of a draft's image cannot be guessed
+    from the name it was uploaded with."""
+    return f"{secrets.token_urlsafe(12)}.{clean_name.rsplit('.', 1)[-1]}"
+
+
+BODY_IMAGE_DIR = "news/images/"  # public media (settings.QS_PUBLIC_MEDIA_DIRS): shown on the public article pages
+
+
+def store_body_image(upload, *, limit: int | None = None) -> str:
+    """An image an editor inserts into a body while writing: cleaned by ``core.images.sanitize_image`` (bounded
+    decode, re-encoded without EXIF), stored under a random name in the public folder ``BODY_IMAGE_DIR``.
+    Returns its URL; ``ValidationError`` (translated) for anything that is not an acceptable image."""
+    clean = sanitize_image(upload.read(), getattr(upload, "name", "image"), limit=limit)
+    stored = default_storage.save(BODY_IMAGE_DIR + public_image_name(clean.name), clean.content)
+    return default_storage.url(stored)
+
+
 def _set_cover(article: Article, cover) -> None:
     if cover:
         clean = sanitize_image(cover.read(), cover.name)  # bounded decode, re-encoded without EXIF
-        article.cover.save(clean.name, clean.content, save=False)
+        article.cover.save(public_image_name(clean.name), clean.content, save=False)
 
 
 def _revise(article: Article, by) -> Revision:
@@ -45,14 +64,17 @@ def _revise(article: Article, by) -> Revision:
                                    body=article.body, by=by if getattr(by, "is_authenticated", False) else None)
 
 
-def create_article(*, key: str | None, by, department, title: str, cover=None, **fields) -> tuple[Article, bool]:
-    """A new draft (revision 1), once per form: the same ``key`` again returns the first request's article."""
+def create_article(*, key: str | None, by, department, title: str, cover=None, people=None, **fields) -> tuple[Article, bool]:
+    """A new draft (revision 1), once per form: the same ``key`` again returns the first request's article.
+    ``people``: the staff behind a typical example (典型)."""
 
     def create(stored_key):
         article = Article(department=department, title=title, submission_key=stored_key,
                           created_by=by if getattr(by, "is_authenticated", False) else None, **fields)
         _set_cover(article, cover)
         article.save()
+        if people:
+            article.people.set(people)
         _revise(article, by)
         return article
 
@@ -60,7 +82,7 @@ def create_article(*, key: str | None, by, department, title: str, cover=None, *
 
 
 @transaction.atomic
-def update_article(article: Article, *, by=None, cover=None, **fields) -> Article:
+def update_article(article: Article, *, by=None, cover=None, people=None, **fields) -> Article:
     """Change a draft's ``EDITABLE_FIELDS``; a change of title, summary or body keeps a new revision. Refused
     (ValidationError) once the article is no draft, also when someone submitted it after this request read it."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -74,6 +96,8 @@ def update_article(article: Article, *, by=None, cover=None, **fields) -> Articl
         setattr(locked, name, value)
     _set_cover(locked, cover)
     locked.save()
+    if people is not None:
+        locked.people.set(people)
     if {name: getattr(locked, name) for name in REVISED_FIELDS} != before:
         _revise(locked, by)
     return locked

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("new/", views.article_edit, name="new"),
+    path("images/", views.body_image_upload, name="image_upload"),
     path("<int:pk>/", views.article_detail, name="detail"),
     path("<int:pk>/edit/", views.article_edit, name="edit"),
     path("<int:pk>/compare/", views.article_compare, name="compare"),

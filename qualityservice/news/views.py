@@ -7,26 +7,33 @@ Every staff view takes its rows from ``Article.objects.visible_to(request.user)`
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qualityservice.core import pagecache
 from qualityservice.core.documents import pdf_response
+from qualityservice.core.indicators import Period
 from qualityservice.core.pagination import KeysetPaginator
-from qualityservice.core.permissions import role_required, user_role
+from qualityservice.core.permissions import role_required
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
+from qualityservice.org.models import Staff
 
-from . import bulletins, services
-from .forms import ApprovalForm, ArticleForm, BulletinForm, MoveForm
-from .models import Article, Bulletin, Editor
-from .workflows import ARTICLE, BULLETIN
+from . import board, bulletins, services
+from .forms import ApprovalForm, ArticleForm, BodyImageForm, BulletinForm, MoveForm
+from .models import Article, Bulletin, article_scope
+from .workflows import ARTICLE, BULLETIN, may_review
 
 WRITERS = (Role.STAFF, Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
 PAGE_SIZE = 30
@@ -35,15 +42,13 @@ PUBLIC_PAGE_SIZE = 20
 
 def _check_writer(request: HttpRequest) -> None:
     """Plain staff use the news pages only when appointed editor of a department."""
-    if user_role(request.user) == Role.STAFF and not Editor.objects.filter(user=request.user).exists():
+    if article_scope(request.user) == frozenset():
         raise Http404
 
 
 def _visible(request: HttpRequest):
-    articles = Article.objects.visible_to(request.user)
-    if user_role(request.user) == Role.STAFF:
-        articles = articles.filter(department__in=Editor.objects.filter(user=request.user).values("department_id"))
-    return articles.select_related("department")
+    """``Article.objects.visible_to``: the departments of ``article_scope`` (an editor's appointments)."""
+    return Article.objects.visible_to(request.user).select_related("department")
 
 
 def _article(request: HttpRequest, pk: int) -> Article:
@@ -69,6 +74,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ArticleForm(request.POST or None, request.FILES or None, instance=article, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        data["people"] = list(form.cleaned_data["people"])
         cover = form.cleaned_data.get("cover_upload")
         try:
             if article is None:
@@ -86,7 +92,24 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect(article)
     back = article.get_absolute_url() if article is not None else reverse("news:list")
     title = pgettext("article", "Edit article") if article is not None else pgettext("article", "New article")
-    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": article is None})
+    return render(request, "news/article_form.html", {"form": form, "title": title, "back": back, "once": article is None})
+
+
+@require_POST
+@role_required(*WRITERS)
+def body_image_upload(request: HttpRequest) -> JsonResponse:
+    """An image inserted into the body while writing (the article form's script): JSON ``{"url", "html"}`` (201),
+    or ``{"error"}`` (400) with the reason; nothing is stored for a bad file."""
+    _check_writer(request)
+    form = BodyImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(e for errors in form.errors.values() for e in errors)}, status=400)
+    try:
+        url = services.store_body_image(form.cleaned_data["image"])
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    alt = form.cleaned_data.get("alt", "")
+    return JsonResponse({"url": url, "html": f'<p><img src="{escape(url)}" alt="{escape(alt)}"></p>'}, status=201)
 
 
 @role_required(*WRITERS)
@@ -97,7 +120,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "article": article, "moves": ARTICLE.allowed(request.user, article), "events": services.timeline(article),
         "list_url": reverse("news:list"), "revisions": revisions,
         "preview_url": reverse("news:preview", args=[services.preview_token(article)]),
-        "compare_url": reverse("news:compare", args=[article.pk]),
+        "compare_url": reverse("news:compare", args=[article.pk]), "may_review": may_review(request.user, article),
     }
     return render(request, "news/article_detail.html", context)
 
@@ -147,6 +170,8 @@ def article_move(request: HttpRequest, pk: int) -> HttpResponse:
 def article_approval_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a one-time approval link for a leader without an account (shown once, on the detail page)."""
     article = _article(request, pk)
+    if not may_review(request.user, article):
+        raise Http404
     if article.status != Article.Status.IN_REVIEW:
         messages.error(request, pgettext("article", "Only an article in review can be approved by link."))
         return redirect(article)
@@ -238,8 +263,12 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def bulletin_move(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
+    action = request.POST.get("action", "")
     try:
-        BULLETIN.apply(bulletin, request.POST.get("action", ""), by=request.user)
+        if action == "publish":
+            bulletins.publish_bulletin(bulletin, by=request.user)  # numbered under the year's lock
+        else:
+            BULLETIN.apply(bulletin, action, by=request.user)
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(bulletin)
@@ -258,3 +287,78 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number or "draft"}.docx"'
     return response
+
+
+# --- public: typical examples, the figures board, the bulletin archive -----------------------------------------
+
+def typical_index(request: HttpRequest) -> HttpResponse:
+    """学习典型: the published typical examples, newest first, each with the people and department behind it."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        articles = (Article.objects.published().filter(typical=True).select_related("department")
+                    .prefetch_related(Prefetch("people", queryset=Staff.objects.select_related("department")))
+                    .order_by("-published_at", "-pk"))
+        page = Paginator(articles, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "news/typical_index.html", {"page_obj": page})
+
+    return pagecache.anonymous_page(request, ("news-typical", request.GET.get("page", "1")), build)
+
+
+def figures_board(request: HttpRequest) -> HttpResponse:
+    """公开看板: the year's published figures by centre from the indicator registry (``board``), each with its
+    definition and period; a figure based on fewer than 5 people or records is not shown. Live, not cached (the
+    figures belong to other apps)."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except (TypeError, ValueError):
+        year = today.year
+    if not 2000 <= year <= today.year:
+        year = today.year
+    rows, departments = board.rows(Period.year(year))
+    return render(request, "news/board.html", {
+        "rows": rows, "departments": departments, "year": year, "note": board.note(),
+        "minimum": settings.QS_NEWS_BOARD_MIN_BASIS,
+        "years": list(range(today.year, today.year - 4, -1)),
+    })
+
+
+def bulletin_archive(request: HttpRequest) -> HttpResponse:
+    """The published issues of the work bulletin, by year (newest first), each with its PDF."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        issues = Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED).order_by("-year", "-number").only(
+            "pk", "title", "year", "number", "unit", "published_at", "status")
+        page = Paginator(issues, 60).get_page(request.GET.get("page"))
+        years: list[tuple[int, list[Bulletin]]] = []
+        for issue in page:
+            if not years or years[-1][0] != issue.year:
+                years.append((issue.year, []))
+            years[-1][1].append(issue)
+        return render(request, "news/bulletin_archive.html", {"page_obj": page, "years": years})
+
+    return pagecache.anonymous_page(request, ("news-bulletins", request.GET.get("page", "1")), build)
+
+
+def _published_issue(year: int, number: int) -> Bulletin:
+    return get_object_or_404(Bulletin, status=Bulletin.Status.PUBLISHED, year=year, number=number)
+
+
+def bulletin_public(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """A published issue (its frozen figures), by year and issue number."""
+
+    def build(placeholders: bool) -> HttpResponse:
+        bulletin = _published_issue(year, number)
+        return render(request, "news/bulletin_public.html", {  # the board's rule: no figure from fewer than 5
+            "bulletin": bulletin, "figures": board.public_figures(bulletin.figures), "issue": bulletins.issue_label(bulletin)})
+
+    return pagecache.anonymous_page(request, ("news-bulletin", year, number), build)
+
+
+def bulletin_public_pdf(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """The PDF of a published issue: rendered once and kept in the cache (a published issue does not change; the
+    key carries its publication time), so that many visitors do not make the server render it again and again."""
+    bulletin = _published_issue(year, number)
+    key = f"news:bulletin-pdf:{bulletin.pk}:{bulletin.published_at.timestamp()}:{settings.QS_NEWS_BOARD_MIN_BASIS}"
+    data = cache.get_or_set(key, lambda: bulletins.pdf(bulletin, public=True), timeout=7 * 24 * 3600)
+    return pdf_response(data, f"bulletin-{bulletin.year}-{bulletin.number}.pdf")

@@ -10,30 +10,35 @@ move taken with ``system=True``). schedule, publish, withdraw: the supervisor on
 
 from __future__ import annotations
 
+from django.db.models import Max
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.models import WorkflowEvent
 from qualityservice.core.notifications import notify
-from qualityservice.core.permissions import can_see_department, user_role
+from qualityservice.core.permissions import staff_profile, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Article, Bulletin, Editor
+from .models import Article, Bulletin, BulletinYear, article_scope
 
 Status = Article.Status
 REVIEWERS = (Role.HEAD, Role.SUPERVISOR)
 
 
-def is_editor(user, department_id: int) -> bool:
-    return Editor.objects.filter(user=user, department_id=department_id).exists()
-
-
 def may_write(user, article: Article) -> bool:
-    """Heads, supervisors and the department's appointed editors (plain staff without an appointment: no)."""
+    """Supervisors everywhere; heads and appointed editors in the departments of ``article_scope``."""
+    scope = article_scope(user)
+    return scope is None or article.department_id in scope
+
+
+def may_review(user, article: Article) -> bool:
+    """Approving and sending back: the supervisor, or the head of the article's own department (an appointment
+    as editor of another department lets a head write there, not review)."""
     role = user_role(user)
-    if role in (Role.HEAD, Role.SUPERVISOR, Role.ADMIN):
+    if role in (Role.SUPERVISOR, Role.ADMIN):
         return True
-    return role == Role.STAFF and is_editor(user, article.department_id)
+    profile = staff_profile(user)
+    return role == Role.HEAD and profile is not None and profile.department_id == article.department_id
 
 
 def earlier_in_chain(article: Article) -> set:
@@ -88,9 +93,9 @@ class ArticleFlow(Workflow):
                    roles=(Role.STAFF, Role.HEAD, Role.SUPERVISOR), check=may_write, handler=_submit,
                    sentence=pgettext_lazy("article", "Submitted for review")),
         Transition("approve", sources=(Status.IN_REVIEW,), target=Status.APPROVED, label=pgettext_lazy("article", "Approve"),
-                   roles=REVIEWERS, sentence=pgettext_lazy("article", "Approved")),
+                   roles=REVIEWERS, check=may_review, sentence=pgettext_lazy("article", "Approved")),
         Transition("reject", sources=(Status.IN_REVIEW,), target=Status.DRAFT, label=pgettext_lazy("article", "Send back"),
-                   roles=REVIEWERS, handler=_reject, sentence=pgettext_lazy("article", "Sent back: %(comment)s")),
+                   roles=REVIEWERS, check=may_review, handler=_reject, sentence=pgettext_lazy("article", "Sent back: %(comment)s")),
         Transition("approve_by_link", sources=(Status.IN_REVIEW,), target=Status.APPROVED, handler=_approve_by_link,
                    label=pgettext_lazy("article", "Approve by link"),
                    sentence=pgettext_lazy("article", "Approved through the signed link by %(name)s")),
@@ -108,18 +113,26 @@ class ArticleFlow(Workflow):
     )
 
     def in_scope(self, user, obj) -> bool:
-        return can_see_department(user, obj.department_id)
+        return may_write(user, obj)  # the departments of article_scope (appointed editors included)
 
 
 ARTICLE = register(ArticleFlow())
+
+
+def next_number(year: int) -> int:
+    """The next issue number of ``year``, under the year's lock (``BulletinYear``), held until the publishing
+    transaction ends: a parallel publication of the same year waits here and then reads this one's number."""
+    BulletinYear.objects.bulk_create([BulletinYear(year=year)], ignore_conflicts=True)
+    BulletinYear.objects.select_for_update().get(year=year)
+    last = Bulletin.objects.filter(year=year).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
 
 
 def _publish_bulletin(bulletin, *, by, now, note, **params) -> Move:
     """Number the issue (next of its year) and freeze the month's figures into it."""
     from .bulletins import live_figures
 
-    last = Bulletin.objects.filter(year=bulletin.year).exclude(number=None).order_by("-number").values_list("number", flat=True).first()
-    bulletin.number = (last or 0) + 1
+    bulletin.number = next_number(bulletin.year)
     bulletin.figures = live_figures(bulletin)
     bulletin.published_at = now
     return Move(params={"number": bulletin.number})

@@ -1,4 +1,4 @@
-"""Uploads are private except the staff photos and the nominees' photos of the public vote: with DEBUG on (the default of a development checkout)
+"""Uploads are private except the staff photos, the nominees' photos of the public vote and the images of news articles (covers, images in the body): with DEBUG on (the default of a development checkout)
 /media/ serves the public folders (settings.QS_PUBLIC_MEDIA_DIRS) and nothing else; complaint photos,
 inspection photos and evidence are reachable only through the apps' scoped views. The same rule is in
 the nginx configuration of the deployment."""
@@ -113,11 +113,45 @@ def test_it_still_serves_private_uploads_to_those_allowed_through_the_scoped_vie
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
-def test_it_makes_the_staff_and_nominee_photos_the_only_public_folders_and_nginx_serves_only_those():
+def test_it_serves_the_cover_images_of_news_articles_by_url_with_debug_on(client, org, debug):
+    from qualityservice.news import services
+
+    article, _created = services.create_article(key=None, by=org.supervisor, department=org.wuye, title="有封面的稿件",
+                                                cover=ContentFile(_png(), name="cover.png"))
+    url = article.cover.url
+    assert url.startswith("/media/news/covers/")
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"  # re-encoded (core.images)
+    assert client.get(url.replace("/news/covers/", "/news/covers/../../staff/../news/")).status_code == 404
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_it_serves_the_images_inside_news_bodies_by_url_with_debug_on(client, debug):
+    from qualityservice.news import services
+
+    url = services.store_body_image(ContentFile(_png(), name="in-body.png"))
+    assert url.startswith("/media/news/images/")
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_it_makes_the_staff_nominee_and_news_photos_the_only_public_folders_and_nginx_serves_only_those():
+    from qualityservice.news import services
+    from qualityservice.news.models import Article
     from qualityservice.recognition.models import PHOTO_DIR
 
-    upload_to = Staff._meta.get_field("photo").upload_to
-    assert django_settings.QS_PUBLIC_MEDIA_DIRS == [upload_to, PHOTO_DIR]
+    upload_tos = [Staff._meta.get_field("photo").upload_to, PHOTO_DIR, Article._meta.get_field("cover").upload_to,
+                  services.BODY_IMAGE_DIR]
+    assert django_settings.QS_PUBLIC_MEDIA_DIRS == upload_tos
     conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx-qualityservice.conf").read_text()
     media_locations = re.findall(r"location\s+(/media/\S*)\s*\{([^}]*)\}", conf)
     assert {path for path, _body in media_locations} == {"/media/", *(f"/media/{d}" for d in django_settings.QS_PUBLIC_MEDIA_DIRS)}

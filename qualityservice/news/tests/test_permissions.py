@@ -4,10 +4,12 @@ list without the article and a 404 for its pages; plain staff without an appoint
 get a 404 everywhere. A refused POST changes nothing. Public pages: only published articles, by code."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from qualityservice.news import services, staff_urls
 from qualityservice.news.models import Article, Editor
+from qualityservice.news.tests.helpers import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +17,17 @@ TITLE = "物业中心的稿件"
 SEES = "sees"  # 200, with the article's title (the "new" page: the form)
 NOT_LISTED = "not listed"  # 200, without the article
 BACK = "back"  # the POST goes back to the article's page (moved, or the link made)
-VIEWS = ("list", "new", "detail", "edit", "compare", "move", "approval_link")
-ALL = {"list": SEES, "new": SEES, "detail": SEES, "edit": SEES, "compare": SEES, "move": BACK, "approval_link": BACK}
+STORED = "stored"  # 201: the image is stored and its <img> returned
+VIEWS = ("list", "new", "image_upload", "detail", "edit", "compare", "move", "approval_link")
+ALL = {"list": SEES, "new": SEES, "image_upload": STORED, "detail": SEES, "edit": SEES, "compare": SEES, "move": BACK,
+       "approval_link": BACK}
 
 MATRIX = {
     "editor": {**ALL, "approval_link": 404},  # staff_wuye, appointed editor of wuye
     "head_wuye": ALL,
     "supervisor": ALL,
     "admin": ALL,
-    "head_yinshi": {"list": NOT_LISTED, "new": SEES, "detail": 404, "edit": 404, "compare": 404, "move": 404,
+    "head_yinshi": {"list": NOT_LISTED, "new": SEES, "image_upload": STORED, "detail": 404, "edit": 404, "compare": 404, "move": 404,
                     "approval_link": 404},
     "staff_yinshi": dict.fromkeys(VIEWS, 404),  # plain staff, no appointment
     "operator": dict.fromkeys(VIEWS, 404),
@@ -44,12 +48,19 @@ def _views(article) -> dict[str, tuple[str, str]]:
     return {
         "list": ("get", reverse("news:list")),
         "new": ("get", reverse("news:new")),
+        "image_upload": ("post", reverse("news:image_upload")),
         "detail": ("get", article.get_absolute_url()),
         "edit": ("get", article.get_edit_url()),
         "compare": ("get", reverse("news:compare", args=[article.pk])),
         "move": ("post", article.get_move_url()),
         "approval_link": ("post", reverse("news:approval_link", args=[article.pk])),
     }
+
+
+def _post_data(name: str) -> dict:
+    if name == "image_upload":
+        return {"image": SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")}
+    return {"action": "submit"}
 
 
 def test_the_matrix_covers_every_view_of_the_app(article):
@@ -61,7 +72,7 @@ def test_the_matrix_covers_every_view_of_the_app(article):
 
 def test_it_sends_anonymous_visitors_to_sign_in_from_every_staff_view(client, article):
     for name, (method, url) in _views(article).items():
-        response = client.post(url, {"action": "submit"}) if method == "post" else client.get(url)
+        response = client.post(url, _post_data(name)) if method == "post" else client.get(url)
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("login")), name
     assert Article.objects.get().status == Article.Status.DRAFT
@@ -72,9 +83,11 @@ def test_it_gives_each_role_what_the_matrix_says(client, org, article, who):
     client.force_login(getattr(org, who))
     for name, (method, url) in _views(article).items():
         expected = MATRIX[who][name]
-        response = client.post(url, {"action": "submit"}) if method == "post" else client.get(url)
+        response = client.post(url, _post_data(name)) if method == "post" else client.get(url)
         body = response.content.decode()
-        if expected == 404:
+        if expected == STORED:
+            assert response.status_code == 201 and response.json()["url"].startswith("/media/news/images/"), name
+        elif expected == 404:
             assert response.status_code == 404, name
             assert TITLE not in body, name
         elif expected == BACK:
