@@ -1,45 +1,18 @@
-"""Demo data (``manage.py seed_demo``, after org's): a few items per centre, some moved on through the
-workflow with their timeline. Idempotent: each demo item has a fixed submission key, so a second run
-finds them and adds nothing."""
+"""Demo data (``manage.py seed_demo``, after the other apps'): the current year's scheme on the registry's
+indicators. Idempotent: the scheme has a fixed submission key, so a second run finds it and adds nothing."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
 from qualityservice.core.roles import Role
-from qualityservice.org.models import Department, Staff
+from qualityservice.org.models import Department
 
 from . import services
-from .workflows import ITEM
-
-TITLES = [
-    ("更新窗口服务指南", "Update the counter service guide"),
-    ("整理服务承诺公示栏", "Tidy the commitments notice board"),
-    ("开展文明用语培训", "Hold a courteous-language training"),
-    ("检查消防通道", "Check the fire escapes"),
-    ("回访报修师生", "Call back the people who reported repairs"),
-    ("修订岗位职责说明", "Revise the job descriptions"),
-]
-PER_DEPARTMENT = 3
 
 
 def seed(out, rng) -> None:
     supervisor = get_user_model().objects.filter(staff__role=Role.SUPERVISOR).order_by("pk").first()
-    heads = {s.department_id: s.user for s in Staff.objects.filter(role=Role.HEAD, user__isnull=False).select_related("user")}
-    made = 0
-    for department in Department.objects.centres():
-        for n, (title, title_en) in enumerate(rng.sample(TITLES, PER_DEPARTMENT)):
-            author = heads.get(department.pk, supervisor)
-            item, created = services.create_item(key=f"demo-{department.code}-{n}", by=author, department=department,
-                                                 title=title, title_en=title_en)
-            if not created:
-                continue
-            made += 1
-            if n >= 1:  # the first stays a draft, the others are submitted, the last one closed
-                ITEM.apply(item, "submit", by=author, system=True, notify_supervisors=False)
-            if n >= 2:
-                ITEM.apply(item, "close", by=supervisor, system=True)
-    out.write(f"evaluation: {made} demo items")
     seed_scheme(out, supervisor)
 
 

@@ -5,11 +5,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.item_list, name="list"),
-    path("new/", views.item_edit, name="new"),
-    path("<int:pk>/", views.item_detail, name="detail"),
-    path("<int:pk>/edit/", views.item_edit, name="edit"),
-    path("<int:pk>/move/", views.item_move, name="move"),
     path("schemes/", views.scheme_list, name="schemes"),
     path("schemes/new/", views.scheme_new, name="scheme_new"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),

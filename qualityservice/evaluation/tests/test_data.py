@@ -1,54 +1,12 @@
-"""What the app publishes and generates: the indicator (one query for every department), the demo data
-(idempotent), the scale data, the periodic job in the beat schedule."""
+"""What the app generates: the demo scheme (idempotent)."""
 
 import io
-import random
 
 import pytest
 
-from config.celery import app as celery_app
-from qualityservice.core import indicators, registry
-from qualityservice.core.indicators import Period
-from qualityservice.evaluation import demo, scale, services
-from qualityservice.evaluation.models import Item
+from qualityservice.evaluation import demo, services
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_indicator_counts_the_items_submitted_per_department_in_one_query(org, django_assert_num_queries):
-    for department, n in ((org.wuye, 2), (org.yinshi, 0)):
-        for i in range(n):
-            item, _created = services.create_item(key=None, by=org.supervisor, department=department, title=f"事项{i}")
-            services.move(item, "submit", by=org.supervisor)
-    services.create_item(key=None, by=org.supervisor, department=org.yinshi, title="草稿")
-    ids = [org.wuye.pk, org.yinshi.pk, org.office.pk]
-    with django_assert_num_queries(1):
-        table = indicators.values(["evaluation.items_submitted"], ids, Period.this_year())
-    assert [table.value("evaluation.items_submitted", d) for d in ids] == [2, 0, 0]
-    assert indicators.values(["evaluation.items_submitted"], ids, Period.year(2001)).value("evaluation.items_submitted", org.wuye.pk) == 0
-
-
-def test_the_demo_makes_items_in_every_status_and_a_second_run_adds_nothing(org):
-    out = io.StringIO()
-    demo.seed(out, random.Random(2026))
-    first = sorted(Item.objects.values_list("department__code", "title", "status"))
-    assert {status for _d, _t, status in first} == {"draft", "submitted", "closed"}
-    demo.seed(out, random.Random(7))
-    assert sorted(Item.objects.values_list("department__code", "title", "status")) == first
-
-
-def test_the_scale_data_adds_the_items_asked_for(org):
-    assert "evaluation" in scale.COUNTS
-    scale.generate(io.StringIO(), random.Random(1), {"evaluation": 120})
-    assert Item.objects.count() == 120
-    assert Item.objects.filter(status="closed", closed_at__isnull=True).count() == 0
-    assert len(set(Item.objects.values_list("code", flat=True))) == 120
-
-
-def test_the_periodic_job_is_in_the_beat_schedule_and_its_task_exists():
-    entry = registry.beat_schedule()["evaluation-close-stale"]
-    assert entry == {"task": "evaluation.close_stale_items", "schedule": 3600.0}
-    assert entry["task"] in celery_app.tasks
 
 
 def test_it_seeds_the_current_years_scheme_once_and_scores_it_when_every_centre_has_a_figure(org):

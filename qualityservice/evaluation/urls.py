@@ -1,9 +1,0 @@
-"""Public pages, under ``evaluation/`` (the config's ``url_prefix``). They carry an unguessable code, never an id."""
-
-from django.urls import path
-
-from . import views
-
-urlpatterns = [
-    path("<str:code>/", views.item_public, name="public"),
-]
