@@ -10,7 +10,7 @@ from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department
 
-from .models import Adjustment, Component, Scheme
+from .models import Adjustment, Component, Scheme, Veto
 
 
 def indicator_choices():
@@ -54,6 +54,16 @@ class AdjustmentForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm
     class Meta:
         model = Adjustment
         fields = ["department", "points", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres()
+
+
+class VetoForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Veto
+        fields = ["department", "reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

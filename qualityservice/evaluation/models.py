@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
-from qualityservice.core.i18n import LocalisedTextMixin
+from qualityservice.core.i18n import LocalisedTextMixin, pick
 from qualityservice.core.permissions import DepartmentScopedQuerySet
 from qualityservice.core.submissions import SubmissionKeyField
 
@@ -58,6 +58,14 @@ class Scheme(LocalisedTextMixin, models.Model):
     notice_at = models.DateTimeField(pgettext_lazy("evaluation", "public notice"), null=True, blank=True, editable=False)
     final_at = models.DateTimeField(pgettext_lazy("evaluation", "final"), null=True, blank=True, editable=False)
     submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+    # The campaign of the scheme's year, as the campaigns app's service function reported it when the scheme was
+    # made and when it was frozen (``services.campaign_of``): its id and name, no foreign key into another app's
+    # tables (architecture.md), so the link still reads when the campaigns app is absent.
+    campaign_id = models.PositiveIntegerField(pgettext_lazy("evaluation", "campaign id"), null=True, blank=True, editable=False)
+    campaign_name = models.CharField(pgettext_lazy("evaluation", "campaign"), max_length=150, blank=True, editable=False)
+    campaign_name_en = models.CharField(pgettext_lazy("evaluation", "campaign (English)"), max_length=200, blank=True,
+                                        editable=False)
+    campaign_url = models.CharField(pgettext_lazy("evaluation", "campaign page"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = pgettext_lazy("evaluation", "evaluation scheme")
@@ -74,6 +82,13 @@ class Scheme(LocalisedTextMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:scheme", args=[self.pk])
+
+    @property
+    def campaign_label(self) -> str:
+        """The campaign's name in the reader's language, or "the <year> campaign" when none is linked."""
+        if self.campaign_name:
+            return pick(self.campaign_name, self.campaign_name_en)
+        return pgettext("evaluation", "campaign %(year)s (not linked)") % {"year": self.year}
 
 
 class Component(models.Model):
@@ -133,6 +148,23 @@ class Adjustment(models.Model):
         return f"{self.points:+} {self.reason}"
 
 
+class Veto(models.Model):
+    """一票否决 by the supervisor: a department marked not eligible for awards, always with its reason (e.g. a
+    serious safety incident no indicator shows). Entered while the scheme is a draft, stored with the results."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="vetoes")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(pgettext_lazy("evaluation", "reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "department"], name="eval_veto_once")]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
 class ResultQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
 
@@ -158,6 +190,10 @@ class Result(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["scheme", "department"], name="eval_result_once")]
+        indexes = [
+            # not_eligible_departments: WHERE scheme_id = … AND gated (recognition's veto, once per round check).
+            models.Index(fields=["scheme"], condition=models.Q(gated=True), name="eval_result_gated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department_id}: {self.total}"

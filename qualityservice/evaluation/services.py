@@ -4,6 +4,7 @@ snapshot and its recomputation, new versions, the moves (``workflows.SCHEME``)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -12,11 +13,12 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core import indicators
 from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.org.models import Department
 
 from . import scoring
-from .models import Adjustment, Component, Gate, Result, Scheme
+from .models import Adjustment, Component, Gate, Result, Scheme, Veto
 from .workflows import SCHEME
 
 GRADE_LABELS = {
@@ -32,10 +34,47 @@ def departments():
     return list(Department.objects.centres())
 
 
+# --- The scheme's campaign -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignLink:
+    """The campaign of a year as the campaigns app reports it (its id, names and staff page)."""
+
+    pk: int
+    year: int
+    name: str
+    name_en: str = ""
+    url: str = ""
+
+
+def campaign_of(year: int) -> CampaignLink | None:
+    """The campaign of ``year``, read through the campaigns app's service function
+    ``campaigns.services.campaign_for_year(year)`` (a typed reference with ``pk``, ``year``, ``name``, ``name_en``,
+    ``url``, or None) found by ``core.registry.optional_function``: this app never reads the campaigns' table.
+    None when the app is absent, offers no such function, or has no campaign that year."""
+    find = optional_function("qualityservice.campaigns", "services", "campaign_for_year")
+    ref = find(year) if find is not None else None
+    if ref is None:
+        return None
+    return CampaignLink(pk=int(ref.pk), year=int(getattr(ref, "year", year)), name=str(ref.name)[:150],
+                        name_en=str(getattr(ref, "name_en", "") or "")[:200], url=str(getattr(ref, "url", "") or "")[:300])
+
+
+def campaign_fields(year: int) -> dict:
+    """The scheme's stored link to the campaign of ``year`` (empty when there is none)."""
+    link = campaign_of(year)
+    if link is None:
+        return {"campaign_id": None, "campaign_name": "", "campaign_name_en": "", "campaign_url": ""}
+    return {"campaign_id": link.pk, "campaign_name": link.name, "campaign_name_en": link.name_en, "campaign_url": link.url}
+
+
 def create_scheme(*, key: str | None, by, year: int, title: str, title_en: str = "") -> tuple[Scheme, bool]:
+    """A new draft scheme of ``year``, linked to that year's campaign (``campaign_of``), once per form."""
+
     def create(stored_key):
         return Scheme.objects.create(year=year, title=title, title_en=title_en, submission_key=stored_key,
-                                     created_by=by if getattr(by, "is_authenticated", False) else None)
+                                     created_by=by if getattr(by, "is_authenticated", False) else None, **campaign_fields(year))
 
     return create_once(Scheme, scoped("evaluation-scheme", key), create)
 
@@ -154,8 +193,9 @@ def compute(scheme: Scheme, *, weights: dict[str, Decimal] | None = None, depts=
     adjustments: dict[int, list[Decimal]] = {}
     for a in scheme.adjustments.all():
         adjustments.setdefault(a.department_id, []).append(a.points)
+    vetoed = {v.department_id for v in scheme.vetoes.all()}
     outcomes = scoring.score(comps, table.data, ids, adjustments=adjustments, gates=gates, bonus_cap=scheme.bonus_cap,
-                             deduction_cap=scheme.deduction_cap, excellent_share=scheme.excellent_share)
+                             deduction_cap=scheme.deduction_cap, excellent_share=scheme.excellent_share, vetoed=vetoed)
     by_id = {d.pk: d for d in depts}
     for o in outcomes:
         o.department = by_id[o.department_id]
@@ -177,6 +217,7 @@ def store_snapshot(scheme: Scheme) -> list[Result]:
     adjustments: dict[int, list] = {}
     for a in scheme.adjustments.all():
         adjustments.setdefault(a.department_id, []).append({"points": str(a.points), "reason": a.reason})
+    vetoes = {v.department_id: v.reason for v in scheme.vetoes.all()}
     rows = []
     for position, o in enumerate(outcomes):
         lines = []
@@ -193,6 +234,7 @@ def store_snapshot(scheme: Scheme) -> list[Result]:
                            deduction=o.deduction, total=o.total, rank=o.rank, grade=o.grade or "", gated=o.gated,
                            inputs={"period": period.key, "order": order[o.department_id], "lines": lines, "gates": gate_rows,
                                    "adjustments": adjustments.get(o.department_id, []),
+                                   "veto": vetoes.get(o.department_id, ""),
                                    "excellent_share": str(scheme.excellent_share), "bonus_cap": str(scheme.bonus_cap),
                                    "deduction_cap": str(scheme.deduction_cap)}))
     Result.objects.filter(scheme=scheme).delete()
@@ -216,9 +258,67 @@ def recompute(results: list[Result]) -> list[scoring.Outcome]:
             data.setdefault(g["key"], {})[r.department_id] = scoring.dec(g["value"])
     adjustments = {r.department_id: [Decimal(a["points"]) for a in r.inputs["adjustments"]] for r in results}
     order = [r.department_id for r in sorted(results, key=lambda r: r.inputs.get("order", 0))]
+    vetoed = {r.department_id for r in results if r.inputs.get("veto")}
     return scoring.score(comps, data, order, adjustments=adjustments, gates=gates,
                          bonus_cap=Decimal(first["bonus_cap"]), deduction_cap=Decimal(first["deduction_cap"]),
-                         excellent_share=Decimal(first["excellent_share"]))
+                         excellent_share=Decimal(first["excellent_share"]), vetoed=vetoed)
+
+
+def add_veto(scheme: Scheme, *, key: str | None, by, department, reason: str) -> Veto:
+    """Mark ``department`` not eligible for awards (一票否决 by the supervisor) in a draft, with its reason; once per
+    department (a second mark replaces the reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(pgettext("evaluation", "Say why the department is not eligible."))
+    with transaction.atomic():
+        _draft(scheme)
+
+        def create(stored_key):
+            veto, _ = Veto.objects.update_or_create(scheme=scheme, department=department,
+                                                    defaults={"reason": reason[:300], "submission_key": stored_key,
+                                                              "created_by": by if getattr(by, "is_authenticated", False) else None})
+            return veto
+
+        return create_once(Veto, scoped("evaluation-veto", key), create)[0]
+
+
+# --- Recognition's veto (一票否决): called through core.registry.optional_function ----------------------
+
+
+def published_scheme(year: int) -> Scheme | None:
+    """The year's result that counts: the newest version on public notice or final (one query)."""
+    return (Scheme.objects.filter(year=year, status__in=(Scheme.Status.NOTICE, Scheme.Status.FINAL))
+            .order_by("-version").first())
+
+
+def not_eligible_reasons(result: Result) -> list[str]:
+    """Why ``result``'s department is not eligible for awards, in the active language (empty: it is eligible)."""
+    reasons = []
+    for gate in result.inputs.get("gates", []):
+        if gate.get("vetoed"):
+            try:
+                label = str(indicators.get(gate["key"]).label)  # the reader's language while it is registered
+            except indicators.UnknownIndicator:
+                label = gate.get("label") or gate["key"]
+            reasons.append(pgettext("evaluation", "Gate not met: %(indicator)s is %(value)s, at least %(minimum)s is required.")
+                           % {"indicator": label, "value": gate.get("value") if gate.get("value") is not None else "—",
+                              "minimum": gate["minimum"]})
+    if result.inputs.get("veto"):
+        reasons.append(pgettext("evaluation", "Marked not eligible by the supervisor: %(reason)s") % {"reason": result.inputs["veto"]})
+    return reasons
+
+
+def not_eligible_departments(year: int) -> dict[int, str]:
+    """Department id → why it is not eligible for awards (translated, in the active language), for every
+    department the year's published evaluation (on public notice or final) marks not eligible: a gate failed
+    (一票否决) or the supervisor marked it. {} when the year has no published evaluation. Two queries.
+    The recognition app calls it through ``optional_function("qualityservice.evaluation", "services",
+    "not_eligible_departments")`` for its veto."""
+    scheme = published_scheme(year)
+    if scheme is None:
+        return {}
+    return {r.department_id: " ".join(not_eligible_reasons(r))
+            for r in Result.objects.filter(scheme=scheme, gated=True).only("department_id", "inputs")}
 
 
 def parse_weights(raw: dict[str, str], scheme: Scheme) -> tuple[dict[str, Decimal], str | None]:
@@ -248,10 +348,13 @@ def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
     if scheme.is_draft:
         raise ValidationError(pgettext("evaluation", "The scheme is still a draft: change it directly."))
     latest = Scheme.objects.filter(year=scheme.year).order_by("-version").first()
+    link = campaign_fields(scheme.year)
+    if link["campaign_id"] is None:  # the campaigns app no longer answers: keep the link the scheme had
+        link = {name: getattr(scheme, name) for name in link}
     copy = Scheme.objects.create(year=scheme.year, version=latest.version + 1, title=scheme.title, title_en=scheme.title_en,
                                  previous=scheme, change_reason=reason.strip(), excellent_share=scheme.excellent_share,
                                  bonus_cap=scheme.bonus_cap, deduction_cap=scheme.deduction_cap,
-                                 created_by=by if getattr(by, "is_authenticated", False) else None)
+                                 created_by=by if getattr(by, "is_authenticated", False) else None, **link)
     for c in scheme.components.all():
         Component.objects.create(scheme=copy, indicator=c.indicator, weight=c.weight, rule=c.rule, floor=c.floor,
                                  target=c.target, order=c.order)
@@ -260,6 +363,8 @@ def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
     for a in scheme.adjustments.all():
         Adjustment.objects.create(scheme=copy, department_id=a.department_id, points=a.points, reason=a.reason,
                                   created_by=a.created_by)
+    for v in scheme.vetoes.all():
+        Veto.objects.create(scheme=copy, department_id=v.department_id, reason=v.reason, created_by=v.created_by)
     return copy
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("schemes/<int:pk>/component/", views.scheme_component, name="scheme_component"),
     path("schemes/<int:pk>/gate/", views.scheme_gate, name="scheme_gate"),
     path("schemes/<int:pk>/adjustment/", views.scheme_adjustment, name="scheme_adjustment"),
+    path("schemes/<int:pk>/veto/", views.scheme_veto, name="scheme_veto"),
     path("schemes/<int:pk>/version/", views.scheme_version, name="scheme_version"),
     path("schemes/<int:pk>/move/", views.scheme_move, name="scheme_move"),
     path("schemes/<int:pk>/what-if/", views.scheme_whatif, name="scheme_whatif"),

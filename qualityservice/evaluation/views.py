@@ -21,7 +21,7 @@ from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
 from . import charts, scoring, services
-from .forms import AdjustmentForm, ComponentForm, GateForm, SchemeForm, VersionForm
+from .forms import AdjustmentForm, ComponentForm, GateForm, SchemeForm, VersionForm, VetoForm
 from .models import Result, Scheme
 from .workflows import SCHEME
 
@@ -85,6 +85,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scheme": scheme, "components": [(c, known[c.indicator]) for c in components],
         "gates": [(g, known[g.indicator]) for g in scheme.gates.all()],
         "adjustments": scheme.adjustments.select_related("department"),
+        "vetoes": scheme.vetoes.select_related("department"), "veto_form": VetoForm(),
         "weight_total": sum(weights, Decimal(0)), "weight_problem": services.weight_problem(weights),
         "moves": SCHEME.allowed(request.user, scheme), "rows": _ranking_rows(results),
         "component_form": ComponentForm(), "gate_form": GateForm(), "adjustment_form": AdjustmentForm(),
@@ -127,6 +128,15 @@ def scheme_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme(request, pk)
     return _post_to_draft(request, scheme, AdjustmentForm(request.POST), lambda d: services.add_adjustment(
         scheme, key=d["submission_key"], by=request.user, department=d["department"], points=d["points"], reason=d["reason"]))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def scheme_veto(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a department not eligible for awards (一票否决 by the supervisor), with the reason, in a draft."""
+    scheme = _scheme(request, pk)
+    return _post_to_draft(request, scheme, VetoForm(request.POST), lambda d: services.add_veto(
+        scheme, key=d["submission_key"], by=request.user, department=d["department"], reason=d["reason"]))
 
 
 @require_POST
@@ -196,7 +206,7 @@ def _report_context(result: Result) -> dict:
     points = [scoring.dec(x["points"]) for x in lines]
     return {"result": result, "scheme": result.scheme, "lines": lines, "gates": result.inputs.get("gates", []),
             "adjustments": result.inputs.get("adjustments", []), "grade": services.GRADE_LABELS.get(result.grade, "—"),
-            "radar": charts.radar(labels, points), "count": Result.objects.filter(scheme=result.scheme).count()}
+            "radar": charts.radar(labels, points), "reasons": services.not_eligible_reasons(result), "count": Result.objects.filter(scheme=result.scheme).count()}
 
 
 @role_required(*MANAGERS)

@@ -26,6 +26,10 @@ def _freeze(scheme: Scheme, *, by, now, note, **params) -> Move:
     if problems:
         raise TransitionError(problems[0])
     scheme.frozen_at = now
+    link = services.campaign_fields(scheme.year)
+    if link["campaign_id"] is not None:  # the campaign as it is named when the result is fixed
+        for name, value in link.items():
+            setattr(scheme, name, value)
     services.store_snapshot(scheme)
     return Move()
 
