@@ -10,7 +10,7 @@ from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department
 
-from .models import Adjustment, Component, Scheme, Veto
+from .models import Adjustment, Component, Objection, Scheme, Veto
 
 
 def indicator_choices():
@@ -72,3 +72,22 @@ class VetoForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
 
 class VersionForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=pgettext_lazy("evaluation", "reason for the new version"), max_length=300)
+
+
+class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """An objection on the public page: the text, optionally the department it is about and how to answer."""
+
+    class Meta:
+        model = Objection
+        fields = ["department", "text", "name", "contact"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres()
+        self.fields["department"].required = False
+
+
+class PublicationForm(BootstrapFormMixin, forms.Form):
+    publication = forms.ChoiceField(label=pgettext_lazy("evaluation", "public page shows"), choices=Scheme.Publication.choices,
+                                    initial=Scheme.Publication.GRADES)

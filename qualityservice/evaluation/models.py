@@ -37,6 +37,13 @@ class Scheme(LocalisedTextMixin, models.Model):
         NOTICE = "notice", pgettext_lazy("evaluation", "On public notice")
         FINAL = "final", pgettext_lazy("evaluation", "Final")
 
+    class Publication(models.TextChoices):
+        """What the public page (``/evaluation/<public code>/``) shows once the result is on public notice."""
+
+        FULL = "full", pgettext_lazy("evaluation", "Full ranking with scores")
+        GRADES = "grades", pgettext_lazy("evaluation", "Grades only")
+        NONE = "none", pgettext_lazy("evaluation", "Not public")
+
     year = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "year"))
     version = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "version"), default=1)
     title = models.CharField(pgettext_lazy("evaluation", "title"), max_length=120)
@@ -58,6 +65,12 @@ class Scheme(LocalisedTextMixin, models.Model):
     notice_at = models.DateTimeField(pgettext_lazy("evaluation", "public notice"), null=True, blank=True, editable=False)
     final_at = models.DateTimeField(pgettext_lazy("evaluation", "final"), null=True, blank=True, editable=False)
     submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+    # Chosen by the supervisor with the notice move (and the publish move afterwards), each choice recorded in
+    # core.WorkflowEvent with who and when.
+    publication = models.CharField(pgettext_lazy("evaluation", "public page shows"), max_length=8, choices=Publication.choices,
+                                   default=Publication.NONE, editable=False)
+    public_code = models.CharField(pgettext_lazy("evaluation", "public code"), max_length=24, unique=True, default=new_code,
+                                   editable=False)
     # The campaign of the scheme's year, as the campaigns app's service function reported it when the scheme was
     # made and when it was frozen (``services.campaign_of``): its id and name, no foreign key into another app's
     # tables (architecture.md), so the link still reads when the campaigns app is absent.
@@ -82,6 +95,14 @@ class Scheme(LocalisedTextMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:scheme", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("evaluation:public", args=[self.public_code])
+
+    @property
+    def is_public(self) -> bool:
+        """The public page exists: on public notice or final, and the supervisor chose to publish."""
+        return self.status in (self.Status.NOTICE, self.Status.FINAL) and self.publication != self.Publication.NONE
 
     @property
     def campaign_label(self) -> str:
@@ -163,6 +184,34 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class Objection(models.Model):
+    """An objection (异议) raised during the public notice (公示) on the public page. It is a feedback record too
+    (``feedback.services.create_feedback``, routed to the group office, the supervisors told); this row keeps the
+    link and lets the scheme's page list what was raised."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="objections")
+    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("evaluation", "about department"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(pgettext_lazy("evaluation", "objection"), max_length=2000)
+    name = models.CharField(pgettext_lazy("evaluation", "your name"), max_length=60, blank=True)
+    contact = models.CharField(pgettext_lazy("evaluation", "phone or e-mail"), max_length=120, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("evaluation", "raised"), default=timezone.now, editable=False)
+    feedback_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    feedback_code = models.CharField(max_length=20, blank=True, editable=False)
+    feedback_url = models.CharField(max_length=300, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The scheme page: WHERE scheme_id = … ORDER BY created_at DESC.
+            models.Index(fields=["scheme", "-created_at"], name="eval_objection_scheme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class ResultQuerySet(DepartmentScopedQuerySet):

@@ -13,12 +13,14 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core import indicators
 from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period
+from qualityservice.core.models import WorkflowEvent
+from qualityservice.core.notifications import notify
 from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.org.models import Department
 
 from . import scoring
-from .models import Adjustment, Component, Gate, Result, Scheme, Veto
+from .models import Adjustment, Component, Gate, Objection, Result, Scheme, Veto
 from .workflows import SCHEME
 
 GRADE_LABELS = {
@@ -370,3 +372,78 @@ def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
 
 def move_scheme(scheme: Scheme, action: str, *, by) -> Scheme:
     return SCHEME.apply(scheme, action, by=by)
+
+
+# --- The public notice (公示): objections -----------------------------------------------------------------
+
+OBJECTION_KIND = "objection"  # the feedback kind asked for; see raise_objection
+
+
+def feedback_available() -> bool:
+    return optional_function("qualityservice.feedback", "services", "create_feedback") is not None
+
+
+def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=None, name: str = "", contact: str = "",
+                    by=None) -> tuple[Objection, bool]:
+    """An objection to ``scheme``'s result while it is on public notice, once per form. It becomes a feedback
+    record through ``feedback.services.create_feedback`` (optional_function) in the same transaction — kind
+    ``objection``, routed to the group office (no department: the triage department, where the supervisors
+    work) — and the supervisors are told. Refused (ValidationError, nothing saved) outside the notice, without
+    a text, or without the feedback app. A feedback app that does not know the kind ``objection`` yet
+    (ValueError) gets the record as a complaint, titled as an objection."""
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationError(pgettext("evaluation", "Write the objection: what is wrong, and why."))
+    create_feedback = optional_function("qualityservice.feedback", "services", "create_feedback")
+    if create_feedback is None:
+        raise ValidationError(pgettext("evaluation", "Objections cannot be received at the moment: please call the hotline."))
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if locked.status != Scheme.Status.NOTICE or not locked.is_public:
+            raise ValidationError(pgettext("evaluation", "The public notice of this result is over: objections are closed."))
+
+        def create(stored):
+            objection = Objection.objects.create(scheme=locked, department=department, text=text[:2000], name=(name or "").strip()[:60],
+                                                 contact=(contact or "").strip()[:120], submission_key=stored)
+            about = f" · {department.display_name}" if department is not None else ""
+            fields = dict(
+                channel="web", department=None,
+                title=(pgettext("evaluation", "Objection to the evaluation %(scheme)s") % {"scheme": str(locked)} + about)[:200],
+                body=text, submitter_name=objection.name, submitter_contact=objection.contact,
+                anonymous=not (objection.name or objection.contact), created_by=by,
+                source_ref=f"evaluation.objection:{objection.pk}", submission_key=f"evaluation-objection-{objection.pk}")
+            try:
+                ref = create_feedback(kind=OBJECTION_KIND, **fields)
+            except ValueError:  # the feedback app has no kind "objection" (yet)
+                ref = create_feedback(kind="complaint", **fields)
+            Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code, feedback_url=ref.url[:300])
+            objection.feedback_id, objection.feedback_code, objection.feedback_url = ref.pk, ref.code, ref.url
+            notify(supervisors=True, subject=pgettext("evaluation", "Objection to the evaluation: %(scheme)s") % {"scheme": str(locked)},
+                   body=text[:500], url=ref.url, webhook=False)
+            return objection
+
+        return create_once(Objection, scoped("evaluation-objection", key), create)
+
+
+def timeline(scheme: Scheme) -> list[WorkflowEvent]:
+    """The scheme's moves, oldest first, each with its sentence (``text``) and the public page chosen with it
+    (``publication``, a label): one query."""
+    labels = dict(Scheme.Publication.choices)
+    events = list(WorkflowEvent.for_object(scheme).select_related("actor__staff"))
+    for event in events:
+        event.text = SCHEME.describe(event.action, event.params)
+        event.publication = labels.get((event.params or {}).get("publication"), "")
+    return events
+
+
+def public_rows(scheme: Scheme) -> list[dict]:
+    """What the public page lists, as the supervisor chose: the full ranking (rank, total, grade, not eligible)
+    or the grades only (departments in their usual order, no score, no rank); nothing when not public."""
+    if not scheme.is_public:
+        return []
+    results = list(Result.objects.filter(scheme=scheme).select_related("department"))
+    if scheme.publication == Scheme.Publication.GRADES:
+        results.sort(key=lambda r: r.inputs.get("order", 0))
+        return [{"department": r.department, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated} for r in results]
+    return [{"department": r.department, "rank": r.rank, "total": r.total, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated}
+            for r in results]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,14 +15,14 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import indicators
+from qualityservice.core import csrf, indicators, ratelimit
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.permissions import can_see_department, role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
 from . import charts, scoring, services
-from .forms import AdjustmentForm, ComponentForm, GateForm, SchemeForm, VersionForm, VetoForm
+from .forms import AdjustmentForm, ComponentForm, GateForm, ObjectionForm, PublicationForm, SchemeForm, VersionForm, VetoForm
 from .models import Result, Scheme
 from .workflows import SCHEME
 
@@ -90,6 +91,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": SCHEME.allowed(request.user, scheme), "rows": _ranking_rows(results),
         "component_form": ComponentForm(), "gate_form": GateForm(), "adjustment_form": AdjustmentForm(),
         "version_form": VersionForm(), "list_url": reverse("evaluation:schemes"),
+        "publication_form": PublicationForm(initial={"publication": scheme.publication if not scheme.is_draft and scheme.publication
+                                                     != Scheme.Publication.NONE else Scheme.Publication.GRADES}),
+        "objections": scheme.objections.select_related("department")[:100], "events": services.timeline(scheme),
     })
 
 
@@ -161,8 +165,9 @@ def scheme_version(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_move(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme(request, pk)
     action = request.POST.get("action", "")
+    params = {"publication": request.POST.get("publication", "")} if action in ("notice", "publish") else {}
     try:
-        SCHEME.apply(scheme, action, by=request.user)
+        SCHEME.apply(scheme, action, by=request.user, **params)
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -265,3 +270,52 @@ def department_dashboard(request: HttpRequest, department_id: int) -> HttpRespon
              "shown": ind.display(vals[0]), "shown_before": ind.display(before.value(ind.key, department.pk))}
             for ind, vals in now.rows()]
     return render(request, "evaluation/department_dashboard.html", {"rows": rows, "year": year, "department": department})
+
+
+# --- The public page (公示): by the scheme's unguessable code ----------------------------------------------
+
+
+def _public_rate_limited(request) -> bool:
+    return ratelimit.public_rate_limited(request, "evaluation-objection", per_ip=settings.QS_EVALUATION_OBJECTION_RATE_PER_IP,
+                                         per_visitor=settings.QS_EVALUATION_OBJECTION_RATE_PER_BROWSER)
+
+
+@csrf.keeps_typed_input  # a POST refused by the CSRF check comes back filled in (core.csrf)
+def public(request: HttpRequest, code: str) -> HttpResponse:
+    """The result as the supervisor chose to publish it (full ranking or grades only; "not public" is a 404) and,
+    while on public notice, the objection form: each objection becomes a feedback record for the supervisors."""
+    scheme = get_object_or_404(Scheme, public_code=code)
+    if not scheme.is_public:
+        raise Http404
+    form, status, sent = None, 200, None
+    open_for_objections = scheme.status == Scheme.Status.NOTICE and services.feedback_available()
+    if open_for_objections:
+        form = ObjectionForm(request.POST or None)
+        if request.method == "POST":
+            if csrf.is_retry(request):
+                status = 403
+            elif _public_rate_limited(request):
+                form.add_error(None, pgettext("evaluation", "You have sent many objections in a short time. What you typed is still "
+                                                            "here: please wait a while and send it again."))
+                status = 429
+            elif form.is_valid():
+                data = form.cleaned_data
+                try:
+                    objection, _created = services.raise_objection(
+                        scheme, key=data["submission_key"], text=data["text"], department=data.get("department"),
+                        name=data.get("name", ""), contact=data.get("contact", ""), by=request.user)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                    status = 400
+                else:
+                    sent = objection
+                    form = ObjectionForm()
+            else:
+                status = 400
+    elif request.method == "POST":
+        messages.error(request, pgettext("evaluation", "The public notice of this result is over: objections are closed."))
+        return redirect(scheme.get_public_url())
+    return render(request, "evaluation/public.html", {
+        "scheme": scheme, "rows": services.public_rows(scheme), "full": scheme.publication == Scheme.Publication.FULL,
+        "form": form, "sent": sent,
+    }, status=status)

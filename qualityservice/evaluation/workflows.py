@@ -34,11 +34,24 @@ def _freeze(scheme: Scheme, *, by, now, note, **params) -> Move:
     return Move()
 
 
-def _notice(scheme: Scheme, *, by, now, note, **params) -> Move:
+def _publication(choice) -> str:
+    if choice not in Scheme.Publication.values:
+        raise TransitionError(pgettext("evaluation", "Choose what the public page shows."))
+    return choice
+
+
+def _notice(scheme: Scheme, *, by, now, note, publication: str = Scheme.Publication.GRADES, **params) -> Move:
+    scheme.publication = _publication(publication)
     scheme.notice_at = now
     notify(supervisors=True, subject=pgettext("evaluation", "Evaluation on public notice: %(title)s") % {"title": scheme.title},
            body=scheme.title, url=scheme.get_absolute_url(), webhook=False)
-    return Move()
+    return Move(params={"publication": scheme.publication})
+
+
+def _publish(scheme: Scheme, *, by, now, note, publication: str = "", **params) -> Move:
+    """Change what the public page shows; the status stays (the event records the choice, who and when)."""
+    scheme.publication = _publication(publication)
+    return Move(to=scheme.status, params={"publication": scheme.publication})
 
 
 def _finalize(scheme: Scheme, *, by, now, note, **params) -> Move:
@@ -56,6 +69,9 @@ class SchemeFlow(Workflow):
         Transition("notice", sources=(SchemeStatus.FROZEN,), target=SchemeStatus.NOTICE,
                    label=pgettext_lazy("evaluation", "Put on public notice"), roles=(Role.SUPERVISOR,), handler=_notice,
                    sentence=pgettext_lazy("evaluation", "Put on public notice")),
+        Transition("publish", sources=(SchemeStatus.NOTICE, SchemeStatus.FINAL), target=None,
+                   label=pgettext_lazy("evaluation", "Change the public page"), roles=(Role.SUPERVISOR,), handler=_publish,
+                   sentence=pgettext_lazy("evaluation", "Changed what the public page shows")),
         Transition("finalize", sources=(SchemeStatus.NOTICE,), target=SchemeStatus.FINAL,
                    label=pgettext_lazy("evaluation", "Make final"), roles=(Role.SUPERVISOR,), handler=_finalize,
                    sentence=pgettext_lazy("evaluation", "Made final"),
