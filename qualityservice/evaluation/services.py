@@ -447,3 +447,31 @@ def public_rows(scheme: Scheme) -> list[dict]:
         return [{"department": r.department, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated} for r in results]
     return [{"department": r.department, "rank": r.rank, "total": r.total, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated}
             for r in results]
+
+
+# --- The department report: drill-down links and the trend over the years ---------------------------------
+
+
+def records_link(key: str, department_id: int, period_key: str) -> str | None:
+    """The staff list of the records behind a stored figure (the indicator's ``records_url``), or None when the
+    indicator is no longer registered or has no such list."""
+    try:
+        indicator = indicators.get(key)
+        period = Period.parse(period_key)
+    except (indicators.UnknownIndicator, ValueError):
+        return None
+    return indicator.records_link(department_id, period)
+
+
+def trend(result: Result) -> list[dict]:
+    """The department's results of the earlier years' published evaluations (the newest version on public
+    notice or final of each year) and this one, oldest first: year, total, rank, grade (one query)."""
+    earlier = (Result.objects.filter(department_id=result.department_id, scheme__year__lt=result.scheme.year,
+                                     scheme__status__in=(Scheme.Status.NOTICE, Scheme.Status.FINAL))
+               .select_related("scheme").order_by("scheme__year", "-scheme__version"))
+    rows: dict[int, Result] = {}
+    for r in earlier:
+        rows.setdefault(r.scheme.year, r)
+    rows[result.scheme.year] = result
+    return [{"year": year, "total": r.total, "rank": r.rank, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated,
+             "current": r.pk == result.pk} for year, r in sorted(rows.items())]

@@ -205,13 +205,20 @@ def _report_result(request, pk, department_id) -> Result:
                              scheme=scheme, department_id=department_id)
 
 
-def _report_context(result: Result) -> dict:
-    lines = result.inputs.get("lines", [])
+def _report_context(result: Result, *, links: bool = True) -> dict:
+    lines = [dict(x) for x in result.inputs.get("lines", [])]
     labels = [x["label"] for x in lines]
     points = [scoring.dec(x["points"]) for x in lines]
+    if links:  # each figure links to the records behind it, where the owning app offers the list
+        for x in lines:
+            x["link"] = services.records_link(x["key"], result.department_id, x.get("period", ""))
+    trend = services.trend(result)
     return {"result": result, "scheme": result.scheme, "lines": lines, "gates": result.inputs.get("gates", []),
             "adjustments": result.inputs.get("adjustments", []), "grade": services.GRADE_LABELS.get(result.grade, "—"),
-            "radar": charts.radar(labels, points), "reasons": services.not_eligible_reasons(result), "count": Result.objects.filter(scheme=result.scheme).count()}
+            "radar": charts.radar(labels, points), "reasons": services.not_eligible_reasons(result),
+            "count": Result.objects.filter(scheme=result.scheme).count(), "trend": trend,
+            "trend_chart": charts.bars([str(t["year"]) for t in trend], [t["total"] for t in trend], maximum=100)
+            if len(trend) > 1 else ""}
 
 
 @role_required(*MANAGERS)
