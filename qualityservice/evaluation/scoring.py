@@ -152,6 +152,10 @@ def score(components: Sequence[ComponentSpec], data: Mapping[str, Mapping[int, o
             contribution = p * eff / HUNDRED if p is not None else Decimal(0)
             lines.append(Line(c.key, dec(data.get(c.key, {}).get(d)), None if p is None else q(p), dec(c.weight), q(eff),
                               q(contribution)))
+        shown = [line for line in lines if line.points is not None]
+        if shown:  # the applied weights as shown add up to exactly 100: the rounding rest goes to the largest
+            rest = HUNDRED - sum((line.effective_weight for line in shown), Decimal(0))
+            max(shown, key=lambda line: line.effective_weight).effective_weight += rest
         if applicable:
             base = q(sum((points[c.key][d] * dec(c.weight) / total_weight for c in applicable), Decimal(0)))
         items = [dec(a) for a in (adjustments or {}).get(d, ())]

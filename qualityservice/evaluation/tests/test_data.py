@@ -47,3 +47,19 @@ def test_it_includes_recognitions_winners_only_when_the_registry_has_them(monkey
     with_winners = dict((k, w) for k, w, *_ in demo.demo_components())
     assert with_winners["recognition.winners"] == 5 and sum(with_winners.values()) == 100
     assert with_winners["feedback.on_time_rate"] == without["feedback.on_time_rate"] - 5
+
+
+def test_the_scale_data_publishes_earlier_years_once_with_weights_adding_up_to_100(org):
+    from django.utils import timezone
+
+    from qualityservice.evaluation import scale
+
+    assert "evaluation" in scale.COUNTS
+    assert sum(scale.weights(7)) == 100 and sum(scale.weights(3)) == 100
+    scale.generate(io.StringIO(), None, {"evaluation": 2})
+    scale.generate(io.StringIO(), None, {"evaluation": 2})
+    year = timezone.localdate().year
+    schemes = Scheme.objects.filter(title__contains="规模数据").order_by("year")
+    assert [(s.year, s.status) for s in schemes] == [(year - 2, "final"), (year - 1, "final")]
+    assert all(s.results.count() == len(services.departments()) for s in schemes)
+    assert sum(c.weight for c in schemes[0].components.all()) == 100
