@@ -109,7 +109,7 @@ class Scheme(LocalisedTextMixin, models.Model):
         """The campaign's name in the reader's language, or "the <year> campaign" when none is linked."""
         if self.campaign_name:
             return pick(self.campaign_name, self.campaign_name_en)
-        return pgettext("evaluation", "campaign %(year)s (not linked)") % {"year": self.year}
+        return pgettext("evaluation", "%(year)s (no campaign linked)") % {"year": self.year}
 
 
 class Component(models.Model):

@@ -54,7 +54,7 @@ def test_it_says_a_scheme_is_not_linked_when_the_year_has_no_campaign(client, or
     scheme, _ = services.create_scheme(key=None, by=org.supervisor, year=2031, title="2031年度考核")
     assert scheme.campaign_id is None and campaigns[1] == [2031]
     client.force_login(org.supervisor)
-    assert "活动年 2031（未关联）" in client.get(scheme.get_absolute_url()).content.decode()
+    assert "2031年（未关联活动）" in client.get(scheme.get_absolute_url()).content.decode()
 
 
 def test_it_takes_the_campaigns_name_again_when_the_scheme_is_frozen(org, live, campaigns):
