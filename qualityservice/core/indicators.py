@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +173,9 @@ class Indicator:
     source: str  # the app label of the app that owns the data
     compute: Compute  # (department ids, period) -> {department id: value}; a constant number of queries
     decimals: int = 1  # shown with this many decimals
+    # Optional drill-down: (department id, period) -> the staff URL of the records behind the figure (a list
+    # filtered to them; the list's own scoping decides who sees what). None: the figure has no such list.
+    records_url: Callable[[int, Period], str | None] | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.match(self.key):
@@ -194,6 +198,15 @@ class Indicator:
             return str(apps.get_app_config(self.source).verbose_name)
         except LookupError:
             return self.source
+
+    def records_link(self, department_id: int, period: Period) -> str | None:
+        """The URL of the records behind the figure of ``department_id`` in ``period``, or None."""
+        if self.records_url is None:
+            return None
+        try:
+            return self.records_url(department_id, period) or None
+        except NoReverseMatch:  # the list's app is not wired (e.g. a test configuration)
+            return None
 
     def display(self, value: Value) -> str:
         if value is None:

@@ -13,16 +13,12 @@ class EvaluationConfig(PlatformAppConfig):
     name = "qualityservice.evaluation"
     label = "evaluation"
     verbose_name = pgettext_lazy("evaluation", "Year-end evaluation")
-    # The defaults, written out: public pages (urls.py) under /evaluation/, staff pages (staff_urls.py)
-    # under /staff/evaluation/.
+    # The defaults, written out: public pages (urls.py) under /evaluation/, staff pages (staff_urls.py) under
+    # /staff/evaluation/.
     url_prefix = "evaluation/"
     staff_url_prefix = "staff/evaluation/"
-    # Beat entry name: (Celery task name in tasks.py, seconds).
-    periodic_jobs = {"evaluation-close-stale": ("evaluation.close_stale_items", 3600)}
     navigation = (
         NavItem(pgettext_lazy("evaluation", "Year-end evaluation"), "evaluation:schemes", icon="trophy", roles=MANAGERS, order=81),
         NavItem(pgettext_lazy("evaluation", "Group dashboard"), "evaluation:dashboard", icon="bar-chart", roles=(Role.SUPERVISOR,),
                 order=82),
     )
-    # The public item page is served from core.pagecache: saving an Item makes it render again.
-    page_cache_models = ("Item",)

@@ -1,38 +1,16 @@
+"""The scheme's forms: the scheme, a component, a gate, a bonus/deduction item, the reason for a new version."""
+
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
+from qualityservice.core import indicators
 from qualityservice.core.forms import BootstrapFormMixin
-from qualityservice.core.permissions import department_scope
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department
 
-from .models import Item
-
-
-class ItemForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
-    """Create and edit an item. The hidden submission key makes a double-submitted "new" form create one item
-    (``services.create_item``); the departments offered are the user's own (supervisors: every centre)."""
-
-    class Meta:
-        model = Item
-        fields = ["department", "title", "title_en"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.centres().visible_to(user)
-        scope = department_scope(user)
-        if self.instance.pk is None and scope and len(scope) == 1:
-            self.initial.setdefault("department", next(iter(scope)))
-
-
-# --- The evaluation scheme ----------------------------------------------------------------------------
-
-from django.utils.translation import pgettext_lazy  # noqa: E402
-
-from qualityservice.core import indicators  # noqa: E402
-
-from .models import Adjustment, Component, Scheme  # noqa: E402
+from .models import Adjustment, Component, Objection, Scheme, Veto
 
 
 def indicator_choices():
@@ -82,5 +60,34 @@ class AdjustmentForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm
         self.fields["department"].queryset = Department.objects.centres()
 
 
+class VetoForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Veto
+        fields = ["department", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres()
+
+
 class VersionForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=pgettext_lazy("evaluation", "reason for the new version"), max_length=300)
+
+
+class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """An objection on the public page: the text, optionally the department it is about and how to answer."""
+
+    class Meta:
+        model = Objection
+        fields = ["department", "text", "name", "contact"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.centres()
+        self.fields["department"].required = False
+
+
+class PublicationForm(BootstrapFormMixin, forms.Form):
+    publication = forms.ChoiceField(label=pgettext_lazy("evaluation", "public page shows"), choices=Scheme.Publication.choices,
+                                    initial=Scheme.Publication.GRADES)

@@ -1,6 +1,6 @@
-"""The app's data. ``Item`` is the skeleton's example: a department's record that moves draft → submitted →
-closed through ``workflows.ITEM`` (the only code that assigns ``status``), created once per form
-(``submission_key``) and shown to anyone with its unguessable ``code`` on a public page."""
+"""The year-end evaluation's data: a year's ``Scheme`` (versions, moved by ``workflows.SCHEME``), its
+``Component``s (registry indicators with weights and rules), ``Gate``s (一票否决), ``Adjustment``s (加分/扣分) and
+the frozen ``Result`` of every department."""
 
 from __future__ import annotations
 
@@ -9,87 +9,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
+from django.utils.translation import pgettext, pgettext_lazy
 
-from qualityservice.core.i18n import LocalisedTextMixin
+from qualityservice.core.i18n import LocalisedTextMixin, pick
 from qualityservice.core.permissions import DepartmentScopedQuerySet
 from qualityservice.core.submissions import SubmissionKeyField
 
 
 def new_code() -> str:
-    """The public page's code: 16 URL-safe random characters (an id would let anyone count and walk the items)."""
+    """A public page's code: 16 URL-safe random characters (an id would let anyone count and walk the pages)."""
     return secrets.token_urlsafe(12)
-
-
-class ItemQuerySet(DepartmentScopedQuerySet):
-    """``visible_to(user)``: heads read their department's items, supervisors and administrators all."""
-
-    department_field = "department"
-
-
-class Item(LocalisedTextMixin, models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", pgettext_lazy("item", "Draft")
-        SUBMITTED = "submitted", pgettext_lazy("item", "Submitted")
-        CLOSED = "closed", pgettext_lazy("item", "Closed")
-
-    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("item", "department"), on_delete=models.PROTECT,
-                                   related_name="evaluation_items")
-    title = models.CharField(pgettext_lazy("item", "title"), max_length=120)
-    title_en = models.CharField(pgettext_lazy("item", "title (English)"), max_length=200, blank=True)
-    status = models.CharField(pgettext_lazy("item", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    code = models.CharField(pgettext_lazy("item", "public code"), max_length=24, unique=True, default=new_code, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("item", "created by"), null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(pgettext_lazy("item", "created"), default=timezone.now, editable=False)
-    submitted_at = models.DateTimeField(pgettext_lazy("item", "submitted"), null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(pgettext_lazy("item", "closed"), null=True, blank=True, editable=False)
-    submission_key = SubmissionKeyField(pgettext_lazy("item", "submission key"))
-    history = HistoricalRecords(excluded_fields=["submission_key"])
-
-    objects = ItemQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = pgettext_lazy("item", "item")
-        verbose_name_plural = pgettext_lazy("item", "items")
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            # The staff list: WHERE department_id IN (…) ORDER BY created_at DESC, id DESC (keyset pages).
-            models.Index(fields=["department", "-created_at", "-id"], name="evaluation_item_list_idx"),
-            # The indicator: WHERE department_id IN (…) AND submitted_at >= … AND submitted_at < … GROUP BY department_id.
-            models.Index(fields=["department", "submitted_at"], name="evaluation_item_sub_idx"),
-            # The hourly job: WHERE status = 'submitted' AND submitted_at < ….
-            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="evaluation_item_stale_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        """The English title for English readers when there is one (core.i18n)."""
-        return self.localised("title")
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    # The templates take every URL from here, so that they name no URL namespace.
-    def get_absolute_url(self) -> str:
-        return reverse("evaluation:detail", args=[self.pk])
-
-    def get_edit_url(self) -> str:
-        return reverse("evaluation:edit", args=[self.pk])
-
-    def get_move_url(self) -> str:
-        return reverse("evaluation:move", args=[self.pk])
-
-    def get_public_url(self) -> str:
-        return reverse("evaluation:public", args=[self.code])
 
 
 # --- The year-end evaluation ------------------------------------------------------------------------
@@ -105,6 +36,13 @@ class Scheme(LocalisedTextMixin, models.Model):
         FROZEN = "frozen", pgettext_lazy("evaluation", "Frozen, scored")
         NOTICE = "notice", pgettext_lazy("evaluation", "On public notice")
         FINAL = "final", pgettext_lazy("evaluation", "Final")
+
+    class Publication(models.TextChoices):
+        """What the public page (``/evaluation/<public code>/``) shows once the result is on public notice."""
+
+        FULL = "full", pgettext_lazy("evaluation", "Full ranking with scores")
+        GRADES = "grades", pgettext_lazy("evaluation", "Grades only")
+        NONE = "none", pgettext_lazy("evaluation", "Not public")
 
     year = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "year"))
     version = models.PositiveSmallIntegerField(pgettext_lazy("evaluation", "version"), default=1)
@@ -127,6 +65,20 @@ class Scheme(LocalisedTextMixin, models.Model):
     notice_at = models.DateTimeField(pgettext_lazy("evaluation", "public notice"), null=True, blank=True, editable=False)
     final_at = models.DateTimeField(pgettext_lazy("evaluation", "final"), null=True, blank=True, editable=False)
     submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+    # Chosen by the supervisor with the notice move (and the publish move afterwards), each choice recorded in
+    # core.WorkflowEvent with who and when.
+    publication = models.CharField(pgettext_lazy("evaluation", "public page shows"), max_length=8, choices=Publication.choices,
+                                   default=Publication.NONE, editable=False)
+    public_code = models.CharField(pgettext_lazy("evaluation", "public code"), max_length=24, unique=True, default=new_code,
+                                   editable=False)
+    # The campaign of the scheme's year, as the campaigns app's service function reported it when the scheme was
+    # made and when it was frozen (``services.campaign_of``): its id and name, no foreign key into another app's
+    # tables (architecture.md), so the link still reads when the campaigns app is absent.
+    campaign_id = models.PositiveIntegerField(pgettext_lazy("evaluation", "campaign id"), null=True, blank=True, editable=False)
+    campaign_name = models.CharField(pgettext_lazy("evaluation", "campaign"), max_length=150, blank=True, editable=False)
+    campaign_name_en = models.CharField(pgettext_lazy("evaluation", "campaign (English)"), max_length=200, blank=True,
+                                        editable=False)
+    campaign_url = models.CharField(pgettext_lazy("evaluation", "campaign page"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = pgettext_lazy("evaluation", "evaluation scheme")
@@ -143,6 +95,21 @@ class Scheme(LocalisedTextMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:scheme", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("evaluation:public", args=[self.public_code])
+
+    @property
+    def is_public(self) -> bool:
+        """The public page exists: on public notice or final, and the supervisor chose to publish."""
+        return self.status in (self.Status.NOTICE, self.Status.FINAL) and self.publication != self.Publication.NONE
+
+    @property
+    def campaign_label(self) -> str:
+        """The campaign's name in the reader's language, or "the <year> campaign" when none is linked."""
+        if self.campaign_name:
+            return pick(self.campaign_name, self.campaign_name_en)
+        return pgettext("evaluation", "%(year)s (no campaign linked)") % {"year": self.year}
 
 
 class Component(models.Model):
@@ -202,6 +169,51 @@ class Adjustment(models.Model):
         return f"{self.points:+} {self.reason}"
 
 
+class Veto(models.Model):
+    """一票否决 by the supervisor: a department marked not eligible for awards, always with its reason (e.g. a
+    serious safety incident no indicator shows). Entered while the scheme is a draft, stored with the results."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="vetoes")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(pgettext_lazy("evaluation", "reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "department"], name="eval_veto_once")]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Objection(models.Model):
+    """An objection (异议) raised during the public notice (公示) on the public page. It is a feedback record too
+    (``feedback.services.create_feedback``, routed to the group office, the supervisors told); this row keeps the
+    link and lets the scheme's page list what was raised."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="objections")
+    department = models.ForeignKey("org.Department", verbose_name=pgettext_lazy("evaluation", "about department"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(pgettext_lazy("evaluation", "objection"), max_length=2000)
+    name = models.CharField(pgettext_lazy("evaluation", "your name"), max_length=60, blank=True)
+    contact = models.CharField(pgettext_lazy("evaluation", "phone or e-mail"), max_length=120, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("evaluation", "raised"), default=timezone.now, editable=False)
+    feedback_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    feedback_code = models.CharField(max_length=20, blank=True, editable=False)
+    feedback_url = models.CharField(max_length=300, blank=True, editable=False)
+    submission_key = SubmissionKeyField(pgettext_lazy("evaluation", "submission key"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The scheme page: WHERE scheme_id = … ORDER BY created_at DESC.
+            models.Index(fields=["scheme", "-created_at"], name="eval_objection_scheme_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 class ResultQuerySet(DepartmentScopedQuerySet):
     department_field = "department"
 
@@ -227,6 +239,10 @@ class Result(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["scheme", "department"], name="eval_result_once")]
+        indexes = [
+            # not_eligible_departments: WHERE scheme_id = … AND gated (recognition's veto, once per round check).
+            models.Index(fields=["scheme"], condition=models.Q(gated=True), name="eval_result_gated_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department_id}: {self.total}"

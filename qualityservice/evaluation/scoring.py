@@ -25,7 +25,7 @@ is never exceeded, tied departments get the same grade, and no lower total is gr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -95,6 +95,7 @@ class Outcome:
     total: Decimal | None = None
     gated: bool = False
     gate_keys: list[str] = field(default_factory=list)
+    marked: bool = False  # marked not eligible by the supervisor
     gate_values: dict[str, Decimal | None] = field(default_factory=dict)
     rank: int | None = None
     grade: str | None = None
@@ -136,8 +137,9 @@ def component_points(spec: ComponentSpec, values: Mapping[int, Decimal | None]) 
 def score(components: Sequence[ComponentSpec], data: Mapping[str, Mapping[int, object]], department_ids: Sequence[int],
           *, adjustments: Mapping[int, Sequence[Decimal]] | None = None, gates: Sequence[GateSpec] = (),
           bonus_cap: Decimal = Decimal(5), deduction_cap: Decimal = Decimal(10),
-          excellent_share: Decimal = Decimal("0.3")) -> list[Outcome]:
-    """Every department's outcome, in ranking order (unranked ones last, in the order given)."""
+          excellent_share: Decimal = Decimal("0.3"), vetoed: Collection[int] = ()) -> list[Outcome]:
+    """Every department's outcome, in ranking order (unranked ones last, in the order given). ``vetoed``: the
+    departments the supervisor marked not eligible (with a reason kept by the caller), gated like a failed gate."""
     points = {c.key: component_points(c, {d: dec(data.get(c.key, {}).get(d)) for d in department_ids}) for c in components}
     outcomes = []
     for d in department_ids:
@@ -150,6 +152,10 @@ def score(components: Sequence[ComponentSpec], data: Mapping[str, Mapping[int, o
             contribution = p * eff / HUNDRED if p is not None else Decimal(0)
             lines.append(Line(c.key, dec(data.get(c.key, {}).get(d)), None if p is None else q(p), dec(c.weight), q(eff),
                               q(contribution)))
+        shown = [line for line in lines if line.points is not None]
+        if shown:  # the applied weights as shown add up to exactly 100: the rounding rest goes to the largest
+            rest = HUNDRED - sum((line.effective_weight for line in shown), Decimal(0))
+            max(shown, key=lambda line: line.effective_weight).effective_weight += rest
         if applicable:
             base = q(sum((points[c.key][d] * dec(c.weight) / total_weight for c in applicable), Decimal(0)))
         items = [dec(a) for a in (adjustments or {}).get(d, ())]
@@ -158,6 +164,8 @@ def score(components: Sequence[ComponentSpec], data: Mapping[str, Mapping[int, o
         outcome = Outcome(d, lines, base, q(bonus), q(deduction))
         if base is not None:
             outcome.total = q(max(Decimal(0), base + bonus - deduction))
+        if d in vetoed:
+            outcome.gated = outcome.marked = True
         for gate in gates:
             value = dec(data.get(gate.key, {}).get(d))
             outcome.gate_values[gate.key] = value

@@ -1,85 +1,27 @@
-"""What views, jobs and the demo do with items: create once per form (``core.submissions``), change a draft,
-move through ``workflows.ITEM`` (``core.workflow``), read the timeline."""
+"""What the views, the demo and other apps do with the year-end evaluation: schemes and their components, gates
+and bonus/deduction items (while a draft), the outcomes computed from the indicator registry, the frozen
+snapshot and its recomputation, new versions, the moves (``workflows.SCHEME``)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
+from qualityservice.core import indicators
+from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period
 from qualityservice.core.models import WorkflowEvent
+from qualityservice.core.notifications import notify
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
+from qualityservice.org.models import Department
 
-from .models import Item
-from .workflows import ITEM
-
-EDITABLE_FIELDS = ("department", "title", "title_en")
-
-
-def create_item(*, key: str | None, by, department, title: str, title_en: str = "") -> tuple[Item, bool]:
-    """A new draft, once per form: the same ``key`` again (a double click, a resent POST, two requests at
-    once) returns the first request's item and ``created=False``."""
-
-    def create(stored_key):
-        return Item.objects.create(department=department, title=title, title_en=title_en, submission_key=stored_key,
-                                   created_by=by if getattr(by, "is_authenticated", False) else None)
-
-    return create_once(Item, scoped("evaluation-item", key), create)
-
-
-@transaction.atomic
-def update_item(item: Item, **fields) -> Item:
-    """Change a draft's ``EDITABLE_FIELDS``. Refused (ValidationError) once the item is no draft, also when
-    another request submitted it after this one read it: the row is locked and only these columns written."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = Item.objects.select_for_update().get(pk=item.pk)
-    if not locked.is_draft:
-        raise ValidationError(pgettext("item", "Only a draft can be changed."))
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=list(fields))
-    return locked
-
-
-def move(item: Item, action: str, *, by, note: str = "") -> Item:
-    """Take a workflow action as ``by``; raises ``TransitionError`` with a message for the user."""
-    return ITEM.apply(item, action, by=by, note=note)
-
-
-def timeline(item: Item) -> list[WorkflowEvent]:
-    """The item's moves, oldest first, each with its sentence in the reader's language (``text``): one query."""
-    events = list(WorkflowEvent.for_object(item).select_related("actor__staff"))
-    for event in events:
-        event.text = ITEM.describe(event.action, event.params)
-    return events
-
-
-def close_stale_items(*, now: dt.datetime | None = None) -> int:
-    """Close the items submitted more than ``QS_EVALUATION_CLOSE_AFTER_DAYS`` days ago (the hourly job).
-    Idempotent: each row is locked and moved once; a row another worker closed first is skipped."""
-    days = settings.QS_EVALUATION_CLOSE_AFTER_DAYS
-    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    stale = Item.objects.filter(status=Item.Status.SUBMITTED, submitted_at__lt=cutoff)
-    return ITEM.apply_each(stale, "expire", days=days)
-
-
-# --- The year-end evaluation ------------------------------------------------------------------------
-
-from decimal import Decimal, InvalidOperation  # noqa: E402
-
-from qualityservice.core import indicators  # noqa: E402
-from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period  # noqa: E402
-from qualityservice.org.models import Department  # noqa: E402
-
-from . import scoring  # noqa: E402
-from .models import Adjustment, Component, Gate, Result, Scheme  # noqa: E402
-from .workflows import SCHEME  # noqa: E402
+from . import scoring
+from .models import Adjustment, Component, Gate, Objection, Result, Scheme, Veto
+from .workflows import SCHEME
 
 GRADE_LABELS = {
     scoring.EXCELLENT: pgettext_lazy("evaluation grade", "Excellent (优秀)"),
@@ -94,10 +36,47 @@ def departments():
     return list(Department.objects.centres())
 
 
+# --- The scheme's campaign -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignLink:
+    """The campaign of a year as the campaigns app reports it (its id, names and staff page)."""
+
+    pk: int
+    year: int
+    name: str
+    name_en: str = ""
+    url: str = ""
+
+
+def campaign_of(year: int) -> CampaignLink | None:
+    """The campaign of ``year``, read through the campaigns app's service function
+    ``campaigns.services.campaign_for_year(year)`` (a typed reference with ``pk``, ``year``, ``name``, ``name_en``,
+    ``url``, or None) found by ``core.registry.optional_function``: this app never reads the campaigns' table.
+    None when the app is absent, offers no such function, or has no campaign that year."""
+    find = optional_function("qualityservice.campaigns", "services", "campaign_for_year")
+    ref = find(year) if find is not None else None
+    if ref is None:
+        return None
+    return CampaignLink(pk=int(ref.pk), year=int(getattr(ref, "year", year)), name=str(ref.name)[:150],
+                        name_en=str(getattr(ref, "name_en", "") or "")[:200], url=str(getattr(ref, "url", "") or "")[:300])
+
+
+def campaign_fields(year: int) -> dict:
+    """The scheme's stored link to the campaign of ``year`` (empty when there is none)."""
+    link = campaign_of(year)
+    if link is None:
+        return {"campaign_id": None, "campaign_name": "", "campaign_name_en": "", "campaign_url": ""}
+    return {"campaign_id": link.pk, "campaign_name": link.name, "campaign_name_en": link.name_en, "campaign_url": link.url}
+
+
 def create_scheme(*, key: str | None, by, year: int, title: str, title_en: str = "") -> tuple[Scheme, bool]:
+    """A new draft scheme of ``year``, linked to that year's campaign (``campaign_of``), once per form."""
+
     def create(stored_key):
         return Scheme.objects.create(year=year, title=title, title_en=title_en, submission_key=stored_key,
-                                     created_by=by if getattr(by, "is_authenticated", False) else None)
+                                     created_by=by if getattr(by, "is_authenticated", False) else None, **campaign_fields(year))
 
     return create_once(Scheme, scoped("evaluation-scheme", key), create)
 
@@ -216,8 +195,9 @@ def compute(scheme: Scheme, *, weights: dict[str, Decimal] | None = None, depts=
     adjustments: dict[int, list[Decimal]] = {}
     for a in scheme.adjustments.all():
         adjustments.setdefault(a.department_id, []).append(a.points)
+    vetoed = {v.department_id for v in scheme.vetoes.all()}
     outcomes = scoring.score(comps, table.data, ids, adjustments=adjustments, gates=gates, bonus_cap=scheme.bonus_cap,
-                             deduction_cap=scheme.deduction_cap, excellent_share=scheme.excellent_share)
+                             deduction_cap=scheme.deduction_cap, excellent_share=scheme.excellent_share, vetoed=vetoed)
     by_id = {d.pk: d for d in depts}
     for o in outcomes:
         o.department = by_id[o.department_id]
@@ -239,6 +219,7 @@ def store_snapshot(scheme: Scheme) -> list[Result]:
     adjustments: dict[int, list] = {}
     for a in scheme.adjustments.all():
         adjustments.setdefault(a.department_id, []).append({"points": str(a.points), "reason": a.reason})
+    vetoes = {v.department_id: v.reason for v in scheme.vetoes.all()}
     rows = []
     for position, o in enumerate(outcomes):
         lines = []
@@ -255,6 +236,7 @@ def store_snapshot(scheme: Scheme) -> list[Result]:
                            deduction=o.deduction, total=o.total, rank=o.rank, grade=o.grade or "", gated=o.gated,
                            inputs={"period": period.key, "order": order[o.department_id], "lines": lines, "gates": gate_rows,
                                    "adjustments": adjustments.get(o.department_id, []),
+                                   "veto": vetoes.get(o.department_id, ""),
                                    "excellent_share": str(scheme.excellent_share), "bonus_cap": str(scheme.bonus_cap),
                                    "deduction_cap": str(scheme.deduction_cap)}))
     Result.objects.filter(scheme=scheme).delete()
@@ -278,9 +260,67 @@ def recompute(results: list[Result]) -> list[scoring.Outcome]:
             data.setdefault(g["key"], {})[r.department_id] = scoring.dec(g["value"])
     adjustments = {r.department_id: [Decimal(a["points"]) for a in r.inputs["adjustments"]] for r in results}
     order = [r.department_id for r in sorted(results, key=lambda r: r.inputs.get("order", 0))]
+    vetoed = {r.department_id for r in results if r.inputs.get("veto")}
     return scoring.score(comps, data, order, adjustments=adjustments, gates=gates,
                          bonus_cap=Decimal(first["bonus_cap"]), deduction_cap=Decimal(first["deduction_cap"]),
-                         excellent_share=Decimal(first["excellent_share"]))
+                         excellent_share=Decimal(first["excellent_share"]), vetoed=vetoed)
+
+
+def add_veto(scheme: Scheme, *, key: str | None, by, department, reason: str) -> Veto:
+    """Mark ``department`` not eligible for awards (一票否决 by the supervisor) in a draft, with its reason; once per
+    department (a second mark replaces the reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(pgettext("evaluation", "Say why the department is not eligible."))
+    with transaction.atomic():
+        _draft(scheme)
+
+        def create(stored_key):
+            veto, _ = Veto.objects.update_or_create(scheme=scheme, department=department,
+                                                    defaults={"reason": reason[:300], "submission_key": stored_key,
+                                                              "created_by": by if getattr(by, "is_authenticated", False) else None})
+            return veto
+
+        return create_once(Veto, scoped("evaluation-veto", key), create)[0]
+
+
+# --- Recognition's veto (一票否决): called through core.registry.optional_function ----------------------
+
+
+def published_scheme(year: int) -> Scheme | None:
+    """The year's result that counts: the newest version on public notice or final (one query)."""
+    return (Scheme.objects.filter(year=year, status__in=(Scheme.Status.NOTICE, Scheme.Status.FINAL))
+            .order_by("-version").first())
+
+
+def not_eligible_reasons(result: Result) -> list[str]:
+    """Why ``result``'s department is not eligible for awards, in the active language (empty: it is eligible)."""
+    reasons = []
+    for gate in result.inputs.get("gates", []):
+        if gate.get("vetoed"):
+            try:
+                label = str(indicators.get(gate["key"]).label)  # the reader's language while it is registered
+            except indicators.UnknownIndicator:
+                label = gate.get("label") or gate["key"]
+            reasons.append(pgettext("evaluation", "Gate not met: %(indicator)s is %(value)s, at least %(minimum)s is required.")
+                           % {"indicator": label, "value": gate.get("value") if gate.get("value") is not None else "—",
+                              "minimum": gate["minimum"]})
+    if result.inputs.get("veto"):
+        reasons.append(pgettext("evaluation", "Marked not eligible by the supervisor: %(reason)s") % {"reason": result.inputs["veto"]})
+    return reasons
+
+
+def not_eligible_departments(year: int) -> dict[int, str]:
+    """Department id → why it is not eligible for awards (translated, in the active language), for every
+    department the year's published evaluation (on public notice or final) marks not eligible: a gate failed
+    (一票否决) or the supervisor marked it. {} when the year has no published evaluation. Two queries.
+    The recognition app calls it through ``optional_function("qualityservice.evaluation", "services",
+    "not_eligible_departments")`` for its veto."""
+    scheme = published_scheme(year)
+    if scheme is None:
+        return {}
+    return {r.department_id: " ".join(not_eligible_reasons(r))
+            for r in Result.objects.filter(scheme=scheme, gated=True).only("department_id", "inputs")}
 
 
 def parse_weights(raw: dict[str, str], scheme: Scheme) -> tuple[dict[str, Decimal], str | None]:
@@ -310,10 +350,13 @@ def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
     if scheme.is_draft:
         raise ValidationError(pgettext("evaluation", "The scheme is still a draft: change it directly."))
     latest = Scheme.objects.filter(year=scheme.year).order_by("-version").first()
+    link = campaign_fields(scheme.year)
+    if link["campaign_id"] is None:  # the campaigns app no longer answers: keep the link the scheme had
+        link = {name: getattr(scheme, name) for name in link}
     copy = Scheme.objects.create(year=scheme.year, version=latest.version + 1, title=scheme.title, title_en=scheme.title_en,
                                  previous=scheme, change_reason=reason.strip(), excellent_share=scheme.excellent_share,
                                  bonus_cap=scheme.bonus_cap, deduction_cap=scheme.deduction_cap,
-                                 created_by=by if getattr(by, "is_authenticated", False) else None)
+                                 created_by=by if getattr(by, "is_authenticated", False) else None, **link)
     for c in scheme.components.all():
         Component.objects.create(scheme=copy, indicator=c.indicator, weight=c.weight, rule=c.rule, floor=c.floor,
                                  target=c.target, order=c.order)
@@ -322,8 +365,113 @@ def new_version(scheme: Scheme, *, by, reason: str) -> Scheme:
     for a in scheme.adjustments.all():
         Adjustment.objects.create(scheme=copy, department_id=a.department_id, points=a.points, reason=a.reason,
                                   created_by=a.created_by)
+    for v in scheme.vetoes.all():
+        Veto.objects.create(scheme=copy, department_id=v.department_id, reason=v.reason, created_by=v.created_by)
     return copy
 
 
 def move_scheme(scheme: Scheme, action: str, *, by) -> Scheme:
     return SCHEME.apply(scheme, action, by=by)
+
+
+# --- The public notice (公示): objections -----------------------------------------------------------------
+
+OBJECTION_KIND = "objection"  # the feedback kind asked for; see raise_objection
+
+
+def feedback_available() -> bool:
+    return optional_function("qualityservice.feedback", "services", "create_feedback") is not None
+
+
+def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=None, name: str = "", contact: str = "",
+                    by=None) -> tuple[Objection, bool]:
+    """An objection to ``scheme``'s result while it is on public notice, once per form. It becomes a feedback
+    record through ``feedback.services.create_feedback`` (optional_function) in the same transaction — kind
+    ``objection``, routed to the group office (no department: the triage department, where the supervisors
+    work) — and the supervisors are told. Refused (ValidationError, nothing saved) outside the notice, without
+    a text, or without the feedback app. A feedback app that does not know the kind ``objection`` yet
+    (ValueError) gets the record as a complaint, titled as an objection."""
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationError(pgettext("evaluation", "Write the objection: what is wrong, and why."))
+    create_feedback = optional_function("qualityservice.feedback", "services", "create_feedback")
+    if create_feedback is None:
+        raise ValidationError(pgettext("evaluation", "Objections cannot be received at the moment: please call the hotline."))
+    with transaction.atomic():
+        locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if locked.status != Scheme.Status.NOTICE or not locked.is_public:
+            raise ValidationError(pgettext("evaluation", "The public notice of this result is over: objections are closed."))
+
+        def create(stored):
+            objection = Objection.objects.create(scheme=locked, department=department, text=text[:2000], name=(name or "").strip()[:60],
+                                                 contact=(contact or "").strip()[:120], submission_key=stored)
+            about = f" · {department.display_name}" if department is not None else ""
+            fields = dict(
+                channel="web", department=None,
+                title=(pgettext("evaluation", "Objection to the evaluation %(scheme)s") % {"scheme": str(locked)} + about)[:200],
+                body=text, submitter_name=objection.name, submitter_contact=objection.contact,
+                anonymous=not (objection.name or objection.contact), created_by=by,
+                source_ref=f"evaluation.objection:{objection.pk}", submission_key=f"evaluation-objection-{objection.pk}")
+            try:
+                ref = create_feedback(kind=OBJECTION_KIND, **fields)
+            except ValueError:  # the feedback app has no kind "objection" (yet)
+                ref = create_feedback(kind="complaint", **fields)
+            Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code, feedback_url=ref.url[:300])
+            objection.feedback_id, objection.feedback_code, objection.feedback_url = ref.pk, ref.code, ref.url
+            notify(supervisors=True, subject=pgettext("evaluation", "Objection to the evaluation: %(scheme)s") % {"scheme": str(locked)},
+                   body=text[:500], url=ref.url, webhook=False)
+            return objection
+
+        return create_once(Objection, scoped("evaluation-objection", key), create)
+
+
+def timeline(scheme: Scheme) -> list[WorkflowEvent]:
+    """The scheme's moves, oldest first, each with its sentence (``text``) and the public page chosen with it
+    (``publication``, a label): one query."""
+    labels = dict(Scheme.Publication.choices)
+    events = list(WorkflowEvent.for_object(scheme).select_related("actor__staff"))
+    for event in events:
+        event.text = SCHEME.describe(event.action, event.params)
+        event.publication = labels.get((event.params or {}).get("publication"), "")
+    return events
+
+
+def public_rows(scheme: Scheme) -> list[dict]:
+    """What the public page lists, as the supervisor chose: the full ranking (rank, total, grade, not eligible)
+    or the grades only (departments in their usual order, no score, no rank); nothing when not public."""
+    if not scheme.is_public:
+        return []
+    results = list(Result.objects.filter(scheme=scheme).select_related("department"))
+    if scheme.publication == Scheme.Publication.GRADES:
+        results.sort(key=lambda r: r.inputs.get("order", 0))
+        return [{"department": r.department, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated} for r in results]
+    return [{"department": r.department, "rank": r.rank, "total": r.total, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated}
+            for r in results]
+
+
+# --- The department report: drill-down links and the trend over the years ---------------------------------
+
+
+def records_link(key: str, department_id: int, period_key: str) -> str | None:
+    """The staff list of the records behind a stored figure (the indicator's ``records_url``), or None when the
+    indicator is no longer registered or has no such list."""
+    try:
+        indicator = indicators.get(key)
+        period = Period.parse(period_key)
+    except (indicators.UnknownIndicator, ValueError):
+        return None
+    return indicator.records_link(department_id, period)
+
+
+def trend(result: Result) -> list[dict]:
+    """The department's results of the earlier years' published evaluations (the newest version on public
+    notice or final of each year) and this one, oldest first: year, total, rank, grade (one query)."""
+    earlier = (Result.objects.filter(department_id=result.department_id, scheme__year__lt=result.scheme.year,
+                                     scheme__status__in=(Scheme.Status.NOTICE, Scheme.Status.FINAL))
+               .select_related("scheme").order_by("scheme__year", "-scheme__version"))
+    rows: dict[int, Result] = {}
+    for r in earlier:
+        rows.setdefault(r.scheme.year, r)
+    rows[result.scheme.year] = result
+    return [{"year": year, "total": r.total, "rank": r.rank, "grade": GRADE_LABELS.get(r.grade, "—"), "gated": r.gated,
+             "current": r.pk == result.pk} for year, r in sorted(rows.items())]

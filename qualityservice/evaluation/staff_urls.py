@@ -5,17 +5,13 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.item_list, name="list"),
-    path("new/", views.item_edit, name="new"),
-    path("<int:pk>/", views.item_detail, name="detail"),
-    path("<int:pk>/edit/", views.item_edit, name="edit"),
-    path("<int:pk>/move/", views.item_move, name="move"),
     path("schemes/", views.scheme_list, name="schemes"),
     path("schemes/new/", views.scheme_new, name="scheme_new"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),
     path("schemes/<int:pk>/component/", views.scheme_component, name="scheme_component"),
     path("schemes/<int:pk>/gate/", views.scheme_gate, name="scheme_gate"),
     path("schemes/<int:pk>/adjustment/", views.scheme_adjustment, name="scheme_adjustment"),
+    path("schemes/<int:pk>/veto/", views.scheme_veto, name="scheme_veto"),
     path("schemes/<int:pk>/version/", views.scheme_version, name="scheme_version"),
     path("schemes/<int:pk>/move/", views.scheme_move, name="scheme_move"),
     path("schemes/<int:pk>/what-if/", views.scheme_whatif, name="scheme_whatif"),

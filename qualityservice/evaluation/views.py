@@ -1,122 +1,32 @@
-"""Staff pages (staff_urls.py, under /staff/evaluation/): the list, one view to create and edit, the
-detail with its moves; and the public item page (urls.py) by its unguessable code.
-
-Every staff view takes its rows from ``Item.objects.visible_to(request.user)``: an item of another
-department is a 404, like a page the role may not open (``role_required``)."""
+"""Staff pages (staff_urls.py, under /staff/evaluation/): the schemes, a scheme with its components, gates, items,
+moves and ranking, the what-if view, the department reports (page and PDF) and the dashboards. A department head
+reads only their own department's report, once the result is on public notice; another department's is a 404."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache
-from qualityservice.core.pagination import KeysetPaginator
-from qualityservice.core.permissions import role_required
+from qualityservice.core import csrf, indicators, ratelimit
+from qualityservice.core.documents import pdf_response, render_pdf
+from qualityservice.core.permissions import can_see_department, role_required, user_role
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
-from . import services
-from .forms import ItemForm
-from .models import Item
-from .workflows import ITEM
+from . import charts, scoring, services
+from .forms import AdjustmentForm, ComponentForm, GateForm, ObjectionForm, PublicationForm, SchemeForm, VersionForm, VetoForm
+from .models import Result, Scheme
+from .workflows import SCHEME
 
 MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
-PAGE_SIZE = 30
-
-
-def _item(request: HttpRequest, pk: int) -> Item:
-    return get_object_or_404(Item.objects.visible_to(request.user).select_related("department"), pk=pk)
-
-
-@role_required(*MANAGERS)
-def item_list(request: HttpRequest) -> HttpResponse:
-    items = Item.objects.visible_to(request.user).select_related("department")
-    # Keyset pages and a capped count: LIMIT in the database, constant time at any depth.
-    page = KeysetPaginator(items, ordering=("-created_at", "-pk"), per_page=PAGE_SIZE).page(request.GET)
-    return render(request, "evaluation/item_list.html", {"page_obj": page, "new_url": reverse("evaluation:new")})
-
-
-@role_required(*MANAGERS)
-def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """New item (``pk`` None) or a draft's changes: one view, one form."""
-    item = _item(request, pk) if pk is not None else None
-    if item is not None and not item.is_draft:
-        messages.error(request, pgettext("item", "Only a draft can be changed."))
-        return redirect(item)
-    form = ItemForm(request.POST or None, instance=item, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
-        if item is None:
-            item, created = services.create_item(key=form.cleaned_data["submission_key"], by=request.user, **data)
-            if created:
-                messages.success(request, pgettext("item", "Item created."))
-            return redirect(item)
-        try:
-            item = services.update_item(item, **data)
-        except ValidationError as exc:  # submitted by someone else meanwhile
-            form.add_error(None, exc)
-        else:
-            messages.success(request, pgettext("item", "Item saved."))
-            return redirect(item)
-    back = item.get_absolute_url() if item is not None else reverse("evaluation:list")
-    title = pgettext("item", "Edit item") if item is not None else pgettext("item", "New item")
-    return render(request, "org/form.html", {"form": form, "title": title, "back": back, "once": item is None})
-
-
-@role_required(*MANAGERS)
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item(request, pk)
-    return render(request, "evaluation/item_detail.html", {
-        "item": item, "moves": ITEM.allowed(request.user, item), "events": services.timeline(item), "list_url": reverse("evaluation:list"),
-    })
-
-
-@require_POST
-@role_required(*MANAGERS)
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """One of the detail page's buttons (``action`` in the POST). A refused move changes nothing and says why."""
-    item = _item(request, pk)
-    action = request.POST.get("action", "")
-    try:
-        services.move(item, action, by=request.user)
-    except TransitionError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, pgettext("item", "Done: %(action)s") % {"action": ITEM.label(action)})
-    return redirect(item)
-
-
-def item_public(request: HttpRequest, code: str) -> HttpResponse:
-    """Anyone with the code (printed, sent by mail) sees the item's title and status. Anonymous visitors get
-    the page from core.pagecache; saving an item renders it again (``page_cache_models``)."""
-
-    def build(placeholders: bool) -> HttpResponse:
-        item = get_object_or_404(Item.objects.select_related("department"), code=code)
-        return render(request, "evaluation/item_public.html", {"item": item})
-
-    return pagecache.anonymous_page(request, ("evaluation-item",), build)
-
-
-# --- The year-end evaluation ------------------------------------------------------------------------
-
-from decimal import Decimal  # noqa: E402
-
-from django.http import Http404  # noqa: E402
-
-from qualityservice.core import indicators  # noqa: E402
-from qualityservice.core.documents import pdf_response, render_pdf  # noqa: E402
-from qualityservice.core.permissions import can_see_department, user_role  # noqa: E402
-
-from . import charts, scoring  # noqa: E402
-from .forms import AdjustmentForm, ComponentForm, GateForm, SchemeForm, VersionForm  # noqa: E402
-from .models import Result, Scheme  # noqa: E402
-from .workflows import SCHEME  # noqa: E402
-
 PUBLISHED = (Scheme.Status.NOTICE, Scheme.Status.FINAL)
 
 
@@ -176,10 +86,14 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scheme": scheme, "components": [(c, known[c.indicator]) for c in components],
         "gates": [(g, known[g.indicator]) for g in scheme.gates.all()],
         "adjustments": scheme.adjustments.select_related("department"),
+        "vetoes": scheme.vetoes.select_related("department"), "veto_form": VetoForm(),
         "weight_total": sum(weights, Decimal(0)), "weight_problem": services.weight_problem(weights),
         "moves": SCHEME.allowed(request.user, scheme), "rows": _ranking_rows(results),
         "component_form": ComponentForm(), "gate_form": GateForm(), "adjustment_form": AdjustmentForm(),
         "version_form": VersionForm(), "list_url": reverse("evaluation:schemes"),
+        "publication_form": PublicationForm(initial={"publication": scheme.publication if not scheme.is_draft and scheme.publication
+                                                     != Scheme.Publication.NONE else Scheme.Publication.GRADES}),
+        "objections": scheme.objections.select_related("department")[:100], "events": services.timeline(scheme),
     })
 
 
@@ -222,6 +136,15 @@ def scheme_adjustment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.SUPERVISOR)
+def scheme_veto(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a department not eligible for awards (一票否决 by the supervisor), with the reason, in a draft."""
+    scheme = _scheme(request, pk)
+    return _post_to_draft(request, scheme, VetoForm(request.POST), lambda d: services.add_veto(
+        scheme, key=d["submission_key"], by=request.user, department=d["department"], reason=d["reason"]))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
 def scheme_version(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme(request, pk)
     form = VersionForm(request.POST)
@@ -242,8 +165,9 @@ def scheme_version(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_move(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme(request, pk)
     action = request.POST.get("action", "")
+    params = {"publication": request.POST.get("publication", "")} if action in ("notice", "publish") else {}
     try:
-        SCHEME.apply(scheme, action, by=request.user)
+        SCHEME.apply(scheme, action, by=request.user, **params)
     except TransitionError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -281,13 +205,20 @@ def _report_result(request, pk, department_id) -> Result:
                              scheme=scheme, department_id=department_id)
 
 
-def _report_context(result: Result) -> dict:
-    lines = result.inputs.get("lines", [])
+def _report_context(result: Result, *, links: bool = True) -> dict:
+    lines = [dict(x) for x in result.inputs.get("lines", [])]
     labels = [x["label"] for x in lines]
     points = [scoring.dec(x["points"]) for x in lines]
+    if links:  # each figure links to the records behind it, where the owning app offers the list
+        for x in lines:
+            x["link"] = services.records_link(x["key"], result.department_id, x.get("period", ""))
+    trend = services.trend(result)
     return {"result": result, "scheme": result.scheme, "lines": lines, "gates": result.inputs.get("gates", []),
             "adjustments": result.inputs.get("adjustments", []), "grade": services.GRADE_LABELS.get(result.grade, "—"),
-            "radar": charts.radar(labels, points), "count": Result.objects.filter(scheme=result.scheme).count()}
+            "radar": charts.radar(labels, points), "reasons": services.not_eligible_reasons(result),
+            "count": Result.objects.filter(scheme=result.scheme).count(), "trend": trend,
+            "trend_chart": charts.bars([str(t["year"]) for t in trend], [t["total"] for t in trend], maximum=100)
+            if len(trend) > 1 else ""}
 
 
 @role_required(*MANAGERS)
@@ -346,3 +277,52 @@ def department_dashboard(request: HttpRequest, department_id: int) -> HttpRespon
              "shown": ind.display(vals[0]), "shown_before": ind.display(before.value(ind.key, department.pk))}
             for ind, vals in now.rows()]
     return render(request, "evaluation/department_dashboard.html", {"rows": rows, "year": year, "department": department})
+
+
+# --- The public page (公示): by the scheme's unguessable code ----------------------------------------------
+
+
+def _public_rate_limited(request) -> bool:
+    return ratelimit.public_rate_limited(request, "evaluation-objection", per_ip=settings.QS_EVALUATION_OBJECTION_RATE_PER_IP,
+                                         per_visitor=settings.QS_EVALUATION_OBJECTION_RATE_PER_BROWSER)
+
+
+@csrf.keeps_typed_input  # a POST refused by the CSRF check comes back filled in (core.csrf)
+def public(request: HttpRequest, code: str) -> HttpResponse:
+    """The result as the supervisor chose to publish it (full ranking or grades only; "not public" is a 404) and,
+    while on public notice, the objection form: each objection becomes a feedback record for the supervisors."""
+    scheme = get_object_or_404(Scheme, public_code=code)
+    if not scheme.is_public:
+        raise Http404
+    form, status, sent = None, 200, None
+    open_for_objections = scheme.status == Scheme.Status.NOTICE and services.feedback_available()
+    if open_for_objections:
+        form = ObjectionForm(request.POST or None)
+        if request.method == "POST":
+            if csrf.is_retry(request):
+                status = 403
+            elif _public_rate_limited(request):
+                form.add_error(None, pgettext("evaluation", "You have sent many objections in a short time. What you typed is still "
+                                                            "here: please wait a while and send it again."))
+                status = 429
+            elif form.is_valid():
+                data = form.cleaned_data
+                try:
+                    objection, _created = services.raise_objection(
+                        scheme, key=data["submission_key"], text=data["text"], department=data.get("department"),
+                        name=data.get("name", ""), contact=data.get("contact", ""), by=request.user)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                    status = 400
+                else:
+                    sent = objection
+                    form = ObjectionForm()
+            else:
+                status = 400
+    elif request.method == "POST":
+        messages.error(request, pgettext("evaluation", "The public notice of this result is over: objections are closed."))
+        return redirect(scheme.get_public_url())
+    return render(request, "evaluation/public.html", {
+        "scheme": scheme, "rows": services.public_rows(scheme), "full": scheme.publication == Scheme.Publication.FULL,
+        "form": form, "sent": sent,
+    }, status=status)

@@ -1,75 +1,20 @@
-"""``ITEM`` moves ``Item.status`` on the platform's one engine (``core.workflow``)::
+"""``SCHEME`` moves ``Scheme.status`` on the platform's one engine (``core.workflow``)::
 
-    draft ──submit──▶ submitted ──close──▶ closed     (submit: head of the department or supervisor;
-                      submitted ──expire─▶ closed      close: supervisor; expire: the hourly job only)
+    draft ──freeze──▶ frozen ──notice──▶ notice (公示) ──finalize──▶ final        (supervisor)
 
-``ITEM.apply(item, action, by=user)`` locks the row, checks the status, the role and the department
-scope, runs the handler, saves and records one ``core.WorkflowEvent`` (action, parameters, who, when —
-never a finished sentence: ``ITEM.describe`` renders it in the reader's language). Nothing else assigns
-``status`` (a test scans the source)."""
+``freeze`` validates the scheme and stores the snapshot (``services.store_snapshot``); from then on the scheme
+and its results never change: a correction is a new version (``services.new_version``). Every move is recorded
+in ``core.WorkflowEvent``; nothing else assigns ``status`` (a test scans the source)."""
 
 from __future__ import annotations
 
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.notifications import notify
-from qualityservice.core.permissions import can_see_department
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import Move, Transition, TransitionError, Workflow, register
 
-from .models import Item
-
-Status = Item.Status
-
-
-def _submit(item: Item, *, by, now, note, notify_supervisors: bool = True, **params) -> Move:
-    item.submitted_at = now
-    if notify_supervisors:  # the outbox row is written in the move's transaction
-        notify(supervisors=True, subject=pgettext("item", "Item to close: %(title)s") % {"title": item.title},
-               body=item.title, url=item.get_absolute_url(), webhook=False)
-    return Move()
-
-
-def _close(item: Item, *, by, now, note, **params) -> Move:
-    item.closed_at = now
-    return Move()
-
-
-def _expire(item: Item, *, by, now, note, days: int = 0, **params) -> Move:
-    item.closed_at = now
-    return Move(params={"days": days})
-
-
-class ItemFlow(Workflow):
-    model = Item
-    transitions = (
-        Transition("submit", sources=(Status.DRAFT,), target=Status.SUBMITTED, label=pgettext_lazy("item", "Submit"),
-                   roles=(Role.HEAD, Role.SUPERVISOR), handler=_submit, sentence=pgettext_lazy("item", "Submitted for closing")),
-        Transition("close", sources=(Status.SUBMITTED,), target=Status.CLOSED, label=pgettext_lazy("item", "Close"),
-                   roles=(Role.SUPERVISOR,), handler=_close, sentence=pgettext_lazy("item", "Closed"),
-                   # Cannot be undone: the button asks first, naming the consequence (data-confirm).
-                   confirm=pgettext_lazy("item", "Close this item? It cannot be edited or moved again.")),
-        # No roles: only a job takes it (``system=True``).
-        Transition("expire", sources=(Status.SUBMITTED,), target=Status.CLOSED, handler=_expire,
-                   label=pgettext_lazy("item", "Close automatically"),
-                   sentence=pgettext_lazy("item", "Closed automatically after %(days)s days")),
-    )
-
-    def in_scope(self, user, obj) -> bool:
-        return can_see_department(user, obj.department_id)
-
-
-ITEM = register(ItemFlow())
-
-
-# --- The evaluation scheme ----------------------------------------------------------------------------
-#
-#   draft ──freeze──▶ frozen ──notice──▶ notice (公示) ──finalize──▶ final        (supervisor)
-#
-# ``freeze`` validates the scheme and stores the snapshot (services.score_snapshot); from then on the scheme
-# and its results never change: a correction is a new version (services.new_version).
-
-from .models import Scheme  # noqa: E402
+from .models import Scheme
 
 SchemeStatus = Scheme.Status
 
@@ -81,15 +26,32 @@ def _freeze(scheme: Scheme, *, by, now, note, **params) -> Move:
     if problems:
         raise TransitionError(problems[0])
     scheme.frozen_at = now
+    link = services.campaign_fields(scheme.year)
+    if link["campaign_id"] is not None:  # the campaign as it is named when the result is fixed
+        for name, value in link.items():
+            setattr(scheme, name, value)
     services.store_snapshot(scheme)
     return Move()
 
 
-def _notice(scheme: Scheme, *, by, now, note, **params) -> Move:
+def _publication(choice) -> str:
+    if choice not in Scheme.Publication.values:
+        raise TransitionError(pgettext("evaluation", "Choose what the public page shows."))
+    return choice
+
+
+def _notice(scheme: Scheme, *, by, now, note, publication: str = Scheme.Publication.GRADES, **params) -> Move:
+    scheme.publication = _publication(publication)
     scheme.notice_at = now
     notify(supervisors=True, subject=pgettext("evaluation", "Evaluation on public notice: %(title)s") % {"title": scheme.title},
            body=scheme.title, url=scheme.get_absolute_url(), webhook=False)
-    return Move()
+    return Move(params={"publication": scheme.publication})
+
+
+def _publish(scheme: Scheme, *, by, now, note, publication: str = "", **params) -> Move:
+    """Change what the public page shows; the status stays (the event records the choice, who and when)."""
+    scheme.publication = _publication(publication)
+    return Move(to=scheme.status, params={"publication": scheme.publication})
 
 
 def _finalize(scheme: Scheme, *, by, now, note, **params) -> Move:
@@ -107,6 +69,9 @@ class SchemeFlow(Workflow):
         Transition("notice", sources=(SchemeStatus.FROZEN,), target=SchemeStatus.NOTICE,
                    label=pgettext_lazy("evaluation", "Put on public notice"), roles=(Role.SUPERVISOR,), handler=_notice,
                    sentence=pgettext_lazy("evaluation", "Put on public notice")),
+        Transition("publish", sources=(SchemeStatus.NOTICE, SchemeStatus.FINAL), target=None,
+                   label=pgettext_lazy("evaluation", "Change the public page"), roles=(Role.SUPERVISOR,), handler=_publish,
+                   sentence=pgettext_lazy("evaluation", "Changed what the public page shows")),
         Transition("finalize", sources=(SchemeStatus.NOTICE,), target=SchemeStatus.FINAL,
                    label=pgettext_lazy("evaluation", "Make final"), roles=(Role.SUPERVISOR,), handler=_finalize,
                    sentence=pgettext_lazy("evaluation", "Made final"),

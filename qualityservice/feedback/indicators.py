@@ -11,8 +11,10 @@ GROUP BY department query (two for complaints per 100 staff), whatever the numbe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +75,16 @@ def reopened_rate(department_ids: Sequence[int], period: Period) -> dict[int, fl
     return {d: round(100 * r["reopened"] / r["resolved_once"], 1) if r["resolved_once"] else None for d, r in rows.items()}
 
 
+def _inbox(**filters):
+    """The drill-down (core.indicators ``records_url``): the inbox filtered to the department and period."""
+
+    def url(department_id: int, period: Period) -> str:
+        query = {"department": department_id, "date_from": period.start.isoformat(), "date_to": period.end.isoformat(), **filters}
+        return f"{reverse('feedback:inbox')}?{urlencode(query)}"
+
+    return url
+
+
 INDICATORS = (
     Indicator(
         key="feedback.received",
@@ -85,6 +97,7 @@ INDICATORS = (
         direction=NEUTRAL,
         source="feedback",
         compute=received,
+        records_url=_inbox(),
         decimals=0,
     ),
     Indicator(
@@ -99,6 +112,7 @@ INDICATORS = (
         direction=LOWER_BETTER,
         source="feedback",
         compute=complaints_per_100_staff,
+        records_url=_inbox(kind=Kind.COMPLAINT),
         decimals=2,
     ),
     Indicator(
@@ -113,6 +127,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="feedback",
         compute=on_time_rate,
+        records_url=_inbox(),
     ),
     Indicator(
         key="feedback.callback_satisfaction",
@@ -125,6 +140,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="feedback",
         compute=callback_satisfaction,
+        records_url=_inbox(),
         decimals=2,
     ),
     Indicator(
@@ -138,5 +154,6 @@ INDICATORS = (
         direction=LOWER_BETTER,
         source="feedback",
         compute=reopened_rate,
+        records_url=_inbox(),
     ),
 )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -69,6 +71,21 @@ def overdue_rectifications(department_ids: Sequence[int], period: Period) -> dic
     return {d: counts[d]["overdue"] if d in counts else 0 for d in department_ids}
 
 
+def _inspections(department_id: int, period: Period) -> str:
+    """The drill-down (core.indicators ``records_url``): the department's inspections."""
+    return f"{reverse('inspections:list')}?{urlencode({'department': department_id})}"
+
+
+def _ledger(**filters):
+    """The drill-down: the rectification ledger of the department's findings of the period."""
+
+    def url(department_id: int, period: Period) -> str:
+        query = {"department": department_id, "date_from": period.start.isoformat(), "date_to": period.end.isoformat(), **filters}
+        return f"{reverse('inspections:ledger')}?{urlencode(query)}"
+
+    return url
+
+
 INDICATORS = (
     Indicator(
         key="inspections.mean_score",
@@ -82,6 +99,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="inspections",
         compute=mean_score,
+        records_url=_inspections,
         decimals=2,
     ),
     Indicator(
@@ -95,6 +113,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="inspections",
         compute=pass_rate,
+        records_url=_inspections,
     ),
     Indicator(
         key="inspections.rectification_on_time_rate",
@@ -108,6 +127,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="inspections",
         compute=rectification_on_time_rate,
+        records_url=_ledger(),
     ),
     Indicator(
         key="inspections.overdue_rectifications",
@@ -120,6 +140,7 @@ INDICATORS = (
         direction=LOWER_BETTER,
         source="inspections",
         compute=overdue_rectifications,
+        records_url=_ledger(status="overdue"),
         decimals=0,
     ),
 )

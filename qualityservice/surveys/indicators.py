@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from django.db.models import Case, DateField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -75,6 +76,11 @@ def nps(department_ids: Sequence[int], period: Period) -> dict[int, float | None
     return {d: scoring.nps_from_counts(c).score for d, c in counts.items()}
 
 
+def _surveys(department_id: int, period: Period) -> str:
+    """The drill-down (core.indicators ``records_url``): the surveys list (each survey's results behind it)."""
+    return reverse("surveys:list")
+
+
 INDICATORS = (
     Indicator(
         key="surveys.satisfaction_index",
@@ -89,6 +95,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="surveys",
         compute=satisfaction_index,
+        records_url=_surveys,
     ),
     Indicator(
         key="surveys.nps",
@@ -102,5 +109,6 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="surveys",
         compute=nps,
+        records_url=_surveys,
     ),
 )

@@ -106,6 +106,19 @@ def test_it_shows_values_with_the_indicators_decimals():
     assert make().display(None) == "—"
 
 
+def test_it_links_a_figure_to_its_records_only_when_the_indicator_offers_a_list():
+    from django.urls import NoReverseMatch
+
+    def missing(department_id, period):
+        raise NoReverseMatch("not wired")
+
+    period = Period.year(2026)
+    assert make().records_link(3, period) is None  # indicators without a drill-down keep working
+    assert make(records_url=lambda d, p: f"/staff/x/?department={d}&from={p.start}").records_link(3, period) == (
+        "/staff/x/?department=3&from=2026-01-01")
+    assert make(records_url=missing).records_link(3, period) is None
+
+
 def test_it_builds_periods_of_a_year_a_quarter_a_month_and_this_year():
     assert Period.year(2026) == Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     assert Period.quarter(2026, 1) == Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))

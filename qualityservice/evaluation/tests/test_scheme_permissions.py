@@ -8,17 +8,17 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from qualityservice.evaluation import services
+from qualityservice.evaluation import services, staff_urls
 from qualityservice.evaluation.models import Scheme
 from qualityservice.evaluation.workflows import SCHEME
 
 pytestmark = pytest.mark.django_db
 
-VIEWS = ("schemes", "scheme_new", "scheme", "scheme_component", "scheme_gate", "scheme_adjustment", "scheme_version",
+VIEWS = ("schemes", "scheme_new", "scheme", "scheme_component", "scheme_gate", "scheme_adjustment", "scheme_veto", "scheme_version",
          "scheme_move", "scheme_whatif", "report", "report_pdf", "dashboard", "department_dashboard")
 OK, MOVED = 200, 302
 ALL = {"schemes": OK, "scheme_new": OK, "scheme": OK, "scheme_component": MOVED, "scheme_gate": MOVED,
-       "scheme_adjustment": MOVED, "scheme_version": MOVED, "scheme_move": MOVED, "scheme_whatif": OK, "report": OK,
+       "scheme_adjustment": MOVED, "scheme_veto": MOVED, "scheme_version": MOVED, "scheme_move": MOVED, "scheme_whatif": OK, "report": OK,
        "report_pdf": OK, "dashboard": OK, "department_dashboard": OK}
 HEAD_OWN = dict.fromkeys(VIEWS, 404) | {"schemes": OK, "report": OK, "report_pdf": OK, "department_dashboard": OK}
 MATRIX = {
@@ -55,6 +55,7 @@ def _views(org, published, draft):
         "scheme_gate": ("post", reverse("evaluation:scheme_gate", args=[draft.pk]), {"indicator": "evaluation.test_rate", "minimum": "1"}),
         "scheme_adjustment": ("post", reverse("evaluation:scheme_adjustment", args=[draft.pk]),
                               {"department": wuye, "points": "2", "reason": "表彰"}),
+        "scheme_veto": ("post", reverse("evaluation:scheme_veto", args=[draft.pk]), {"department": wuye, "reason": "发生安全事故"}),
         "scheme_version": ("post", reverse("evaluation:scheme_version", args=[published.pk]), {"reason": "更正"}),
         "scheme_move": ("post", reverse("evaluation:scheme_move", args=[published.pk]), {"action": "finalize"}),
         "scheme_whatif": ("get", reverse("evaluation:scheme_whatif", args=[draft.pk]), {}),
@@ -66,7 +67,7 @@ def _views(org, published, draft):
 
 
 def test_the_matrix_covers_every_evaluation_view(org, schemes):
-    assert tuple(_views(org, *schemes)) == VIEWS
+    assert tuple(_views(org, *schemes)) == VIEWS == tuple(p.name for p in staff_urls.urlpatterns)
     assert all(tuple(row) == VIEWS for row in MATRIX.values())
 
 
@@ -94,6 +95,7 @@ def test_it_gives_each_role_what_the_matrix_says(client, org, schemes, who):
     assert Scheme.objects.get(pk=published.pk).status == ("final" if moved else "notice")
     assert draft.components.get().floor == (Decimal(10) if moved else Decimal(0))
     assert draft.adjustments.count() == (1 if moved else 0)
+    assert list(draft.vetoes.values_list("reason", flat=True)) == (["发生安全事故"] if moved else [])
     assert Scheme.objects.count() == (3 if moved else 2)
 
 

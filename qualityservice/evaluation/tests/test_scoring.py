@@ -29,6 +29,15 @@ def test_it_gives_a_department_with_every_applicable_component_at_the_maximum_10
     assert sum(line.effective_weight for line in outcome.lines) == D(100)
 
 
+def test_it_shows_applied_weights_that_add_up_to_exactly_100_after_rounding():
+    # Found by the property above: 1, 1, 1, 11, 60 of 74 rounded to two decimals added up to 99.99.
+    comps = specs([1, 1, 1, 11, 26, 60])
+    data = {c.key: {1: None if i == 4 else D(100)} for i, c in enumerate(comps)}
+    outcome = scoring.score(comps, data, [1])[0]
+    assert sum(line.effective_weight for line in outcome.lines) == D(100)
+    assert [line.effective_weight for line in outcome.lines] == [D("1.35"), D("1.35"), D("1.35"), D("14.86"), D(0), D("81.09")]
+
+
 def test_it_does_not_penalise_a_department_without_a_component_hrms_2023():
     comps = specs([40, 30, 30])
     data = {"app.c0": {1: D(100)}, "app.c1": {1: D(100)}, "app.c2": {1: None}}
