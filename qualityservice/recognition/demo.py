@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Staff
 
-from . import services
+from . import demo_results, services
 from .workflows import NOMINATION
 
 TITLES = [
@@ -40,3 +40,4 @@ def seed(out, rng) -> None:
             if n >= 2:
                 NOMINATION.apply(nomination, "close", by=supervisor, system=True)
     out.write(f"recognition: {made} demo nominations")
+    demo_results.seed(out, rng)  # the closed 2010 service-star round: jury, winners, certificates

@@ -202,3 +202,7 @@ class Nomination(LocalisedTextMixin, models.Model):
 
     def get_public_url(self) -> str:
         return reverse("recognition:public", args=[self.code])
+
+
+# The jury, the results, the notice's objections and the certificates (registered with this module's models).
+from .results_models import *  # noqa: E402, F403

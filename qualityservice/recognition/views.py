@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from qualityservice.core import pagecache
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required
+from qualityservice.core.ratelimit import remember_visitor, visitor_id
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
@@ -124,15 +125,16 @@ def round_vote(request: HttpRequest, code: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"))
+            # The browser id feeds the fraud signal "many ballots from one browser" (codes.py).
+            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"), browser=visitor_id(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
     voted = receipt is not None or services.has_voted(rnd, request.user)
-    return render(request, "recognition/round_vote.html", {
+    return remember_visitor(request, render(request, "recognition/round_vote.html", {
         "round": rnd, "nominations": nominations, "receipt": receipt, "error": error, "voted": voted,
         "may_vote": services.may_vote(rnd, request.user), "open": rnd.status == Round.Status.VOTING,
         "login_url": f"{reverse('login')}?next={rnd.get_vote_url()}",
-    }, status=400 if error else 200)
+    }, status=400 if error else 200))
 
 
 def round_receipt(request: HttpRequest, code: str) -> HttpResponse:
