@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -104,6 +105,7 @@ def store(rnd: Round) -> list[Result]:
         per_criterion={code: str(_q(v, "0.0001")) if v is not None else None for code, v in row["per_criterion"].items()},
         total=row["total"], rank=row["rank"], decided_by=row["decided_by"][:40], winner=row["winner"]) for row in rows])
     pagecache.changed(Result)
+    forget_stars()
     return made
 
 
@@ -177,10 +179,32 @@ def public_stars(limit: int = 60):
             .select_related("round", "nomination__department", "nomination__staff").order_by("-round__period_end", "-round_id", "rank")[:limit])
 
 
-def stars_of(staff) -> list[Result]:
-    """The honours of one staff member for the badge page: winners of final rounds (one query)."""
-    return list(Result.objects.filter(winner=True, nomination__staff=staff, round__status=Round.Status.FINAL)
-                .select_related("round").order_by("-round__period_end"))
+STARS_CACHE_KEY = "recognition:stars-by-staff"
+STARS_CACHE_SECONDS = 600
+
+
+def stars_of(staff) -> list[str]:
+    """The honours of one staff member for the badge page: the titles of the final rounds they won, in the
+    reader's language. Read from the cache of every winner's (one small query when it is empty): the badge
+    page, opened from every printed badge, costs no query for it. The cache is dropped after a commit that
+    stores results or makes a round final (``forget_stars``), and expires after 10 minutes anyway."""
+    found = cache.get(STARS_CACHE_KEY)
+    if found is None:
+        found = _stars_by_staff()
+        cache.set(STARS_CACHE_KEY, found, STARS_CACHE_SECONDS)
+    return [pick(title, title_en) for title, title_en in found.get(staff.pk, ())]
+
+
+def _stars_by_staff() -> dict:
+    found: dict[int, list] = {}
+    for staff_id, title, title_en in (Result.objects.filter(winner=True, nomination__staff__isnull=False, round__status=Round.Status.FINAL)
+                                      .order_by("-round__period_end", "-round_id").values_list("nomination__staff_id", "round__title", "round__title_en")):
+        found.setdefault(staff_id, []).append((title, title_en))
+    return found
+
+
+def forget_stars() -> None:
+    transaction.on_commit(lambda: cache.delete(STARS_CACHE_KEY))
 
 
 # --- Certificates ----------------------------------------------------------------------------------------------
@@ -269,6 +293,7 @@ def on_final(rnd: Round) -> list:
     from .codes import forget_activity  # codes imports services, which imports the workflows
 
     forget_activity(rnd)
+    forget_stars()
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
     if record is None:
         return []

@@ -118,8 +118,6 @@ def round_vote(request: HttpRequest, code: str) -> HttpResponse:
     voter the round admits ticks up to K and casts one ballot; the page then shows the receipt. Never a page
     that reveals a running total. Not cached: it depends on the voter."""
     rnd = _round(code)
-    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff"))
-    random.SystemRandom().shuffle(nominations)
     receipt, error = None, None
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -130,6 +128,10 @@ def round_vote(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
     voted = receipt is not None or services.has_voted(rnd, request.user)
+    nominations = []  # the page with the receipt shows no ballot
+    if receipt is None:
+        nominations = list(services.ballot_nominations(rnd).select_related("department", "staff"))
+        random.SystemRandom().shuffle(nominations)
     return remember_visitor(request, render(request, "recognition/round_vote.html", {
         "round": rnd, "nominations": nominations, "receipt": receipt, "error": error, "voted": voted,
         "may_vote": services.may_vote(rnd, request.user), "open": rnd.status == Round.Status.VOTING,
