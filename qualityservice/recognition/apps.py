@@ -24,4 +24,14 @@ class RecognitionConfig(PlatformAppConfig):
         NavItem(pgettext_lazy("round", "Recognition rounds"), "recognition:round_list", icon="award", roles=MANAGERS, order=81),
     )
     # The public nomination page is served from core.pagecache: saving an Nomination makes it render again.
-    page_cache_models = ("Nomination",)
+    page_cache_models = ("Nomination", "Result", "Round")
+    # The star on a staff member's public badge page (results: winners of final rounds).
+    extension_templates = (("badge_page", "recognition/results/_badge_stars.html", 20),)
+
+    def ready(self):
+        super().ready()
+        from qualityservice.core import certificates
+
+        from . import results, workflows_results  # noqa: F401 (registers the sheet and certificate workflows)
+
+        certificates.register_verifier(results.verify_certificate)

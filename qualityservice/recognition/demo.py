@@ -13,7 +13,7 @@ from django.utils import timezone
 from qualityservice.core.roles import Role
 from qualityservice.org.models import Department, Staff
 
-from . import services
+from . import demo_results, services
 from .models import Round
 from .workflows import ELIGIBILITY, NOMINATION, ROUND
 
@@ -47,6 +47,7 @@ def seed(out, rng) -> None:
     out.write(f"recognition: {made} demo nominations")
     seed_open_rounds(out, rng, supervisor, heads)
     seed_2010_round(out, supervisor, heads)
+    demo_results.seed(out, rng)  # the closed 2010 service-star round: jury, winners, certificates
 
 
 # --- Rounds: an open service-star round and an open advanced-collective round of this year, and the

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db.models import Count
 from django.utils.translation import pgettext_lazy
 
-from qualityservice.core.indicators import NEUTRAL, Indicator, Period
+from qualityservice.core.indicators import HIGHER_BETTER, NEUTRAL, Indicator, Period
 
 from .models import Nomination
 
@@ -33,6 +33,30 @@ INDICATORS = (
         direction=NEUTRAL,
         source="recognition",
         compute=nominations_submitted,
+        decimals=0,
+    ),
+)
+
+
+def winners(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+    """One GROUP BY department query over the winners' certificates (results.py)."""
+    from .results import winners_per_department
+
+    start, end = period.bounds()
+    return winners_per_department(department_ids, start, end)
+
+
+INDICATORS = (
+    *INDICATORS,
+    Indicator(
+        key="recognition.winners",
+        label=pgettext_lazy("jury", "Recognition winners"),
+        definition=pgettext_lazy("jury", "Winners among the department's nominees (service stars, advanced individuals and "
+                                         "collectives) whose certificate was issued in the period and is not revoked."),
+        unit=pgettext_lazy("jury unit", "winners"),
+        direction=HIGHER_BETTER,
+        source="recognition",
+        compute=winners,
         decimals=0,
     ),
 )

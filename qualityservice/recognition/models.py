@@ -129,6 +129,15 @@ class Round(LocalisedTextMixin, models.Model):
     def get_staff_move_url(self) -> str:
         return reverse("recognition:round_move", args=[self.pk])
 
+    def get_jury_url(self) -> str:
+        return reverse("recognition:round_jury", args=[self.pk])
+
+    def get_results_url(self) -> str:
+        return reverse("recognition:round_results", args=[self.pk])
+
+    def get_codes_url(self) -> str:
+        return reverse("recognition:round_codes", args=[self.pk])
+
     def get_check_url(self) -> str:
         return reverse("recognition:round_check", args=[self.pk])
 
@@ -286,3 +295,7 @@ class Nomination(LocalisedTextMixin, models.Model):
 
     def get_public_url(self) -> str:
         return reverse("recognition:public", args=[self.code])
+
+
+# The jury, the results, the notice's objections and the certificates (registered with this module's models).
+from .results_models import *  # noqa: E402, F403

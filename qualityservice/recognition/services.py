@@ -25,7 +25,7 @@ from qualityservice.core.submissions import create_once, scoped
 from qualityservice.members.services import in_audience, member_for
 from qualityservice.org.models import Staff
 
-from .models import Ballot, Nomination, Round, VoterRecord
+from .models import Ballot, Nomination, Round, RoundTally, VoterRecord
 from .workflows import ELIGIBILITY, NOMINATION, ROUND
 
 EDITABLE_FIELDS = ("department", "title", "title_en", "round", "staff", "collective", "story")
@@ -182,17 +182,13 @@ def ballot_nominations(rnd: Round):
     return rnd.nominations.filter(status=Nomination.Status.SUBMITTED).exclude(eligibility=Nomination.Eligibility.VETOED)
 
 
-def cast_ballot(rnd: Round, user, choices, *, today: dt.date | None = None) -> str:
-    """Cast ``user``'s one ballot in ``rnd`` for ``choices`` (nomination ids, 1..K distinct); returns the receipt.
-    Refused with a ValidationError (nothing written) outside the vote, for someone who may not vote, for bad
-    choices, and for a second ballot — the unique constraint on VoterRecord decides a race."""
-    rnd = Round.objects.get(pk=rnd.pk)
-    today = today or timezone.localdate()
-    if rnd.status != Round.Status.VOTING or (rnd.vote_closes and today > rnd.vote_closes) or (
-            rnd.vote_opens and today < rnd.vote_opens):
-        raise ValidationError(pgettext("round", "The vote is not open."))
-    if not may_vote(rnd, user):
-        raise ValidationError(pgettext("round", "You may not vote in this round."))
+def vote_open(rnd: Round, today: dt.date) -> bool:
+    return rnd.status == Round.Status.VOTING and not (rnd.vote_closes and today > rnd.vote_closes) and not (
+        rnd.vote_opens and today < rnd.vote_opens)
+
+
+def checked_choices(rnd: Round, choices) -> list[int]:
+    """The ballot's choices as sorted distinct nomination ids, 1..K of those on the ballot; ValidationError otherwise."""
     try:
         ids = sorted({int(c) for c in choices})
     except (TypeError, ValueError):
@@ -201,14 +197,40 @@ def cast_ballot(rnd: Round, user, choices, *, today: dt.date | None = None) -> s
         raise ValidationError(pgettext("round", "Choose between 1 and %(k)s nominees.") % {"k": rnd.choices_per_ballot})
     if ballot_nominations(rnd).filter(pk__in=ids).count() != len(ids):
         raise ValidationError(pgettext("round", "Choose from the nominees on the ballot."))
-    receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return ids
+
+
+def new_receipt() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+
+
+def cast_ballot(rnd: Round, user, choices, *, today: dt.date | None = None, browser: str | None = None) -> str:
+    """Cast ``user``'s one ballot in ``rnd`` for ``choices`` (nomination ids, 1..K distinct); returns the receipt.
+    Refused with a ValidationError (nothing written) outside the vote, for someone who may not vote, for bad
+    choices, and for a second ballot — the unique constraint on VoterRecord decides a race. ``browser``: the
+    browser id (``core.ratelimit.visitor_id``) for the fraud signals' counters (codes.py)."""
+    rnd = Round.objects.get(pk=rnd.pk)
+    today = today or timezone.localdate()
+    if not vote_open(rnd, today):
+        raise ValidationError(pgettext("round", "The vote is not open."))
+    if not may_vote(rnd, user):
+        raise ValidationError(pgettext("round", "You may not vote in this round."))
+    ids = checked_choices(rnd, choices)
+    receipt = new_receipt()
     try:
         with transaction.atomic():
             VoterRecord.objects.create(round=rnd, voter=voter_key(rnd, user))
             Ballot.objects.create(round=rnd, choices=ids, receipt=receipt, cast_on=today)
+            record_activity(rnd, ids, browser=browser)
     except IntegrityError:
         raise ValidationError(pgettext("round", "You have already voted in this round.")) from None
     return receipt
+
+
+def record_activity(rnd: Round, ids, *, browser: str | None = None) -> None:
+    from .codes import record_activity  # the fraud signals' counters (codes imports this module)
+
+    record_activity(rnd, ids, browser=browser)
 
 
 def has_voted(rnd: Round, user) -> bool:
@@ -242,6 +264,7 @@ def tally(rnd: Round) -> dict[int, int]:
     for nomination in nominations:
         nomination.votes = counts[nomination.pk]
     Nomination.objects.bulk_update(nominations, ["votes"])
+    RoundTally.objects.update_or_create(round=rnd, defaults=count_figures(rnd))  # what the pages read after the close
     return counts
 
 
@@ -253,6 +276,14 @@ def totals(rnd: Round) -> dict[int, int] | None:
 
 
 def figures(rnd: Round) -> dict[str, int]:
+    """The published figures: stored at the close (``RoundTally``), counted while there is none."""
+    stored = RoundTally.objects.filter(round=rnd).first()
+    if stored is not None:
+        return {"voters": stored.voters, "counted": stored.counted, "voided": stored.voided}
+    return count_figures(rnd)
+
+
+def count_figures(rnd: Round) -> dict[str, int]:
     counted = Ballot.objects.filter(round=rnd, voided=False).count()
     return {"voters": VoterRecord.objects.filter(round=rnd).count(), "counted": counted,
             "voided": Ballot.objects.filter(round=rnd, voided=True).count()}

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from qualityservice.core import pagecache
 from qualityservice.core.pagination import KeysetPaginator
 from qualityservice.core.permissions import role_required, user_role
+from qualityservice.core.ratelimit import remember_visitor, visitor_id
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
@@ -126,22 +127,25 @@ def round_vote(request: HttpRequest, code: str) -> HttpResponse:
     voter the round admits ticks up to K and casts one ballot; the page then shows the receipt. Never a page
     that reveals a running total. Not cached: it depends on the voter."""
     rnd = _round(code)
-    nominations = list(services.ballot_nominations(rnd).select_related("department", "staff", "collective"))
-    random.SystemRandom().shuffle(nominations)
     receipt, error = None, None
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"))
+            # The browser id feeds the fraud signal "many ballots from one browser" (codes.py).
+            receipt = services.cast_ballot(rnd, request.user, request.POST.getlist("choice"), browser=visitor_id(request))
         except ValidationError as exc:
             error = " ".join(exc.messages)
     voted = receipt is not None or services.has_voted(rnd, request.user)
-    return render(request, "recognition/round_vote.html", {
+    nominations = []  # the page with the receipt shows no ballot
+    if receipt is None:
+        nominations = list(services.ballot_nominations(rnd).select_related("department", "staff", "collective"))
+        random.SystemRandom().shuffle(nominations)
+    return remember_visitor(request, render(request, "recognition/round_vote.html", {
         "round": rnd, "nominations": nominations, "receipt": receipt, "error": error, "voted": voted,
         "may_vote": services.may_vote(rnd, request.user), "open": rnd.status == Round.Status.VOTING,
         "login_url": f"{reverse('login')}?next={rnd.get_vote_url()}",
-    }, status=400 if error else 200)
+    }, status=400 if error else 200))
 
 
 def round_receipt(request: HttpRequest, code: str) -> HttpResponse:

@@ -89,6 +89,21 @@ def _close_vote(rnd: Round, *, by, now, note, **params) -> Move:
     return Move()
 
 
+def _publish(rnd: Round, *, by, now, note, **params) -> Move:
+    """The results are computed and stored once (results.py); refused while jury sheets wait."""
+    from .results import on_publish
+
+    on_publish(rnd)
+    return Move()
+
+
+def _finalise(rnd: Round, *, by, now, note, **params) -> Move:
+    from .results import on_final
+
+    on_final(rnd)
+    return Move()
+
+
 def _stage(action, source, target, label, sentence, handler=None, confirm=None):
     return Transition(action, sources=(source,), target=target, label=label, roles=(Role.SUPERVISOR,),
                       handler=handler, sentence=sentence, confirm=confirm)
@@ -108,9 +123,9 @@ class RoundFlow(Workflow):
                pgettext_lazy("round", "Vote closed and counted"), handler=_close_vote,
                confirm=pgettext_lazy("round", "Close the vote? No ballot can be cast afterwards.")),
         _stage("publish", RoundStatus.JUDGING, RoundStatus.NOTICE, pgettext_lazy("round", "Publish the notice"),
-               pgettext_lazy("round", "Public notice published")),
+               pgettext_lazy("round", "Public notice published"), handler=_publish),
         _stage("finalise", RoundStatus.NOTICE, RoundStatus.FINAL, pgettext_lazy("round", "Make final"),
-               pgettext_lazy("round", "Made final")),
+               pgettext_lazy("round", "Made final"), handler=_finalise),
     )
 
 

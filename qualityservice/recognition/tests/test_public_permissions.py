@@ -45,4 +45,6 @@ def test_each_role_reads_the_ballot_and_only_admitted_voters_cast_one(client, or
 def test_the_matrix_covers_every_public_view():
     from qualityservice.recognition import urls
 
-    assert set(PUBLIC_VIEWS) | {"public"} == {p.name for p in urls.urlpatterns}
+    from .test_results_permissions import PUBLIC_RESULT_VIEWS  # the notice's and honours' pages: their own matrix
+
+    assert set(PUBLIC_VIEWS) | {"public"} | set(PUBLIC_RESULT_VIEWS) == {p.name for p in urls.urlpatterns}

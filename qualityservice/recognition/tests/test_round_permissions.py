@@ -58,7 +58,11 @@ def _views(rnd, nomination) -> dict[str, tuple[str, str, dict]]:
 
 def test_the_matrices_cover_every_staff_view_of_the_app(setup):
     assert tuple(_views(*setup)) == VIEWS and all(tuple(row) == VIEWS for row in MATRIX.values())
-    assert set(VIEWS) | set(test_permissions.VIEWS) == {p.name for p in staff_urls.urlpatterns}
+    from .test_codes import CODE_VIEWS
+    from .test_results_permissions import RESULT_VIEWS
+
+    covered = set(VIEWS) | set(test_permissions.VIEWS) | set(CODE_VIEWS) | set(RESULT_VIEWS)
+    assert covered == {p.name for p in staff_urls.urlpatterns}
 
 
 def test_it_sends_anonymous_visitors_to_sign_in_from_every_round_view(client, setup):

@@ -60,3 +60,16 @@ def test_50_different_voters_in_parallel_make_50_ballots(org):
     results = _race([lambda m=m: services.cast_ballot(rnd, m, [a.pk]) for m in voters])
     assert all(isinstance(r, str) for r in results), [r for r in results if not isinstance(r, str)]
     assert VoterRecord.objects.count() == Ballot.objects.count() == 50 == len(set(results))
+
+
+def test_the_same_voting_code_from_20_parallel_requests_makes_one_ballot(org):
+    _postgres_only()
+    from qualityservice.recognition import codes
+
+    rnd, (a, *_rest) = voting_round(org)
+    batch, _created = codes.generate_batch(rnd, label="并发", size=1, by=org.supervisor, key=None)
+    code = batch.codes.get().code
+    results = _race([lambda: codes.cast_with_code(rnd, code, [a.pk]) for _ in range(20)])
+    assert len([r for r in results if isinstance(r, str)]) == 1
+    assert len([r for r in results if isinstance(r, ValidationError)]) == 19
+    assert VoterRecord.objects.count() == Ballot.objects.count() == 1

@@ -1,0 +1,104 @@
+"""The second half of a round on a phone (390×844): a member votes for two and gets a receipt; a judge scores on the
+phone and confirms the sheet; after the close the member finds the receipt counted; the notice shows the winners;
+the winner's certificate PDF opens and its QR code verifies at /c/<serial>/. Every new page fits the phone."""
+
+import re
+
+import pypdfium2
+import pytest
+import zxingcpp
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from e2e.conftest import confirm
+from e2e.foundation import no_horizontal_overflow
+from qualityservice.recognition import codes, jury, results, services
+from qualityservice.recognition.models import Ballot
+from qualityservice.recognition.results_models import JurySheet
+from qualityservice.recognition.tests.factories import voter
+from qualityservice.recognition.tests.factories_results import round_with_jury, score
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _signed_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+
+
+def _look(page, live_server, path, name):
+    page.goto(f"{live_server.url}{path}")
+    assert no_horizontal_overflow(page, 390), path
+    page.screenshot(path=f"/tmp/recognition-{name}-phone.png", full_page=True)
+
+
+def test_a_member_votes_a_judge_scores_and_the_winners_certificate_verifies_on_a_phone(phone, live_server, org, settings):
+    settings.SITE_URL = live_server.url
+    rnd, nominations, members = round_with_jury(org, votes=[[1, 2]] * 3, winners=2, judges=2)
+    a, b, _c = nominations
+    # The member votes for two and gets a receipt.
+    _signed_in(phone, live_server, voter())
+    phone.goto(f"{live_server.url}{rnd.get_vote_url()}")
+    phone.check(f"input[name=choice][value='{a.pk}']")
+    phone.check(f"input[name=choice][value='{b.pk}']")
+    phone.get_by_role("button", name="投票").click()
+    confirm(phone, sentence="提交后不能更改")
+    phone.locator("#receipt").wait_for()
+    receipt = phone.locator("#receipt").inner_text().strip()
+    assert Ballot.objects.get(receipt=receipt).choices == sorted([a.pk, b.pk])
+    # A voter without an account: the code page fits the phone.
+    batch, _created = codes.generate_batch(rnd, label="退休教师", size=3, by=org.supervisor, key=None)
+    _look(phone, live_server, reverse("recognition:vote_code", args=[rnd.code]), "vote-code")
+
+    services.move_round(rnd, "close_vote", by=org.supervisor)
+    # A judge scores on the phone and confirms the sheet.
+    first = members[0]
+    _signed_in(phone, live_server, first.user)
+    phone.goto(f"{live_server.url}{reverse('recognition:jury_mine')}")
+    phone.get_by_role("link", name=str(rnd)).click()
+    for nomination in nominations:
+        phone.fill(f"#{jury.field_name(nomination.pk, 'attitude')}", "8.5")
+        phone.fill(f"#{jury.field_name(nomination.pk, 'skill')}", "9" if nomination == b else "7")
+    assert no_horizontal_overflow(phone, 390)
+    phone.screenshot(path="/tmp/recognition-sheet-phone.png", full_page=True)
+    phone.locator("[data-testid=save-scores]").click()
+    phone.locator("[data-testid=confirm-sheet]").click()
+    confirm(phone, sentence="确认后分数不能再修改")
+    phone.locator("[data-testid=sheet-status]", has_text="已确认").wait_for()
+    assert JurySheet.objects.get(pk=first.sheet.pk).status == "confirmed"
+    score(members[1], nominations, {0: (8, 7), 1: (9, 9), 2: (6, 6)})
+
+    # After the close the member checks the receipt.
+    phone.context.clear_cookies()
+    phone.goto(f"{live_server.url}{rnd.get_receipt_url()}")
+    phone.fill("#receipt-input", receipt)
+    phone.get_by_role("button", name="查验").click()
+    phone.locator("[data-counted]").wait_for()
+
+    # The supervisor's pages fit the phone; the notice, the final list and the certificate.
+    _signed_in(phone, live_server, org.supervisor)
+    for name in ("round_jury", "round_results", "round_codes"):
+        _look(phone, live_server, reverse(f"recognition:{name}", args=[rnd.pk]), name)
+    services.move_round(rnd, "publish", by=org.supervisor)
+    _look(phone, live_server, reverse("recognition:round_results", args=[rnd.pk]), "results-stored")
+    _look(phone, live_server, reverse("recognition:winners", args=[rnd.code]), "winners")
+    assert phone.locator("[data-testid=winner]").count() == 2
+    services.move_round(rnd, "finalise", by=org.supervisor)
+    rnd.refresh_from_db()
+    certificate = next(c for c in results.issue_certificates(rnd, by=org.supervisor) if c.nomination_id == b.pk)
+    _look(phone, live_server, reverse("recognition:stars", args=["service-stars"]), "stars")
+    response = phone.request.get(f"{live_server.url}{certificate.get_pdf_url()}")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    page = list(pypdfium2.PdfDocument(response.body()))[0]
+    assert certificate.serial in re.sub(r"\s", "", page.get_textpage().get_text_range())
+    qr = [c.text for c in zxingcpp.read_barcodes(page.render(scale=2.5).to_pil()) if c.format == zxingcpp.BarcodeFormat.QRCode]
+    assert qr == [f"{live_server.url}/c/{certificate.serial}/"]
+    phone.context.clear_cookies()
+    phone.goto(qr[0])
+    assert "真实有效" in phone.content() and certificate.holder in phone.content()
+    assert no_horizontal_overflow(phone, 390)
+    phone.screenshot(path="/tmp/recognition-certificate-verified-phone.png", full_page=True)
