@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -161,6 +161,28 @@ def default_copy_source(year: int) -> Campaign | None:
     """Last year's campaign when there is one, else the newest template."""
     return (Campaign.objects.real().filter(year=year - 1).order_by("-starts_on").first()
             or Campaign.objects.filter(is_template=True).order_by("-pk").first())
+
+
+@dataclass(frozen=True)
+class CampaignRef:
+    """A campaign as other apps see it (the evaluation's scheme links to the campaign of its year)."""
+
+    pk: int
+    year: int
+    name: str
+    name_en: str
+    url: str
+
+
+def campaign_for_year(year: int) -> CampaignRef | None:
+    """The campaign of ``year`` that other apps link to: the active one, else the newest closed one (never a draft
+    or a template); None when the year has none. One query."""
+    campaign = (Campaign.objects.real().filter(year=year).exclude(status=Campaign.Status.DRAFT)
+                .order_by(Case(When(status=Campaign.Status.ACTIVE, then=0), default=1), "-starts_on", "-pk").first())
+    if campaign is None:
+        return None
+    return CampaignRef(pk=campaign.pk, year=campaign.year, name=campaign.name, name_en=campaign.name_en,
+                       url=campaign.get_absolute_url())
 
 
 def copy_campaign(source: Campaign, *, key: str | None, by, year: int, name: str = "", name_en: str = "",

@@ -376,7 +376,7 @@ def move_scheme(scheme: Scheme, action: str, *, by) -> Scheme:
 
 # --- The public notice (公示): objections -----------------------------------------------------------------
 
-OBJECTION_KIND = "objection"  # the feedback kind asked for; see raise_objection
+OBJECTION_KIND = "objection"  # the feedback kind of an objection during a public notice (org.RequestKind)
 
 
 def feedback_available() -> bool:
@@ -389,8 +389,7 @@ def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=No
     record through ``feedback.services.create_feedback`` (optional_function) in the same transaction — kind
     ``objection``, routed to the group office (no department: the triage department, where the supervisors
     work) — and the supervisors are told. Refused (ValidationError, nothing saved) outside the notice, without
-    a text, or without the feedback app. A feedback app that does not know the kind ``objection`` yet
-    (ValueError) gets the record as a complaint, titled as an objection."""
+    a text, or without the feedback app."""
     text = (text or "").strip()
     if len(text) < 5:
         raise ValidationError(pgettext("evaluation", "Write the objection: what is wrong, and why."))
@@ -412,10 +411,7 @@ def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=No
                 body=text, submitter_name=objection.name, submitter_contact=objection.contact,
                 anonymous=not (objection.name or objection.contact), created_by=by,
                 source_ref=f"evaluation.objection:{objection.pk}", submission_key=f"evaluation-objection-{objection.pk}")
-            try:
-                ref = create_feedback(kind=OBJECTION_KIND, **fields)
-            except ValueError:  # the feedback app has no kind "objection" (yet)
-                ref = create_feedback(kind="complaint", **fields)
+            ref = create_feedback(kind=OBJECTION_KIND, **fields)
             Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code, feedback_url=ref.url[:300])
             objection.feedback_id, objection.feedback_code, objection.feedback_url = ref.pk, ref.code, ref.url
             notify(supervisors=True, subject=pgettext("evaluation", "Objection to the evaluation: %(scheme)s") % {"scheme": str(locked)},

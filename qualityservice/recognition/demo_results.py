@@ -87,7 +87,7 @@ def seed(out, rng) -> None:
     if rnd.status == Round.Status.VOTING:
         batch, _created = codes.generate_batch(rnd, label="2010年师生代表", size=240, by=supervisor, key="demo-2010-star-codes")
         favourites = [n.pk for n in nominations]
-        day = dt.date(2010, 11, 20)
+        day = rnd.vote_opens or dt.date(2010, 11, 20)  # a day of the round's own vote
         for i, code in enumerate(batch.codes.filter(used=False).values_list("code", flat=True)[:200]):
             choice = rng.sample(favourites[: max(3, len(favourites) // 2)] if i % 3 else favourites, min(3, len(favourites)))
             codes.cast_with_code(rnd, code, choice[: rng.randint(1, 3)], today=day)

@@ -157,7 +157,7 @@ def raise_objection(rnd: Round, *, text: str, nomination: Nomination | None, con
         objection = Objection.objects.create(round=rnd, nomination=nomination, text=text[:4000], submission_key=stored_key)
         about = nomination.title if nomination is not None else rnd.title
         ref = create_feedback(
-            kind="complaint", channel="web", department=_group_office(), title=f"公示异议：{rnd.title} · {about}"[:120],
+            kind="objection", channel="web", department=_group_office(), title=f"公示异议：{rnd.title} · {about}"[:120],
             body=f"{text}\n\n—— {rnd.title}（{about}）", submitter_contact=(contact or "")[:100], anonymous=not contact,
             created_by=by if getattr(by, "is_authenticated", False) else None,
             source_ref=f"recognition.objection:{objection.pk}", submission_key=f"recognition-objection-{objection.pk}")

@@ -64,7 +64,7 @@ def test_an_objection_becomes_a_feedback_record_of_the_group_office(client, org)
     objection = Objection.objects.get()
     feedback = Feedback.objects.get()
     assert first.status_code == second.status_code == 302 and objection.feedback_code == feedback.code
-    assert (feedback.department, feedback.kind, feedback.source_ref) == (org.group, "complaint", f"recognition.objection:{objection.pk}")
+    assert (feedback.department, feedback.kind, feedback.source_ref) == (org.group, "objection", f"recognition.objection:{objection.pk}")
     assert "本年度曾被投诉" in feedback.body and feedback.title.startswith("公示异议")
     body = client.get(first["Location"]).content.decode()
     assert feedback.code in body and "集团办公室答复" in body

@@ -25,7 +25,7 @@ def test_the_demo_opens_rounds_with_staff_and_collective_nominations_and_the_201
     collective = Round.objects.get(kind=Round.Kind.COLLECTIVE)
     assert [(n.collective, n.status) for n in collective.nominations.all()] == [(org.wuye_team, "submitted")]
     old = Round.objects.get(period_start__year=2010)
-    assert old.status == "reviewing" and old.nominations.count() >= 2
+    assert old.status == "final" and old.nominations.count() >= 2  # carried to the end by demo_results
     assert set(old.nominations.values_list("eligibility", flat=True)) == {"eligible"}
     first = sorted(Nomination.objects.values_list("submission_key", "status", "eligibility"))
     demo.seed(io.StringIO(), random.Random(7))
