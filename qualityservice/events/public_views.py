@@ -82,6 +82,7 @@ def event_public(request: HttpRequest, code: str) -> HttpResponse:
     response = render(request, "events/event_public.html", {
         "event": event, "sessions": sessions, "opinions": opinions, "minutes": minutes,
         "invitation_only": event.audience == Audience.INVITATION, "members_only": event.audience == Audience.MEMBERS,
+        "campaign_activity": services.campaign_activity_of(event),
     })
     return _private(response) if mine else response
 
