@@ -245,6 +245,9 @@ ZH = {
     "Scans not recorded": "未记录的扫码", "Send again": "重新上传",
     "Signed out: sign in again on this phone to upload the scans (they are kept).": "已退出登录：请在本机重新登录后上传扫码记录（记录已保存）。",
     "not recorded": "未记录", "The server did not answer for this scan.": "服务器未返回这次扫码的结果。",
+    # The camera
+    "Stop the camera": "关闭摄像头",
+    "The camera could not be opened: allow it in the browser, or type the code.": "无法打开摄像头：请在浏览器中允许使用摄像头，或手动输入票券代码。",
 }
 CONTEXT = {("events status", "Registered"): "已报名", ("events unit", "events"): "场", ("events unit", "people"): "人次", ("events unit", "opinions"): "条"}
 PLURALS = {"%(n)s seat free": "剩余 %(n)s 个名额",

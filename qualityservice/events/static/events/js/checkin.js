@@ -4,7 +4,7 @@
 //   page opens again without network, also after a reload.
 // - The session's tickets are loaded when the page opens and kept in IndexedDB, so the page answers green/red at
 //   once and keeps working without network (the last copy is used when the list cannot be fetched).
-// - Every scan (typed, pasted, a USB scanner typing the code and Enter, a tap in the name search) is answered
+// - Every scan (the camera, typed, pasted, a USB scanner typing the code and Enter, a tap in the name search) is answered
 //   locally, then written to IndexedDB with its original time and a random nonce (the key: a scan is stored
 //   once), and uploaded; without network the queue waits and is uploaded when the network is back (the "online"
 //   event and a retry every few seconds), one upload at a time per session, also across tabs (Web Locks). The
@@ -318,28 +318,64 @@
     }).catch(function () { /* without a service worker the page still works while it stays open */ });
   }
 
-  // The camera, where the browser can read QR codes itself (BarcodeDetector: Chrome on Android, among others).
+  // --- The camera --------------------------------------------------------------------------------------------------
+  // Frames of the back camera are read by the browser's own BarcodeDetector where it reads QR codes (Chrome on
+  // Android), else by jsQR (vendor/jsqr, from npm: pure JavaScript, no worker, no eval), a frame every 150 ms on a
+  // canvas at most 640 pixels wide. The same code read again within 3 seconds is the same scan (the camera sees
+  // the phone's screen many times a second).
   function camera() {
     var button = root.querySelector("[data-camera]"), video = root.querySelector("[data-video]");
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !button) return;
-    button.classList.remove("d-none");
-    var detector, stream, last = "", lastAt = 0;
+    if (!button || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+    var native = null;
+    var ready = ("BarcodeDetector" in window && window.BarcodeDetector.getSupportedFormats)
+      ? window.BarcodeDetector.getSupportedFormats().then(function (f) {
+          if (f.indexOf("qr_code") >= 0) native = new window.BarcodeDetector({ formats: ["qr_code"] });
+        }).catch(function () { /* jsQR then */ })
+      : Promise.resolve();
+    ready.then(function () {
+      if (!native && typeof window.jsQR !== "function") return;
+      button.classList.remove("d-none");
+    });
+    var stream = null, last = "", lastAt = 0, canvas = document.createElement("canvas");
+    var context2d = canvas.getContext("2d", { willReadFrequently: true });
+    function read() {
+      if (native) return native.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : ""; });
+      var w = video.videoWidth, h = video.videoHeight;
+      if (!w || !h) return Promise.resolve("");
+      var scale = Math.min(1, 640 / w);
+      canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
+      context2d.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context2d.getImageData(0, 0, canvas.width, canvas.height);
+      var found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      return Promise.resolve(found ? found.data : "");
+    }
+    function tick() {
+      if (!stream) return;
+      read().then(function (value) {
+        if (value && (value !== last || Date.now() - lastAt > 3000)) { scan(value); }
+        if (value) { last = value; lastAt = Date.now(); }
+      }).catch(function () { /* a frame that could not be read */ }).then(function () { setTimeout(tick, 150); });
+    }
+    function stop() {
+      if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null;
+      video.classList.add("d-none");
+      button.textContent = S.cameraOn;
+      root.dataset.camera = "off";
+    }
     button.addEventListener("click", function () {
-      if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; video.classList.add("d-none"); return; }
-      detector = detector || new window.BarcodeDetector({ formats: ["qr_code"] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
+      if (stream) { stop(); return; }
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
         stream = s;
         video.srcObject = s;
         video.classList.remove("d-none");
-        video.play();
-        (function tick() {
-          if (!stream) return;
-          detector.detect(video).then(function (codes) {
-            var value = codes.length ? codes[0].rawValue : "";
-            if (value && (value !== last || Date.now() - lastAt > 3000)) { last = value; lastAt = Date.now(); scan(value); }
-          }).catch(function () { /* a frame the detector could not read */ }).then(function () { setTimeout(tick, 250); });
-        })();
-      }).catch(function () { showNet(!navigator.onLine, ""); });
+        button.textContent = S.cameraOff;
+        root.dataset.camera = "on";
+        return video.play();
+      }).then(tick).catch(function () {
+        stop();
+        show({ ok: false, text: S.cameraRefused });
+      });
     });
   }
 
