@@ -84,3 +84,22 @@ def test_without_a_choice_a_held_session_is_evidence_of_every_activity_carried_b
     event = make_event(org, starts_in=-dt.timedelta(hours=3))
     services.move_session(event.sessions.get(), "hold", by=org.head_wuye)
     assert sorted(Evidence.objects.values_list("activity_id", flat=True)) == sorted([open_days.pk, exchange.pk])
+
+
+def test_showing_the_activity_costs_one_query_on_the_event_pages(client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_days, _exchange, _catering = _campaign_with_two_event_activities(org)
+    event = make_event(org)
+    client.force_login(org.head_wuye)
+
+    def queries(url):
+        client.get(url)  # warm (sessions, memos)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    before = (queries(event.get_absolute_url()), queries(event.get_public_url()))
+    services.update_event(event, campaign_activity_id=open_days.pk)
+    assert (queries(event.get_absolute_url()), queries(event.get_public_url())) == (before[0] + 1, before[1] + 1)
