@@ -221,6 +221,8 @@ STATICFILES_DIRS = [
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     # The date picker of every date field, in the page's language (core/static/core/js/app.js).
     ("vendor/flatpickr", BASE_DIR / "node_modules" / "flatpickr" / "dist"),
+    # The QR decoder of the check-in page's camera (events/static/events/js/checkin.js).
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

@@ -75,3 +75,69 @@ def test_door_staff_check_tickets_in_offline_and_every_scan_is_recorded_once_whe
     expect(pending).to_have_text("0")
     assert CheckIn.objects.count() == 5
     assert watch.csp_violations() == []
+
+
+def test_the_check_in_page_survives_a_reload_without_network_and_uploads_each_queued_scan_once(phone, live_server, org):
+    """A service worker keeps the page; the scans wait in IndexedDB across the reload. While the phone is offline
+    not one request reaches the server (the page, its files and the list come from the worker's cache)."""
+    from django.core.signals import request_started
+
+    event = make_event(org, title="设施参观", capacity=10, starts_in=dt.timedelta(hours=1))
+    session = event.sessions.get()
+    tickets = [visitor(session, n) for n in range(1, 6)]
+    watch = ConsoleWatch(phone)
+    login(phone, live_server, org.staff_wuye.username, org.password)
+    page_url = f"{live_server.url}/staff/events/sessions/{session.pk}/checkin/"
+    phone.goto(page_url)
+    root = phone.locator("[data-checkin]")
+    expect(root).to_have_attribute("data-offline-ready", "1", timeout=15000)  # the worker has cached the page
+    network = phone.get_by_test_id("checkin-network")
+    pending = phone.locator("[data-pending]")
+    scan = phone.get_by_test_id("scan-input")
+    result = phone.get_by_test_id("checkin-result")
+
+    reached = []
+
+    def count(sender, environ, **kwargs):
+        reached.append(environ.get("PATH_INFO"))
+
+    request_started.connect(count)
+    try:
+        phone.context.set_offline(True)
+        expect(network).to_have_attribute("data-state", "offline")
+        for ticket in tickets[:3]:
+            scan.fill(ticket.ticket)
+            scan.press("Enter")
+            expect(result).to_contain_text(ticket.name)
+        expect(pending).to_have_text("3")
+
+        phone.reload()  # no network: the worker answers with the page it kept
+        expect(network).to_have_attribute("data-state", "offline")
+        expect(network).to_contain_text("本机已存票券 5 张")
+        expect(pending).to_have_text("3")
+        expect(phone.get_by_test_id("scan-pending")).to_have_count(3)
+        scan.fill(tickets[3].ticket)  # the list kept in IndexedDB still answers
+        scan.press("Enter")
+        expect(result).to_have_attribute("data-outcome", "accepted")
+        scan.fill(tickets[0].ticket)  # checked in before the reload: refused, and kept with its reason
+        scan.press("Enter")
+        expect(result).to_contain_text("已签到过")
+        expect(pending).to_have_text("5")
+        assert no_horizontal_overflow(phone, 390)
+        phone.screenshot(path="/tmp/events-checkin-reloaded-offline.png", full_page=True)
+        assert reached == [] and not CheckIn.objects.exists()  # nothing reached the server while offline
+    finally:
+        request_started.disconnect(count)
+
+    phone.context.set_offline(False)
+    expect(pending).to_have_text("0", timeout=15000)
+    expect(phone.get_by_test_id("scan-recorded")).to_have_count(5)
+    assert sorted(CheckIn.objects.values_list("outcome", "reason")) == [("accepted", "")] * 4 + [("refused", "already_used")]
+    assert len(set(CheckIn.objects.values_list("submission_key", flat=True))) == 5
+    assert sorted(Registration.objects.filter(session=session).values_list("status", flat=True)) == ["attended"] * 4 + ["confirmed"]
+    phone.reload()
+    expect(network).to_have_attribute("data-state", "online")
+    expect(phone.get_by_test_id("scan-recorded")).to_have_count(5)
+    expect(pending).to_have_text("0")
+    assert CheckIn.objects.count() == 5  # synced exactly once
+    assert watch.csp_violations() == []

@@ -1,7 +1,8 @@
 """What views, jobs, the demo and other apps do with campaigns. Each function checks, then acts, in one
 transaction; creates go through ``core.submissions.create_once``; statuses through ``workflows``.
 
-Other apps call one function here: :func:`record_evidence` (the campaign's evidence interface)."""
+Other apps call two functions here: :func:`record_evidence` (the campaign's evidence interface) and
+:func:`activities_carried_by` (the activities a record of theirs may serve, for a choice in their forms)."""
 
 from __future__ import annotations
 
@@ -609,12 +610,14 @@ class EvidenceRef:
 
 
 def record_evidence(*, department_id: int, carrier: str, source, title: str, title_en: str = "", url: str = "",
-                    occurred_on: dt.date | None = None, public: bool = False) -> list[EvidenceRef]:
+                    occurred_on: dt.date | None = None, public: bool = False, activity_id: int | None = None) -> list[EvidenceRef]:
     """Record ``source`` (any model instance: another app's record) as evidence on the activities of the
     department (or of the centre a team belongs to) that the active campaign covering ``occurred_on`` (default:
     today) has and whose menu item is carried by ``carrier`` (the caller's app label). Idempotent by (activity,
     content type, pk): a second call updates the title, link, date and publicity. Returns [] when nothing
-    matches; never raises for that. Runs inside the caller's transaction (in a savepoint)."""
+    matches; never raises for that. Runs inside the caller's transaction (in a savepoint). ``activity_id`` (an
+    activity the caller's record was made for, chosen from :func:`activities_carried_by`) records it on that
+    activity only, when it is one of those."""
     day = occurred_on or timezone.localdate()
     if isinstance(day, dt.datetime):
         day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
@@ -623,7 +626,7 @@ def record_evidence(*, department_id: int, carrier: str, source, title: str, tit
             Q(department_id=department_id) | Q(department__children__id=department_id, department__children__kind=Department.Kind.TEAM),
             campaign__in=Campaign.objects.covering(day), menu_item__isnull=False,
         ).exclude(status=DepartmentActivity.Status.CANCELLED).select_related("menu_item").distinct()
-        if carrier in (a.menu_item.carriers or [])
+        if carrier in (a.menu_item.carriers or []) and (activity_id is None or a.pk == activity_id)
     ]
     if not activities:
         return []
@@ -646,3 +649,39 @@ def record_evidence(*, department_id: int, carrier: str, source, title: str, tit
         refs.append(EvidenceRef(pk=pk, activity_id=activity.pk))
     pagecache.changed(Evidence)
     return refs
+
+
+@dataclass(frozen=True)
+class ActivityOption:
+    """An activity another app's record may serve (``activities_carried_by``), in the reader's language."""
+
+    pk: int
+    department_id: int
+    code: str
+    title: str
+    campaign: str
+    status: str
+    is_open: bool  # in an active campaign and not cancelled: evidence can still be recorded on it
+    url: str
+
+    @property
+    def label(self) -> str:
+        return " ".join(part for part in (self.code, self.title) if part) + f" · {self.campaign}"
+
+
+def activities_carried_by(carrier: str, *, department_ids, include=()) -> list[ActivityOption]:
+    """The activities of ``department_ids`` in active campaigns, not cancelled, whose menu item is carried by
+    ``carrier`` (the caller's app label) — what an organiser may choose for a record of that app — and, whatever
+    their state, the activities ``include`` names (a choice made earlier, to show it). One query; by campaign
+    (newest first), then the menu's order."""
+    include = {pk for pk in include if pk}
+    wanted = Q(department_id__in=list(department_ids), campaign__status=Campaign.Status.ACTIVE, campaign__is_template=False,
+               menu_item__isnull=False) & ~Q(status=DepartmentActivity.Status.CANCELLED)
+    rows = (DepartmentActivity.objects.filter(wanted | Q(pk__in=include) if include else wanted)
+            .select_related("campaign", "menu_item").order_by("-campaign__year", "campaign_id", "menu_item__sort_order", "pk"))
+    # The carriers are a JSON list: matched here (SQLite has no JSON containment), as record_evidence does.
+    return [ActivityOption(pk=a.pk, department_id=a.department_id, code=a.code, title=a.display_title,
+                           campaign=a.campaign.display_name, status=a.status,
+                           is_open=a.campaign.status == Campaign.Status.ACTIVE and a.status != DepartmentActivity.Status.CANCELLED,
+                           url=a.get_absolute_url())
+            for a in rows if a.pk in include or carrier in ((a.menu_item.carriers or []) if a.menu_item_id else [])]

@@ -50,6 +50,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "qs-csrf-placeholder-5f1c8e2b"
@@ -211,9 +212,35 @@ def cacheable(request: HttpRequest) -> bool:
     return not len(get_messages(request))
 
 
-def _filled(request: HttpRequest, html: str) -> str:
-    """``html`` with this request's CSRF token and a fresh submission key in place of the placeholders."""
-    return html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
+def _filled(request: HttpRequest, html: str, personal: dict | None = None) -> str:
+    """``html`` with this request's CSRF token, a fresh submission key and the ``personal`` values (placeholder →
+    this request's text, HTML-escaped here) in place of the placeholders."""
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(KEY_PLACEHOLDER, uuid.uuid4().hex)
+    for placeholder, value in (personal or {}).items():
+        html = html.replace(placeholder, escape(value))
+    return html
+
+
+def member_cacheable(request: HttpRequest) -> bool:
+    """A GET by a signed-in account without a staff role (a member: the header is the same for all of them)
+    with no pending flash messages."""
+    from .permissions import user_role
+
+    if request.method != "GET" or not request.user.is_authenticated or user_role(request.user) is not None:
+        return False
+    return not len(get_messages(request))
+
+
+def member_page(request: HttpRequest, key: tuple, build: Callable[[bool], HttpResponse], personal: dict) -> HttpResponse:
+    """:func:`anonymous_page` for a page that every signed-in member sees alike except for a few values:
+    ``build(True)`` renders each key of ``personal`` (a placeholder string of its own) where the value goes, and
+    each request gets the copy with its own values (escaped). ``key`` must name everything else the page shows
+    that may differ (the caller's rows' fields: there is no invalidation for them). Staff, anonymous visitors
+    and requests with messages get ``build(False)``."""
+    if not member_cacheable(request):
+        stats["bypass"] += 1
+        return build(False)
+    return _serve(request, ("member", *key), build, personal)
 
 
 def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], HttpResponse]) -> HttpResponse:
@@ -225,6 +252,10 @@ def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], Htt
     if not cacheable(request):
         stats["bypass"] += 1
         return build(False)
+    return _serve(request, key, build, None)
+
+
+def _serve(request: HttpRequest, key: tuple, build: Callable[[bool], HttpResponse], personal: dict | None) -> HttpResponse:
     full_key = (content_version(), get_language(), request.get_full_path(), *key)
     now = time.monotonic()
     with _lock:
@@ -235,21 +266,21 @@ def anonymous_page(request: HttpRequest, key: tuple, build: Callable[[bool], Htt
             entry = None
     if entry is not None:
         stats["hits"] += 1
-        return HttpResponse(_filled(request, entry[1]), content_type=entry[2])
+        return HttpResponse(_filled(request, entry[1], personal), content_type=entry[2])
     stats["misses"] += 1
     response = build(True)
     if response.streaming:
         return response
     html = response.content.decode(response.charset)
     if response.status_code != 200:  # not cached, but filled like any other
-        response.content = _filled(request, html)
+        response.content = _filled(request, html, personal)
         return response
     content_type = response.get("Content-Type", "text/html; charset=utf-8")
     with _lock:
         _pages[full_key] = (now + TTL, html, content_type)
         while len(_pages) > MAX_ENTRIES:
             _pages.popitem(last=False)
-    return HttpResponse(_filled(request, html), content_type=content_type)
+    return HttpResponse(_filled(request, html, personal), content_type=content_type)
 
 
 def placeholder_context() -> dict:

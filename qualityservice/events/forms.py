@@ -9,6 +9,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core.forms import BootstrapFormMixin
 from qualityservice.core.permissions import department_scope
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import SubmissionKeyFormMixin
 from qualityservice.org.models import Department, Place
 
@@ -30,7 +31,8 @@ class EventForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = ["kind", "department", "title", "title_en", "audience", "co_hosts", "description", "description_en"]
+        fields = ["kind", "department", "title", "title_en", "audience", "co_hosts", "description", "description_en",
+                  "campaign_activity_id"]
         widgets = {"co_hosts": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4}),
                    "description_en": forms.Textarea(attrs={"rows": 3})}
 
@@ -42,6 +44,30 @@ class EventForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         scope = department_scope(user)
         if self.instance.pk is None and scope and len(scope) == 1:
             self.initial.setdefault("department", next(iter(scope)))
+        # The campaign activity it serves: the departments' activities carried by events (campaigns app), and the
+        # one chosen before even if its campaign has closed since. Without the campaigns app there is no choice.
+        if optional_function("qualityservice.campaigns", "services", "activities_carried_by") is None:
+            del self.fields["campaign_activity_id"]
+            return
+        departments = {d.pk: d for d in self.fields["department"].queryset}
+        self.activity_options = {o.pk: o for o in services.campaign_activities(
+            list(departments), include=[self.instance.campaign_activity_id] if self.instance.campaign_activity_id else [])}
+        choices = [("", pgettext("events", "None"))]
+        for option in self.activity_options.values():
+            department = departments.get(option.department_id)
+            choices.append((option.pk, f"{department.display_name} · {option.label}" if department else option.label))
+        self.fields["campaign_activity_id"] = forms.TypedChoiceField(
+            label=pgettext_lazy("events", "Campaign activity it serves"), choices=choices, coerce=int, required=False,
+            empty_value=None, help_text=pgettext_lazy("events", "Each session held is recorded as evidence of this activity."),
+            widget=forms.Select(attrs={"class": "form-select"}))
+
+    def clean(self):
+        data = super().clean()
+        chosen, department = data.get("campaign_activity_id"), data.get("department")
+        option = getattr(self, "activity_options", {}).get(chosen) if chosen else None
+        if chosen and department is not None and (option is None or option.department_id != department.pk):
+            self.add_error("campaign_activity_id", pgettext("events", "Choose an activity of the host department."))
+        return data
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

@@ -142,6 +142,10 @@ class Event(LocalisedTextMixin, models.Model):
     audience = models.CharField(pgettext_lazy("events", "audience"), max_length=12, choices=Audience.choices,
                                 default=Audience.PUBLIC)
     status = models.CharField(pgettext_lazy("events", "status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The campaign activity the event serves (a campaigns.DepartmentActivity, chosen from
+    # campaigns.services.activities_carried_by): held sessions are recorded as its evidence. An id, not a
+    # foreign key: events reads campaigns only through its service functions.
+    campaign_activity_id = models.PositiveBigIntegerField(pgettext_lazy("events", "campaign activity"), null=True, blank=True)
     code = models.CharField(pgettext_lazy("events", "public code"), max_length=24, unique=True, default=new_code, editable=False)
     organiser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("events", "organiser"), null=True,
                                   blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import ratelimit
+from qualityservice.core import pagecache, ratelimit
 from qualityservice.core.documents import qr_png, qr_svg
 from qualityservice.core.workflow import TransitionError
 
@@ -82,6 +82,7 @@ def event_public(request: HttpRequest, code: str) -> HttpResponse:
     response = render(request, "events/event_public.html", {
         "event": event, "sessions": sessions, "opinions": opinions, "minutes": minutes,
         "invitation_only": event.audience == Audience.INVITATION, "members_only": event.audience == Audience.MEMBERS,
+        "campaign_activity": services.campaign_activity_of(event),
     })
     return _private(response) if mine else response
 
@@ -130,15 +131,36 @@ def _registration_page(request: HttpRequest, session: Session, *, allocation: Al
                 return redirect(registration.get_ticket_url())
         status = 400
     else:
-        form = form_class()
-    response = render(request, "events/register.html", {
-        "event": event, "session": session, "allocation": allocation, "invitation": invitation, "form": form, "account": account,
-        "account_name": _account_name(account), "closed": closed, "needs_sign_in": needs_sign_in, "sign_in_url": _sign_in_url(request),
-        "free": allocation.free if allocation is not None else session.general_free,
-    }, status=status)
+        form = None
+    free = allocation.free if allocation is not None else session.general_free
+
+    def build(placeholders: bool) -> HttpResponse:
+        context = {
+            "event": event, "session": session, "allocation": allocation, "invitation": invitation, "account": account,
+            "form": form if form is not None else form_class(initial={"submission_key": pagecache.KEY_PLACEHOLDER} if placeholders else None),
+            "account_name": NAME_PLACEHOLDER if placeholders else _account_name(account), "closed": closed,
+            "needs_sign_in": needs_sign_in, "sign_in_url": _sign_in_url(request), "free": free,
+        }
+        if placeholders:
+            context.update(pagecache.placeholder_context())
+        return render(request, "events/register.html", context, status=status)
+
+    if form is None and invitation is None and account is not None:
+        # A member's registration page — the rush's GET — is the same for every member but for their name, the
+        # CSRF token and the submission key: rendered once per state of what it shows (the seats left included).
+        shown = (session.pk, session.status, session.starts_at, session.ends_at, session.place_id, session.location, closed,
+                 free if allocation is not None else bool(free),  # the general pool's page says only whether it is full
+                 event.status, event.kind, event.audience, event.department_id, event.title, event.title_en,
+                 allocation.pk if allocation is not None else None, allocation.co_host_id if allocation is not None else None)
+        response = pagecache.member_page(request, ("events-register", *shown), build, {NAME_PLACEHOLDER: _account_name(account)})
+    else:
+        response = build(False)
     if account is None and not needs_sign_in:
         ratelimit.remember_visitor(request, response)
     return _private(response)
+
+
+NAME_PLACEHOLDER = "qs-events-name-placeholder-3b7c1d"
 
 
 def _account_name(account) -> str:
@@ -151,7 +173,8 @@ def _account_name(account) -> str:
 
 
 def register(request: HttpRequest, code: str) -> HttpResponse:
-    session = get_object_or_404(Session.objects.exclude(event__status=Event.Status.DRAFT).select_related("event", "place"), code=code)
+    session = get_object_or_404(Session.objects.exclude(event__status=Event.Status.DRAFT).select_related("event__department", "place"),
+                                code=code)
     if session.event.audience == Audience.INVITATION:
         return _private(render(request, "events/message.html", {
             "title": session.event.display_title,
@@ -299,7 +322,8 @@ def ticket_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def session_ics(request: HttpRequest, code: str) -> HttpResponse:
-    session = get_object_or_404(Session.objects.exclude(event__status=Event.Status.DRAFT).select_related("event", "place"), code=code)
+    session = get_object_or_404(Session.objects.exclude(event__status=Event.Status.DRAFT).select_related("event__department", "place"),
+                                code=code)
     url = request.build_absolute_uri(session.event.get_public_url())
     return _ics_response(calendar_file(session, uid=f"session-{session.code}@qualityservice", url=url), f"session-{session.pk}")
 

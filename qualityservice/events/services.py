@@ -57,7 +57,7 @@ from .workflows import EVENT, INVITATION, MINUTES, REGISTRATION, SESSION, local,
 log = logging.getLogger(__name__)
 R = RegistrationStatus
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-EVENT_FIELDS = ("kind", "department", "title", "title_en", "description", "description_en", "audience")
+EVENT_FIELDS = ("kind", "department", "title", "title_en", "description", "description_en", "audience", "campaign_activity_id")
 SESSION_FIELDS = ("starts_at", "ends_at", "place", "location", "capacity", "registration_opens_at", "registration_closes_at")
 
 
@@ -808,4 +808,24 @@ def record_campaign_evidence(session: Session) -> list:
     """A session held: the host department's activity carried by events, as campaign evidence through ``campaigns.services.record_evidence``
     (nothing when the campaigns app is absent, no campaign covers the day or no adopted activity matches)."""
     record = optional_function("qualityservice.campaigns", "services", "record_evidence")
-    return record(**campaign_evidence_kwargs(session)) if record else []
+    if record is None:
+        return []
+    kwargs = campaign_evidence_kwargs(session)
+    if session.event.campaign_activity_id:  # the activity the organiser chose: that one only
+        kwargs["activity_id"] = session.event.campaign_activity_id
+    return record(**kwargs)
+
+
+def campaign_activities(department_ids, *, include=()) -> list:
+    """The campaign activities an event of these departments may serve (``campaigns.services.activities_carried_by``
+    for the carrier "events": ``ActivityOption`` rows), and the ones ``include`` names; [] without the campaigns app."""
+    options = optional_function("qualityservice.campaigns", "services", "activities_carried_by")
+    return options("events", department_ids=department_ids, include=include) if options else []
+
+
+def campaign_activity_of(event: Event):
+    """The ``ActivityOption`` of the activity the event serves, or None (none chosen, or the campaigns app absent)."""
+    if not event.campaign_activity_id:
+        return None
+    return next((o for o in campaign_activities([], include=[event.campaign_activity_id])
+                 if o.pk == event.campaign_activity_id), None)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("registrations/<int:pk>/move/", views.registration_move, name="registration_move"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("sessions/<int:pk>/checkin/", views.checkin, name="checkin"),
+    path("sessions/<int:pk>/checkin/sw.js", views.checkin_sw, name="checkin_sw"),
     path("sessions/<int:pk>/checkin/list.json", views.checkin_list, name="checkin_list"),
     path("sessions/<int:pk>/checkin/upload/", views.checkin_upload, name="checkin_upload"),
     path("sessions/<int:pk>/checkin/log/", views.checkin_log, name="checkin_log"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -96,7 +97,7 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     event = _event(request, pk) if pk is not None else None
     form = EventForm(request.POST or None, instance=event, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.EVENT_FIELDS}
+        data = {name: form.cleaned_data[name] for name in services.EVENT_FIELDS if name in form.cleaned_data}
         co_hosts = form.cleaned_data["co_hosts"]
         if event is None:
             event, created = services.create_event(key=form.cleaned_data["submission_key"], by=request.user, co_hosts=co_hosts, **data)
@@ -134,6 +135,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "public_url": request.build_absolute_uri(event.get_public_url()),
         "qr": qr_svg(request.build_absolute_uri(event.get_public_url()), scale=3),
         "is_invitation": event.audience == Audience.INVITATION, "list_url": reverse("events:list"),
+        "campaign_activity": services.campaign_activity_of(event),
     })
 
 
@@ -509,8 +511,19 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         "list_url": reverse("events:checkin_list", args=[session.pk]),
         "upload_url": reverse("events:checkin_upload", args=[session.pk]),
         "log_url": reverse("events:checkin_log", args=[session.pk]),
+        "sw_url": reverse("events:checkin_sw", args=[session.pk]),
         "may_manage": request.user.is_superuser or getattr(getattr(request.user, "staff", None), "role", "") in MANAGERS,
     })
+
+
+@role_required(*DOOR)
+def checkin_sw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check-in page's service worker (templates/events/checkin_sw.js), served beside the page so that its
+    scope is the page of this session: it keeps the page, its files and the ticket list for a reload without
+    network. A script file, no inline code: the CSP's ``script-src 'self'`` (and so ``worker-src``) allows it."""
+    _session(request, pk)
+    return render(request, "events/checkin_sw.js", {"static_prefix": settings.STATIC_URL},
+                  content_type="text/javascript; charset=utf-8")
 
 
 @role_required(*DOOR)

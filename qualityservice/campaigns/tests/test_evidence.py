@@ -197,3 +197,34 @@ def test_a_session_held_appears_publicly_on_the_adopted_open_days_activity(org):
     row = Evidence.objects.get(carrier="events")
     assert (row.activity.menu_item.code, row.object_id, row.is_public) == ("三(三)", session.pk, True)
     assert "物业开放日" in row.title
+
+
+# --- The activities another app's record may serve ------------------------------------------------------------
+
+
+def test_it_lists_the_activities_a_carrier_may_serve_in_the_departments_asked_for(org, django_assert_num_queries):
+    campaign = make_campaign(org)
+    open_days = services.adopt(campaign, campaign.menu.get(code="三(三)"), org.wuye, key=None, by=org.head_wuye)[0]
+    services.adopt(campaign, campaign.menu.get(code="三(三)"), org.yinshi, key=None, by=org.head_yinshi)
+    with django_assert_num_queries(1):
+        options = services.activities_carried_by("events", department_ids=[org.wuye.pk])
+    assert [(o.pk, o.code, o.title, o.campaign, o.is_open, o.url) for o in options] == [
+        (open_days.pk, "三(三)", "走进后勤", "优质服务年", True, open_days.get_absolute_url())]
+    assert options[0].label == "三(三) 走进后勤 · 优质服务年"
+    assert services.activities_carried_by("ideas", department_ids=[org.wuye.pk]) == []  # no menu item carried by ideas
+    ACTIVITY.apply(open_days, "cancel", by=org.supervisor, note="取消")
+    assert services.activities_carried_by("events", department_ids=[org.wuye.pk]) == []  # cancelled: no longer offered
+    kept = services.activities_carried_by("events", department_ids=[org.wuye.pk], include=[open_days.pk])
+    assert [(o.pk, o.is_open) for o in kept] == [(open_days.pk, False)]  # a choice made earlier is still shown
+
+
+def test_it_records_the_evidence_only_on_the_activity_named_when_the_caller_names_one(org):
+    campaign = make_campaign(org)
+    services.add_menu_item(campaign, key=None, by=org.supervisor, code="三(七)", title="经验交流会", title_en="Exchange",
+                           description="经验交流会。", kind="optional", carriers=["events"], sort_order=70)
+    open_days = services.adopt(campaign, campaign.menu.get(code="三(三)"), org.wuye, key=None, by=org.head_wuye)[0]
+    exchange = services.adopt(campaign, campaign.menu.get(code="三(七)"), org.wuye, key=None, by=org.head_wuye)[0]
+    refs = _record(org.dorm, org.wuye, carrier="events", activity_id=exchange.pk)
+    assert [r.activity_id for r in refs] == [exchange.pk]
+    assert _record(org.canteen, org.wuye, carrier="events", activity_id=activity(campaign, org.wuye, "三(二)").pk) == []  # not carried by events
+    assert sorted(r.activity_id for r in _record(org.canteen, org.wuye, carrier="events")) == sorted([open_days.pk, exchange.pk])

@@ -255,3 +255,45 @@ def test_it_gives_each_caller_its_own_instance_of_a_memoised_row_with_its_relati
     assert rows[0].thaw().name == org.canteen.name and rows[0].thaw().department.name == org.canteen.department.name
     with pytest.raises(AttributeError):
         rows[0].values = ()
+
+
+class NamedPage(Page):
+    NAME = "qs-test-name-placeholder"
+
+    def __init__(self, name_of):
+        super().__init__()
+        self.name_of = name_of
+
+    def __call__(self, placeholders):
+        response = super().__call__(placeholders)
+        response.content += f"<p>{self.NAME if placeholders else self.name_of}</p>".encode()
+        return response
+
+
+def test_a_members_page_is_rendered_once_and_each_member_gets_their_own_name_escaped_token_and_key(org):
+    from qualityservice.members.tests.factories import make_member
+
+    first, second = make_member(number="20260001", name="张三"), make_member(number="20260002", name="<李四>")
+    page = NamedPage("unused")
+    one = pagecache.member_page(request(user=first.user), ("k",), page, {page.NAME: first.name}).content.decode()
+    two = pagecache.member_page(request(user=second.user), ("k",), page, {page.NAME: second.name}).content.decode()
+    assert page.renders == 1
+    assert "<p>张三</p>" in one and "<p>&lt;李四&gt;</p>" in two and page.NAME not in one + two
+    assert one.split('csrfmiddlewaretoken" value="')[1][:64] != two.split('csrfmiddlewaretoken" value="')[1][:64]
+    pagecache.member_page(request(user=first.user), ("other",), page, {page.NAME: first.name})
+    assert page.renders == 2  # another key, another copy
+
+
+def test_a_members_page_is_never_cached_for_staff_anonymous_visitors_messages_or_posts(org):
+    from django.contrib import messages
+
+    from qualityservice.members.tests.factories import make_member
+
+    someone = make_member(number="20260003", name="王五")
+    page = NamedPage("real name")
+    for req in (request(user=org.head_wuye), request(), request(user=someone.user, method="post")):
+        assert "<p>real name</p>" in pagecache.member_page(req, ("k",), page, {page.NAME: "x"}).content.decode()
+    with_message = request(user=someone.user)
+    messages.info(with_message, "已保存")
+    pagecache.member_page(with_message, ("k",), page, {page.NAME: "x"})
+    assert page.renders == 4

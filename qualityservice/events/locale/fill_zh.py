@@ -130,8 +130,6 @@ ZH = {
     "Scan or type the ticket code": "扫码或输入票券代码", "Check": "核验", "Scan with the camera": "用摄像头扫码",
     "Search by name or the last four digits of the phone": "按姓名或手机号后四位查找", "Recent scans": "最近扫码",
     "Online: every scan is uploaded at once.": "在线：每次扫码立即上传。",
-    "Offline: scans are kept on this phone and uploaded when the network is back. Keep this page open.":
-        "离线：扫码记录保存在本机，网络恢复后自动上传。请保持本页面打开。",
     "Tickets on this phone: #.": "本机已存票券 # 张。", "The list could not be refreshed: using the copy kept on this phone from": "名单无法刷新：正在使用本机保存的名单，保存于",
     "No list of tickets on this phone yet: connect to the network once before the event.": "本机还没有票券名单：请在活动开始前联网打开一次本页面。",
     "Upload failed; retrying.": "上传失败，正在重试。", "Refused by the server": "服务器拒绝", "not uploaded yet": "尚未上传",
@@ -235,6 +233,21 @@ ZH = {
     "Publish": "发布", "Finish": "结束活动", "Cancel the event": "取消活动", "Event cancelled": "活动已取消", "Invitation accepted": "已接受邀请",
     "Invitation declined": "已谢绝邀请", "Withdraw the invitation": "撤回邀请", "Invitation withdrawn": "邀请已撤回",
     "Write the minutes before making them final.": "请先撰写纪要再定稿。", "Minutes made final": "纪要已定稿",
+    # The campaign activity an event serves
+    "campaign activity": "服务的活动", "Campaign activity": "服务的活动", "None": "无",
+    "Campaign activity it serves": "服务的活动",
+    "Each session held is recorded as evidence of this activity.": "每举行一场，即作为该活动的佐证材料记录。",
+    "Choose an activity of the host department.": "请选择主办部门的活动。",
+    "Part of %(activity)s": "属于“%(activity)s”活动",
+    # Check-in that survives a reload without network
+    "Offline: scans are kept on this phone and uploaded when the network is back.": "离线：扫码记录保存在本机，网络恢复后自动上传。",
+    "This phone could not store the last scan: keep this page open until it is uploaded.": "本机未能保存最近一次扫码：请保持本页打开，直到上传完成。",
+    "Scans not recorded": "未记录的扫码", "Send again": "重新上传",
+    "Signed out: sign in again on this phone to upload the scans (they are kept).": "已退出登录：请在本机重新登录后上传扫码记录（记录已保存）。",
+    "not recorded": "未记录", "The server did not answer for this scan.": "服务器未返回这次扫码的结果。",
+    # The camera
+    "Stop the camera": "关闭摄像头",
+    "The camera could not be opened: allow it in the browser, or type the code.": "无法打开摄像头：请在浏览器中允许使用摄像头，或手动输入票券代码。",
 }
 CONTEXT = {("events status", "Registered"): "已报名", ("events unit", "events"): "场", ("events unit", "people"): "人次", ("events unit", "opinions"): "条"}
 PLURALS = {"%(n)s seat free": "剩余 %(n)s 个名额",

@@ -160,6 +160,28 @@ def test_the_check_in_page_loads_its_script_and_says_how_many_wait_for_upload(cl
     assert "<script>" not in body  # no inline script (CSP)
 
 
+def test_the_camera_decoder_is_served_from_the_site_itself_before_the_page_script(client, org, session):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/jsqr/jsQR.js")  # from npm (package.json), never a CDN
+    client.force_login(org.staff_wuye)
+    body = client.get(reverse("events:checkin", args=[session.pk])).content.decode()
+    assert body.index('src="/static/vendor/jsqr/jsQR.js"') < body.index('src="/static/events/js/checkin.js"')
+    assert 'data-testid="camera"' in body and "关闭摄像头" in body
+
+
+def test_the_page_registers_its_service_worker_served_beside_it_so_that_its_scope_is_the_page(client, org, session):
+    client.force_login(org.staff_wuye)
+    page = reverse("events:checkin", args=[session.pk])
+    body = client.get(page).content.decode()
+    assert f'data-sw-url="{page}sw.js"' in body  # the default scope of a worker is the folder of its script: the page
+    response = client.get(f"{page}sw.js")
+    script = response.content.decode()
+    assert response["Content-Type"].startswith("text/javascript") and "Service-Worker-Allowed" not in response
+    assert 'var STATIC = "/static/";' in script and "caches.open" in script and "<script" not in script
+    assert "private" in response["Cache-Control"]  # a staff path: never kept by a shared cache
+
+
 def test_a_signed_ticket_is_read_from_a_scanner_a_url_or_typed_in_lower_case():
     code = "ABCDEFGHJKLM"
     ticket = signed_ticket(code)

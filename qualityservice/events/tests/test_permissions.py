@@ -23,7 +23,7 @@ NOT_LISTED = "not listed"  # 200 without the event
 DOES = "does"  # the POST is taken (a redirect, or the upload's JSON)
 ALL = 404
 VIEWS = tuple(p.name for p in staff_urls.urlpatterns)
-DOOR = ("checkin", "checkin_list", "checkin_upload")
+DOOR = ("checkin", "checkin_sw", "checkin_list", "checkin_upload")
 COHOSTS = ("cohosts", "cohost_new", "cohost_edit")
 POSTS = ("move", "invitations_remind", "minutes_finalise", "session_move", "reorder", "registration_move", "invitation_revoke",
          "checkin_upload")
@@ -39,7 +39,7 @@ MATRIX = {
     "supervisor": {**ORGANISER, **dict.fromkeys(COHOSTS, SEES)},
     "admin": {**ORGANISER, **dict.fromkeys(COHOSTS, SEES)},
     "head_yinshi": _row(404, list=NOT_LISTED, new=SEES),
-    "staff_wuye": _row(404, checkin=SEES, checkin_list=SEES, checkin_upload=DOES),
+    "staff_wuye": _row(404, checkin=SEES, checkin_sw=SEES, checkin_list=SEES, checkin_upload=DOES),
     "staff_yinshi": _row(404),
     "operator": _row(404),
     "judge": _row(404),
@@ -87,6 +87,7 @@ def _views(w) -> dict[str, tuple[str, str, dict]]:
         "registration_move": ("post", reverse("events:registration_move", args=[w["registration"].pk]), {"action": "cancel"}),
         "invitation_revoke": ("post", reverse("events:invitation_revoke", args=[w["invitation"].pk]), {}),
         "checkin": ("get", reverse("events:checkin", args=[s]), {}),
+        "checkin_sw": ("get", reverse("events:checkin_sw", args=[s]), {}),
         "checkin_list": ("get", reverse("events:checkin_list", args=[s]), {}),
         "checkin_upload": ("post", reverse("events:checkin_upload", args=[s]), {"json": {"scans": []}}),
         "checkin_log": ("get", reverse("events:checkin_log", args=[s]), {}),
@@ -112,6 +113,8 @@ def _sees(name, body, w) -> bool:
         return "学生会" in body
     if name == "checkin_list":
         return w["registration"].ticket in body
+    if name == "checkin_sw":
+        return 'self.addEventListener("fetch"' in body
     if name == "registrations":
         return "受邀同学" in body
     return TITLE in body

@@ -232,3 +232,34 @@ def test_the_rate_limit_stops_a_flood_of_visitor_registrations(client, session, 
     response = client.post(session.get_register_url(), {"name": "访客9", "phone": "13900000009", "submission_key": "x" * 32})
     assert response.status_code == 429 and "报名过于频繁" in response.content.decode()
     assert Registration.objects.count() == 2
+
+
+def test_a_members_registration_page_is_rendered_once_and_each_member_sees_their_own_name_token_and_key(client, org):
+    from qualityservice.core import pagecache
+
+    session = make_event(org, capacity=1).sessions.get()
+    first, second, third = member("张晓明"), member("李思雨"), member("王一")
+    pages = []
+    before = pagecache.stats["hits"]
+    for who in (first, second):
+        client.force_login(who.user)
+        pages.append(client.get(session.get_register_url()).content.decode())
+    assert pagecache.stats["hits"] == before + 1  # the second member's page came from the cache
+    assert "以<strong>张晓明</strong>的身份报名" in pages[0] and "以<strong>李思雨</strong>的身份报名" in pages[1]
+    assert "placeholder-3b7c1d" not in pages[0] + pages[1]
+    key = [p.split('name="submission_key" value="')[1].split('"')[0] for p in pages]
+    assert key[0] != key[1] and all(len(k) == 32 for k in key)
+    response = client.post(session.get_register_url(), {"submission_key": key[1]})  # the cached page's form works
+    assert Registration.objects.get().user == second.user and response["Location"].startswith("/events/t/")
+    client.force_login(third.user)
+    full = client.get(session.get_register_url()).content.decode()
+    assert "以<strong>王一</strong>的身份报名" in full and "加入候补" in full  # full now: another copy, never the stale one
+
+
+def test_a_members_registration_page_makes_fewer_queries_from_the_cache(client, org, django_assert_max_num_queries):
+    session = make_event(org, capacity=5).sessions.get()
+    client.force_login(member().user)
+    client.get(session.get_register_url())
+    client.force_login(member().user)
+    with django_assert_max_num_queries(6):  # the session (with its event and department), the login, the member
+        client.get(session.get_register_url())
