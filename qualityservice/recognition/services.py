@@ -110,11 +110,12 @@ def timeline(nomination: Nomination) -> list[WorkflowEvent]:
 
 
 def close_stale_nominations(*, now: dt.datetime | None = None) -> int:
-    """Close the nominations submitted more than ``QS_RECOGNITION_CLOSE_AFTER_DAYS`` days ago (the hourly job).
+    """Close the nominations submitted more than ``QS_RECOGNITION_CLOSE_AFTER_DAYS`` days ago that no round took
+    up (the hourly job); a nomination in a round stays for the round's stages, however long they take.
     Idempotent: each row is locked and moved once; a row another worker closed first is skipped."""
     days = settings.QS_RECOGNITION_CLOSE_AFTER_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
-    stale = Nomination.objects.filter(status=Nomination.Status.SUBMITTED, submitted_at__lt=cutoff)
+    stale = Nomination.objects.filter(status=Nomination.Status.SUBMITTED, submitted_at__lt=cutoff, round__isnull=True)
     return NOMINATION.apply_each(stale, "expire", days=days)
 
 

@@ -127,3 +127,17 @@ def test_the_nomination_page_offers_the_moves_the_user_may_take_and_shows_the_ti
     body = client.get(nomination.get_absolute_url()).content.decode()
     assert "已提交，待关闭" in body and "物业主任" in body and "督查员" in body
     assert 'name="action"' not in body
+
+
+def test_the_job_leaves_a_nomination_in_a_round_for_the_rounds_stages(org, settings):
+    from qualityservice.recognition.models import Round
+
+    settings.QS_RECOGNITION_CLOSE_AFTER_DAYS = 30
+    rnd, _created = services.create_round(key=None, by=org.supervisor, kind=Round.Kind.SERVICE_STAR, title="长周期评选",
+                                          period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), winners=1)
+    in_round = _draft(org, title="评选中的推荐")
+    Nomination.objects.filter(pk=in_round.pk).update(round=rnd)
+    services.move(in_round, "submit", by=org.supervisor)
+    Nomination.objects.filter(pk=in_round.pk).update(submitted_at=timezone.now() - dt.timedelta(days=90))
+    assert tasks.close_stale_nominations() == 0
+    assert Nomination.objects.get(pk=in_round.pk).status == "submitted"
