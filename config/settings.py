@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "qualityservice.members.middleware.MemberBoundaryMiddleware",  # members: a member never opens a staff page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "qualityservice.core.middleware.CSPMiddleware",  # django-csp's, the policy string built once
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -115,6 +115,9 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that asks the server only when the socket shows that
+        # something happened to the connection (core/postgresql/base.py): no SELECT 1 round trip per request.
+        DATABASES["default"]["ENGINE"] = "qualityservice.core.postgresql"
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # Server-side parameter binding lets psycopg prepare the statements a connection repeats
         # (after 5 runs): the hot INSERTs and look-ups skip parsing and planning on every request.

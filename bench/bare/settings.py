@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # The project's database and its OPTIONS (the settings file run on its own: the config package, which
 # loads Celery, is not imported); Django's backend and connection handling.
 _project = runpy.run_path(str(ROOT / "config" / "settings.py"))["DATABASES"]["default"]
-_STOCK_ENGINES = {"qualityservice.core.sqlite": "django.db.backends.sqlite3"}
+_STOCK_ENGINES = {"qualityservice.core.sqlite": "django.db.backends.sqlite3",
+                  "qualityservice.core.postgresql": "django.db.backends.postgresql"}
 DATABASES = {
     "default": {
         **{key: _project[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS") if key in _project},

@@ -1,28 +1,26 @@
-"""Report files, checked by content before anything is stored: photos through ``core.images.sanitize_image``
-(decoded within the memory budget, re-encoded without EXIF); documents only PDF or Office (Word, Excel,
-PowerPoint — OOXML or the older OLE2 format), recognised by their bytes, not their names; both size-limited
-(``QS_CAMPAIGNS_MAX_UPLOAD_MB``)."""
+"""Report files, checked by content before anything is stored (``core.uploads``): photos through
+``core.images.sanitize_image`` (decoded within the memory budget, re-encoded without EXIF); documents only PDF or
+Office (Word, Excel, PowerPoint — OOXML or the older OLE2 format), recognised by their bytes, not their names; both
+size-limited (``QS_CAMPAIGNS_MAX_UPLOAD_MB``)."""
 
 from __future__ import annotations
 
-import io
-import os
-import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
-from qualityservice.core.images import sanitize_image
+from qualityservice.core import uploads
 
-IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
-OOXML = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-OLE2 = {"doc", "xls", "ppt"}
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-DOCUMENT_EXTENSIONS = {"pdf", *OOXML, *OLE2}
+IMAGE_EXTENSIONS = uploads.IMAGE_EXTENSIONS
+DOCUMENT_EXTENSIONS = {"pdf", "docx", "xlsx", "pptx", "doc", "xls", "ppt"}
 MAX_SIDE = 2048
+RULES = uploads.Rules(
+    limit_setting="QS_CAMPAIGNS_MAX_UPLOAD_MB", documents=frozenset(DOCUMENT_EXTENSIONS), images=True, max_side=MAX_SIDE,
+    too_large=pgettext_lazy("campaign", "“%(name)s” is larger than %(mb)d MB."),
+    not_accepted=pgettext_lazy("campaign", "“%(name)s”: only PDF, Word, Excel, PowerPoint and images are accepted."),
+    not_matching=pgettext_lazy("campaign", "“%(name)s” is not a valid %(ext)s file."),
+)
 
 
 @dataclass(frozen=True)
@@ -33,68 +31,21 @@ class CleanFile:
 
 
 def max_bytes() -> int:
-    return int(settings.QS_CAMPAIGNS_MAX_UPLOAD_MB) * 1024 * 1024
-
-
-def _name(upload) -> str:
-    return os.path.basename(upload.name or "") or "file"
-
-
-def _read(upload) -> bytes:
-    limit = max_bytes()
-    if (upload.size or 0) > limit:
-        raise ValidationError(pgettext("campaign", "“%(name)s” is larger than %(mb)d MB.") % {"name": _name(upload), "mb": limit // 1024 // 1024})
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationError(pgettext("campaign", "“%(name)s” is larger than %(mb)d MB.") % {"name": _name(upload), "mb": limit // 1024 // 1024})
-    return data
+    return uploads.max_bytes(RULES)
 
 
 def clean_photo(upload) -> CleanFile:
-    data = _read(upload)
-    image = sanitize_image(data, _name(upload), limit=max_bytes(), max_side=MAX_SIDE, keep_alpha=False)
-    return CleanFile(name=image.name, content=image.content, is_image=True)
-
-
-def _is_ooxml(data: bytes, folder: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
-    return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+    checked = uploads.clean_image(upload, RULES, name=None if upload.name else "file")
+    return CleanFile(name=checked.name, content=checked.content, is_image=True)
 
 
 def clean_document(upload) -> CleanFile:
     """A PDF or Office document checked by its bytes, or an image (then re-encoded like a photo)."""
-    name = _name(upload)
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext in IMAGE_EXTENSIONS:
-        return clean_photo(upload)
-    if ext not in DOCUMENT_EXTENSIONS:
-        raise ValidationError(pgettext("campaign", "“%(name)s”: only PDF, Word, Excel, PowerPoint and images are accepted.") % {"name": name})
-    data = _read(upload)
-    valid = (
-        data.startswith(b"%PDF-") if ext == "pdf"
-        else data.startswith(OLE2_MAGIC) if ext in OLE2
-        else _is_ooxml(data, OOXML[ext])
-    )
-    if not valid:
-        raise ValidationError(pgettext("campaign", "“%(name)s” is not a valid %(kind)s file.") % {"name": name, "kind": ext.upper()})
-    return CleanFile(name=name[-100:], content=ContentFile(data, name=name[-100:]), is_image=False)
+    checked = uploads.check(upload, RULES)
+    if checked.is_image:
+        return CleanFile(name=checked.name, content=checked.content, is_image=True)
+    checked.content.name = checked.name[-100:]
+    return CleanFile(name=checked.name[-100:], content=checked.content, is_image=False)
 
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf", "doc": "application/msword", "xls": "application/vnd.ms-excel",
-    "ppt": "application/vnd.ms-powerpoint",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "jpg": "image/jpeg", "png": "image/png",
-}
-
-
-def content_type(name: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return CONTENT_TYPES.get(ext, "application/octet-stream")
+content_type = uploads.content_type

@@ -231,14 +231,21 @@ class _FileStore:
         return os.path.join(self.directory, key.replace(":", "-"))
 
     def incr(self, items):
-        os.makedirs(self.directory, exist_ok=True)
         counts = [self._incr(self._path(key)) for key, _ttl in items]
         self._sweep()
         return counts
 
-    @staticmethod
-    def _incr(path: str) -> int:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    def _open(self, path: str) -> int:
+        """The counter file, created if need be — with its directory the first time (no ``makedirs`` and its
+        ``stat`` on every count)."""
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except FileNotFoundError:
+            os.makedirs(self.directory, exist_ok=True)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def _incr(self, path: str) -> int:
+        fd = self._open(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             raw = os.pread(fd, 32, 0)
@@ -271,9 +278,8 @@ class _FileStore:
                 os.close(fd)
 
     def set(self, items):
-        os.makedirs(self.directory, exist_ok=True)
         for key, value, _ttl in items:
-            fd = os.open(self._path(key), os.O_RDWR | os.O_CREAT, 0o600)
+            fd = self._open(self._path(key))
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 data = str(value).encode()

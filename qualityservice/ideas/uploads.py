@@ -10,41 +10,30 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
-from qualityservice.core.images import sanitize_image
+from qualityservice.core import uploads as core_uploads
 
 MAX_SIDE = 1600
-IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
+IMAGE_EXTENSIONS = core_uploads.IMAGE_EXTENSIONS
 DOCUMENT_EXTENSIONS = {"pdf", "docx", "xlsx", "doc", "xls"}
-# Magic numbers: PDF, Office Open XML (a zip), legacy Office (OLE2).
-_MAGIC = {"pdf": (b"%PDF-",), "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "doc": (b"\xd0\xcf\x11\xe0",),
-          "xls": (b"\xd0\xcf\x11\xe0",)}
 ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx"
+RULES = core_uploads.Rules(
+    limit_setting="QS_IDEAS_MAX_UPLOAD_MB", documents=frozenset(DOCUMENT_EXTENSIONS), images=True, max_side=MAX_SIDE,
+    too_large=pgettext_lazy("idea", "“%(name)s” is too large (%(size).1f MB); the limit is %(limit)d MB."),
+    not_accepted=pgettext_lazy("idea", "“%(name)s”: only photos, PDF, Word and Excel files are accepted."),
+    not_matching=pgettext_lazy("idea", "“%(name)s” is not a real %(ext)s file."),
+)
 
 
 def max_bytes() -> int:
-    return settings.QS_IDEAS_MAX_UPLOAD_MB * 1024 * 1024
+    return core_uploads.max_bytes(RULES)
 
 
 def clean_upload(upload) -> tuple[ContentFile, str, bool]:
     """(the file to store, its display name, whether it is an image), or ValidationError."""
-    name = os.path.basename(upload.name or "")[-100:] or "file"
-    if upload.size > max_bytes():
-        raise ValidationError(pgettext("idea", "“%(name)s” is too large (%(size).1f MB); the limit is %(limit)d MB.")
-                              % {"name": name, "size": upload.size / 1024 / 1024, "limit": settings.QS_IDEAS_MAX_UPLOAD_MB})
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    upload.seek(0)
-    if ext in IMAGE_EXTENSIONS:
-        clean = sanitize_image(upload.read(max_bytes() + 1), name, limit=max_bytes(), max_side=MAX_SIDE, keep_alpha=False)
-        return clean.content, clean.name, True
-    if ext not in DOCUMENT_EXTENSIONS:
-        raise ValidationError(pgettext("idea", "“%(name)s”: only photos, PDF, Word and Excel files are accepted.") % {"name": name})
-    head = upload.read(8)
-    if not any(head.startswith(magic) for magic in _MAGIC[ext]):
-        raise ValidationError(pgettext("idea", "“%(name)s” is not a real %(ext)s file.") % {"name": name, "ext": ext.upper()})
-    upload.seek(0)
-    return ContentFile(upload.read(), name=name), name, False
+    checked = core_uploads.check(upload, RULES, name=os.path.basename(upload.name or "")[-100:] or "file")
+    return checked.content, checked.name, checked.is_image
 
 
 def clean_uploads(uploads) -> list[tuple[ContentFile, str, bool]]:

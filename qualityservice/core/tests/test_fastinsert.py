@@ -144,3 +144,21 @@ def test_it_writes_a_new_records_first_history_row_with_it_and_the_rows_in_one_s
     assert row.created_at == Staff.objects.get(pk=staff.pk).created_at  # auto_now_add: the value inserted
     inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
     assert len(inserts) == (1 if connection.vendor == "postgresql" else 2), inserts
+
+
+def test_it_finds_the_history_model_once_not_through_simple_historys_manager_on_every_insert(db, monkeypatch):
+    from django.utils import timezone
+    from simple_history.manager import HistoryDescriptor
+
+    from qualityservice.core.fastinsert import History
+    from qualityservice.org.models import Staff
+
+    dept = Department.objects.create(code="qs-hist2", name="历史二部")
+    insert_together(Staff(department=dept, name="甲", badge_number="H-101", post="维修工"), history=History(at=timezone.now()))
+    managers = []
+    original = HistoryDescriptor.__get__
+    monkeypatch.setattr(HistoryDescriptor, "__get__", lambda self, *a: managers.append(1) or original(self, *a))
+    staff = Staff(department=dept, name="乙", badge_number="H-102", post="维修工")
+    insert_together(staff, history=History(at=timezone.now()))
+    assert managers == []  # each access builds a manager class (~0.2 ms)
+    assert [row.name for row in staff.history.all()] == ["乙"]

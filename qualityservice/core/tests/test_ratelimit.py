@@ -357,3 +357,14 @@ def test_refund_gives_back_what_the_request_counted_and_never_goes_below_zero(st
         ratelimit.untrack_request_counts(token)
     assert [ratelimit.hit(limits) for _i in range(2)] == [False, True]  # the first hit still counts
     monkeypatch.setattr(ratelimit, "_client", None)
+
+
+def test_it_counts_in_the_file_cache_when_its_counter_directory_is_not_there_yet(file_cache):
+    import shutil
+
+    limits = [("t-session", "c", "1/h")]
+    assert ratelimit.hit(limits) is False
+    shutil.rmtree(file_cache / "ratelimit")  # an operator cleared the cache directory
+    assert ratelimit.hit(limits) is False
+    assert ratelimit.hit(limits) is True  # the count went on in a new directory
+    assert len(list((file_cache / "ratelimit").iterdir())) == 1
