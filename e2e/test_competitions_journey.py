@@ -1,7 +1,7 @@
 """Browser journey of a skills competition: two judges score on phones (390×844) — one signed in, his draft
 surviving a reload, the other through her private link, giving a score far from the panel —; scoring closes and
 the anomaly is flagged; the organiser clears it with a note, verifies and publishes; the public results page shows
-each contestant's breakdown on a phone; once final, the certificate PDF carries the text and a QR code that opens
+each contestant's breakdown on a phone, where a visitor without an account raises an objection; once final, the certificate PDF carries the text and a QR code that opens
 the verification page, which says genuine — and revoked after the revocation."""
 
 import datetime as dt
@@ -150,7 +150,30 @@ def test_two_judges_score_on_phones_the_anomaly_is_cleared_and_the_results_and_c
     assert no_horizontal_overflow(phone, 390)
     phone.screenshot(path=SHOTS.format("public"), full_page=True)
 
-    # 6. After the objection window the organiser makes the results final and issues the certificates.
+    # 5b. A visitor without an account objects from the public page on a phone, with a name and a phone number: it
+    # becomes a feedback record of kind objection for the organiser.
+    from qualityservice.competitions.models import Objection
+    from qualityservice.feedback.models import Feedback
+
+    visitor_context, visitor = _second_phone(browser)
+    visitor.goto(f"{live_server.url}{public}")
+    form = visitor.locator("[data-testid=objection-form]").first
+    form.locator("[name=text]").fill("选手2操作超时未扣分，请复核")
+    form.locator("input[name=name]").fill("李老师")
+    form.locator("input[name=phone]").fill("13912345678")
+    form.locator("button[type=submit]").click()
+    expect(visitor.locator("body")).to_contain_text("异议已登记")
+    assert no_horizontal_overflow(visitor, 390)
+    visitor.screenshot(path=SHOTS.format("objection"), full_page=True)
+    visitor_context.close()
+    objection = Objection.objects.get()
+    assert (objection.name, objection.phone, objection.raised_by) == ("李老师", "13912345678", None)
+    assert Feedback.objects.get(pk=objection.feedback_id).kind == "objection"
+    from qualityservice.competitions.workflows import OBJECTION
+
+    OBJECTION.apply(objection, "answer", by=org.supervisor, answer="经核查计时记录，用时符合规定，维持原成绩。")
+
+    # 6. The objection answered, after the objection window the organiser makes the results final and issues the certificates.
     Round.objects.filter(pk=rnd.pk).update(notice_until=timezone.now() - dt.timedelta(minutes=1))
     page.goto(f"{live_server.url}{rnd.get_absolute_url()}")
     page.click("[data-testid=round-finalise]")
