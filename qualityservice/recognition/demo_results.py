@@ -86,7 +86,9 @@ def seed(out, rng) -> None:
     rnd.refresh_from_db()
     if rnd.status == Round.Status.VOTING:
         batch, _created = codes.generate_batch(rnd, label="2010年师生代表", size=240, by=supervisor, key="demo-2010-star-codes")
-        favourites = [n.pk for n in nominations]
+        favourites = list(services.ballot_nominations(rnd).order_by("pk").values_list("pk", flat=True))  # not the vetoed
+        if not favourites:
+            return
         day = rnd.vote_opens or dt.date(2010, 11, 20)  # a day of the round's own vote
         for i, code in enumerate(batch.codes.filter(used=False).values_list("code", flat=True)[:200]):
             choice = rng.sample(favourites[: max(3, len(favourites) // 2)] if i % 3 else favourites, min(3, len(favourites)))
