@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache
+from qualityservice.core import pagecache, ratelimit
 from qualityservice.core.documents import pdf_response
 from qualityservice.core.permissions import STAFF_ROLES, role_required
 from qualityservice.core.roles import Role
@@ -269,10 +270,10 @@ def winners(request: HttpRequest, code: str) -> HttpResponse:
     rnd = _published_round(code)
     rows = list(results.winners(rnd))
     form = ObjectionForm(winners=rows)
-    return render(request, "recognition/results/winners.html", {
+    return ratelimit.remember_visitor(request, render(request, "recognition/results/winners.html", {  # the browser id
         "round": rnd, "rows": rows, "form": form, "notice_open": results.notice_open(rnd),
         "objection_url": reverse("recognition:objection", args=[rnd.code]), "sent": request.GET.get("sent", "")[:24],
-    })
+    }))
 
 
 @require_POST
@@ -281,7 +282,13 @@ def objection(request: HttpRequest, code: str) -> HttpResponse:
     rows = list(results.winners(rnd))
     form = ObjectionForm(request.POST, winners=rows)
     error = None
-    if form.is_valid():
+    status = 400
+    if ratelimit.public_rate_limited(request, "recognition-objection", per_ip=settings.QS_RECOGNITION_OBJECTION_RATE_PER_IP,
+                                     per_visitor=settings.QS_RECOGNITION_OBJECTION_RATE_PER_VISITOR):
+        form.is_valid()  # what was typed is shown again
+        error, status = pgettext("jury", "You have sent many objections in a short time. What you typed is still here: "
+                                         "please wait a while and send it again."), 429
+    elif form.is_valid():
         nomination = next((r.nomination for r in rows if r.nomination_id == form.cleaned_data["nomination"]), None)
         try:
             made, _created = results.raise_objection(rnd, text=form.cleaned_data["text"], nomination=nomination,
@@ -291,10 +298,10 @@ def objection(request: HttpRequest, code: str) -> HttpResponse:
             error = _errors(exc)
         else:
             return redirect(f"{reverse('recognition:winners', args=[rnd.code])}?sent={made.feedback_code}#objection")
-    return render(request, "recognition/results/winners.html", {
+    return ratelimit.remember_visitor(request, render(request, "recognition/results/winners.html", {
         "round": rnd, "rows": rows, "form": form, "notice_open": results.notice_open(rnd), "error": error,
         "objection_url": reverse("recognition:objection", args=[rnd.code]),
-    }, status=400)
+    }, status=status))
 
 
 STAR_KINDS = {"service-stars": Round.Kind.SERVICE_STAR}

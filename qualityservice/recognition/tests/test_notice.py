@@ -74,6 +74,21 @@ def test_an_objection_becomes_a_feedback_record_of_the_group_office(client, org)
     assert loser.status_code == 400 and Objection.objects.count() == 1  # not a winner: not a valid choice
 
 
+def test_a_browser_sending_many_objections_is_held_back_with_its_text_kept_and_nothing_saved(client, org, settings):
+    settings.QS_RECOGNITION_OBJECTION_RATE_PER_VISITOR = "2/h"
+    rnd, nominations = _noticed(org)
+    client.get(reverse("recognition:winners", args=[rnd.code]))  # the browser id
+    for n in range(2):
+        sent = client.post(reverse("recognition:objection", args=[rnd.code]),
+                           {"nomination": nominations[1].pk, "text": f"第{n}条异议：请核实事迹", "contact": "", "submission_key": ""})
+        assert sent.status_code == 302
+    held = client.post(reverse("recognition:objection", args=[rnd.code]),
+                       {"nomination": nominations[1].pk, "text": "第三条异议：请核实事迹", "contact": "", "submission_key": ""})
+    body = held.content.decode()
+    assert held.status_code == 429 and "短时间内提交了较多异议" in body and "第三条异议：请核实事迹" in body
+    assert Objection.objects.count() == 2
+
+
 def test_the_round_becomes_final_after_the_notice_period_and_objections_stop(client, org):
     rnd, nominations = _noticed(org)
     services.update_round(rnd, notice_until=dt.date.today() + dt.timedelta(days=3))
