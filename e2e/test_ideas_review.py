@@ -5,7 +5,6 @@ the saving, the public list shows it, the idea is awarded and the certificate's 
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from PIL import Image
