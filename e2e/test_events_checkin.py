@@ -110,6 +110,7 @@ def test_the_check_in_page_survives_a_reload_without_network_and_uploads_each_qu
             scan.press("Enter")
             expect(result).to_contain_text(ticket.name)
         expect(pending).to_have_text("3")
+        expect(root).to_have_attribute("data-writing", "0")  # every scan answered is in IndexedDB
 
         phone.reload()  # no network: the worker answers with the page it kept
         expect(network).to_have_attribute("data-state", "offline")

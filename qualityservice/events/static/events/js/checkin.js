@@ -188,6 +188,11 @@
     el.pending.textContent = queued().length;
   }
 
+  // Scans being written to IndexedDB right now (data-writing on the root): the page says when every scan
+  // answered is stored, which is what survives a reload.
+  var writing = 0;
+  function writes(delta) { writing += delta; root.setAttribute("data-writing", String(writing)); }
+
   function scan(text) {
     var ticket = normal(text);
     if (!ticket) return;
@@ -201,7 +206,8 @@
     counts();
     draw();
     // Uploaded only once it is stored: a reload, a crash or a flat battery loses nothing that was answered.
-    putScans([entry]).then(upload, function () { upload(); });
+    writes(1);
+    putScans([entry]).then(function () { writes(-1); upload(); }, function () { writes(-1); upload(); });
   }
 
   // --- Uploading -------------------------------------------------------------------------------------------------
