@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "qualityservice.members.middleware.MemberBoundaryMiddleware",  # members: a member never opens a staff page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "qualityservice.core.middleware.CSPMiddleware",  # django-csp's, the policy string built once
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]

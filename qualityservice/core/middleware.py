@@ -1,12 +1,9 @@
 """Pages with personal data are never stored by a browser or a shared cache; an outage of the database
-or of Redis is a 503 page, not a 500; the Content-Security-Policy header is built once per process."""
+or of Redis is a 503 page, not a 500."""
 
 import logging
 
-from csp import constants as _csp_constants
-from csp import middleware as _csp_middleware
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.utils.cache import patch_cache_control
 
 log = logging.getLogger(__name__)
@@ -94,54 +91,3 @@ def _outage_errors() -> tuple[type[BaseException], ...]:
         pass
     return tuple(errors)
 
-
-class CSPMiddleware(_csp_middleware.CSPMiddleware):
-    """django-csp's middleware, with the header built once per process instead of for every response.
-
-    django-csp rebuilds the same policy string from ``CONTENT_SECURITY_POLICY`` for every response
-    (0.03–0.05 ms each, two responses per public submission). The platform uses no per-view policy
-    (``@csp_update``/``@csp_replace``/``@csp_exempt``) and no nonce (no inline scripts or styles), so
-    every response gets the settings' policy: this one is kept and reused. A response that does carry
-    a per-view policy, or a request whose nonce was used, goes through django-csp unchanged. The kept
-    policy follows ``override_settings`` (the ``setting_changed`` signal empties it)."""
-
-    _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
-    _policies: dict = {}
-
-    def process_response(self, request, response):
-        if getattr(request, "_csp_nonce", None) is not None or any(
-                getattr(response, name, None) is not None for name in self._PER_RESPONSE):
-            return super().process_response(request, response)
-        if response.status_code in (500, 404) and settings.DEBUG:
-            return response  # django-csp leaves Django's debug pages alone
-        policies = CSPMiddleware._policies
-        if not policies:
-            policies.update(self._build_policies())
-        for header, (value, prefixes), exempt in (
-                (_csp_constants.HEADER, policies["enforced"], "_csp_exempt"),
-                (_csp_constants.HEADER_REPORT_ONLY, policies["report_only"], "_csp_exempt_ro")):
-            if value and header not in response and not getattr(response, exempt, False) \
-                    and not request.path_info.startswith(prefixes):
-                response[header] = value
-        # As django-csp does: a nonce asked for after the header is written is an error, not a silent gap.
-        request.csp_nonce = _csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
-        return response
-
-    @staticmethod
-    def _build_policies() -> dict:
-        from csp.utils import build_policy
-
-        out = {}
-        for key, setting, report_only in (("enforced", "CONTENT_SECURITY_POLICY", False),
-                                          ("report_only", "CONTENT_SECURITY_POLICY_REPORT_ONLY", True)):
-            config = getattr(settings, setting, None) or {}
-            out[key] = (build_policy(report_only=report_only), tuple(config.get("EXCLUDE_URL_PREFIXES", None) or ()))
-        return out
-
-
-def _forget_csp_policies(*, setting, **kwargs):
-    if setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY", "DEBUG"):
-        CSPMiddleware._policies.clear()
-
-
-setting_changed.connect(_forget_csp_policies)
