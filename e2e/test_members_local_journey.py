@@ -73,7 +73,9 @@ def test_it_takes_a_member_from_the_roster_import_and_codes_to_sign_in_and_named
     assert (fb.anonymous, fb.submitter_name, fb.submitter_user.member.number) == (False, "张晓明", "20230001")
 
     student.get_by_test_id("my-page-link").click()
+    student.wait_for_url(f"{live_server.url}/members/")
     item = student.get_by_test_id("my-feedback-item")
+    item.first.wait_for()
     assert item.count() == 1 and fb.code in item.inner_text() and "已受理" in item.inner_text()
     assert no_horizontal_overflow(student, 390)
     student.screenshot(path="/tmp/members-my-page-feedback-phone.png", full_page=True)
