@@ -32,7 +32,7 @@ def test_it_lays_out_the_administrators_pages(page, live_server, org, tmp_path):
     shot(page, "staff-list-desktop")
 
     page.get_by_role("link", name="物业员工").click()
-    assert page.get_by_role("heading", name="物业员工").is_visible()
+    page.get_by_role("heading", name="物业员工").wait_for()  # is_visible() does not wait for the navigation
     shot(page, "staff-detail-desktop")
 
     page.goto(f"{live_server.url}/staff/org/departments/{org.wuye.pk}/")
