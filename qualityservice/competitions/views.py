@@ -310,13 +310,15 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
             flag.sheet_choices = sheets_for_flags.get(flag.pk, [])
             forms_by_flag[flag.pk] = form
         flag.form = forms_by_flag.get(flag.pk)
-    objections = list(rnd.objections.select_related("contestant__staff", "raised_by__staff", "answered_by__staff"))
+    objection_rows = list(rnd.objections.select_related("contestant__staff", "raised_by__staff", "answered_by__staff"))
+    for o in objection_rows:  # a contestant who organises or judges never sees who objected about them
+        o.author_hidden = objections.hidden_from(request.user, o.contestant.staff_id if o.contestant_id else None)
     grid = reports.progress(rnd)
     return render(request, "competitions/round_detail.html", {
         "round": rnd, "competition": rnd.competition, "grid": grid, "flags": flags, "chief": chief,
         "analysis": reports.judge_analysis(rnd, grid["appointments"]),
         "organiser": access.can_organise(request.user, rnd.competition), "moves": ROUND.allowed(request.user, rnd),
-        "events": services.timeline(rnd, ROUND), "objections": objections, "answer_form": AnswerForm(),
+        "events": services.timeline(rnd, ROUND), "objections": objection_rows, "answer_form": AnswerForm(),
         "reason_form": ReasonForm(), "open_flags": sum(1 for f in flags if f.status == Flag.Status.OPEN),
     })
 

@@ -10,6 +10,8 @@ does what the three share:
 - :func:`raise_objection`: the app's row and the feedback record in one transaction, once per form
   (``core.submissions.create_once``), the feedback's tracking code written back on the row, the submitter's identity
   as feedback requires it, the organisers told (``core.notifications.notify``);
+- :func:`hidden_from`: on the app's own staff pages, whether a reader is the staff member the objection is about
+  (then shown neither its author nor its tracking code);
 - :func:`receive`: the public form's POST — a refused CSRF token, the rate limit (``core.ratelimit``: the visitor
   is held back with what they typed kept), bad input (a translated message, nothing saved), then the app's send.
 
@@ -42,6 +44,7 @@ from django.utils.translation import pgettext
 
 from . import csrf, ratelimit
 from .notifications import notify
+from .permissions import staff_profile
 from .submissions import create_once, scoped
 
 M = TypeVar("M", bound=models.Model)
@@ -121,6 +124,16 @@ def _has_field(model, name: str) -> bool:
     except Exception:  # FieldDoesNotExist
         return False
     return True
+
+
+def hidden_from(user, about_staff_id: int | None) -> bool:
+    """True when ``user`` is the staff member an objection is about: the app's own pages then show them neither who
+    raised it (name, phone, account) nor its tracking code — feedback's rule (``Feedback.identity_hidden_from``,
+    ``code_for``) on the app's side."""
+    if about_staff_id is None:
+        return False
+    profile = staff_profile(user)
+    return profile is not None and profile.pk == about_staff_id
 
 
 def held_back_message() -> str:

@@ -204,3 +204,11 @@ def test_the_app_files_objections_only_through_the_primitive(app):
     assert {"raise_objection", "receive"} <= used
     templates = [p for p in (ROOT / app / "templates").rglob("*.html") if "core/_objection_form.html" in p.read_text(encoding="utf-8")]
     assert templates, f"{app} renders its public objection form with core/_objection_form.html"
+
+
+@pytest.mark.django_db
+def test_the_apps_pages_hide_the_author_from_the_staff_member_it_is_about_only(org):
+    about = org.head_wuye.staff.pk
+    assert objections.hidden_from(org.head_wuye, about)
+    assert not objections.hidden_from(org.supervisor, about) and not objections.hidden_from(org.head_wuye, None)
+    assert not objections.hidden_from(AnonymousUser(), about)
