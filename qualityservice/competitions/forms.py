@@ -303,6 +303,7 @@ class PublicObjectionForm(ObjectionForm):
     """An objection from the public results page: a signed-in staff member or member is known by their account; anyone
     else gives a name and a phone number (the organiser answers them)."""
 
+    field_order = ["name", "phone", "contestant", "text"]
     name = forms.CharField(label=pgettext_lazy("competition", "Your name"), max_length=60, required=False)
     phone = forms.CharField(label=pgettext_lazy("competition", "Phone number"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from qualityservice.core import certificates, pagecache
+from qualityservice.core import certificates, objections, pagecache
 from qualityservice.core import panel as scoring
 from qualityservice.core.i18n import pick
 from qualityservice.core.models import WorkflowEvent
@@ -960,7 +960,7 @@ def carry_over(rnd: Round) -> int:
 
 # An objection to results arrives as feedback of kind objection, on the web channel, titled as an objection and
 # traced back by ``source_ref``.
-OBJECTION_FEEDBACK_KIND = "objection"
+OBJECTION_FEEDBACK_KIND = objections.KIND
 
 
 def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None = None, key: str | None,
@@ -984,28 +984,21 @@ def raise_objection(rnd: Round, *, by, text: str, contestant: Contestant | None 
     if source == Objection.Source.STAFF and not name:
         name = getattr(staff_profile(user), "name", "") or user.get_username()
 
-    def create(stored_key):
-        objection = Objection.objects.create(round=rnd, contestant=contestant, text=text[:2000], raised_by=user,
-                                             source=source, name=name, phone=phone, submission_key=stored_key)
-        competition = rnd.competition
-        create_feedback = optional_function("qualityservice.feedback", "services", "create_feedback")
-        if create_feedback is not None:
-            about = f"（{contestant.number:02d}号 {contestant.staff.name}）" if contestant is not None else ""
-            ref = create_feedback(
-                kind=OBJECTION_FEEDBACK_KIND, channel="web", department=competition.department,
-                title=f"对比武结果的异议：{competition.title} · {rnd.name}"[:200],
-                body=f"{objection.text}\n\n—— {competition.title} · {rnd.name}{about}",
-                anonymous=False, submitter_name=name, submitter_contact=phone, submitter_user=user,
-                source_ref=f"competitions.objection:{objection.pk}", submission_key=f"competitions-objection-{objection.pk}",
-            )  # -> feedback.services.FeedbackRef
-            Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code)
-            objection.feedback_id, objection.feedback_code = ref.pk, ref.code
-        organisers = {"supervisors": True} if competition.is_group_wide else {"heads_of": [competition.department_id]}
-        notify(**organisers, subject=pgettext("competition", "Objection to %(round)s") % {"round": str(rnd)}, body=objection.text,
-               url=rnd.get_absolute_url(), webhook=False)
-        return objection
-
-    return create_once(Objection, scoped("objection", key), create)
+    competition = rnd.competition
+    about = f"（{contestant.number:02d}号 {contestant.staff.name}）" if contestant is not None else ""
+    organisers = {"supervisors": True} if competition.is_group_wide else {"heads_of": (competition.department_id,)}
+    text = text[:2000]
+    return objections.raise_objection(
+        Objection, app="competitions", scope="objection", key=key,
+        create=lambda stored_key: Objection.objects.create(round=rnd, contestant=contestant, text=text, raised_by=user,
+                                                           source=source, name=name, phone=phone, submission_key=stored_key),
+        file=optional_function("qualityservice.feedback", "services", "create_feedback"),
+        department=competition.department, title=f"对比武结果的异议：{competition.title} · {rnd.name}",
+        body=f"{text}\n\n—— {competition.title} · {rnd.name}{about}",
+        author=objections.Author(name=name, contact=phone, user=user),
+        about_staff=contestant.staff if contestant is not None else None,
+        tell=objections.Tell(subject=pgettext("competition", "Objection to %(round)s") % {"round": str(rnd)},
+                             url=rnd.get_absolute_url(), **organisers))
 
 
 # --- Certificates ----------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import certificates, csrf, pagecache, ratelimit
+from qualityservice.core import certificates, csrf, objections, pagecache, ratelimit
 from qualityservice.core import panel as scoring
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.exports import xlsx_response
@@ -310,13 +310,15 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
             flag.sheet_choices = sheets_for_flags.get(flag.pk, [])
             forms_by_flag[flag.pk] = form
         flag.form = forms_by_flag.get(flag.pk)
-    objections = list(rnd.objections.select_related("contestant__staff", "raised_by__staff", "answered_by__staff"))
+    objection_rows = list(rnd.objections.select_related("contestant__staff", "raised_by__staff", "answered_by__staff"))
+    for o in objection_rows:  # a contestant who organises or judges never sees who objected about them
+        o.author_hidden = objections.hidden_from(request.user, o.contestant.staff_id if o.contestant_id else None)
     grid = reports.progress(rnd)
     return render(request, "competitions/round_detail.html", {
         "round": rnd, "competition": rnd.competition, "grid": grid, "flags": flags, "chief": chief,
         "analysis": reports.judge_analysis(rnd, grid["appointments"]),
         "organiser": access.can_organise(request.user, rnd.competition), "moves": ROUND.allowed(request.user, rnd),
-        "events": services.timeline(rnd, ROUND), "objections": objections, "answer_form": AnswerForm(),
+        "events": services.timeline(rnd, ROUND), "objections": objection_rows, "answer_form": AnswerForm(),
         "reason_form": ReasonForm(), "open_flags": sum(1 for f in flags if f.status == Flag.Status.OPEN),
     })
 
@@ -930,25 +932,21 @@ def public_objection(request: HttpRequest, code: str, number: int) -> HttpRespon
         return redirect(back)
     who = _objector(request)
     form = PublicObjectionForm(request.POST, round=rnd, identified=who is not None)
-    valid = form.is_valid()
-    if csrf.is_retry(request):
-        return _objection_page(request, rnd, form, status=403)
-    if ratelimit.public_rate_limited(request, "competition-objection", per_ip=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_IP,
-                                     per_visitor=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_VISITOR):
-        form.add_error(None, pgettext("competition", "You have sent many objections in a short time. What you typed is still "
-                                                     "here: please wait a while and send it again."))
-        return _objection_page(request, rnd, form, status=429)
-    if valid:
-        source, name, phone = who or (Objection.Source.PUBLIC, form.cleaned_data["name"], form.cleaned_data["phone"])
-        try:
-            services.raise_objection(rnd, by=request.user, text=form.cleaned_data["text"], contestant=form.cleaned_data["contestant"],
-                                     key=form.cleaned_data["submission_key"], source=source, name=name, phone=phone)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, pgettext("competition", "Objection recorded; the organiser answers it."))
-            return redirect(back)
-    return _objection_page(request, rnd, form, status=400)
+
+    def send(data):
+        source, name, phone = who or (Objection.Source.PUBLIC, data["name"], data["phone"])
+        return services.raise_objection(rnd, by=request.user, text=data["text"], contestant=data["contestant"],
+                                        key=data["submission_key"], source=source, name=name, phone=phone)
+
+    sent, status = objections.receive(request, form, group="competition-objection", send=send,
+                                      per_ip=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_IP,
+                                      per_visitor=settings.QS_COMPETITIONS_OBJECTION_RATE_PER_VISITOR)
+    if sent is not None:
+        code = sent[0].feedback_code
+        messages.success(request, pgettext("competition", "Objection recorded (tracking code %(code)s); the organiser answers it.")
+                         % {"code": code} if code else pgettext("competition", "Objection recorded; the organiser answers it."))
+        return redirect(back)
+    return _objection_page(request, rnd, form, status=status)
 
 
 def _objection_page(request: HttpRequest, rnd: Round, form, *, status: int) -> HttpResponse:

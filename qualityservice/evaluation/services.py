@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import pgettext, pgettext_lazy
 
-from qualityservice.core import indicators
+from qualityservice.core import indicators, objections
 from qualityservice.core.indicators import LOWER_BETTER, NEUTRAL, Period
 from qualityservice.core.models import WorkflowEvent
-from qualityservice.core.notifications import notify
 from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.org.models import Department
@@ -376,7 +375,7 @@ def move_scheme(scheme: Scheme, action: str, *, by) -> Scheme:
 
 # --- The public notice (公示): objections -----------------------------------------------------------------
 
-OBJECTION_KIND = "objection"  # the feedback kind of an objection during a public notice (org.RequestKind)
+OBJECTION_KIND = objections.KIND  # the feedback kind of an objection during a public notice (org.RequestKind)
 
 
 def feedback_available() -> bool:
@@ -388,8 +387,9 @@ def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=No
     """An objection to ``scheme``'s result while it is on public notice, once per form. It becomes a feedback
     record through ``feedback.services.create_feedback`` (optional_function) in the same transaction — kind
     ``objection``, routed to the group office (no department: the triage department, where the supervisors
-    work) — and the supervisors are told. Refused (ValidationError, nothing saved) outside the notice, without
-    a text, or without the feedback app."""
+    work) — and the supervisors are told (``core.objections``). The author is what the visitor typed (no name and
+    no contact: anonymous); ``by``, the signed-in account, is not stored with it. Refused (ValidationError, nothing
+    saved) outside the notice, without a text, or without the feedback app."""
     text = (text or "").strip()
     if len(text) < 5:
         raise ValidationError(pgettext("evaluation", "Write the objection: what is wrong, and why."))
@@ -401,24 +401,16 @@ def raise_objection(scheme: Scheme, *, key: str | None, text: str, department=No
         if locked.status != Scheme.Status.NOTICE or not locked.is_public:
             raise ValidationError(pgettext("evaluation", "The public notice of this result is over: objections are closed."))
 
-        def create(stored):
-            objection = Objection.objects.create(scheme=locked, department=department, text=text[:2000], name=(name or "").strip()[:60],
-                                                 contact=(contact or "").strip()[:120], submission_key=stored)
-            about = f" · {department.display_name}" if department is not None else ""
-            fields = dict(
-                channel="web", department=None,
-                title=(pgettext("evaluation", "Objection to the evaluation %(scheme)s") % {"scheme": str(locked)} + about)[:200],
-                body=text, submitter_name=objection.name, submitter_contact=objection.contact,
-                anonymous=not (objection.name or objection.contact), created_by=by,
-                source_ref=f"evaluation.objection:{objection.pk}", submission_key=f"evaluation-objection-{objection.pk}")
-            ref = create_feedback(kind=OBJECTION_KIND, **fields)
-            Objection.objects.filter(pk=objection.pk).update(feedback_id=ref.pk, feedback_code=ref.code, feedback_url=ref.url[:300])
-            objection.feedback_id, objection.feedback_code, objection.feedback_url = ref.pk, ref.code, ref.url
-            notify(supervisors=True, subject=pgettext("evaluation", "Objection to the evaluation: %(scheme)s") % {"scheme": str(locked)},
-                   body=text[:500], url=ref.url, webhook=False)
-            return objection
-
-        return create_once(Objection, scoped("evaluation-objection", key), create)
+        name, contact = (name or "").strip()[:60], (contact or "").strip()[:120]
+        about = f" · {department.display_name}" if department is not None else ""
+        return objections.raise_objection(
+            Objection, app="evaluation", key=key, file=create_feedback,
+            create=lambda stored: Objection.objects.create(scheme=locked, department=department, text=text[:2000], name=name,
+                                                           contact=contact, submission_key=stored),
+            department=None, title=pgettext("evaluation", "Objection to the evaluation %(scheme)s") % {"scheme": str(locked)} + about,
+            body=text, author=objections.Author(name=name, contact=contact),
+            tell=objections.Tell(subject=pgettext("evaluation", "Objection to the evaluation: %(scheme)s") % {"scheme": str(locked)},
+                                 supervisors=True))
 
 
 def timeline(scheme: Scheme) -> list[WorkflowEvent]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import csrf, indicators, ratelimit
+from qualityservice.core import csrf, indicators, objections
 from qualityservice.core.documents import pdf_response, render_pdf
 from qualityservice.core.permissions import can_see_department, role_required, user_role
 from qualityservice.core.roles import Role
@@ -282,11 +282,6 @@ def department_dashboard(request: HttpRequest, department_id: int) -> HttpRespon
 # --- The public page (公示): by the scheme's unguessable code ----------------------------------------------
 
 
-def _public_rate_limited(request) -> bool:
-    return ratelimit.public_rate_limited(request, "evaluation-objection", per_ip=settings.QS_EVALUATION_OBJECTION_RATE_PER_IP,
-                                         per_visitor=settings.QS_EVALUATION_OBJECTION_RATE_PER_BROWSER)
-
-
 @csrf.keeps_typed_input  # a POST refused by the CSRF check comes back filled in (core.csrf)
 def public(request: HttpRequest, code: str) -> HttpResponse:
     """The result as the supervisor chose to publish it (full ranking or grades only; "not public" is a 404) and,
@@ -299,26 +294,14 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
     if open_for_objections:
         form = ObjectionForm(request.POST or None)
         if request.method == "POST":
-            if csrf.is_retry(request):
-                status = 403
-            elif _public_rate_limited(request):
-                form.add_error(None, pgettext("evaluation", "You have sent many objections in a short time. What you typed is still "
-                                                            "here: please wait a while and send it again."))
-                status = 429
-            elif form.is_valid():
-                data = form.cleaned_data
-                try:
-                    objection, _created = services.raise_objection(
-                        scheme, key=data["submission_key"], text=data["text"], department=data.get("department"),
-                        name=data.get("name", ""), contact=data.get("contact", ""), by=request.user)
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                    status = 400
-                else:
-                    sent = objection
-                    form = ObjectionForm()
-            else:
-                status = 400
+            sent, status = objections.receive(
+                request, form, group="evaluation-objection", per_ip=settings.QS_EVALUATION_OBJECTION_RATE_PER_IP,
+                per_visitor=settings.QS_EVALUATION_OBJECTION_RATE_PER_BROWSER,
+                send=lambda data: services.raise_objection(scheme, key=data["submission_key"], text=data["text"],
+                                                           department=data.get("department"), name=data.get("name", ""),
+                                                           contact=data.get("contact", ""), by=request.user)[0])
+            if sent is not None:
+                form = ObjectionForm()
     elif request.method == "POST":
         messages.error(request, pgettext("evaluation", "The public notice of this result is over: objections are closed."))
         return redirect(scheme.get_public_url())

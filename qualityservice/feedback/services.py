@@ -239,14 +239,17 @@ def create_feedback(
     client_ip=None,
     images: Iterable[CleanImage] = (),
     submitter_user=None,
+    about_staff=None,
 ) -> FeedbackRef:
     """Create a feedback record from any channel: the entry point for other apps (stable signature).
-    A repeated ``submission_key`` (str or UUID) returns the record already created (double submit)."""
+    A repeated ``submission_key`` (str or UUID) returns the record already created (double submit).
+    ``about_staff``: the staff member the item is about when it is not routed by them (an objection about a
+    contestant or a nominee, ``core.objections``): the privacy rules apply (they never see who sent it)."""
     fb = create_record(
         kind=kind, channel=channel, department=department, title=title, body=body, place=place, staff=staff,
         submitter_name=submitter_name, submitter_contact=submitter_contact, anonymous=anonymous, created_by=created_by,
         source_ref=source_ref, submission_key=submission_key, category=category, client_ip=client_ip, images=images,
-        submitter_user=submitter_user,
+        submitter_user=submitter_user, about_staff=about_staff,
     )
     return FeedbackRef(pk=fb.pk, code=fb.code, url=fb.get_absolute_url())
 
@@ -270,6 +273,7 @@ def create_record(
     client_ip=None,
     images: Iterable[CleanImage] = (),
     submitter_user=None,
+    about_staff=None,
 ) -> Feedback:
     """:func:`create_feedback` for the feedback app itself (its forms, the mailbox): returns the record.
 
@@ -297,7 +301,7 @@ def create_record(
         lines = (body or "").strip().splitlines()
         title = lines[0][:60] if lines else str(_("(no title)"))
     fb = Feedback(
-        kind=kind, channel=channel, department=dept, staff=staff, about_staff=staff, place=place, category=category,
+        kind=kind, channel=channel, department=dept, staff=staff, about_staff=staff or about_staff, place=place, category=category,
         title=title, body=(body or "").strip(), anonymous=bool(anonymous),
         submitter_name=(submitter_name or "").strip()[:60], submitter_contact=(submitter_contact or "").strip()[:120],
         submitter_user=submitter_user, client_ip=client_ip, created_by=creator, source_ref=source_ref[:255],
@@ -314,7 +318,7 @@ def create_record(
         # signed-in visitor of an anonymous submission); the record's own INSERT writes none.
         fb.skip_history_when_saving = True
         try:
-            if images or staff is not None:
+            if images or fb.about_staff is not None:
                 fb.save(force_insert=True)
                 for image in images:
                     Attachment.objects.create(feedback=fb, file=image.content, original_name=image.name,

@@ -27,10 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from qualityservice.core import certificates, pagecache, panel
+from qualityservice.core import certificates, objections, pagecache, panel
 from qualityservice.core.i18n import pick
 from qualityservice.core.registry import optional_function
-from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department, SiteSettings
 
@@ -141,7 +140,8 @@ def notice_open(rnd: Round, today=None) -> bool:
 def raise_objection(rnd: Round, *, text: str, nomination: Nomination | None, contact: str = "", by=None,
                     key: str | None) -> tuple[Objection, bool]:
     """An objection during the notice becomes a feedback record routed to the group office (the supervisor),
-    through ``feedback.services.create_feedback``, in the same transaction: both exist, or neither."""
+    through ``feedback.services.create_feedback``, in the same transaction: both exist, or neither
+    (``core.objections``). Without a contact it is anonymous; the nominee it is about never sees who raised it."""
     text = (text or "").strip()
     if len(text) < 5:
         raise ValidationError(pgettext("jury", "Write the objection (at least 5 characters)."))
@@ -153,19 +153,14 @@ def raise_objection(rnd: Round, *, text: str, nomination: Nomination | None, con
     if create_feedback is None:
         raise ValidationError(pgettext("jury", "Objections cannot be taken now: the feedback module is not available."))
 
-    def create(stored_key):
-        objection = Objection.objects.create(round=rnd, nomination=nomination, text=text[:4000], submission_key=stored_key)
-        about = nomination.title if nomination is not None else rnd.title
-        ref = create_feedback(
-            kind="objection", channel="web", department=_group_office(), title=f"公示异议：{rnd.title} · {about}"[:120],
-            body=f"{text}\n\n—— {rnd.title}（{about}）", submitter_contact=(contact or "")[:100], anonymous=not contact,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
-            source_ref=f"recognition.objection:{objection.pk}", submission_key=f"recognition-objection-{objection.pk}")
-        Objection.objects.filter(pk=objection.pk).update(feedback_code=ref.code)
-        objection.feedback_code = ref.code
-        return objection
-
-    return create_once(Objection, scoped("recognition-objection", key), create)
+    about = nomination.title if nomination is not None else rnd.title
+    return objections.raise_objection(
+        Objection, app="recognition", key=key, file=create_feedback,
+        create=lambda stored_key: Objection.objects.create(round=rnd, nomination=nomination, text=text[:4000],
+                                                           submission_key=stored_key),
+        department=_group_office(), title=f"公示异议：{rnd.title} · {about}"[:120], body=f"{text}\n\n—— {rnd.title}（{about}）",
+        author=objections.Author(contact=(contact or "").strip()[:100]),
+        about_staff=nomination.staff if nomination is not None else None)
 
 
 def _group_office():

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from qualityservice.core import pagecache, ratelimit
+from qualityservice.core import objections, pagecache, ratelimit
 from qualityservice.core.documents import pdf_response
 from qualityservice.core.permissions import STAFF_ROLES, role_required
 from qualityservice.core.roles import Role
@@ -281,25 +281,19 @@ def objection(request: HttpRequest, code: str) -> HttpResponse:
     rnd = _published_round(code)
     rows = list(results.winners(rnd))
     form = ObjectionForm(request.POST, winners=rows)
-    error = None
-    status = 400
-    if ratelimit.public_rate_limited(request, "recognition-objection", per_ip=settings.QS_RECOGNITION_OBJECTION_RATE_PER_IP,
-                                     per_visitor=settings.QS_RECOGNITION_OBJECTION_RATE_PER_VISITOR):
-        form.is_valid()  # what was typed is shown again
-        error, status = pgettext("jury", "You have sent many objections in a short time. What you typed is still here: "
-                                         "please wait a while and send it again."), 429
-    elif form.is_valid():
-        nomination = next((r.nomination for r in rows if r.nomination_id == form.cleaned_data["nomination"]), None)
-        try:
-            made, _created = results.raise_objection(rnd, text=form.cleaned_data["text"], nomination=nomination,
-                                                     contact=form.cleaned_data["contact"], by=request.user,
-                                                     key=form.cleaned_data["submission_key"])
-        except ValidationError as exc:
-            error = _errors(exc)
-        else:
-            return redirect(f"{reverse('recognition:winners', args=[rnd.code])}?sent={made.feedback_code}#objection")
+
+    def send(data):
+        nomination = next((r.nomination for r in rows if r.nomination_id == data["nomination"]), None)
+        return results.raise_objection(rnd, text=data["text"], nomination=nomination, contact=data["contact"], by=request.user,
+                                       key=data["submission_key"])[0]
+
+    made, status = objections.receive(request, form, group="recognition-objection", send=send,
+                                      per_ip=settings.QS_RECOGNITION_OBJECTION_RATE_PER_IP,
+                                      per_visitor=settings.QS_RECOGNITION_OBJECTION_RATE_PER_VISITOR)
+    if made is not None:
+        return redirect(f"{reverse('recognition:winners', args=[rnd.code])}?sent={made.feedback_code}#objection")
     return ratelimit.remember_visitor(request, render(request, "recognition/results/winners.html", {
-        "round": rnd, "rows": rows, "form": form, "notice_open": results.notice_open(rnd), "error": error,
+        "round": rnd, "rows": rows, "form": form, "notice_open": results.notice_open(rnd),
         "objection_url": reverse("recognition:objection", args=[rnd.code]),
     }, status=status))
 
