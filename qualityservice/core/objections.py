@@ -19,7 +19,7 @@ does what the three share:
 ``core.registry.optional_function`` and passes it as ``file`` (None when the feedback app is not installed: the row
 is then kept alone, or the app refuses first with its own sentence)::
 
-    create_feedback = optional_function("qualityservice.feedback", "services", "create_feedback")
+    create_feedback = optional_function(FEEDBACK_APP, "services", "create_feedback")  # the feedback app's module path
     objection, created = objections.raise_objection(
         Objection, app="recognition", key=key, file=create_feedback,
         create=lambda stored: Objection.objects.create(round=rnd, text=text, submission_key=stored),
