@@ -17,6 +17,7 @@ urlpatterns = [
     path("rounds/<int:pk>/move/", views.round_move, name="round_move"),
     path("rounds/<int:pk>/check/", views.round_check, name="round_check"),
     path("<int:pk>/facts/", views.nomination_facts, name="facts"),
+    path("jury/flags/<int:pk>/clear/", views.jury_flag_clear, name="jury_flag_clear"),
     # The jury, results and certificates of a round (views_results.py).
     path("rounds/<int:pk>/jury/", views_results.round_jury, name="round_jury"),
     path("rounds/<int:pk>/jury/criterion/", views_results.round_jury_criterion, name="round_jury_criterion"),

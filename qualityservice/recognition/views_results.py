@@ -62,8 +62,6 @@ def round_jury(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(JuryMember.objects.filter(round=rnd).select_related("user__staff__department", "sheet"))
     nominations = list(jury.on_ballot(rnd))
     names = {m.pk: str(m) for m in members}
-    titles = {n.pk: n.display_title for n in nominations}
-    codes = {c.code: c.display_name for c in criteria}
     rows = []
     for member in members:
         rows.append({"member": member, "sheet": getattr(member, "sheet", None),
@@ -71,9 +69,7 @@ def round_jury(request: HttpRequest, pk: int) -> HttpResponse:
     flags = []
     offsets = {}
     if rnd.vote_closed:
-        for flag in jury.anomalies(rnd, criteria):
-            flags.append({**flag, "nomination": titles.get(flag["nomination"], "—"), "judge": names.get(flag["judge"], "—"),
-                          "criterion": codes.get(flag["criterion"], "—")})
+        flags = jury.flags_of(rnd)  # stored from the confirmed sheets; cleared on the round's page
         offsets = {names.get(judge, "—"): round(value, 1) for judge, value in jury.offsets(rnd, criteria).items()}
     return render(request, "recognition/results/round_jury.html", {
         "round": rnd, "criteria": criteria, "rubric_form": RubricForm(instance=rubric), "criterion_form": CriterionForm(),
