@@ -265,6 +265,10 @@ class Certificate(models.Model):
     def get_pdf_url(self) -> str:
         return reverse("recognition:certificate_pdf", args=[self.pk])
 
+    def get_my_pdf_url(self) -> str:
+        """The winner's (or, for a collective, its head's) own download (``views_results.my_certificate_pdf``)."""
+        return reverse("recognition:my_certificate_pdf", args=[self.pk])
+
 
 # --- Single-use voting codes and the fraud signals' counters ----------------------------------------------------
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("rounds/<int:pk>/certificates/issue/", views_results.round_certificates_issue, name="round_certificates_issue"),
     path("certificates/<int:pk>/pdf/", views_results.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", views_results.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<int:pk>/mine.pdf", views_results.my_certificate_pdf, name="my_certificate_pdf"),
     # Voting codes and fraud signals (views_codes.py).
     path("rounds/<int:pk>/codes/", views_codes.round_codes, name="round_codes"),
     path("rounds/<int:pk>/codes/new/", views_codes.round_codes_new, name="round_codes_new"),

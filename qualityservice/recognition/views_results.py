@@ -26,7 +26,7 @@ from qualityservice.core.permissions import STAFF_ROLES, role_required
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
-from . import jury, results
+from . import jury, my_certificates, results
 from .forms_results import AppointForm, CriterionForm, ObjectionForm, RevokeForm, RubricForm
 from .models import Ballot, Round
 from .results_models import Certificate, JuryMember, JurySheet, Objection, Result
@@ -234,6 +234,15 @@ def round_certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("round", "department"), pk=pk)
     return pdf_response(results.certificate_pdf(certificate), f"{certificate.serial}.pdf", inline=True)
+
+
+@role_required(*STAFF_ROLES)
+def my_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A winner downloads their own certificate; the head of a collective winner's department downloads its. Any
+    other account — the supervisor included (they use ``certificate_pdf``) — and a revoked certificate: 404."""
+    certificate = get_object_or_404(my_certificates.mine(request.user).filter(status=Certificate.Status.VALID)
+                                    .select_related("round", "department"), pk=pk)
+    return pdf_response(results.certificate_pdf(certificate), f"{certificate.serial}.pdf")
 
 
 @require_POST
