@@ -212,6 +212,7 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/results/round_results.html", {
         "round": rnd, "rows": rows, "stored": stored, "certificates": certs, "objections": objections,
         "publish_errors": results.publish_errors(rnd) if rnd.status == Round.Status.JUDGING else [],
+        "open_flags": jury.open_flags(rnd) if rnd.status == Round.Status.JUDGING else 0,
         "jury_url": jury_url(rnd), "winners_url": results.winners_url(rnd), "revoke_form": RevokeForm(),
         "may_issue": rnd.status == Round.Status.FINAL,
     })

@@ -67,6 +67,8 @@ def test_publishing_is_refused_while_a_flag_is_open_and_allowed_once_each_is_cle
     body = response.content.decode()
     assert "2个异常标记尚未处理：督查员须逐项填写理由后处理。" in body
     assert f'<a href="{rnd.get_staff_url()}#flags" data-testid="flags-link">查看异常标记</a>' in body
+    body = client.get(reverse("recognition:round_results", args=[rnd.pk])).content.decode()
+    assert "2个异常标记尚未处理" in body and f'href="{rnd.get_staff_url()}#flags" data-testid="flags-link"' in body
     outlier, spread = _open(rnd)
     # No reason: refused, nothing changes.
     response = client.post(outlier.get_clear_url(), {"decision": "accept", "reason": "  "}, follow=True)
