@@ -9,7 +9,9 @@ Points in use: ``badge_page`` (org badge page, context: staff), ``home_actions``
 ``public_nav`` (public navigation links), ``public_account`` (the public header's account corner:
 sign-in buttons, the member's "my" link), ``staff_login`` (under the staff sign-in form), ``staff_detail`` (staff record, context: staff),
 ``department_detail`` (context: department), ``my_page`` (a member's "my" page, members app:
-context ``member``; each app lists the signed-in member's own records), ``staff_post`` (org badge page and
+context ``member``; each app lists the signed-in member's own records), ``my_badge`` (org's "my badge" page, the
+signed-in staff member's own page: context ``staff``, None without a staff record; each app lists what it holds
+for them, e.g. recognition's certificates), ``staff_post`` (org badge page and
 staff record, context: staff: the post's name as the reader should see it — the page shows what the fragment
 renders, or ``staff.post`` when no app registered one; one app at most, the standards app's English post names).
 """

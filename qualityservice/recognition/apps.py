@@ -30,8 +30,11 @@ class RecognitionConfig(PlatformAppConfig):
 
     def ready(self):
         super().ready()
-        from qualityservice.core import certificates
+        from qualityservice.core import certificates, extensions
 
         from . import results, workflows_results  # noqa: F401 (registers the sheet and certificate workflows)
 
         certificates.register_verifier(results.verify_certificate)
+        # The winner's certificates on their own page (org's "my badge" page; the head's for a collective).
+        extensions.register("my_badge", "recognition/results/_my_certificates.html", order=20,
+                            context="qualityservice.recognition.my_certificates.context")

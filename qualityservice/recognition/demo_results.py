@@ -16,6 +16,7 @@ from qualityservice.org.models import Department, Staff
 
 from . import codes, jury, results, services
 from .models import Nomination, Round
+from .results_models import JuryFlag
 
 STORIES = [
     "坚持每天提前半小时到岗，主动为师生提供延时服务，全年零投诉。",
@@ -107,6 +108,9 @@ def seed(out, rng) -> None:
                     data[jury.field_name(nomination.pk, code)] = str(min(10, base + rng.choice([0, 0.5, -0.5])))
             jury.save_scores(sheet, data, by=member.user)
             jury.confirm(sheet, by=member.user)
+        # The judges' bases differ per nominee: a score far from the panel is flagged; the supervisor clears it.
+        for flag in JuryFlag.objects.filter(round=rnd, status=JuryFlag.Status.OPEN):
+            jury.clear_flag(flag, "accept", by=supervisor, reason="评审组复核：差异来自评委对事迹材料的不同侧重，评分有据。")
         services.move_round(rnd, "publish", by=supervisor)
         rnd.refresh_from_db()
     if rnd.status == Round.Status.NOTICE:

@@ -56,3 +56,11 @@ class ObjectionForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=pgettext_lazy("certificate", "Reason"), max_length=300)
+
+
+class FlagClearForm(forms.Form):
+    """How the supervisor clears an anomaly flag, with the written reason kept in the round's timeline."""
+
+    decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("jury", "Accept the scores")),
+                                          ("return", pgettext_lazy("jury", "Return the sheet to its judge"))])
+    reason = forms.CharField(label=pgettext_lazy("jury", "Reason"), max_length=300)

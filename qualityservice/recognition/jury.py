@@ -10,6 +10,7 @@ aggregation counts the judges who actually scored.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -21,8 +22,8 @@ from qualityservice.core import panel
 from qualityservice.core.permissions import staff_profile, user_role
 
 from .models import Nomination, Round
-from .results_models import JuryCriterion, JuryMember, JuryScore, JurySheet, Rubric
-from .workflows_results import SHEET
+from .results_models import JuryCriterion, JuryFlag, JuryMember, JuryScore, JurySheet, Rubric
+from .workflows_results import FLAG, SHEET
 
 Status = Round.Status
 RUBRIC_OPEN = (Status.DRAFT, Status.NOMINATING, Status.REVIEWING, Status.VOTING)  # criteria change until the jury scores
@@ -201,8 +202,12 @@ def save_scores(sheet: JurySheet, data, *, by) -> int:
     return JuryScore.objects.filter(sheet=locked).count()
 
 
+@transaction.atomic
 def confirm(sheet: JurySheet, *, by) -> JurySheet:
-    return SHEET.apply(sheet, "confirm", by=by)
+    """Confirm the judge's sheet, then check the round's confirmed sheets for anomalies (``detect_flags``)."""
+    confirmed = SHEET.apply(sheet, "confirm", by=by)
+    detect_flags(confirmed.round)
+    return confirmed
 
 
 # --- The panel's arithmetic (core.panel) ---------------------------------------------------------------------
@@ -251,3 +256,108 @@ def offsets(rnd: Round, criteria=None) -> dict[int, Decimal]:
 
 def unconfirmed(rnd: Round) -> int:
     return JurySheet.objects.filter(round=rnd, status=JurySheet.Status.DRAFT).count()
+
+
+# --- Anomaly flags: stored, cleared before the notice (as the competitions' flags) ---------------------------
+
+
+def flag_key(spec: panel.FlagSpec, sheets: dict[int, JurySheet], signature: dict[int, str]) -> str:
+    """What a flag is about: an outlier, one judge's sheet in its version; a spread, the panel's sheets and
+    versions on that nominee; a bias, the judge's sheet in its version. Re-scored sheets give new keys."""
+    if spec.kind == "outlier":
+        sheet = sheets[spec.judge]
+        return f"outlier:{sheet.pk}:{sheet.version}:{spec.entry}:{spec.criterion}"
+    if spec.kind == "spread":
+        return f"spread:{spec.entry}:{spec.criterion}:{signature[spec.entry]}"
+    sheet = sheets[spec.judge]
+    return f"bias:{sheet.pk}:{sheet.version}"
+
+
+@transaction.atomic
+def detect_flags(rnd: Round) -> dict:
+    """Check the round's confirmed sheets against the rubric's anomaly rules (``core.panel.find_anomalies``): new
+    flags are opened, open ones that no longer apply are superseded (through ``FLAG``), cleared ones stay
+    cleared. Idempotent; called when a sheet is confirmed or returned and before the notice is published."""
+    if rnd.status != Status.JUDGING:
+        return {"open": open_flags(rnd), "superseded": 0}
+    criteria = criteria_of(rnd)
+    rubric = rubric_of(rnd)
+    found = panels(rnd)
+    specs_found = panel.find_anomalies(found, specs(criteria), outlier_distance=rubric.outlier_distance,
+                                       spread_threshold=rubric.spread_threshold, bias_z=rubric.bias_z)
+    sheets = {s.member_id: s for s in JurySheet.objects.filter(round=rnd, status=JurySheet.Status.CONFIRMED)}
+    signature = {}
+    for nomination_id, by_member in found.items():
+        parts = ".".join(f"{sheets[m].pk}v{sheets[m].version}" for m in sorted(by_member, key=lambda m: sheets[m].pk))
+        signature[nomination_id] = hashlib.sha256(parts.encode()).hexdigest()[:24]
+    by_code = {c.code: c for c in criteria}
+    wanted = {}
+    for spec in specs_found:
+        key = flag_key(spec, sheets, signature)
+        wanted[key] = JuryFlag(round=rnd, kind=spec.kind, key=key[:200], nomination_id=spec.entry, member_id=spec.judge,
+                               criterion=by_code.get(spec.criterion), detail=dict(spec.detail))
+    existing = {f.key: f for f in JuryFlag.objects.filter(round=rnd)}
+    JuryFlag.objects.bulk_create([f for key, f in wanted.items() if key not in existing], ignore_conflicts=True)
+    stale = [f for key, f in existing.items() if key not in wanted and f.status == JuryFlag.Status.OPEN]
+    for flag in stale:
+        FLAG.apply(flag, "supersede", system=True)
+    return {"open": open_flags(rnd), "superseded": len(stale)}
+
+
+def open_flags(rnd: Round) -> int:
+    return JuryFlag.objects.filter(round=rnd, status=JuryFlag.Status.OPEN).count()
+
+
+def flags_of(rnd: Round) -> list[JuryFlag]:
+    """The round's flags but the superseded ones, open first, each with its sentence (``text``): one query."""
+    flags = list(JuryFlag.objects.filter(round=rnd).exclude(status=JuryFlag.Status.SUPERSEDED)
+                 .select_related("nomination__staff", "nomination__collective", "member__user__staff", "criterion",
+                                 "resolved_by__staff"))
+    flags.sort(key=lambda f: (f.status != JuryFlag.Status.OPEN, f.pk))
+    for flag in flags:
+        flag.text = describe_flag(flag)
+    return flags
+
+
+def describe_flag(flag: JuryFlag) -> str:
+    """Who scored what and why it is flagged, in the reader's language."""
+    d = {key: _plain_text(value) for key, value in (flag.detail or {}).items()}
+    judge = str(flag.member) if flag.member_id else "—"
+    nominee = flag.nomination.display_title if flag.nomination_id else "—"
+    criterion = flag.criterion.display_name if flag.criterion_id else "—"
+    if flag.kind == JuryFlag.Kind.OUTLIER:
+        return pgettext("jury", "%(judge)s gave %(value)s to %(nominee)s on “%(criterion)s”; the panel's median is %(median)s "
+                                "(%(distance)s apart, at most %(limit)s expected).") % {
+            "judge": judge, "nominee": nominee, "criterion": criterion, "value": d.get("value"), "median": d.get("median"),
+            "distance": d.get("distance"), "limit": d.get("limit")}
+    if flag.kind == JuryFlag.Kind.SPREAD:
+        return pgettext("jury", "%(nominee)s, “%(criterion)s”: the panel ranges from %(low)s to %(high)s (spread %(spread)s, "
+                                "at most %(limit)s).") % {
+            "nominee": nominee, "criterion": criterion, "low": d.get("low"), "high": d.get("high"), "spread": d.get("spread"),
+            "limit": d.get("limit")}
+    offset = d.get("offset", "0").lstrip("-")
+    if d.get("direction") == "high":
+        return pgettext("jury", "%(judge)s scores %(offset)s%% of the range above the rest of the panel on average (z = %(z)s).") % {
+            "judge": judge, "offset": offset, "z": d.get("z")}
+    return pgettext("jury", "%(judge)s scores %(offset)s%% of the range below the rest of the panel on average (z = %(z)s).") % {
+        "judge": judge, "offset": offset, "z": d.get("z")}
+
+
+def _plain_text(value) -> str:
+    """A stored number ("2.00") as it is read ("2")."""
+    try:
+        return _plain(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@transaction.atomic
+def clear_flag(flag: JuryFlag, decision: str, *, by, reason: str) -> JuryFlag:
+    """The supervisor clears a flag with a written reason: accept the scores, or return the judge's sheet (it goes
+    back to draft in its next version; the judge re-scores and confirms again, and that is checked afresh)."""
+    if decision not in ("accept", "return"):
+        raise ValidationError(pgettext("jury", "Choose how to clear the flag."))
+    cleared = FLAG.apply(flag, decision, by=by, reason=reason)
+    if decision == "return":
+        detect_flags(cleared.round)  # the returned sheet no longer counts: flags on its panels no longer apply
+    return cleared

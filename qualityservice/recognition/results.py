@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import npgettext, pgettext
 
 from qualityservice.core import certificates, objections, pagecache, panel
 from qualityservice.core.i18n import pick
@@ -81,8 +81,14 @@ def compute(rnd: Round) -> list[dict]:
 
 
 def publish_errors(rnd: Round) -> list[str]:
-    """What stops the notice: sheets not confirmed; no confirmed sheet while the jury has a weight; no criterion."""
+    """What stops the notice: anomaly flags not cleared; sheets not confirmed; no confirmed sheet while the jury has
+    a weight; no criterion."""
     errors = []
+    flagged = jury.open_flags(rnd)
+    if flagged:
+        errors.append(npgettext("jury", "%(n)d anomaly flag is not cleared yet: the supervisor clears it with a reason first.",
+                                "%(n)d anomaly flags are not cleared yet: the supervisor clears each with a reason first.",
+                                flagged) % {"n": flagged})
     waiting = jury.unconfirmed(rnd)
     if waiting:
         errors.append(pgettext("jury", "%(n)d jury sheets are not confirmed yet.") % {"n": waiting})

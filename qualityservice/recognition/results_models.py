@@ -102,6 +102,9 @@ class JurySheet(models.Model):
     round = models.ForeignKey("recognition.Round", on_delete=models.CASCADE, related_name="jury_sheets")
     status = models.CharField(pgettext_lazy("jury", "status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised when the supervisor returns the sheet to its judge (an anomaly flag): the flags' keys name the
+    # version, so the judge's next confirmation is checked afresh.
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["pk"]
@@ -124,6 +127,52 @@ class JuryScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet_id}:{self.nomination_id}:{self.criterion_id}={self.value}"
+
+
+class JuryFlag(models.Model):
+    """An anomaly found in the confirmed jury sheets of a round (``core.panel.find_anomalies``), to clear before
+    the notice is published (``workflows_results.FLAG``). ``key`` names what it is about (kind, the sheet and its
+    version or the panel's sheets and versions, the criterion), so that checking again finds the same flag, a
+    cleared one stays cleared until the scores it is about change, and one whose scores changed no longer
+    applies (superseded)."""
+
+    class Kind(models.TextChoices):
+        OUTLIER = "outlier", pgettext_lazy("jury", "Score far from the panel")
+        SPREAD = "spread", pgettext_lazy("jury", "Panel spread too wide")
+        BIAS = "bias", pgettext_lazy("jury", "Judge systematically high or low")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("jury", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("jury", "Scores accepted")
+        RETURNED = "returned", pgettext_lazy("jury", "Sheet returned")
+        SUPERSEDED = "superseded", pgettext_lazy("jury", "No longer applies")
+
+    round = models.ForeignKey("recognition.Round", on_delete=models.CASCADE, related_name="jury_flags")
+    kind = models.CharField(pgettext_lazy("jury", "kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    nomination = models.ForeignKey("recognition.Nomination", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(JuryMember, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    criterion = models.ForeignKey(JuryCriterion, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    detail = models.JSONField(default=dict)
+    status = models.CharField(pgettext_lazy("jury", "status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(pgettext_lazy("jury", "reason"), max_length=300, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["status", "kind", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "key"], name="recog_jury_flag_once")]
+        indexes = [
+            # The gate of the notice: WHERE round_id = ? AND status = 'open'.
+            models.Index(fields=["round"], condition=Q(status="open"), name="recog_jury_flag_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_clear_url(self) -> str:
+        return reverse("recognition:jury_flag_clear", args=[self.pk])
 
 
 class Result(models.Model):
@@ -215,6 +264,10 @@ class Certificate(models.Model):
 
     def get_pdf_url(self) -> str:
         return reverse("recognition:certificate_pdf", args=[self.pk])
+
+    def get_my_pdf_url(self) -> str:
+        """The winner's (or, for a collective, its head's) own download (``views_results.my_certificate_pdf``)."""
+        return reverse("recognition:my_certificate_pdf", args=[self.pk])
 
 
 # --- Single-use voting codes and the fraud signals' counters ----------------------------------------------------

@@ -150,6 +150,10 @@ def update_round(rnd: Round, **fields) -> Round:
 
 
 def move_round(rnd: Round, action: str, *, by, note: str = "") -> Round:
+    if action == "publish":  # the gate reads the flags of the sheets as they are now (kept if the move is refused)
+        from .jury import detect_flags  # jury imports this module
+
+        detect_flags(rnd)
     return ROUND.apply(rnd, action, by=by, note=note)
 
 
@@ -309,10 +313,20 @@ def nominated_per_department(rnd: Round) -> dict[int, int]:
 
 
 def round_timeline(rnd: Round) -> list[WorkflowEvent]:
-    """The round's stage moves, oldest first, each with its sentence in the reader's language: one query."""
-    events = list(WorkflowEvent.for_object(rnd).select_related("actor__staff"))
+    """The round's stage moves and what was done with its jury's anomaly flags (cleared with a reason, or no
+    longer applying), oldest first, each with its sentence in the reader's language: one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .results_models import JuryFlag
+    from .workflows_results import FLAG
+
+    flag_type = ContentType.objects.get_for_model(JuryFlag)  # cached by Django after the first call
+    events = list(WorkflowEvent.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(Round), object_id=rnd.pk)
+        | Q(content_type=flag_type, object_id__in=JuryFlag.objects.filter(round=rnd).values("pk")))
+        .select_related("actor__staff").order_by("created_at", "pk"))
     for event in events:
-        event.text = ROUND.describe(event.action, event.params)
+        event.text = (FLAG if event.content_type_id == flag_type.pk else ROUND).describe(event.action, event.params)
     return events
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rounds/<int:pk>/move/", views.round_move, name="round_move"),
     path("rounds/<int:pk>/check/", views.round_check, name="round_check"),
     path("<int:pk>/facts/", views.nomination_facts, name="facts"),
+    path("jury/flags/<int:pk>/clear/", views.jury_flag_clear, name="jury_flag_clear"),
     # The jury, results and certificates of a round (views_results.py).
     path("rounds/<int:pk>/jury/", views_results.round_jury, name="round_jury"),
     path("rounds/<int:pk>/jury/criterion/", views_results.round_jury_criterion, name="round_jury_criterion"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("rounds/<int:pk>/certificates/issue/", views_results.round_certificates_issue, name="round_certificates_issue"),
     path("certificates/<int:pk>/pdf/", views_results.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", views_results.certificate_revoke, name="certificate_revoke"),
+    path("certificates/<int:pk>/mine.pdf", views_results.my_certificate_pdf, name="my_certificate_pdf"),
     # Voting codes and fraud signals (views_codes.py).
     path("rounds/<int:pk>/codes/", views_codes.round_codes, name="round_codes"),
     path("rounds/<int:pk>/codes/new/", views_codes.round_codes_new, name="round_codes_new"),

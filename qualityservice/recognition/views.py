@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -25,9 +26,10 @@ from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
 
-from . import services
+from . import jury, services
 from .forms import NominationForm, RoundForm
-from .models import Nomination, Round
+from .forms_results import FlagClearForm
+from .models import JuryFlag, Nomination, Round
 from .workflows import ELIGIBILITY, NOMINATION, ROUND
 
 MANAGERS = (Role.HEAD, Role.SUPERVISOR)  # administrators pass role_required too
@@ -222,9 +224,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nominations = (Nomination.objects.visible_to(request.user).filter(round=rnd)
                    .select_related("department", "staff", "collective").order_by("department__sort_order", "pk"))
     supervisor = user_role(request.user) in (Role.SUPERVISOR, Role.ADMIN)
+    flags = jury.flags_of(rnd) if supervisor else []  # who scored what and why it is flagged
     return render(request, "recognition/round_detail.html", {
         "round": rnd, "moves": ROUND.allowed(request.user, rnd), "events": services.round_timeline(rnd) if supervisor else [],
-        "quotas": quotas, "nominations": nominations, "supervisor": supervisor,
+        "quotas": quotas, "nominations": nominations, "supervisor": supervisor, "flags": flags,
+        "open_flags": sum(1 for f in flags if f.status == JuryFlag.Status.OPEN),
+        "may_clear": supervisor and rnd.status == Round.Status.JUDGING,
         "list_url": reverse("recognition:round_list"), "new_nomination_url": reverse("recognition:new"),
     })
 
@@ -238,7 +243,11 @@ def round_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.move_round(rnd, action, by=request.user)
     except TransitionError as exc:
-        messages.error(request, " ".join(exc.messages))
+        text = " ".join(exc.messages)
+        if action == "publish" and jury.open_flags(rnd):  # the refusal links to the flags to clear
+            text = format_html('{} <a href="{}#flags" data-testid="flags-link">{}</a>', text, rnd.get_staff_url(),
+                               pgettext("jury", "See the flags"))
+        messages.error(request, text)
     else:
         messages.success(request, pgettext("round", "Done: %(action)s") % {"action": ROUND.label(action)})
     return redirect(rnd.get_staff_url())
@@ -284,3 +293,22 @@ def nomination_facts(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, pgettext("nomination", "The facts were read again."))
     return redirect(nomination)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def jury_flag_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor clears an anomaly flag of the jury with a written reason (``FLAG``): accept the scores, or
+    return the judge's sheet. Recorded in the round's timeline; a refused clearing changes nothing."""
+    flag = get_object_or_404(JuryFlag.objects.select_related("round", "member", "nomination"), pk=pk)
+    form = FlagClearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, pgettext("jury", "Give the reason for clearing the flag."))
+    else:
+        try:
+            jury.clear_flag(flag, form.cleaned_data["decision"], by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, pgettext("jury", "Flag cleared."))
+    return redirect(f"{flag.round.get_staff_url()}#flags")

@@ -26,7 +26,7 @@ from qualityservice.core.permissions import STAFF_ROLES, role_required
 from qualityservice.core.roles import Role
 from qualityservice.core.workflow import TransitionError
 
-from . import jury, results
+from . import jury, my_certificates, results
 from .forms_results import AppointForm, CriterionForm, ObjectionForm, RevokeForm, RubricForm
 from .models import Ballot, Round
 from .results_models import Certificate, JuryMember, JurySheet, Objection, Result
@@ -62,8 +62,6 @@ def round_jury(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(JuryMember.objects.filter(round=rnd).select_related("user__staff__department", "sheet"))
     nominations = list(jury.on_ballot(rnd))
     names = {m.pk: str(m) for m in members}
-    titles = {n.pk: n.display_title for n in nominations}
-    codes = {c.code: c.display_name for c in criteria}
     rows = []
     for member in members:
         rows.append({"member": member, "sheet": getattr(member, "sheet", None),
@@ -71,9 +69,7 @@ def round_jury(request: HttpRequest, pk: int) -> HttpResponse:
     flags = []
     offsets = {}
     if rnd.vote_closed:
-        for flag in jury.anomalies(rnd, criteria):
-            flags.append({**flag, "nomination": titles.get(flag["nomination"], "—"), "judge": names.get(flag["judge"], "—"),
-                          "criterion": codes.get(flag["criterion"], "—")})
+        flags = jury.flags_of(rnd)  # stored from the confirmed sheets; cleared on the round's page
         offsets = {names.get(judge, "—"): round(value, 1) for judge, value in jury.offsets(rnd, criteria).items()}
     return render(request, "recognition/results/round_jury.html", {
         "round": rnd, "criteria": criteria, "rubric_form": RubricForm(instance=rubric), "criterion_form": CriterionForm(),
@@ -216,6 +212,7 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/results/round_results.html", {
         "round": rnd, "rows": rows, "stored": stored, "certificates": certs, "objections": objections,
         "publish_errors": results.publish_errors(rnd) if rnd.status == Round.Status.JUDGING else [],
+        "open_flags": jury.open_flags(rnd) if rnd.status == Round.Status.JUDGING else 0,
         "jury_url": jury_url(rnd), "winners_url": results.winners_url(rnd), "revoke_form": RevokeForm(),
         "may_issue": rnd.status == Round.Status.FINAL,
     })
@@ -238,6 +235,15 @@ def round_certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(Certificate.objects.select_related("round", "department"), pk=pk)
     return pdf_response(results.certificate_pdf(certificate), f"{certificate.serial}.pdf", inline=True)
+
+
+@role_required(*STAFF_ROLES)
+def my_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A winner downloads their own certificate; the head of a collective winner's department downloads its. Any
+    other account — the supervisor included (they use ``certificate_pdf``) — and a revoked certificate: 404."""
+    certificate = get_object_or_404(my_certificates.mine(request.user).filter(status=Certificate.Status.VALID)
+                                    .select_related("round", "department"), pk=pk)
+    return pdf_response(results.certificate_pdf(certificate), f"{certificate.serial}.pdf")
 
 
 @require_POST

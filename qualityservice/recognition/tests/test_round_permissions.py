@@ -59,9 +59,11 @@ def _views(rnd, nomination) -> dict[str, tuple[str, str, dict]]:
 def test_the_matrices_cover_every_staff_view_of_the_app(setup):
     assert tuple(_views(*setup)) == VIEWS and all(tuple(row) == VIEWS for row in MATRIX.values())
     from .test_codes import CODE_VIEWS
+    from .test_jury_flags import FLAG_VIEWS
+    from .test_my_certificates import MY_VIEWS
     from .test_results_permissions import RESULT_VIEWS
 
-    covered = set(VIEWS) | set(test_permissions.VIEWS) | set(CODE_VIEWS) | set(RESULT_VIEWS)
+    covered = set(VIEWS) | set(test_permissions.VIEWS) | set(CODE_VIEWS) | set(RESULT_VIEWS) | set(FLAG_VIEWS) | set(MY_VIEWS)
     assert covered == {p.name for p in staff_urls.urlpatterns}
 
 

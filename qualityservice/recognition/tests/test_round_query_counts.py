@@ -15,7 +15,8 @@ from .rounds import complaint_about, nominate, nominating_round
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 5  # session, user, staff profile, the page's rows, the capped count
-DETAIL_QUERIES = 8  # session, user, staff profile, the round, counts per department, the centres, timeline, nominations
+DETAIL_QUERIES = 9  # session, user, staff profile, the round, counts per department, the centres, timeline, nominations,
+# the jury's anomaly flags
 # Session, user, staff profile, the round, the nominations with nominee and round, the nominees' names, feedback
 # (complaints), badge ratings, inspections (critical failures): 9, and one more for the year-end evaluation's list.
 CHECK_QUERIES = 10
