@@ -356,7 +356,7 @@ def figures_board(request: HttpRequest) -> HttpResponse:
         year = today.year
     rows, departments = board.rows(Period.year(year))
     return render(request, "news/board.html", {
-        "rows": rows, "departments": departments, "year": year, "note": board.note(),
+        "rows": rows, "departments": departments, "year": year, "note": board.note(), "rate_note": board.rate_note(),
         "minimum": settings.QS_NEWS_BOARD_MIN_BASIS,
         "years": list(range(today.year, today.year - 4, -1)),
     })
