@@ -1,8 +1,8 @@
 """Browser journey on a phone (390×844): a department's editor writes an article with an image in the body and
 submits it; the department head sends it back with a comment; the editor revises and submits again; the head
 approves and the supervisor publishes it; it appears on the public news list, its page shows the image, and it is in
-the feed. The supervisor assembles a bulletin draft from the live figures, publishes it (第1期), and its PDF opens from
-the public archive."""
+the feed. The supervisor assembles a bulletin draft from the live figures and the month's adopted idea (an editable
+block linked to the idea's page), publishes it (第1期), and its PDF opens from the public archive."""
 
 import io
 import re
@@ -112,6 +112,9 @@ def test_an_article_with_an_image_goes_from_draft_through_a_rejection_to_the_pub
             assert "物业中心更换校园路灯" in text and article.get_public_url() in text, feed
 
         # The supervisor assembles a bulletin draft from the live figures and publishes it.
+        from qualityservice.ideas.tests.test_highlights import adopted_idea
+
+        idea = adopted_idea(org, title="宿舍楼道感应灯改造")
         supervisor.goto(f"{live_server.url}/staff/news/bulletins/new/")
         today = timezone.localdate()
         supervisor.fill("#id_title", "后勤集团工作简报")
@@ -125,6 +128,14 @@ def test_an_article_with_an_image_goes_from_draft_through_a_rejection_to_the_pub
         supervisor.wait_for_url(re.compile(rf"{live_server.url}/staff/news/bulletins/\d+/$"))
         expect(supervisor.locator("[data-testid=figure]").first).to_be_visible()
         expect(supervisor.locator("text=发布的新闻稿件").first).to_be_visible()
+        # "Assemble a draft" adds the month's adopted idea as an editable block, linked to the idea's public page.
+        supervisor.click("[data-testid=assemble]")
+        confirm(supervisor, sentence="其他栏目保留")
+        block = supervisor.locator("[data-testid=bulletin-block]", has_text="采纳的金点子")
+        expect(block).to_contain_text("宿舍楼道感应灯改造（物业管理中心，节能降耗）")
+        assert block.locator("a").get_attribute("href") == idea.get_public_url()
+        assert no_horizontal_overflow(supervisor, 390)
+        supervisor.screenshot(path="/tmp/news-bulletin-assembled-phone.png", full_page=True)
         supervisor.click("button[name=action][value=publish]")
         confirm(supervisor, sentence="固定数据")
         expect(supervisor.locator("body")).to_contain_text(f"{today.year}年第1期")

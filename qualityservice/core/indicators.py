@@ -13,6 +13,13 @@ Apps register in ``AppConfig.ready()`` from their module ``<app>/indicators.py``
     from . import indicators as published
     indicators.register(*published.INDICATORS)
 
+A rate or mean may also declare its **basis**: ``basis(department_ids, period)`` returns, with the same contract
+as ``compute``, the number of people or records each department's value is computed from (the denominator: the
+items resolved behind an on-time rate, the respondents behind a satisfaction index). Readers that must not show a
+figure computed from too few people (the public board) ask for it with ``values(…, basis=True)`` and read
+``table.basis(key, department_id)``. An indicator that declares none has an unknown basis (None); a reader that
+knows a figure is a count of people or records may take the value as its own basis.
+
 ``core`` imports no app: the list of departments indicators are reported for is registered too
 (``register_departments``, by ``org``). See core/README.md for the contract.
 """
@@ -23,7 +30,7 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
@@ -176,6 +183,9 @@ class Indicator:
     # Optional drill-down: (department id, period) -> the staff URL of the records behind the figure (a list
     # filtered to them; the list's own scoping decides who sees what). None: the figure has no such list.
     records_url: Callable[[int, Period], str | None] | None = None
+    # Optional basis of a rate or mean: (department ids, period) -> {department id: the number of people or
+    # records the value is computed from}, same contract as compute (a constant number of queries). None: unknown.
+    basis: Compute | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.match(self.key):
@@ -249,11 +259,21 @@ class Table:
     indicators: tuple[Indicator, ...]
     department_ids: tuple[int, ...]
     data: Mapping[str, Mapping[int, Value]]
+    # ``bases[key][department_id]``: the basis of each value, for the indicators that have one, when asked for
+    # (``values(…, basis=True)``); empty otherwise.
+    bases: Mapping[str, Mapping[int, Value]] = field(default_factory=dict)
 
     def value(self, key: str, department_id: int) -> Value:
         if key not in self.data:
             raise UnknownIndicator(key)
         return self.data[key].get(department_id)
+
+    def basis(self, key: str, department_id: int) -> Value:
+        """The number of people or records behind ``value(key, department_id)``; None when the indicator has no
+        basis, the table was computed without them, or the department has no value."""
+        if key not in self.data:
+            raise UnknownIndicator(key)
+        return self.bases.get(key, {}).get(department_id)
 
     def rows(self):
         """(indicator, [value per department, in ``department_ids`` order]) per indicator."""
@@ -262,18 +282,24 @@ class Table:
             yield indicator, [values.get(d) for d in self.department_ids]
 
 
-def values(keys: Iterable[str] | None, department_ids: Iterable[int], period: Period) -> Table:
+def values(keys: Iterable[str] | None, department_ids: Iterable[int], period: Period, *, basis: bool = False) -> Table:
     """Compute the indicators ``keys`` (None: every indicator) for ``department_ids`` in ``period``.
     An unknown key raises UnknownIndicator before anything is computed. Only the departments asked for
     are in the table (a compute function that returns more is cut down to them); a department without
-    data has the value None."""
+    data has the value None. ``basis=True`` also computes the basis of each value (``Table.basis``) of the
+    indicators that declare one, with their ``basis`` function (its own constant number of queries); a
+    department without a value has no basis."""
     chosen = all() if keys is None else [get(k) for k in keys]
     ids = tuple(dict.fromkeys(int(d) for d in department_ids))
     data: dict[str, dict[int, Value]] = {}
+    bases: dict[str, dict[int, Value]] = {}
     for indicator in chosen:
         result = indicator.compute(ids, period) if ids else {}
         data[indicator.key] = {d: result.get(d) for d in ids}
-    return Table(period=period, indicators=tuple(chosen), department_ids=ids, data=data)
+        if basis and indicator.basis is not None:
+            counted = indicator.basis(ids, period) if ids else {}
+            bases[indicator.key] = {d: counted.get(d) if data[indicator.key][d] is not None else None for d in ids}
+    return Table(period=period, indicators=tuple(chosen), department_ids=ids, data=data, bases=bases)
 
 
 # --- The departments indicators are reported for --------------------------------------------------

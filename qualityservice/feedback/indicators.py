@@ -6,6 +6,7 @@ left out), at the department that handles them now (after any transfer) — the 
 page (``PublishedFigure``) counts by month, with the same formulas (``services.figure_counts``), so a
 month's indicator equals the public page's figure for that month. Each compute function is one
 GROUP BY department query (two for complaints per 100 staff), whatever the number of departments.
+The three rates declare their basis (core.indicators ``basis``): the items each is computed from.
 """
 
 from __future__ import annotations
@@ -68,11 +69,32 @@ def callback_satisfaction(department_ids: Sequence[int], period: Period) -> dict
     return {d: f.satisfaction for d, f in _figures(department_ids, period).items()}
 
 
+REOPENED = Q(reopen_count__gte=1)  # a reopen happens only after a resolution: these were resolved once
+
+
 def reopened_rate(department_ids: Sequence[int], period: Period) -> dict[int, float | None]:
-    reopened = Q(reopen_count__gte=1)  # a reopen happens only after a resolution: these were resolved once
-    rows = _grouped(department_ids, period, {"reopened": Count("pk", filter=reopened),
-                                             "resolved_once": Count("pk", filter=RESOLVED | reopened)})
+    rows = _grouped(department_ids, period, {"reopened": Count("pk", filter=REOPENED),
+                                             "resolved_once": Count("pk", filter=RESOLVED | REOPENED)})
     return {d: round(100 * r["reopened"] / r["resolved_once"], 1) if r["resolved_once"] else None for d, r in rows.items()}
+
+
+# The basis of each rate (core.indicators ``basis``): the number of items its value is computed from — the
+# denominator of its formula. One GROUP BY query each.
+
+def resolved_items(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+    """Behind the on-time rate: the items received in the period that are resolved."""
+    return {d: f.resolved for d, f in _figures(department_ids, period).items()}
+
+
+def rated_items(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+    """Behind the callback satisfaction: the items received in the period that have a score."""
+    return {d: f.rated for d, f in _figures(department_ids, period).items()}
+
+
+def resolved_once_items(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+    """Behind the reopened rate: the items received in the period resolved at least once."""
+    rows = _grouped(department_ids, period, {"n": Count("pk", filter=RESOLVED | REOPENED)})
+    return {d: r["n"] for d, r in rows.items()}
 
 
 def _inbox(**filters):
@@ -127,6 +149,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="feedback",
         compute=on_time_rate,
+        basis=resolved_items,
         records_url=_inbox(),
     ),
     Indicator(
@@ -140,6 +163,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="feedback",
         compute=callback_satisfaction,
+        basis=rated_items,
         records_url=_inbox(),
         decimals=2,
     ),
@@ -154,6 +178,7 @@ INDICATORS = (
         direction=LOWER_BETTER,
         source="feedback",
         compute=reopened_rate,
+        basis=resolved_once_items,
         records_url=_inbox(),
     ),
 )

@@ -2,10 +2,11 @@
 (``core.indicators``; the app reads no other app's tables), each with its definition (口径) and period.
 
 The rule of the product (J): a figure based on fewer than ``QS_NEWS_BOARD_MIN_BASIS`` (5) people or records is not
-shown; the board says so instead of the number. The board therefore shows only figures whose basis it knows: the
-``BOARD`` figures below are counts of records or people, so the value is its own basis. A rate or mean (on-time rate,
-satisfaction index) is added here once the registry offers the number it is computed from (``BoardFigure.basis``:
-the key of that count), never before."""
+shown; the board says so instead of the number. The board therefore shows only figures whose basis it knows: a count
+of records or people is its own basis (``SELF``); a rate or mean (on-time rate, satisfaction index) is shown with the
+basis its indicator declares (``DECLARED``: ``core.indicators`` ``Indicator.basis``, the number of items or
+respondents it is computed from), and only where that basis reaches the minimum. A rate whose indicator declares no
+basis is left off the board."""
 
 from __future__ import annotations
 
@@ -18,16 +19,21 @@ from qualityservice.core import indicators
 from qualityservice.org.models import Department
 
 SELF = "self"  # the value is the number of records or people it is computed from
+DECLARED = "declared"  # a rate or mean: its indicator declares the number it is computed from (Indicator.basis)
 
 
 @dataclass(frozen=True)
 class BoardFigure:
     key: str
-    basis: str = SELF  # SELF, or the key of the indicator counting what the value is computed from
+    basis: str = SELF  # SELF or DECLARED
 
 
 BOARD = (
     BoardFigure("feedback.received"),
+    BoardFigure("feedback.on_time_rate", basis=DECLARED),
+    BoardFigure("feedback.callback_satisfaction", basis=DECLARED),
+    BoardFigure("feedback.reopened_rate", basis=DECLARED),
+    BoardFigure("surveys.satisfaction_index", basis=DECLARED),
     BoardFigure("events.events_held"),
     BoardFigure("events.participants"),
     BoardFigure("ideas.adopted"),
@@ -42,6 +48,7 @@ class Cell:
     department: Department
     text: str  # the value with its unit, or "" when hidden
     hidden: bool  # based on fewer than the minimum: not shown
+    basis: int | None = None  # a rate's or mean's basis (shown beside it); None for a count
 
 
 @dataclass(frozen=True)
@@ -51,37 +58,47 @@ class Row:
     unit: str
     period: str
     cells: list[Cell]
+    is_rate: bool = False  # a rate or mean, shown with its basis
 
 
 def installed() -> list[BoardFigure]:
-    """The board's figures whose indicator (and basis) is registered: an app that is not installed is left out."""
-    known = {i.key for i in indicators.all()}
-    return [f for f in BOARD if f.key in known and (f.basis == SELF or f.basis in known)]
+    """The board's figures whose indicator is registered (an app that is not installed is left out) and whose basis
+    is known: a rate or mean whose indicator declares no basis is left out too."""
+    known = {i.key: i for i in indicators.all()}
+    return [f for f in BOARD if f.key in known and (f.basis == SELF or known[f.key].basis is not None)]
 
 
 def rows(period: indicators.Period) -> tuple[list[Row], list[Department]]:
-    """One row per figure, one cell per centre; one GROUP BY query per figure (and per basis), whatever the data."""
+    """One row per figure, one cell per centre; one GROUP BY query per figure (and per declared basis), whatever
+    the data."""
     departments = list(Department.objects.centres())
     figures = installed()
-    keys = list(dict.fromkeys([f.key for f in figures] + [f.basis for f in figures if f.basis != SELF]))
-    table = indicators.values(keys, [d.pk for d in departments], period)
+    table = indicators.values([f.key for f in figures], [d.pk for d in departments], period, basis=True)
     minimum = settings.QS_NEWS_BOARD_MIN_BASIS
     out = []
     for figure in figures:
         indicator = indicators.get(figure.key)
+        rate = figure.basis != SELF
         cells = []
         for department in departments:
             value = table.value(figure.key, department.pk)
-            basis = value if figure.basis == SELF else table.value(figure.basis, department.pk)
+            basis = table.basis(figure.key, department.pk) if rate else value
             hidden = value is None or basis is None or basis < minimum
-            cells.append(Cell(department, "" if hidden else f"{indicator.display(value)} {indicator.unit}", hidden))
-        out.append(Row(str(indicator.label), str(indicator.definition), str(indicator.unit), str(period.label), cells))
+            cells.append(Cell(department, "" if hidden else f"{indicator.display(value)} {indicator.unit}", hidden,
+                              int(basis) if rate and not hidden else None))
+        out.append(Row(str(indicator.label), str(indicator.definition), str(indicator.unit), str(period.label), cells, rate))
     return out, departments
 
 
 def note() -> str:
     return pgettext("board", "A figure based on fewer than %(n)s people or records is not shown, so that nobody can "
                              "be recognised behind it.") % {"n": settings.QS_NEWS_BOARD_MIN_BASIS}
+
+
+def rate_note() -> str:
+    """Under a rate or mean: what its basis is and why a centre's value may be withheld."""
+    return pgettext("board", "A rate or mean is shown with its basis (n: the items or respondents it is computed from); "
+                             "where the basis is under %(n)s it is withheld.") % {"n": settings.QS_NEWS_BOARD_MIN_BASIS}
 
 
 def public_figures(frozen: list[dict]) -> list[dict]:

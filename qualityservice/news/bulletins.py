@@ -1,16 +1,23 @@
 """The work bulletin 《工作简报》: the month's figures from the indicator registry (never another app's tables),
-each with its definition (口径) and period, per centre; frozen into the issue when it is published; PDF and Word."""
+each with its definition (口径) and period, per centre; frozen into the issue when it is published; PDF and Word.
+
+"Assemble a draft" (``assemble``) writes the month's new service stars, adopted ideas and events held into the
+draft's sections as editable blocks, read through the typed functions those apps offer
+(``<app>.highlights``, found with ``core.registry.optional_function``: an app that is not installed gives no block)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db import IntegrityError
-from django.utils import translation
-from django.utils.translation import pgettext
+from django.db import IntegrityError, transaction
+from django.utils import formats, translation
+from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core import indicators
 from qualityservice.core.documents import render_pdf
+from qualityservice.core.registry import optional_function
 from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
@@ -37,6 +44,96 @@ def live_figures(bulletin: Bulletin) -> list[dict]:
 def figures(bulletin: Bulletin) -> list[dict]:
     """The frozen figures of a published issue; a draft's live ones."""
     return bulletin.figures if bulletin.status == Bulletin.Status.PUBLISHED else live_figures(bulletin)
+
+
+def _star(star) -> str:
+    return pgettext("bulletin", "%(name)s (%(department)s): %(kind)s, %(round)s") % {
+        "name": star.name, "department": star.department, "kind": star.kind, "round": star.round_title}
+
+
+def _idea(idea) -> str:
+    if idea.verified_yuan:
+        return pgettext("bulletin", "%(title)s (%(department)s, %(category)s; verified saving %(yuan)s yuan a year)") % {
+            "title": idea.title, "department": idea.department, "category": idea.category,
+            "yuan": formats.number_format(idea.verified_yuan, 2, force_grouping=True)}
+    return pgettext("bulletin", "%(title)s (%(department)s, %(category)s)") % {
+        "title": idea.title, "department": idea.department, "category": idea.category}
+
+
+def _event(event) -> str:
+    return pgettext("bulletin", "%(day)s %(title)s (%(kind)s, %(department)s; %(n)s people attended)") % {
+        "day": formats.date_format(event.held_on, "MONTH_DAY_FORMAT"), "title": event.title, "kind": event.kind,
+        "department": event.department, "n": event.attendance}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One assembled block: the heading it is written under and the typed function of the app it comes from."""
+
+    heading: str  # lazy translation
+    app: str
+    function: str
+    line: Callable
+
+
+SOURCES = (
+    Source(pgettext_lazy("bulletin", "New service stars"), "qualityservice.recognition", "stars_named", _star),
+    Source(pgettext_lazy("bulletin", "Golden ideas adopted"), "qualityservice.ideas", "ideas_adopted", _idea),
+    Source(pgettext_lazy("bulletin", "Events held"), "qualityservice.events", "events_held", _event),
+)
+
+
+def assembled_blocks(bulletin: Bulletin) -> list[tuple[str, list[str]]]:
+    """(heading, lines) per installed source with something in the issue's month; a line links to the record's
+    public page (``text | URL``). In Chinese, the bulletin's language. One query per source."""
+    period = indicators.Period.month(bulletin.year, bulletin.month)
+    out = []
+    with translation.override("zh-hans"):
+        for source in SOURCES:
+            read = optional_function(source.app, "highlights", source.function)
+            if read is None:
+                continue
+            lines = []
+            for item in read(period.start, period.end):
+                text = " ".join(source.line(item).split())  # one line each, whatever a title holds
+                lines.append(f"{text} | {item.public_url}" if item.public_url else text)
+            if lines:
+                out.append((str(source.heading), lines))
+    return out
+
+
+def _sections_text(blocks: list[tuple[str, list[str]]]) -> str:
+    return "\n\n".join("\n".join(([f"# {heading}"] if heading else []) + lines) for heading, lines in blocks)
+
+
+def assemble(bulletin: Bulletin) -> list[tuple[str, list[str]]]:
+    """Write the month's stars, adopted ideas and events held into the draft's sections: the blocks under those
+    headings are replaced (an edited one too — the confirmation says so), the other sections are kept, before them.
+    Refused (a ``TransitionError``) once the issue is published: its text is part of what was sent."""
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.status != Bulletin.Status.DRAFT:
+            raise TransitionError(pgettext("bulletin", "A published issue is not changed."))
+        blocks = assembled_blocks(locked)
+        with translation.override("zh-hans"):
+            headings = {str(source.heading) for source in SOURCES}
+        kept = [(heading, lines) for heading, lines in locked.sections_list if heading not in headings]
+        locked.sections = _sections_text(kept + blocks)
+        locked.save(update_fields=["sections"])
+    bulletin.sections = locked.sections
+    return blocks
+
+
+def update_bulletin(bulletin: Bulletin, **fields) -> Bulletin:
+    """Change a draft (title, month, lists, sections …); refused once it is published."""
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+        if locked.status != Bulletin.Status.DRAFT:
+            raise TransitionError(pgettext("bulletin", "A published issue is not changed."))
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(fields))
+    return locked
 
 
 def create_bulletin(*, key, by, **fields) -> tuple[Bulletin, bool]:
@@ -83,11 +180,11 @@ def docx(bulletin: Bulletin) -> bytes:
     doc = Document()
     doc.add_heading(bulletin.title, level=0)
     doc.add_paragraph(f"{issue_label(bulletin)}　{bulletin.unit}")
-    for heading, lines in bulletin.sections_list:
+    for heading, lines in bulletin.blocks:
         if heading:
             doc.add_heading(heading, level=1)
-        for line in lines:
-            doc.add_paragraph(line)
+        for text, _link in lines:
+            doc.add_paragraph(text)
     for row in figures(bulletin):
         doc.add_heading(f"{row['label']}（{row['period']}）", level=2)
         doc.add_paragraph(row["definition"])

@@ -208,6 +208,15 @@ class Revision(models.Model):
         return f"{self.article_id} · {self.number}"
 
 
+def split_link(line: str) -> tuple[str, str]:
+    """A bulletin line ``text | URL`` as (text, URL) when the URL is site-relative or http(s); else (line, "")."""
+    text, sep, url = line.rpartition(" | ")
+    url = url.strip()
+    if sep and text.strip() and (url.startswith(("http://", "https://")) or (url.startswith("/") and not url.startswith("//"))):
+        return text.strip(), url
+    return line, ""
+
+
 class Bulletin(models.Model):
     """An issue of the work bulletin 《工作简报》: 第N期 of a year (the number is given on publication, unique per
     year), compiled by a unit, sent to (报送) and copied to (抄送) lists, free sections, and the month's figures from
@@ -260,6 +269,12 @@ class Bulletin(models.Model):
                     out.append(("", []))
                 out[-1][1].append(line.strip())
         return out
+
+    @property
+    def blocks(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """``sections_list`` with each line split into (text, link): a line ending in `` | <URL>`` (site-relative or
+        http(s), as the assembled blocks write them) links its text there; other lines have the link ""."""
+        return [(heading, [split_link(line) for line in lines]) for heading, lines in self.sections_list]
 
     def get_absolute_url(self) -> str:
         return reverse("news:bulletin", args=[self.pk])

@@ -259,6 +259,45 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@role_required(Role.SUPERVISOR)
+def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's title, month, lists and sections (the assembled blocks among them); a published issue is not changed."""
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if bulletin.status != Bulletin.Status.DRAFT:
+        messages.error(request, pgettext("bulletin", "A published issue is not changed."))
+        return redirect(bulletin)
+    form = BulletinForm(request.POST or None, instance=bulletin)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
+        try:
+            bulletins.update_bulletin(bulletin, **data)
+        except TransitionError as exc:  # published meanwhile
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, pgettext("bulletin", "Issue saved."))
+        return redirect(bulletin)
+    return render(request, "org/form.html", {"form": form, "title": pgettext("bulletin", "Edit the issue"),
+                                             "back": bulletin.get_absolute_url()})
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def bulletin_assemble(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assemble a draft: the month's new service stars, adopted ideas and events held as editable blocks."""
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    try:
+        blocks = bulletins.assemble(bulletin)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(bulletin)
+    if blocks:
+        messages.success(request, pgettext("bulletin", "Assembled from live data: %(blocks)s. Edit the blocks as you need.") % {
+            "blocks": pgettext("bulletin", ", ").join(f"{heading} {len(lines)}" for heading, lines in blocks)})
+    else:
+        messages.info(request, pgettext("bulletin", "Nothing to assemble: no new service stars, adopted ideas or events held in the month."))
+    return redirect(bulletin)
+
+
 @require_POST
 @role_required(Role.SUPERVISOR)
 def bulletin_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -317,7 +356,7 @@ def figures_board(request: HttpRequest) -> HttpResponse:
         year = today.year
     rows, departments = board.rows(Period.year(year))
     return render(request, "news/board.html", {
-        "rows": rows, "departments": departments, "year": year, "note": board.note(),
+        "rows": rows, "departments": departments, "year": year, "note": board.note(), "rate_note": board.rate_note(),
         "minimum": settings.QS_NEWS_BOARD_MIN_BASIS,
         "years": list(range(today.year, today.year - 4, -1)),
     })

@@ -60,6 +60,14 @@ def satisfaction_index(department_ids: Sequence[int], period: Period) -> dict[in
     return result
 
 
+def respondents(department_ids: Sequence[int], period: Period) -> dict[int, int]:
+    """The basis of the satisfaction index (core.indicators ``basis``): the respondents it is computed from,
+    summed over the period's survey rounds (a person who answered two rounds counts twice, as in the mean)."""
+    rows = (SatisfactionIndex.objects.filter(survey__in=surveys_in(period), department_id__in=department_ids)
+            .values("department_id").annotate(n=Sum("respondents")).order_by())
+    return {row["department_id"]: row["n"] or 0 for row in rows}
+
+
 def nps(department_ids: Sequence[int], period: Period) -> dict[int, float | None]:
     # A recommendation question tagged with a department counts for it; an untagged one (the shipped
     # question asks about the group's services as a whole) counts for the group (department of kind group).
@@ -95,6 +103,7 @@ INDICATORS = (
         direction=HIGHER_BETTER,
         source="surveys",
         compute=satisfaction_index,
+        basis=respondents,
         records_url=_surveys,
     ),
     Indicator(

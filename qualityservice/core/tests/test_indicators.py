@@ -99,6 +99,29 @@ def test_it_computes_only_the_keys_asked_and_nothing_without_departments(registr
     assert len(calls_b) == 1
 
 
+def test_it_computes_the_declared_basis_of_a_rate_only_when_asked_and_only_where_there_is_a_value(registry):
+    basis_calls = []
+
+    def basis(department_ids, period):
+        basis_calls.append(tuple(department_ids))
+        return {1: 40, 2: 3, 3: 7, 99: 1000}
+
+    registry.register(make("demo.rate", result={1: 92.5, 2: 66.7}, basis=basis), make("demo.count", result={1: 12}))
+    plain = registry.values(None, [1, 2, 3], Period.month(2026, 3))
+    assert basis_calls == [] and plain.bases == {} and plain.basis("demo.rate", 1) is None  # not asked: nothing computed
+    table = registry.values(None, [1, 2, 3], Period.month(2026, 3), basis=True)
+    assert basis_calls == [(1, 2, 3)]  # one call for every department, like compute
+    assert table.bases == {"demo.rate": {1: 40, 2: 3, 3: None}}  # 3 has no value, so no basis; 99 was not asked for
+    assert (table.basis("demo.rate", 1), table.basis("demo.rate", 2), table.basis("demo.count", 1)) == (40, 3, None)
+    assert table.value("demo.rate", 1) == 92.5  # the values are the same either way
+    with pytest.raises(UnknownIndicator):
+        table.basis("demo.other", 1)
+
+
+def test_an_indicator_declares_no_basis_unless_it_says_so():
+    assert make("demo.figure").basis is None
+
+
 def test_it_shows_values_with_the_indicators_decimals():
     assert make(decimals=1).display(66.66666) == "66.7"
     assert make(decimals=2).display(3.5) == "3.50"

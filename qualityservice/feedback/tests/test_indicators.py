@@ -107,6 +107,17 @@ def test_it_rates_reopened_items_among_those_resolved_at_least_once(items):
     assert table.value("feedback.reopened_rate", org.office.pk) is None
 
 
+def test_each_rate_declares_the_items_it_is_computed_from_as_its_basis(items):
+    org = items
+    table = indicators.values(KEYS, [org.group.pk, org.wuye.pk, org.yinshi.pk, org.office.pk], Period.month(2025, 3), basis=True)
+    basis = {k: [table.basis(k, d.pk) for d in (org.wuye, org.yinshi, org.office)] for k in KEYS}
+    assert basis["feedback.on_time_rate"] == [3, 1, None]  # resolved: the closed, the late, the praise; office: no value
+    assert basis["feedback.callback_satisfaction"] == [2, 1, None]  # the two items with a score
+    assert basis["feedback.reopened_rate"] == [4, 1, None]  # resolved at least once, the reopened one among them
+    assert basis["feedback.received"] == [None, None, None]  # a count declares none: it is its own basis
+    assert [indicators.get(k).basis is None for k in KEYS] == [True, True, False, False, False]
+
+
 def test_it_gives_a_months_figures_the_public_figures_page_shows(items):
     org = items
     now = timezone.localdate()
@@ -157,3 +168,16 @@ def test_it_costs_the_same_queries_for_2_or_6_departments_and_few_or_many_items(
         assert set(result) <= set(ids) and result
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2] <= 2, counts
+
+
+@pytest.mark.parametrize("key", ["feedback.on_time_rate", "feedback.callback_satisfaction", "feedback.reopened_rate"])
+def test_a_basis_costs_one_query_for_2_or_6_departments_and_few_or_many_items(org, key):
+    departments = [org.wuye, org.yinshi] + DepartmentFactory.create_batch(4, parent=org.group)
+    counts = []
+    for ids, n in (([d.pk for d in departments[:2]], 1), ([d.pk for d in departments], 1), ([d.pk for d in departments], 40)):
+        _grow(departments, n)
+        with CaptureQueriesContext(connection) as queries:
+            result = indicators.get(key).basis(ids, Period.month(2025, 3))
+        assert set(result) <= set(ids) and result
+        counts.append(len(queries))
+    assert counts == [1, 1, 1], counts

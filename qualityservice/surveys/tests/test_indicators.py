@@ -70,6 +70,15 @@ def test_it_combines_the_rounds_of_the_period_weighting_every_respondent_the_sam
     assert values(org, Period.month(2025, 4)).value("surveys.satisfaction_index", org.wuye.pk) is None
 
 
+def test_the_satisfaction_index_declares_its_respondents_as_its_basis(rounds):
+    org = rounds
+    march = indicators.values(KEYS, [org.group.pk, org.wuye.pk, org.yinshi.pk], Period.month(2025, 3), basis=True)
+    assert [march.basis("surveys.satisfaction_index", d.pk) for d in (org.wuye, org.yinshi, org.group)] == [10, 5, None]
+    year = indicators.values(KEYS, [org.wuye.pk], Period.year(2025), basis=True)
+    assert year.basis("surveys.satisfaction_index", org.wuye.pk) == 40  # 10 + 30: the draft, template and period row left out
+    assert indicators.get("surveys.nps").basis is None and year.basis("surveys.nps", org.wuye.pk) is None
+
+
 def test_it_counts_promoters_and_detractors_and_gives_untagged_questions_to_the_group(rounds):
     org = rounds
     march = values(org, Period.month(2025, 3))
@@ -123,5 +132,18 @@ def test_it_costs_the_same_queries_for_2_or_6_departments_and_few_or_many_record
         with CaptureQueriesContext(connection) as queries:
             result = indicators.get(key).compute([org.group.pk, *ids], Period.month(2025, 3))
         assert set(result) <= {org.group.pk, *ids} and result
+        counts.append(len(queries))
+    assert counts == [1, 1, 1]
+
+
+def test_the_basis_of_the_satisfaction_index_costs_one_query_for_2_or_6_departments_and_few_or_many_records(org):
+    departments = [org.wuye, org.yinshi] + DepartmentFactory.create_batch(4, parent=org.group)
+    basis = indicators.get("surveys.satisfaction_index").basis
+    counts = []
+    for ids, n in (([d.pk for d in departments[:2]], 1), ([d.pk for d in departments], 1), ([d.pk for d in departments], 25)):
+        _grow(departments, n)
+        with CaptureQueriesContext(connection) as queries:
+            result = basis(ids, Period.month(2025, 3))
+        assert set(result) <= set(ids) and result
         counts.append(len(queries))
     assert counts == [1, 1, 1]
