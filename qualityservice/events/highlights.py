@@ -1,5 +1,5 @@
 """What other apps may show of the events (the work bulletin's "assemble a draft", later the public boards), as
-typed values: they call ``events_held`` through ``core.registry.optional_function`` and never read this app's
+typed values: they call ``events_held`` (and ``upcoming_events``) through ``core.registry.optional_function`` and never read this app's
 models. Only what the public event page shows, and counts of people, never a name."""
 
 from __future__ import annotations
@@ -42,3 +42,25 @@ def events_held(start: datetime.date, end: datetime.date) -> list[HeldEvent]:
     return [HeldEvent(title=e.localised("title"), kind=e.get_kind_display(), department=e.department.display_name,
                       held_on=timezone.localtime(e.first_held).date(), attendance=e.attended,
                       public_url=None if e.audience == Audience.INVITATION else e.get_public_url()) for e in rows]
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    """A published event of the public list with a session still to come: title, kind, host department, the start
+    of its next session, and its public page."""
+
+    title: str
+    kind: str
+    department: str
+    next_start: datetime.datetime
+    public_url: str
+
+
+def upcoming_events(limit: int = 10) -> list[UpcomingEvent]:
+    """The public list's events (published, not invitation-only) with a scheduled session still to come, soonest
+    first, at most ``limit``; in the reader's language. One query, whatever the number of events and sessions."""
+    upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__ends_at__gte=timezone.now())
+    rows = (Event.objects.listed().annotate(next_start=Min("sessions__starts_at", filter=upcoming))
+            .filter(next_start__isnull=False).select_related("department").order_by("next_start", "pk")[:limit])
+    return [UpcomingEvent(title=e.localised("title"), kind=e.get_kind_display(), department=e.department.display_name,
+                          next_start=e.next_start, public_url=e.get_public_url()) for e in rows]

@@ -11,6 +11,7 @@ basis is left off the board."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import pgettext
@@ -122,3 +123,38 @@ def public_figures(frozen: list[dict]) -> list[dict]:
             values.append([name, f"{value} {row['unit']}" if shown else hidden])
         out.append({**row, "values": values, "unit": ""})  # the unit is in each shown value
     return out
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """The board's lists beside the figures: the year's service stars, its adopted ideas (with the verified savings),
+    and the events still to come — each read from its app's typed ``highlights`` function (through
+    ``core.registry.optional_function``; ``None`` where that app is not installed)."""
+
+    stars: list | None
+    ideas: list | None
+    savings: Decimal | None  # the sum of the verified yearly savings of the year's adopted ideas
+    events: list | None
+
+
+UPCOMING_LIMIT = 8
+IDEAS_LIMIT = 10
+
+
+def highlights(period: indicators.Period) -> Highlights:
+    """One query per list, whatever the number of records behind it."""
+    from qualityservice.core.registry import optional_function
+
+    stars_named = optional_function("qualityservice.recognition", "highlights", "stars_named")
+    ideas_adopted = optional_function("qualityservice.ideas", "highlights", "ideas_adopted")
+    upcoming = optional_function("qualityservice.events", "highlights", "upcoming_events")
+    ideas = ideas_adopted(period.start, period.end) if ideas_adopted else None
+    savings = sum((i.verified_yuan for i in ideas if i.verified_yuan), Decimal(0)) if ideas else None
+    if ideas:  # the verified savings first, largest first; then the latest adopted
+        ideas = sorted(ideas, key=lambda i: (i.verified_yuan is None, -(i.verified_yuan or 0), -i.adopted_on.toordinal()))
+    return Highlights(
+        stars=stars_named(period.start, period.end) if stars_named else None,
+        ideas=ideas[:IDEAS_LIMIT] if ideas is not None else None,
+        savings=savings or None,
+        events=upcoming(limit=UPCOMING_LIMIT) if upcoming else None,
+    )

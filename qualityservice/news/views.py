@@ -345,7 +345,8 @@ def typical_index(request: HttpRequest) -> HttpResponse:
 
 def figures_board(request: HttpRequest) -> HttpResponse:
     """公开看板: the year's published figures by centre from the indicator registry (``board``), each with its
-    definition and period; a figure based on fewer than 5 people or records is not shown. Live, not cached (the
+    definition and period; a figure based on fewer than 5 people or records is not shown. Beside them the year's
+    service stars, its adopted ideas with their verified savings, and the events still to come (``board.highlights``). Live, not cached (the
     figures belong to other apps)."""
     today = timezone.localdate()
     try:
@@ -357,6 +358,7 @@ def figures_board(request: HttpRequest) -> HttpResponse:
     rows, departments = board.rows(Period.year(year))
     return render(request, "news/board.html", {
         "rows": rows, "departments": departments, "year": year, "note": board.note(), "rate_note": board.rate_note(),
+        "highlights": board.highlights(Period.year(year)),
         "minimum": settings.QS_NEWS_BOARD_MIN_BASIS,
         "years": list(range(today.year, today.year - 4, -1)),
     })

@@ -73,3 +73,17 @@ def test_it_costs_one_query_whatever_the_number_of_events_and_people(org, django
 
 def test_other_apps_find_it_through_the_registry():
     assert registry.optional_function("qualityservice.events", "highlights", "events_held") is highlights.events_held
+
+
+def test_it_gives_the_upcoming_public_events_soonest_first_within_the_limit_in_one_query(org, django_assert_num_queries):
+    later = make_event(org, title="下月的座谈会", starts_in=dt.timedelta(days=30), by=org.supervisor)
+    sooner = make_event(org, title="下周的开放日", starts_in=dt.timedelta(days=7), by=org.supervisor, department=org.yinshi)
+    make_event(org, title="邀请制的交流会", audience=Audience.INVITATION, by=org.supervisor)
+    make_event(org, title="未发布的活动", publish=False, by=org.supervisor)
+    held_event(org, title="已举办的活动")
+    with django_assert_num_queries(1):
+        found = highlights.upcoming_events()
+    assert [(e.title, e.department, e.public_url) for e in found] == [
+        ("下周的开放日", "饮食服务中心", sooner.get_public_url()), ("下月的座谈会", "物业管理中心", later.get_public_url())]
+    assert found[0].next_start == sooner.sessions.get().starts_at
+    assert [e.title for e in highlights.upcoming_events(limit=1)] == ["下周的开放日"]
