@@ -16,7 +16,8 @@ class NewsConfig(PlatformAppConfig):
     url_prefix = "news/"
     staff_url_prefix = "staff/news/"
     # Beat entry name: (Celery task name in tasks.py, seconds): scheduled articles go out within a minute.
-    periodic_jobs = {"news-publish-due": ("news.publish_due", 60)}
+    periodic_jobs = {"news-publish-due": ("news.publish_due", 60),
+                     "news-forget-unused-images": ("news.forget_unused_body_images", 24 * 3600)}
     navigation = (
         NavItem(pgettext_lazy("article", "News"), "news:list", icon="newspaper", roles=(Role.HEAD, Role.SUPERVISOR), order=90),
         NavItem(pgettext_lazy("bulletin", "Work bulletin"), "news:bulletins", icon="journal-text", roles=(Role.SUPERVISOR,),

@@ -52,6 +52,33 @@ def store_body_image(upload, *, limit: int | None = None) -> str:
     return default_storage.url(stored)
 
 
+BODY_IMAGE_GRACE = dt.timedelta(days=2)  # an image uploaded into a form not saved yet is kept this long
+_BODY_IMAGE_NAME = re.compile(re.escape(BODY_IMAGE_DIR) + r"([A-Za-z0-9_-]+\.[A-Za-z0-9]+)")
+
+
+def forget_unused_body_images(*, grace: dt.timedelta = BODY_IMAGE_GRACE) -> int:
+    """Delete the body images (``BODY_IMAGE_DIR``) that no article's body and none of its kept revisions shows any
+    more — an image removed while editing, or uploaded into a form never saved —, once older than ``grace``
+    (an editor may still be writing). An image in any revision stays: revisions are kept and compared. Returns
+    the number deleted; the daily job ``news-forget-unused-images`` runs it. Reads the bodies once, in chunks."""
+    try:
+        _folders, names = default_storage.listdir(BODY_IMAGE_DIR)
+    except FileNotFoundError:
+        return 0
+    used: set[str] = set()
+    for model in (Article, Revision):
+        for body in model.objects.filter(body__contains=BODY_IMAGE_DIR).values_list("body", flat=True).iterator(chunk_size=500):
+            used.update(_BODY_IMAGE_NAME.findall(body))
+    cutoff, deleted = timezone.now() - grace, 0
+    for name in names:
+        path = BODY_IMAGE_DIR + name
+        if name in used or default_storage.get_modified_time(path) > cutoff:
+            continue
+        default_storage.delete(path)
+        deleted += 1
+    return deleted
+
+
 def _set_cover(article: Article, cover) -> None:
     if cover:
         clean = sanitize_image(cover.read(), cover.name)  # bounded decode, re-encoded without EXIF

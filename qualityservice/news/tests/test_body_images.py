@@ -93,3 +93,44 @@ def test_a_large_image_is_made_smaller(client, editor):
     assert _upload(client, big.getvalue()).status_code == 201
     with Image.open(_stored_files()[0]) as image:
         assert max(image.size) <= 2560
+
+
+def _aged(name: str, days: float) -> Path:
+    import os
+    import time
+    path = Path(settings.MEDIA_ROOT) / services.BODY_IMAGE_DIR / name
+    old = time.time() - days * 86400
+    os.utime(path, (old, old))
+    return path
+
+
+def test_the_daily_clean_up_deletes_only_old_body_images_no_article_or_revision_shows(org):
+    from django.core.files.base import ContentFile
+
+    def stored(name):
+        return services.store_body_image(ContentFile(png_bytes(), name=name)).rsplit("/", 1)[1]
+
+    shown, in_revision, removed, fresh = stored("a.png"), stored("b.png"), stored("c.png"), stored("d.png")
+    body = f'<p><img src="/media/news/images/{shown}" alt="现场"></p>'
+    article, _created = services.create_article(key=None, by=org.supervisor, department=org.wuye, title="服务月启动",
+                                                summary="", body=f'{body}<p><img src="/media/news/images/{in_revision}"></p>')
+    services.update_article(article, by=org.supervisor, title="服务月启动", summary="", body=body)  # a new revision without it
+    for name in (shown, in_revision, removed):
+        _aged(name, 3)
+    assert services.forget_unused_body_images() == 1
+    assert sorted(p.name for p in _stored_files()) == sorted([shown, in_revision, fresh])  # the fresh one: still being written?
+    assert services.forget_unused_body_images() == 0  # idempotent
+    _aged(fresh, 3)
+    assert services.forget_unused_body_images() == 1 and fresh not in [p.name for p in _stored_files()]
+
+
+def test_the_clean_up_is_a_daily_job_and_does_nothing_without_images():
+    from celery import current_app
+
+    from qualityservice.core import registry
+    from qualityservice.news import tasks
+
+    entry = registry.beat_schedule()["news-forget-unused-images"]
+    assert entry == {"task": "news.forget_unused_body_images", "schedule": 86400.0}
+    assert entry["task"] in current_app.tasks
+    assert tasks.forget_unused_body_images() == 0
