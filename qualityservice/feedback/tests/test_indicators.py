@@ -156,4 +156,5 @@ def test_it_costs_the_same_queries_for_2_or_6_departments_and_few_or_many_items(
             result = indicators.get(key).compute(ids, Period.month(2025, 3))
         assert set(result) <= set(ids) and result
         counts.append(len(queries))
-    assert counts[0] == counts[1] == counts[2] <= 2, counts
+    # the last refresh's window, the counts (no refresh here: from the items) and, for the rate per staff, the roster
+    assert counts[0] == counts[1] == counts[2] <= 3, counts
