@@ -7,12 +7,13 @@ page (``PublishedFigure``) counts by month, with the same formulas (``services.f
 month's indicator equals the public page's figure for that month.
 
 **Stored aggregates.** A period's counts are the sum of its months' ``PublishedFigure`` rows where the last
-refresh (``services.refresh_public_figures``, every 10 minutes) wrote them: a whole month of the period inside
-that refresh's window (``window_start``, 24 months) that ended before the refresh ran (``refreshed_at``). The rest
-of the period — the month in progress, a month closed since the last refresh, a partial month of a date range,
-months older than the window, or everything before the first refresh — is counted from the items themselves
-(one GROUP BY department over just those days). So a closed year costs the same few queries at any number of
-items, and the figures are those of the live formula as of the last refresh (``tests/test_stored_figures.py``).
+refresh (``services.refresh_public_figures``, every 10 minutes) wrote them: every whole month of the period inside
+that refresh's window (``window_start``, 24 months) that had begun when it ran (``refreshed_at``) — a closed month
+whole, the month in progress up to the refresh. The rest is counted from the items themselves, one GROUP BY
+department over just those days: the items created since the last refresh (minutes of them), a partial month of
+a range of days, months older than the window, everything before the first refresh. So a year costs the same few
+queries at any number of items, and the figures are those of the live formula with every item created before the
+last refresh as it stood then (``tests/test_stored_figures.py``).
 Each compute function makes at most three queries (four for complaints per 100 staff), whatever the number of
 departments or items.
 """
@@ -51,18 +52,25 @@ def split(period: Period) -> tuple[datetime.datetime | None, list[datetime.date]
     latest = (PublishedFigure.objects.filter(window_start__isnull=False).order_by("-refreshed_at")
               .values_list("refreshed_at", "window_start").first())
     stored, live = [], []
-    for month in _months(period):
-        start, end = month.bounds()
-        whole = period.start <= month.start and month.end <= period.end
-        if whole and latest is not None and month.start >= latest[1] and end <= latest[0]:
-            stored.append(month.start)
-            continue
-        lo, hi = period.bounds()
-        start, end = max(start, lo), min(end, hi)
+    lo, hi = period.bounds()
+
+    def count_live(start, end):
         if live and live[-1][1] == start:  # adjacent: one range
             live[-1] = (live[-1][0], end)
         else:
             live.append((start, end))
+
+    for month in _months(period):
+        start, end = month.bounds()
+        whole = period.start <= month.start and month.end <= period.end
+        if whole and latest is not None and month.start >= latest[1] and start < latest[0]:
+            # The refresh counted the month's items created before it ran (all of them once the month had ended);
+            # items created since (the month in progress) are counted from the items.
+            stored.append(month.start)
+            if end > latest[0]:
+                count_live(latest[0], end)
+            continue
+        count_live(max(start, lo), min(end, hi))
     return (latest[0] if latest else None), stored, live
 
 

@@ -80,17 +80,23 @@ def test_it_reads_a_closed_year_from_the_stored_figures_only_and_equals_the_live
     assert stored(ids, period) == live(ids, period, monkeypatch) != got
 
 
-def test_it_counts_the_month_in_progress_from_the_items(org, monkeypatch):
+def test_it_reads_the_month_in_progress_up_to_the_refresh_and_counts_the_items_since(org, monkeypatch):
     today = timezone.localdate()
     months = sorted({(today.year, m) for m in range(1, today.month + 1)})
-    ids = constructed(org, months)
+    ids = constructed(org, [m for m in months if m != (today.year, today.month)])
+    Feedback.objects.create(department=org.wuye, kind=Kind.COMPLAINT, title="t", body="b",
+                            created_at=timezone.now() - datetime.timedelta(seconds=1))  # this month, before the refresh
     services.refresh_public_figures()
     # Received after the refresh, in the month in progress: counted at once.
-    Feedback.objects.create(department=org.wuye, kind=Kind.COMPLAINT, title="t", body="b",
-                            created_at=timezone.now() - datetime.timedelta(seconds=1))
+    Feedback.objects.create(department=org.wuye, kind=Kind.COMPLAINT, title="t", body="b", created_at=timezone.now())
     period = Period.this_year()
-    assert published.split(period)[2] == [Period.month(today.year, today.month).bounds()]
-    assert stored(ids, period) == live(ids, period, monkeypatch)
+    refreshed_at, months_stored, days = published.split(period)
+    assert months_stored[-1] == datetime.date(today.year, today.month, 1)
+    assert days == [(refreshed_at, Period.month(today.year, today.month).bounds()[1])]
+    got = stored(ids, period)
+    assert got == live(ids, period, monkeypatch)
+    this_month = Period.month(today.year, today.month)
+    assert stored(ids, this_month)["feedback.received"][org.wuye.pk] == 2  # one before the refresh, one after
 
 
 def test_it_cuts_a_range_of_days_through_months_exactly(org, monkeypatch):
