@@ -84,6 +84,15 @@ def compute() -> dict:
         out["survey_id"] = survey.pk
         out["pages"]["survey_results"] = reverse("surveys:results", args=[survey.pk])
         out["page_users"]["survey_results"] = SUPERVISOR
+
+    # --- Evaluation: the dashboards, reading only the indicator registry (this year; a department's beside last year) ---
+    from django.apps import apps
+
+    if apps.is_installed("qualityservice.evaluation"):
+        out["pages"]["evaluation_dashboard"] = reverse("evaluation:dashboard")
+        out["page_users"]["evaluation_dashboard"] = SUPERVISOR
+        out["pages"]["evaluation_department_dashboard"] = reverse("evaluation:department_dashboard", args=[wuye.pk])
+        out["page_users"]["evaluation_department_dashboard"] = HEAD
     return out
 
 

@@ -73,7 +73,8 @@ def test_it_runs_a_quick_benchmark_and_reports_the_ceiling_and_the_submissions(t
     report = proc.stdout
     assert f"## {db}" in report
     for row in ("| ceiling_get |", "| ceiling_post |", "| bare_get |", "| bare_post |", "| feedback_submit |",
-                "| survey_submit |", "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |"):
+                "| survey_submit |", "| feedback_inbox_head |", "| feedback_detail |", "| survey_results |",
+                "| evaluation_dashboard |", "| evaluation_department_dashboard |"):
         assert row in report, f"{row} missing from the report:\n{report}"
     assert "ratio to bare ceiling" in report and "Target public submissions ≥ 0.5 × bare ceiling POST" in report
     data = json.loads(next((tmp_path / "results").glob(f"{db}-*.json")).read_text())
@@ -111,3 +112,29 @@ def test_it_runs_the_bare_ceiling_on_the_projects_database_with_stock_connection
     assert db["ENGINE"] == "django.db.backends.sqlite3" and db["NAME"] == project["NAME"]
     assert db["OPTIONS"] == project["OPTIONS"] and "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert bare["MIDDLEWARE"][0] == "django.middleware.security.SecurityMiddleware" and len(bare["MIDDLEWARE"]) == 7
+
+
+def test_it_times_a_years_evaluation_and_the_dashboards_at_two_small_sizes(tmp_path):
+    """bench/evaluation_scale.py on the database of the test run (its own database or file), two tiny sizes: every
+    measure at both sizes, the queries the same at both, the records there."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+    env.update(BENCH_WORK=str(tmp_path / "work"))
+    database_url = os.environ.get("DATABASE_URL", "")
+    db = "postgres" if database_url.startswith("postgres") else "sqlite"
+    if db == "postgres":
+        require_service(_pg_up(database_url), "PostgreSQL")
+        parts = urlsplit(database_url)
+        env.update(BENCH_PG_URL=urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")),
+                   BENCH_PG_DB=f"qs_eval_scale_smoke_{os.getpid()}")
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "evaluation_scale.py"), "--db", db, "--sizes", "200,400",
+                           "--requests", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    measures = ("evaluation, last year", "evaluation, current year", "group dashboard", "department dashboard")
+    for what in measures:
+        found = [r for r in rows if r["what"] == what]
+        assert [r["size"] for r in found] == [200, 400], (what, found)
+        assert found[0]["queries"] == found[1]["queries"] > 0, (what, found)
+        assert f"| {db} | {what} | 400 |" in proc.stdout
+    assert rows[-1]["feedback_records"] >= 400 and rows[-1]["survey_answers"] > 0, rows[-1]

@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "qualityservice.standards",  # operating procedures (versioned) and post duties
     "qualityservice.competitions",  # skills competitions: rubrics, judges, scoring, results, certificates
     "qualityservice.events",  # events: open days, forums, conferences; registration, tickets, check-in
-    "qualityservice.news",  # publicity: news articles with review, the work bulletin, public boards, feed
-    "qualityservice.evaluation",  # year-end evaluation: schemes on the indicator registry, gates, grades, snapshots
     "qualityservice.ideas",  # golden ideas: suggestions, reviews, verified savings, awards
     "qualityservice.recognition",  # recognition: service stars, advanced collectives and individuals; secret public vote
+    # After every app whose figures they read (indicator registry): seed_demo runs the demos in this order, so the
+    # bulletins and the evaluation's frozen snapshots see the other apps' demo figures.
+    "qualityservice.news",  # publicity: news articles with review, the work bulletin, public boards, feed
+    "qualityservice.evaluation",  # year-end evaluation: schemes on the indicator registry, gates, grades, snapshots
     # members: the CAS client's ticket-to-session table (single sign-out); after the project's apps, so that
     # its catalogue shadows none of their strings.
     "django_cas_ng",

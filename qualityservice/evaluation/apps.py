@@ -18,7 +18,7 @@ class EvaluationConfig(PlatformAppConfig):
     url_prefix = "evaluation/"
     staff_url_prefix = "staff/evaluation/"
     navigation = (
-        NavItem(pgettext_lazy("evaluation", "Year-end evaluation"), "evaluation:schemes", icon="trophy", roles=MANAGERS, order=81),
+        NavItem(pgettext_lazy("evaluation", "Year-end evaluation"), "evaluation:schemes", icon="trophy", roles=MANAGERS, order=82),
         NavItem(pgettext_lazy("evaluation", "Group dashboard"), "evaluation:dashboard", icon="bar-chart", roles=(Role.SUPERVISOR,),
-                order=82),
+                order=83),
     )

@@ -610,7 +610,15 @@ class PublishedFigure(models.Model):
     on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
     rated = models.PositiveIntegerField(_("callbacks with a score"), default=0)
     satisfaction_sum = models.PositiveIntegerField(default=0)
+    # The counts behind the indicators that the public page does not show (feedback/indicators.py).
+    complaints = models.PositiveIntegerField(_("complaints"), default=0)
+    reopened = models.PositiveIntegerField(_("reopened"), default=0)
+    resolved_once = models.PositiveIntegerField(_("resolved at least once"), default=0)
     refreshed_at = models.DateTimeField(default=timezone.now)
+    # The first month the refresh that wrote the row recomputed (every row of one refresh has the same
+    # ``refreshed_at`` and ``window_start``): the indicators read a closed month from here when it lies in that
+    # window and ended before ``refreshed_at``. None: written otherwise (not read by the indicators).
+    window_start = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("published figure")

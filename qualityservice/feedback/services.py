@@ -406,11 +406,20 @@ def figure_counts() -> dict:
         "on_time": Count("pk", filter=Q(resolved_on_time=True)),
         "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
         "satisfaction_sum": Sum("satisfaction", default=0),
+        "complaints": Count("pk", filter=Q(kind=Kind.COMPLAINT)),
+        # A reopen happens only after a resolution: reopened items were resolved once.
+        "reopened": Count("pk", filter=Q(reopen_count__gte=1)),
+        "resolved_once": Count("pk", filter=RESOLVED | Q(reopen_count__gte=1)),
     }
 
 
+FIGURE_COUNTS = ("received", "resolved", "on_time", "rated", "satisfaction_sum", "complaints", "reopened", "resolved_once")
+
+
 def refresh_public_figures(months: int = 24) -> int:
-    """Recompute the monthly figures per department into PublishedFigure (idempotent)."""
+    """Recompute the monthly figures per department into PublishedFigure (idempotent): the last ``months`` months,
+    the month in progress included. The indicators (``feedback/indicators.py``) read the closed months of this
+    window from here."""
     now = timezone.now()
     local = timezone.localtime(now)
     index = local.year * 12 + local.month - 1 - (months - 1)
@@ -427,16 +436,16 @@ def refresh_public_figures(months: int = 24) -> int:
     for row in rows:
         month = row["m"]
         month = month.date() if hasattr(month, "date") else month
-        figures.append(PublishedFigure(department_id=row["department_id"], month=month, received=row["received"],
-                                       resolved=row["resolved"], on_time=row["on_time"], rated=row["rated"],
-                                       satisfaction_sum=row["satisfaction_sum"] or 0, refreshed_at=now))
+        counts = {name: row[name] or 0 for name in FIGURE_COUNTS}
+        figures.append(PublishedFigure(department_id=row["department_id"], month=month, refreshed_at=now,
+                                       window_start=since.date(), **counts))
     with transaction.atomic():
         # Upserted by (department, month), so a month's row keeps its id from one refresh to the next (the campaign
         # evidence of the month's figures points at it); rows this refresh did not write are gone.
         if figures:
             PublishedFigure.objects.bulk_create(
                 figures, update_conflicts=True, unique_fields=["department", "month"],
-                update_fields=["received", "resolved", "on_time", "rated", "satisfaction_sum", "refreshed_at"])
+                update_fields=[*FIGURE_COUNTS, "refreshed_at", "window_start"])
         PublishedFigure.objects.exclude(refreshed_at=now).delete()
     return len(figures)
 

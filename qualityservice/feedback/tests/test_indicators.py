@@ -167,11 +167,12 @@ def test_it_costs_the_same_queries_for_2_or_6_departments_and_few_or_many_items(
             result = indicators.get(key).compute(ids, Period.month(2025, 3))
         assert set(result) <= set(ids) and result
         counts.append(len(queries))
-    assert counts[0] == counts[1] == counts[2] <= 2, counts
+    # the last refresh's window, the counts (no refresh here: from the items) and, for the rate per staff, the roster
+    assert counts[0] == counts[1] == counts[2] <= 3, counts
 
 
 @pytest.mark.parametrize("key", ["feedback.on_time_rate", "feedback.callback_satisfaction", "feedback.reopened_rate"])
-def test_a_basis_costs_one_query_for_2_or_6_departments_and_few_or_many_items(org, key):
+def test_a_basis_costs_the_same_few_queries_for_2_or_6_departments_and_few_or_many_items(org, key):
     departments = [org.wuye, org.yinshi] + DepartmentFactory.create_batch(4, parent=org.group)
     counts = []
     for ids, n in (([d.pk for d in departments[:2]], 1), ([d.pk for d in departments], 1), ([d.pk for d in departments], 40)):
@@ -180,4 +181,4 @@ def test_a_basis_costs_one_query_for_2_or_6_departments_and_few_or_many_items(or
             result = indicators.get(key).basis(ids, Period.month(2025, 3))
         assert set(result) <= set(ids) and result
         counts.append(len(queries))
-    assert counts == [1, 1, 1], counts
+    assert counts[0] == counts[1] == counts[2] <= 2, counts  # the last refresh's window and the counts
