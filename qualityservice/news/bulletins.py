@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core import indicators
@@ -294,31 +295,75 @@ def pdf(bulletin: Bulletin, *, public: bool = False) -> bytes:
                                                  "sections": sections(bulletin)})
 
 
-def docx(bulletin: Bulletin) -> bytes:
-    from docx import Document
+class WordTemplateError(Exception):
+    """The Word template (``QS_NEWS_BULLETIN_DOCX_TEMPLATE`` or the shipped one) is missing or cannot be filled."""
 
-    doc = Document()
-    doc.add_heading(bulletin.title, level=0)
-    doc.add_paragraph(f"{issue_label(bulletin)}　{bulletin.unit}")
-    for section in sections(bulletin):
-        if section.heading:
-            doc.add_heading(section.heading, level=1)
-        for text, _link in section.lines:
-            doc.add_paragraph(text)
-        for row in section.articles:
-            doc.add_paragraph(row.title, style="Heading 3")
-            doc.add_paragraph(article_line(row))
-            if row.summary:
-                doc.add_paragraph(row.summary)
-    for row in figures(bulletin):
-        doc.add_heading(f"{row['label']}（{row['period']}）", level=2)
-        doc.add_paragraph(row["definition"])
-        table = doc.add_table(rows=0, cols=2)
-        for name, value in row["values"]:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = name, f"{value} {row['unit']}"
-    doc.add_paragraph(pgettext("bulletin", "Sent to: %(list)s") % {"list": bulletin.report_to})
-    doc.add_paragraph(pgettext("bulletin", "Copied to: %(list)s") % {"list": bulletin.copy_to})
-    out = io.BytesIO()
-    doc.save(out)
+
+def docx_template_path() -> Path:
+    """The Word template in use: the setting's file (relative paths from the project root), else the shipped one."""
+    from django.conf import settings
+
+    from .docx_template import DEFAULT_PATH
+
+    configured = getattr(settings, "QS_NEWS_BULLETIN_DOCX_TEMPLATE", "") or ""
+    if not configured:
+        return DEFAULT_PATH
+    path = Path(configured)
+    return path if path.is_absolute() else Path(settings.BASE_DIR) / path
+
+
+def docx_template_problem(path: Path | None = None) -> str:
+    """Why the Word template cannot be used ("" when it can): missing, not a Word file, or not a valid template."""
+    from docxtpl import DocxTemplate
+
+    path = path or docx_template_path()
+    if not path.is_file():
+        return f"{path} does not exist"
+    try:
+        DocxTemplate(str(path)).get_undeclared_template_variables()
+    except Exception as exc:  # any failure to open or parse is the template's problem
+        return f"{path} is not a usable Word template: {type(exc).__name__}: {exc}"
+    return ""
+
+
+def docx_context(bulletin: Bulletin) -> dict:
+    """What the Word template receives (``docx_template`` describes it): plain text, in Chinese."""
+    day = timezone.localdate(bulletin.published_at) if bulletin.published_at else timezone.localdate()
+    with translation.override("zh-hans"):
+        labels = {
+            "compiled_by": pgettext("bulletin", "Compiled by"), "figures": pgettext("bulletin", "Figures"),
+            "department": pgettext("bulletin", "Department"), "value": pgettext("bulletin", "Value"),
+            "report_to": pgettext("bulletin", "Sent to"), "copy_to": pgettext("bulletin", "Copied to"),
+        }
+        return {
+            "title": bulletin.title, "issue": issue_label(bulletin), "unit": bulletin.unit,
+            "date": formats.date_format(day, "DATE_FORMAT"), "report_to": bulletin.report_to, "copy_to": bulletin.copy_to,
+            "labels": labels,
+            "sections": [{
+                "heading": section.heading, "lines": [text for text, _link in section.lines],
+                "articles": [{"title": row.title, "meta": article_line(row), "summary": row.summary} for row in section.articles],
+            } for section in sections(bulletin)],
+            "figures": [{
+                "label": row["label"], "period": row["period"], "definition": row["definition"], "unit": row["unit"],
+                "centres": [{"name": name, "value": value} for name, value in row["values"]],
+            } for row in figures(bulletin)],
+        }
+
+
+def docx(bulletin: Bulletin) -> bytes:
+    """The issue as a Word file: the template (``docx_template_path``) filled by docxtpl (values escaped).
+    ``WordTemplateError`` when the template is missing or cannot be filled."""
+    from docxtpl import DocxTemplate
+
+    path = docx_template_path()
+    if not path.is_file():
+        raise WordTemplateError(f"{path} does not exist")
+    context = docx_context(bulletin)
+    try:
+        template = DocxTemplate(str(path))
+        template.render(context, autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+    except Exception as exc:  # a broken template (bad zip, bad Jinja) is reported, not a 500
+        raise WordTemplateError(f"{path}: {type(exc).__name__}: {exc}") from exc
     return out.getvalue()

@@ -365,7 +365,12 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    response = HttpResponse(bulletins.docx(bulletin),
+    try:
+        data = bulletins.docx(bulletin)
+    except bulletins.WordTemplateError:  # the system check names the file and the reason
+        messages.error(request, pgettext("bulletin", "The Word template cannot be used: ask the administrator to run the system check."))
+        return redirect(bulletin)
+    response = HttpResponse(data,
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number or "draft"}.docx"'
     return response
