@@ -28,3 +28,7 @@ class NewsConfig(PlatformAppConfig):
     page_cache_models = ("Article", "Bulletin", "org.Staff")
     # The public site's menu links to the news (the news pages link to typical examples, the board, the bulletins).
     extension_templates = (("public_nav", "news/_site_nav.html", 70),)
+
+    def ready(self):
+        super().ready()
+        from . import checks  # noqa: F401 (registers the Word template's check)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, translation
+from django.db.models import Max
+from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext, pgettext_lazy
 
 from qualityservice.core import indicators
@@ -22,7 +25,7 @@ from qualityservice.core.submissions import create_once, scoped
 from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Department
 
-from .models import Bulletin
+from .models import Article, Bulletin, BulletinArticle
 
 
 def live_figures(bulletin: Bulletin) -> list[dict]:
@@ -159,6 +162,123 @@ def publish_bulletin(bulletin: Bulletin, *, by, system: bool = False) -> Bulleti
     raise TransitionError(pgettext("bulletin", "The issue could not be numbered just now: please publish it again."))
 
 
+# --- sections made of articles ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    """One section of an issue as every copy shows it (screen, PDF, Word): its heading, its text lines as
+    (text, link) and the articles picked into it, in order."""
+
+    heading: str
+    lines: list
+    articles: list
+
+
+def article_line(row: BulletinArticle) -> str:
+    """The department and date under an article's title."""
+    day = formats.date_format(row.published_on, "Y-m-d") if row.published_on else ""
+    return "　".join(part for part in (row.department, day) if part)
+
+
+def items(bulletin: Bulletin) -> list[BulletinArticle]:
+    """The issue's articles in order (one query). A draft shows each article as it is now (not saved); a
+    published issue its frozen copy."""
+    rows = list(BulletinArticle.objects.filter(bulletin=bulletin).select_related("article__department")
+                .order_by("position", "pk"))
+    if bulletin.status == Bulletin.Status.DRAFT:
+        for row in rows:
+            if row.article is not None:
+                row.copy_from_article()
+    return rows
+
+
+def sections(bulletin: Bulletin, rows: list[BulletinArticle] | None = None) -> list[Section]:
+    """The text blocks (``Bulletin.blocks``) and the article sections together: the articles of a section whose
+    heading is also a text block's come under that block, the other article sections follow, in the order of their
+    first article."""
+    rows = items(bulletin) if rows is None else rows
+    by_heading: dict[str, list[BulletinArticle]] = {}
+    for row in rows:
+        by_heading.setdefault(row.section, []).append(row)
+    out = [Section(heading, lines, by_heading.pop(heading, [])) for heading, lines in bulletin.blocks]
+    out += [Section(heading, [], articles) for heading, articles in by_heading.items()]
+    return out
+
+
+def candidates(bulletin: Bulletin, user, query: str = "", *, limit: int = 50):
+    """The articles an editor may pick into the issue: published in the issue's month, visible to ``user``
+    (``Article.objects.visible_to``), not already in it; ``query`` searches the title."""
+    start, end = indicators.Period.month(bulletin.year, bulletin.month).bounds()
+    found = (Article.objects.visible_to(user).published().filter(published_at__gte=start, published_at__lt=end)
+             .exclude(pk__in=BulletinArticle.objects.filter(bulletin=bulletin, article__isnull=False).values("article_id"))
+             .select_related("department").order_by("-published_at", "-pk"))
+    if query.strip():
+        found = found.filter(title__icontains=query.strip())
+    return found if limit is None else found[:limit]
+
+
+def _draft(bulletin: Bulletin) -> Bulletin:
+    locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if locked.status != Bulletin.Status.DRAFT:
+        raise ValidationError(pgettext("bulletin", "A published issue is not changed."))
+    return locked
+
+
+def add_article(bulletin: Bulletin, *, article_id, section: str, by, key=None) -> tuple[BulletinArticle, bool]:
+    """Pick an article into a section of a draft, after the issue's other articles; once per form (``key``).
+    Refused with a translated ``ValidationError`` (nothing changed) for a published issue, an article that is
+    not published in the issue's month, one the user may not see, or one already in the issue."""
+    section = " ".join((section or "").split())
+    if not section:
+        raise ValidationError(pgettext("bulletin", "Give the section a heading."))
+    with transaction.atomic():
+        locked = _draft(bulletin)
+        stored = scoped("news-bulletin-article", key)
+        if stored and BulletinArticle.objects.filter(submission_key=stored).exists():
+            return BulletinArticle.objects.get(submission_key=stored), False
+        article = candidates(locked, by, limit=None).filter(pk=article_id).first() if str(article_id).isdigit() else None
+        if article is None:
+            raise ValidationError(pgettext(
+                "bulletin", "Only a published article of the issue's month that you may see, and not yet in the issue, can be added."))
+        last = BulletinArticle.objects.filter(bulletin=locked).aggregate(n=Max("position"))["n"] or 0
+
+        def create(stored_key):
+            row = BulletinArticle(bulletin=locked, article=article, section=section[:120], position=last + 1,
+                                  submission_key=stored_key)
+            row.copy_from_article()
+            row.save()
+            return row
+
+        return create_once(BulletinArticle, stored, create)
+
+
+def change_article(bulletin: Bulletin, item_id, action: str) -> None:
+    """``up`` / ``down``: swap the article with its neighbour in the issue; ``remove``: take it out. Drafts only."""
+    with transaction.atomic():
+        locked = _draft(bulletin)
+        rows = list(BulletinArticle.objects.select_for_update().filter(bulletin=locked).order_by("position", "pk"))
+        index = next((i for i, row in enumerate(rows) if str(row.pk) == str(item_id)), None)
+        if index is None or action not in ("up", "down", "remove"):
+            raise ValidationError(pgettext("bulletin", "This article is not in the issue."))
+        if action == "remove":
+            rows.pop(index).delete()
+        else:
+            other = index - 1 if action == "up" else index + 1
+            if 0 <= other < len(rows):
+                rows[index], rows[other] = rows[other], rows[index]
+        for position, row in enumerate(rows, start=1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+
+
+def freeze_articles(bulletin: Bulletin) -> None:
+    """On publication (inside the move): each article's text as it is now is kept in the issue."""
+    for row in BulletinArticle.objects.filter(bulletin=bulletin, article__isnull=False).select_related("article__department"):
+        row.copy_from_article()
+        row.save(update_fields=["title", "department", "published_on", "summary", "url"])
+
+
 def issue_label(bulletin: Bulletin) -> str:
     if bulletin.number is None:
         return pgettext("bulletin", "Draft issue")
@@ -171,29 +291,79 @@ def pdf(bulletin: Bulletin, *, public: bool = False) -> bytes:
     from .board import public_figures
 
     shown = public_figures(figures(bulletin)) if public else figures(bulletin)
-    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": shown, "issue": issue_label(bulletin)})
+    return render_pdf("news/bulletin_pdf.html", {"bulletin": bulletin, "figures": shown, "issue": issue_label(bulletin),
+                                                 "sections": sections(bulletin)})
+
+
+class WordTemplateError(Exception):
+    """The Word template (``QS_NEWS_BULLETIN_DOCX_TEMPLATE`` or the shipped one) is missing or cannot be filled."""
+
+
+def docx_template_path() -> Path:
+    """The Word template in use: the setting's file (relative paths from the project root), else the shipped one."""
+    from django.conf import settings
+
+    from .docx_template import DEFAULT_PATH
+
+    configured = getattr(settings, "QS_NEWS_BULLETIN_DOCX_TEMPLATE", "") or ""
+    if not configured:
+        return DEFAULT_PATH
+    path = Path(configured)
+    return path if path.is_absolute() else Path(settings.BASE_DIR) / path
+
+
+def docx_template_problem(path: Path | None = None) -> str:
+    """Why the Word template cannot be used ("" when it can): missing, not a Word file, or not a valid template."""
+    from docxtpl import DocxTemplate
+
+    path = path or docx_template_path()
+    if not path.is_file():
+        return f"{path} does not exist"
+    try:
+        DocxTemplate(str(path)).get_undeclared_template_variables()
+    except Exception as exc:  # any failure to open or parse is the template's problem
+        return f"{path} is not a usable Word template: {type(exc).__name__}: {exc}"
+    return ""
+
+
+def docx_context(bulletin: Bulletin) -> dict:
+    """What the Word template receives (``docx_template`` describes it): plain text, in Chinese."""
+    day = timezone.localdate(bulletin.published_at) if bulletin.published_at else timezone.localdate()
+    with translation.override("zh-hans"):
+        labels = {
+            "compiled_by": pgettext("bulletin", "Compiled by"), "figures": pgettext("bulletin", "Figures"),
+            "department": pgettext("bulletin", "Department"), "value": pgettext("bulletin", "Value"),
+            "report_to": pgettext("bulletin", "Sent to"), "copy_to": pgettext("bulletin", "Copied to"),
+        }
+        return {
+            "title": bulletin.title, "issue": issue_label(bulletin), "unit": bulletin.unit,
+            "date": formats.date_format(day, "DATE_FORMAT"), "report_to": bulletin.report_to, "copy_to": bulletin.copy_to,
+            "labels": labels,
+            "sections": [{
+                "heading": section.heading, "lines": [text for text, _link in section.lines],
+                "articles": [{"title": row.title, "meta": article_line(row), "summary": row.summary} for row in section.articles],
+            } for section in sections(bulletin)],
+            "figures": [{
+                "label": row["label"], "period": row["period"], "definition": row["definition"], "unit": row["unit"],
+                "centres": [{"name": name, "value": value} for name, value in row["values"]],
+            } for row in figures(bulletin)],
+        }
 
 
 def docx(bulletin: Bulletin) -> bytes:
-    from docx import Document
+    """The issue as a Word file: the template (``docx_template_path``) filled by docxtpl (values escaped).
+    ``WordTemplateError`` when the template is missing or cannot be filled."""
+    from docxtpl import DocxTemplate
 
-    doc = Document()
-    doc.add_heading(bulletin.title, level=0)
-    doc.add_paragraph(f"{issue_label(bulletin)}　{bulletin.unit}")
-    for heading, lines in bulletin.blocks:
-        if heading:
-            doc.add_heading(heading, level=1)
-        for text, _link in lines:
-            doc.add_paragraph(text)
-    for row in figures(bulletin):
-        doc.add_heading(f"{row['label']}（{row['period']}）", level=2)
-        doc.add_paragraph(row["definition"])
-        table = doc.add_table(rows=0, cols=2)
-        for name, value in row["values"]:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = name, f"{value} {row['unit']}"
-    doc.add_paragraph(pgettext("bulletin", "Sent to: %(list)s") % {"list": bulletin.report_to})
-    doc.add_paragraph(pgettext("bulletin", "Copied to: %(list)s") % {"list": bulletin.copy_to})
-    out = io.BytesIO()
-    doc.save(out)
+    path = docx_template_path()
+    if not path.is_file():
+        raise WordTemplateError(f"{path} does not exist")
+    context = docx_context(bulletin)
+    try:
+        template = DocxTemplate(str(path))
+        template.render(context, autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+    except Exception as exc:  # a broken template (bad zip, bad Jinja) is reported, not a 500
+        raise WordTemplateError(f"{path}: {type(exc).__name__}: {exc}") from exc
     return out.getvalue()

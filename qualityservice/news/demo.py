@@ -122,6 +122,9 @@ def seed(out, rng) -> None:
             unit="后勤集团办公室", report_to="学校党委、校长办公室", copy_to="集团各中心",
             sections=f"# 工作动态\n{year}年{month}月，集团各中心围绕服务质量提升开展工作。\n# 典型引路\n各中心学习典型事迹，推广好做法。")
         if bulletin.status == Bulletin.Status.DRAFT:
+            for article in bulletins.candidates(bulletin, supervisor, limit=3):  # the month's news, 稿件选登
+                bulletins.add_article(bulletin, article_id=article.pk, section="稿件选登", by=supervisor,
+                                      key=f"demo-bulletin-{year}{month:02d}-{article.code}")
             bulletins.publish_bulletin(bulletin, by=supervisor, system=True)
             issues += 1
     out.write(f"news: {made} demo articles, {issues} bulletin issues")

@@ -71,3 +71,11 @@ class BulletinForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.ModelForm):
         if not 1 <= month <= 12:
             raise forms.ValidationError(pgettext_lazy("bulletin", "A month is 1 to 12."))
         return month
+
+
+class BulletinArticleForm(SubmissionKeyFormMixin, BootstrapFormMixin, forms.Form):
+    """Pick one published article into a section of a draft issue (``bulletins.add_article`` checks the rest)."""
+
+    article = forms.IntegerField(widget=forms.HiddenInput)
+    section = forms.CharField(label=pgettext_lazy("bulletin", "section"), max_length=120,
+                              help_text=pgettext_lazy("bulletin", "The heading the article appears under, e.g. 工作动态."))

@@ -302,3 +302,46 @@ class BulletinYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class BulletinArticle(models.Model):
+    """A published news article picked into a section of a bulletin issue, in order (``position``). While the issue
+    is a draft it shows the article as it is; publishing the issue copies the article's title, department, date,
+    summary and public address into the row (``bulletins.freeze_articles``), and from then on the issue shows that
+    copy: a later edit, withdrawal or deletion of the article does not change the published issue."""
+
+    bulletin = models.ForeignKey(Bulletin, verbose_name=pgettext_lazy("bulletin", "bulletin issue"), on_delete=models.CASCADE,
+                                 related_name="items")
+    article = models.ForeignKey(Article, verbose_name=pgettext_lazy("bulletin", "article"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="bulletin_items")
+    section = models.CharField(pgettext_lazy("bulletin", "section"), max_length=120)
+    position = models.PositiveIntegerField(pgettext_lazy("bulletin", "position"), default=0)
+    # The frozen text (written when picked, copied again from the article when the issue is published).
+    title = models.CharField(pgettext_lazy("bulletin", "title"), max_length=120)
+    department = models.CharField(pgettext_lazy("bulletin", "department"), max_length=120, blank=True)
+    published_on = models.DateField(pgettext_lazy("bulletin", "date"), null=True, blank=True)
+    summary = models.CharField(pgettext_lazy("bulletin", "summary"), max_length=300, blank=True)
+    url = models.CharField(pgettext_lazy("bulletin", "public address"), max_length=200, blank=True)
+    submission_key = SubmissionKeyField(pgettext_lazy("bulletin", "submission key"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("bulletin", "article of an issue")
+        verbose_name_plural = pgettext_lazy("bulletin", "articles of an issue")
+        ordering = ["bulletin", "position", "pk"]
+        constraints = [
+            # An article appears once in an issue.
+            models.UniqueConstraint(fields=["bulletin", "article"], name="news_bulletin_article_unique"),
+        ]
+        indexes = [models.Index(fields=["bulletin", "position"], name="news_bulletin_item_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def copy_from_article(self) -> None:
+        """Take the article's current text (title, department, date, summary, public address)."""
+        article = self.article
+        self.title = article.title
+        self.department = article.department.name
+        self.published_on = timezone.localdate(article.published_at) if article.published_at else None
+        self.summary = article.summary
+        self.url = article.get_public_url()

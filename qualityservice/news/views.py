@@ -31,7 +31,7 @@ from qualityservice.core.workflow import TransitionError
 from qualityservice.org.models import Staff
 
 from . import board, bulletins, services
-from .forms import ApprovalForm, ArticleForm, BodyImageForm, BulletinForm, MoveForm
+from .forms import ApprovalForm, ArticleForm, BodyImageForm, BulletinArticleForm, BulletinForm, MoveForm
 from .models import Article, Bulletin, article_scope
 from .workflows import ARTICLE, BULLETIN, may_review
 
@@ -255,8 +255,51 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
     return render(request, "news/bulletin_detail.html", {
         "bulletin": bulletin, "figures": bulletins.figures(bulletin), "issue": bulletins.issue_label(bulletin),
-        "moves": BULLETIN.allowed(request.user, bulletin),
+        "moves": BULLETIN.allowed(request.user, bulletin), "sections": bulletins.sections(bulletin),
     })
+
+
+@role_required(Role.SUPERVISOR)
+def bulletin_articles(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's articles: pick published articles of the issue's month (``?q=`` searches the title; only articles
+    the user may see) into a section (POST), reorder or remove them (``bulletin_article_change``)."""
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    if bulletin.status != Bulletin.Status.DRAFT:
+        messages.error(request, pgettext("bulletin", "A published issue is not changed."))
+        return redirect(bulletin)
+    form = BulletinArticleForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                bulletins.add_article(bulletin, article_id=form.cleaned_data["article"], section=form.cleaned_data["section"],
+                                      by=request.user, key=form.cleaned_data["submission_key"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, pgettext("bulletin", "Article added to the issue."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("news:bulletin_articles", args=[bulletin.pk]) + "?" + request.GET.urlencode())
+    query = request.GET.get("q", "")[:100]
+    rows = bulletins.items(bulletin)
+    headings = list(dict.fromkeys([h for h, _lines in bulletin.sections_list if h] + [r.section for r in rows]))
+    return render(request, "news/bulletin_articles.html", {
+        "bulletin": bulletin, "issue": bulletins.issue_label(bulletin), "rows": rows, "query": query, "form": form,
+        "candidates": bulletins.candidates(bulletin, request.user, query), "headings": headings,
+        "period": Period.month(bulletin.year, bulletin.month).label,
+    })
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def bulletin_article_change(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Move an article of a draft up or down, or remove it (``action``)."""
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    try:
+        bulletins.change_article(bulletin, item, request.POST.get("action", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("news:bulletin_articles", bulletin.pk)
 
 
 @role_required(Role.SUPERVISOR)
@@ -322,7 +365,12 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    response = HttpResponse(bulletins.docx(bulletin),
+    try:
+        data = bulletins.docx(bulletin)
+    except bulletins.WordTemplateError:  # the system check names the file and the reason
+        messages.error(request, pgettext("bulletin", "The Word template cannot be used: ask the administrator to run the system check."))
+        return redirect(bulletin)
+    response = HttpResponse(data,
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number or "draft"}.docx"'
     return response
@@ -391,7 +439,8 @@ def bulletin_public(request: HttpRequest, year: int, number: int) -> HttpRespons
     def build(placeholders: bool) -> HttpResponse:
         bulletin = _published_issue(year, number)
         return render(request, "news/bulletin_public.html", {  # the board's rule: no figure from fewer than 5
-            "bulletin": bulletin, "figures": board.public_figures(bulletin.figures), "issue": bulletins.issue_label(bulletin)})
+            "bulletin": bulletin, "figures": board.public_figures(bulletin.figures), "issue": bulletins.issue_label(bulletin),
+            "sections": bulletins.sections(bulletin)})
 
     return pagecache.anonymous_page(request, ("news-bulletin", year, number), build)
 

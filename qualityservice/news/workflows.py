@@ -130,8 +130,9 @@ def next_number(year: int) -> int:
 
 def _publish_bulletin(bulletin, *, by, now, note, **params) -> Move:
     """Number the issue (next of its year) and freeze the month's figures into it."""
-    from .bulletins import live_figures
+    from .bulletins import freeze_articles, live_figures
 
+    freeze_articles(bulletin)
     bulletin.number = next_number(bulletin.year)
     bulletin.figures = live_figures(bulletin)
     bulletin.published_at = now
