@@ -70,10 +70,18 @@ def demo(db):
 
 def test_it_fits_every_staff_page_of_the_main_journeys_on_a_phone(phone, live_server, demo):
     console = ConsoleWatch(phone)
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
     from qualityservice.feedback.models import Feedback
     from qualityservice.inspections.models import Finding, Inspection
+    from qualityservice.news import bulletins
+    from qualityservice.news.models import Article, Bulletin
     from qualityservice.org.models import Department, Staff
     from qualityservice.surveys.models import Survey
+
+    User = get_user_model()
 
     wuye = Department.objects.get(code="wuye")
     item = Feedback.objects.filter(department=wuye).order_by("-created_at").first()
@@ -81,6 +89,11 @@ def test_it_fits_every_staff_page_of_the_main_journeys_on_a_phone(phone, live_se
     finding = Finding.objects.filter(department=wuye).first()
     survey = Survey.objects.surveys().first()
     staff = Staff.objects.filter(department=wuye).first()
+    article = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-published_at").first()
+    bulletin = Bulletin.objects.filter(status=Bulletin.Status.PUBLISHED).order_by("-year", "-number").first()
+    today = timezone.localdate()
+    draft = bulletins.create_bulletin(key=None, by=User.objects.get(username="supervisor"), title="后勤集团工作简报",
+                                      year=today.year, month=today.month, unit="集团办公室", sections="# 工作动态\n物业中心开展服务月活动")[0]
     journeys = {
         "head_wuye": [
             ("/staff/", "workbench-head"), ("/staff/feedback/", "inbox-head"), (item.get_absolute_url(), "feedback-detail-head"),
@@ -98,6 +111,15 @@ def test_it_fits_every_staff_page_of_the_main_journeys_on_a_phone(phone, live_se
             ("/staff/surveys/", "surveys-supervisor"), (survey.get_absolute_url(), "survey-builder-supervisor"),
             (f"/staff/surveys/{survey.pk}/results/", "survey-results-supervisor"), (f"/staff/surveys/{survey.pk}/bursts/", "bursts-supervisor"),
             ("/staff/surveys/index/", "survey-index-supervisor"), ("/staff/org/phrases/", "phrases-supervisor"),
+            (reverse("news:list"), "news-supervisor"), (reverse("news:new"), "news-form-supervisor"),
+            (reverse("news:detail", args=[article.pk]), "news-article-supervisor"),
+            (reverse("news:edit", args=[article.pk]), "news-edit-supervisor"),
+            (reverse("news:compare", args=[article.pk]), "news-compare-supervisor"),
+            (reverse("news:bulletins"), "bulletins-supervisor"), (reverse("news:bulletin_new"), "bulletin-new-supervisor"),
+            (reverse("news:bulletin", args=[bulletin.pk]), "bulletin-supervisor"),
+            (reverse("news:bulletin", args=[draft.pk]), "bulletin-draft-supervisor"),
+            (reverse("news:bulletin_edit", args=[draft.pk]), "bulletin-edit-supervisor"),
+            (reverse("news:bulletin_articles", args=[draft.pk]), "bulletin-articles-supervisor"),
         ],
         "operator": [
             ("/staff/", "workbench-operator"), ("/staff/feedback/", "inbox-operator"), ("/staff/feedback/hotline/", "hotline-operator"),
