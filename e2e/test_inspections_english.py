@@ -39,8 +39,10 @@ def test_it_shows_a_six_checks_inspection_and_the_ledger_in_english(live_server,
             phone.click(f"label[for=r-{item.pk}-fail]")
             # one save at a time: on SQLite the live server's threads share one in-memory connection
             expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
-            phone.fill(f"#item-{item.pk} textarea[name=note]", "Two staff could not name the duties of the post")
-            phone.wait_for_timeout(1000)  # the note's autosave starts 800 ms after typing; let it start before the next click
+            # The note is saved 800 ms after typing: wait for that save's answer before the next click, so that
+            # two saves never share the live server's one in-memory SQLite connection at once.
+            with phone.expect_response(lambda r, pk=item.pk: r.request.method == "POST" and f"/items/{pk}/" in r.url):
+                phone.fill(f"#item-{item.pk} textarea[name=note]", "Two staff could not name the duties of the post")
         else:
             phone.click(f"label[for=r-{item.pk}-pass]")
         expect(phone.locator(f"#item-{item.pk}")).to_have_attribute("data-state", "saved")
