@@ -59,8 +59,6 @@ class UpcomingEvent:
 def upcoming_events(limit: int = 10) -> list[UpcomingEvent]:
     """The public list's events (published, not invitation-only) with a scheduled session still to come, soonest
     first, at most ``limit``; in the reader's language. One query, whatever the number of events and sessions."""
-    upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__ends_at__gte=timezone.now())
-    rows = (Event.objects.listed().annotate(next_start=Min("sessions__starts_at", filter=upcoming))
-            .filter(next_start__isnull=False).select_related("department").order_by("next_start", "pk")[:limit])
+    rows = Event.objects.upcoming().select_related("department")[:limit]
     return [UpcomingEvent(title=e.localised("title"), kind=e.get_kind_display(), department=e.department.display_name,
                           next_start=e.next_start, public_url=e.get_public_url()) for e in rows]

@@ -122,6 +122,14 @@ class EventQuerySet(DepartmentScopedQuerySet):
         """Published events anyone may see in the public list (invitation-only ones are not listed)."""
         return self.filter(status=Event.Status.PUBLISHED).exclude(audience=Audience.INVITATION)
 
+    def upcoming(self, now=None):
+        """The listed events with a scheduled session still to come, soonest first, each annotated with the start of
+        that next session (``next_start``): the public list and the board's coming events."""
+        now = now or timezone.now()
+        to_come = Q(sessions__status=Session.Status.SCHEDULED, sessions__ends_at__gte=now)
+        return (self.listed().annotate(next_start=models.Min("sessions__starts_at", filter=to_come))
+                .filter(next_start__isnull=False).order_by("next_start", "pk"))
+
 
 class Event(LocalisedTextMixin, models.Model):
     class Status(models.TextChoices):

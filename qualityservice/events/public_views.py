@@ -13,7 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,9 +54,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 def public_list(request: HttpRequest) -> HttpResponse:
     """Published events (not invitation-only) with a session still to come, soonest first."""
     now = timezone.now()
-    upcoming = Q(sessions__status=Session.Status.SCHEDULED, sessions__ends_at__gte=now)
-    events = list(Event.objects.listed().annotate(next_start=Min("sessions__starts_at", filter=upcoming))
-                  .filter(next_start__isnull=False).select_related("department").order_by("next_start", "pk")
+    events = list(Event.objects.upcoming(now).select_related("department")
                   .prefetch_related(Prefetch("sessions", queryset=Session.objects.filter(status=Session.Status.SCHEDULED, ends_at__gte=now)
                                              .select_related("place").order_by("starts_at"), to_attr="upcoming"))[:LIST_LIMIT])
     return render(request, "events/public_list.html", {"events": events})
