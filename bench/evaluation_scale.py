@@ -42,6 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("BENCH_WORK", ROOT / "var" / "bench"))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://qs:qs@127.0.0.1:5432/qs")
+sys.path.insert(0, str(ROOT))
+from bench._django import fresh_database_env  # noqa: E402
+
 PG_DB = os.environ.get("BENCH_PG_DB", "qs_eval_scale")
 DEPARTMENTS = 10
 COMPONENTS = 15
@@ -179,23 +182,8 @@ def child(sizes: list[int], requests: int) -> list[dict]:
 
 
 def run_db(db: str, args) -> list[dict]:
-    env = dict(os.environ, QS_BENCH_CEILING="true", DEBUG="false", SECRET_KEY="bench-" + "x" * 60, ALLOWED_HOSTS="testserver,127.0.0.1",
-               SECURE_SSL_REDIRECT="false", STATIC_MANIFEST="false", CACHE_DIR=str(WORK / f"cache-evaluation-scale-{db}"),
-               DJANGO_SETTINGS_MODULE="config.settings")
-    if db == "sqlite":
-        WORK.mkdir(parents=True, exist_ok=True)
-        path = WORK / "evaluation-scale.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(path)
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+    env = fresh_database_env(db, work=WORK, sqlite_name="evaluation-scale.sqlite3", pg_admin_url=PG_ADMIN_URL, pg_db=PG_DB,
+                             cache_name=f"cache-evaluation-scale-{db}")
     try:
         out = subprocess.run([sys.executable, __file__, "--child", "--sizes", args.sizes, "--requests", str(args.requests)],
                              env=env, capture_output=True, text=True, cwd=ROOT)
