@@ -42,6 +42,7 @@ from bench import run as bench  # noqa: E402
 SUPERVISOR, PASSWORD = "bench_supervisor", "bench-pass-2026"
 NOMINEES = 10
 RECEIPT = re.compile(rb'id="receipt">([0-9A-Z]{12})<')
+SIGNED_IN_CEILING = "/_bench/ceiling/signed-in/"  # the project's signed-in ceiling (qualityservice/benchceiling)
 
 
 # --- Set-up and checks (run under Django, in a subprocess with the bench environment) ----------------------------
@@ -239,13 +240,17 @@ def run_db(db: str, eligible: int, cast: int, concurrency: int, rounds: int, sma
     try:
         ceiling = loadgen.submit_flow("/_bench/ceiling/", lambda n: {"payload": f"row {n}"}, re.compile(r"ticket="))
         warm = vote_flow(plan["warm_vote"], plan["warm_sessions"], plan["warm_choices"], [])
-        for key, port, flow in (("bare_post", bare.port, ceiling), ("vote", server.port, warm)):
+        signed_in = loadgen.signed_in_flow(SIGNED_IN_CEILING, plan["warm_sessions"], re.compile(r"ticket="))
+        for key, port, flow in (("bare_post", bare.port, ceiling), ("signed_in_ceiling", server.port, signed_in),
+                                ("vote", server.port, warm)):
             loadgen.run(key, bench.HOST, port, flow, concurrency=concurrency, seconds=30, max_requests=2 * concurrency)
         rush = vote_flow(plan["vote"], plan["sessions"], plan["choices"], receipts)
-        results = {"bare_post": loadgen.Result("bare_post"), "vote": loadgen.Result("vote")}
+        results = {k: loadgen.Result(k) for k in ("bare_post", "signed_in_ceiling", "vote")}
         per_slice = -(-cast // rounds)
         for n in range(rounds):
-            for key, port, flow, budget in (("bare_post", bare.port, ceiling, per_slice), ("vote", server.port, rush, per_slice)):
+            for key, port, flow, budget in (("bare_post", bare.port, ceiling, per_slice),
+                                            ("signed_in_ceiling", server.port, signed_in, per_slice),
+                                            ("vote", server.port, rush, per_slice)):
                 bench.log(f"{db}: {key} (slice {n + 1}/{rounds})")
                 r = loadgen.run(key, bench.HOST, port, flow, concurrency=concurrency, seconds=120, max_requests=budget)
                 total = results[key]
@@ -267,6 +272,13 @@ def run_db(db: str, eligible: int, cast: int, concurrency: int, rounds: int, sma
         "db": db, "topology": bench.topology(env), "eligible": eligible, "cast": cast, "concurrency": concurrency,
         "vote": bench.summary(vote), "bare_post": bench.summary(ceil), "vote_seconds": round(vote.seconds, 1),
         "ratio_to_bare": round(vote.throughput / ceil.throughput, 2) if ceil.throughput else None,
+        # The floor of a signed-in flow in this project (the session, the account, one INSERT): how far it alone is
+        # from the bare ceiling, and how far the vote is from it.
+        "signed_in_ceiling": bench.summary(results["signed_in_ceiling"]),
+        "signed_in_ratio_to_bare": (round(results["signed_in_ceiling"].throughput / ceil.throughput, 2)
+                                    if ceil.throughput else None),
+        "ratio_to_signed_in": (round(vote.throughput / results["signed_in_ceiling"].throughput, 2)
+                               if results["signed_in_ceiling"].throughput else None),
         "checks": {**checks, "acknowledged": len(receipts), "acknowledged_unique": len(set(receipts)),
                    "missing_from_published_list": sum(1 for r in receipts if r not in listed_set),
                    "published": len(listed), "published_sorted_by_receipt": listed == sorted(listed)},
@@ -277,14 +289,16 @@ def run_db(db: str, eligible: int, cast: int, concurrency: int, rounds: int, sma
 
 def markdown(reports: list[dict]) -> str:
     lines = ["| database | ballots/s | seconds for the ballots | POST p50 / p95 / p99 ms | bare ceiling POST flows/s | ratio | "
-             "ballots = voter records = receipts | duplicates | missing from the list | receipt page 1k / 100k ms (ratio) | "
+             "signed-in ceiling flows/s (× bare) | ratio to it | ballots = voter records = receipts | duplicates | missing from the list | receipt page 1k / 100k ms (ratio) | "
              "results page 1k / 100k ms (ratio) |",
-             "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
     for r in reports:
         v, c, p = r["vote"], r["checks"], r["pages"]
         s, b = str(r["small"]), str(r["big"])
         lines.append(f"| {r['db']} | {v['throughput']} | {r['vote_seconds']} | {v['p50_ms']} / {v['p95_ms']} / {v['p99_ms']} | "
-                     f"{r['bare_post']['throughput']} | {r['ratio_to_bare']} | {c['ballots']} = {c['voter_records']} = {c['acknowledged']} | "
+                     f"{r['bare_post']['throughput']} | {r['ratio_to_bare']} | "
+                     f"{r['signed_in_ceiling']['throughput']} ({r['signed_in_ratio_to_bare']}) | {r['ratio_to_signed_in']} | "
+                     f"{c['ballots']} = {c['voter_records']} = {c['acknowledged']} | "
                      f"{c['duplicate_voters'] + c['duplicate_receipts']} | {c['missing_from_published_list']} | "
                      f"{p['receipt_page'][s]} / {p['receipt_page'][b]} ({p['receipt_page']['ratio']}) | "
                      f"{p['results_page'][s]} / {p['results_page'][b]} ({p['results_page']['ratio']}) |")

@@ -138,3 +138,36 @@ def test_it_times_a_years_evaluation_and_the_dashboards_at_two_small_sizes(tmp_p
         assert found[0]["queries"] == found[1]["queries"] > 0, (what, found)
         assert f"| {db} | {what} | 400 |" in proc.stdout
     assert rows[-1]["feedback_records"] >= 400 and rows[-1]["survey_answers"] > 0, rows[-1]
+
+
+def _rush_env(tmp_path, name: str) -> tuple[dict, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+    env.update(BENCH_WORK=str(tmp_path / "work"), BENCH_REDIS_URL="none")
+    database_url = os.environ.get("DATABASE_URL", "")
+    db = "postgres" if database_url.startswith("postgres") else "sqlite"
+    if db == "postgres":
+        require_service(_pg_up(database_url), "PostgreSQL")
+        parts = urlsplit(database_url)
+        env.update(BENCH_PG_URL=urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")),
+                   BENCH_PG_DB=f"qs_{name}_smoke_{os.getpid()}")
+    env.pop("DATABASE_URL", None)
+    return env, db
+
+
+@pytest.mark.parametrize("script, args, flow", [
+    ("events_rush.py", ["--members", "40", "--seats", "10", "--scans", "10"], "registration"),
+    ("recognition_vote_rush.py", ["--eligible", "120", "--cast", "40", "--small", "5", "--big", "12", "--samples", "2"], "vote"),
+])
+def test_it_runs_a_rush_small_beside_the_bare_and_the_signed_in_ceilings(tmp_path, script, args, flow):
+    """A registration rush and a vote rush at a tiny size on the database of the test run: every flow of the rush, of
+    the bare ceiling and of the project's signed-in ceiling (the session, the account, one INSERT) succeeded, and the
+    report carries the ratios to both."""
+    env, db = _rush_env(tmp_path, flow)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--db", db, "--concurrency", "2", "--rounds", "1",
+                           *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout[:proc.stdout.rindex("]") + 1])[0]
+    assert report[flow]["ok"] == report["bare_post"]["ok"] == report["signed_in_ceiling"]["ok"] > 0, report
+    assert report[flow]["failed"] == report["bare_post"]["failed"] == report["signed_in_ceiling"]["failed"] == 0, report
+    assert 0 < report["signed_in_ratio_to_bare"] and 0 < report["ratio_to_signed_in"], report
+    assert f"| {db} |" in proc.stdout and "signed-in ceiling" in proc.stdout

@@ -83,3 +83,31 @@ def test_it_posts_to_another_path_when_the_form_says_so(server):
                                              post_path="/s/x/submit/"),
                          concurrency=1, seconds=30, max_requests=3)
     assert result.ok == 3 and result.failed == 0
+
+
+class SessionHandler(Handler):
+    """Answers a POST with the session cookie it carried, so a test sees which session each flow used."""
+
+    seen: list = []
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        cookie = self.headers.get("Cookie", "")
+        session = re.search(r"sessionid=(\w+)", cookie)
+        SessionHandler.seen.append(session.group(1) if session else None)
+        self._send(302, b"", [("Location", "/done/?ticket=1")])
+
+
+def test_it_signs_each_flow_in_with_the_next_session_and_starts_again_after_the_last():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), SessionHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    SessionHandler.seen = []
+    try:
+        result = loadgen.run("signed", "127.0.0.1", httpd.server_address[1],
+                             loadgen.signed_in_flow("/_bench/ceiling/signed-in/", ["a1", "b2", "c3"], re.compile(r"ticket=")),
+                             concurrency=1, seconds=30, max_requests=5)
+    finally:
+        httpd.shutdown()
+    assert result.ok == 5 and result.failed == 0
+    assert SessionHandler.seen == ["a1", "b2", "c3", "a1", "b2"]

@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("ceiling/", views.ceiling, name="bench_ceiling"),
+    path("ceiling/signed-in/", views.signed_in_ceiling, name="bench_signed_in_ceiling"),
 ]
