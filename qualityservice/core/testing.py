@@ -12,3 +12,14 @@ def require_service(available: bool, what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} not available")
+
+
+def plain_indexes(table: str) -> set[str]:
+    """The names of ``table``'s indexes that are not its primary key, not a unique constraint and not PostgreSQL's
+    ``_like`` companion of one: what a test of "the indexes written on every insert" compares."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {name for name, c in found.items()
+            if c["index"] and not c["unique"] and not c["primary_key"] and not name.endswith("_like")}

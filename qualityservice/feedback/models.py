@@ -178,14 +178,19 @@ class Feedback(models.Model):
     submission_key = SubmissionKeyField()
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    # Foreign keys without an index of their own where an index below leads with them (department, staff), or with
+    # a partial one: most items have no category, no submitter account, nobody assigned yet… and every index is
+    # written on every submission (bench/README.md, "the indexes of a submission").
     department = models.ForeignKey(
-        "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="feedback"
+        "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="feedback",
+        db_index=False,  # feedback_dept_created_idx, feedback_dept_status_idx
     )
     staff = models.ForeignKey(
         "org.Staff",
         verbose_name=_("staff member concerned"),
         null=True,
         blank=True,
+        db_index=False,  # feedback_staff_kind_idx
         on_delete=models.SET_NULL,
         related_name="feedback_about",
     )
@@ -203,10 +208,12 @@ class Feedback(models.Model):
         related_name="+",
     )
     place = models.ForeignKey(
-        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback",
+        db_index=False,
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback",
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("details"))
@@ -214,7 +221,7 @@ class Feedback(models.Model):
     submitter_name = models.CharField(_("name"), max_length=60, blank=True)
     submitter_contact = models.CharField(_("phone or e-mail"), max_length=120, blank=True)
     submitter_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
     source_ref = models.CharField(_("source reference"), max_length=255, blank=True)
@@ -223,6 +230,7 @@ class Feedback(models.Model):
         verbose_name=_("logged by"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="feedback_logged",
     )
@@ -232,22 +240,24 @@ class Feedback(models.Model):
         verbose_name=_("assigned to"),
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.SET_NULL,
         related_name="feedback_assigned",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        db_index=False,
     )
     # A head's request to move an item routed to their department by mistake, waiting for a supervisor or a
     # hotline operator (the workflow's request_transfer / accept_transfer / decline_transfer); empty otherwise.
     transfer_to = models.ForeignKey(
         "org.Department", verbose_name=_("transfer requested to"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     transfer_reason = models.CharField(_("reason for the transfer"), max_length=500, blank=True)
     transfer_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("transfer requested by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     transfer_requested_at = models.DateTimeField(_("transfer requested at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=False)
@@ -265,7 +275,10 @@ class Feedback(models.Model):
     )
     # The audit history's first row ("+", the record as received) is written with the record
     # (services.create_record, in the same transaction).
-    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at"])
+    # Read by record only (``id``) and by date: no index on its copies of the foreign keys and codes.
+    history = HistoricalRecords(excluded_fields=["rating_token", "client_ip", "updated_at"], no_db_index=[
+        "code", "submission_key", "department", "staff", "about_staff", "place", "category", "submitter_user",
+        "created_by", "assigned_to", "merged_into", "transfer_to", "transfer_requested_by"])
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -311,6 +324,11 @@ class Feedback(models.Model):
                          condition=Q(transfer_requested_at__isnull=False)),
             # Items about a person (ON DELETE SET NULL of a staff record): only the few rows about someone.
             models.Index(fields=["about_staff"], name="feedback_about_staff_idx", condition=Q(about_staff__isnull=False)),
+            # The other foreign keys, for their look-ups and ON DELETE: only the rows that have one.
+            *[models.Index(fields=[fk], name=f"feedback_{short}_idx", condition=Q(**{f"{fk}__isnull": False}))
+              for fk, short in (("place", "place"), ("category", "category"), ("submitter_user", "submitter"),
+                                ("created_by", "logged_by"), ("assigned_to", "assignee"), ("merged_into", "merged_into"),
+                                ("transfer_to", "transfer_to"), ("transfer_requested_by", "transfer_by"))],
         ]
 
     def __str__(self) -> str:

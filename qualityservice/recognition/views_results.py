@@ -208,9 +208,11 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
         row.decided_by_text = results.describe_decided_by(row.decided_by)
         row.share_percent = row.vote_share * 100
     certs = list(Certificate.objects.filter(round=rnd).select_related("nomination")) if stored else []
-    objections = list(Objection.objects.filter(round=rnd).select_related("nomination")[:100]) if stored else []
+    objection_rows = list(Objection.objects.filter(round=rnd).select_related("nomination")[:100]) if stored else []
+    for o in objection_rows:  # a nominee who is also an organiser never sees the tracking code of an objection about them
+        o.author_hidden = objections.hidden_from(request.user, o.nomination.staff_id if o.nomination_id else None)
     return render(request, "recognition/results/round_results.html", {
-        "round": rnd, "rows": rows, "stored": stored, "certificates": certs, "objections": objections,
+        "round": rnd, "rows": rows, "stored": stored, "certificates": certs, "objections": objection_rows,
         "publish_errors": results.publish_errors(rnd) if rnd.status == Round.Status.JUDGING else [],
         "open_flags": jury.open_flags(rnd) if rnd.status == Round.Status.JUDGING else 0,
         "jury_url": jury_url(rnd), "winners_url": results.winners_url(rnd), "revoke_form": RevokeForm(),

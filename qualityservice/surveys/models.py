@@ -515,20 +515,25 @@ class Response(models.Model):
         DRAFT = "draft", pgettext_lazy("survey response status", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("survey response status", "Submitted")
 
-    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses")
+    # Foreign keys without an index of their own where an index below leads with them (survey), or with a partial
+    # one (most responses have no place, account, token or exclusion): every index is written on every response.
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses",
+                               db_index=False)  # surveys_response_results_idx
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Bound to the respondent's browser id, session or token while a draft; cleared on submit.
     draft_key = models.CharField(max_length=48, null=True, blank=True, unique=True, editable=False)
     respondent_type = models.CharField(_("respondent"), max_length=10, choices=RespondentType.choices, blank=True)
     place = models.ForeignKey(
-        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     # Identity only for surveys that are not anonymous (and say so on their first page).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("respondent account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
-    token = models.ForeignKey(Token, verbose_name=_("token"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.ForeignKey(Token, verbose_name=_("token"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              db_index=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -540,7 +545,7 @@ class Response(models.Model):
     # Set when the survey owner excluded the response (a suspicious burst): results and index skip it.
     exclusion = models.ForeignKey(
         ResponseExclusion, verbose_name=_("excluded by decision"), null=True, blank=True, on_delete=models.RESTRICT,
-        related_name="excluded_responses", editable=False,
+        related_name="excluded_responses", editable=False, db_index=False,
     )
 
     objects = ResponseQuerySet.as_manager()
@@ -557,6 +562,9 @@ class Response(models.Model):
                          name="surveys_response_browser_idx"),
             # Periodic purge: WHERE status = 'draft' AND started_at < ?
             models.Index(fields=["started_at"], condition=Q(status="draft"), name="surveys_response_draft_age_idx"),
+            # The other foreign keys, for their look-ups and ON DELETE: only the rows that have one.
+            *[models.Index(fields=[fk], name=f"surveys_response_{fk}_idx", condition=Q(**{f"{fk}__isnull": False}))
+              for fk in ("place", "user", "token", "exclusion")],
         ]
 
     def __str__(self) -> str:
@@ -567,8 +575,12 @@ class Answer(models.Model):
     """One answer: ``number`` for rating/NPS/single choice/matrix cells, ``item`` for the matrix
     item or the chosen option of a multiple choice (0 otherwise), ``text`` for text answers."""
 
-    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers")
+    # No index of their own: surveys_answer_unique_cell leads with the response, surveys_answer_question_idx with
+    # the question (ten answers a response, each index written ten times).
+    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers",
+                                 db_index=False)
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers",
+                                 db_index=False)
     item = models.PositiveSmallIntegerField(pgettext_lazy("survey matrix", "item"), default=0)
     number = models.SmallIntegerField(_("number"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)

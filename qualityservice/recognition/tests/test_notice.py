@@ -191,3 +191,22 @@ def test_the_indicator_counts_each_departments_winners_with_a_valid_certificate_
     with django_assert_num_queries(1):
         table = indicators.values(["recognition.winners"], ids, Period.this_year())
     assert [table.value("recognition.winners", d) for d in ids] == [1, 0]
+
+
+def test_a_nominee_who_organises_the_round_sees_objections_about_them_without_their_tracking_code(client, org):
+    """The results page lists the objections for the organisers; the one about the supervisor's own nomination shows
+    them no tracking code (with it they could follow the objection's record), the administrator sees it."""
+    rnd, nominations = _noticed(org)
+    Nomination.objects.filter(pk=nominations[1].pk).update(staff=org.supervisor.staff)
+    page = client.get(reverse("recognition:winners", args=[rnd.code])).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    client.post(reverse("recognition:objection", args=[rnd.code]),
+                {"nomination": nominations[1].pk, "text": "该候选人本年度曾被投诉，请核实。", "contact": "", "submission_key": key})
+    code = Objection.objects.get().feedback_code
+    assert code
+    client.force_login(org.supervisor)
+    body = client.get(reverse("recognition:round_results", args=[rnd.pk])).content.decode()
+    assert "本年度曾被投诉" in body and code not in body and "跟踪码不予显示" in body
+    client.force_login(org.admin)
+    body = client.get(reverse("recognition:round_results", args=[rnd.pk])).content.decode()
+    assert code in body and "跟踪码不予显示" not in body
