@@ -316,8 +316,8 @@ class Feedback(models.Model):
             ),
             # Callback queue: resolved items awaiting a callback.
             models.Index(fields=["resolved_at"], name="feedback_callback_queue_idx", condition=Q(status__in=["resolved", "callback"])),
-            # Praise on a staff record / items about a person.
-            models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx"),
+            # Praise on a staff record / items about a person (partial: most items name nobody).
+            models.Index(fields=["staff", "kind"], name="feedback_staff_kind_idx", condition=Q(staff__isnull=False)),
             # Transfer requests waiting for a decision (inbox filter "transfer requested"):
             # WHERE transfer_requested_at IS NOT NULL ORDER BY created_at DESC — only the few rows waiting.
             models.Index(fields=["-created_at"], name="feedback_transfer_queue_idx",
@@ -422,11 +422,13 @@ class FeedbackEvent(models.Model):
         PUBLIC = "public", _("Public")
         INTERNAL = "internal", _("Internal")
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events",
+                                 db_index=False)  # feedback_event_timeline_idx
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              db_index=False)  # feedback_event_actor_idx (partial: a submitter's events have none)
     actor_name = models.CharField(_("by"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
     visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.INTERNAL)
@@ -442,6 +444,7 @@ class FeedbackEvent(models.Model):
         indexes = [
             # Timeline of one item: WHERE feedback_id = ? ORDER BY created_at
             models.Index(fields=["feedback", "created_at"], name="feedback_event_timeline_idx"),
+            models.Index(fields=["actor"], name="feedback_event_actor_idx", condition=Q(actor__isnull=False)),
         ]
 
     def __str__(self) -> str:

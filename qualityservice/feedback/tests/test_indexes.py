@@ -19,6 +19,10 @@ def test_it_keeps_on_the_record_only_the_indexes_its_queries_use():
     }
 
 
+def test_it_indexes_the_timeline_by_item_and_the_actor_where_there_is_one():
+    assert plain_indexes("feedback_feedbackevent") == {"feedback_event_timeline_idx", "feedback_event_actor_idx"}
+
+
 def test_it_indexes_the_history_by_record_date_and_author_only():
     assert {name.rsplit("_", 1)[0] for name in plain_indexes("feedback_historicalfeedback")} == {
         "feedback_historicalfeedback_id", "feedback_historicalfeedback_history_date",
