@@ -114,33 +114,10 @@ def test_it_runs_the_bare_ceiling_on_the_projects_database_with_stock_connection
     assert bare["MIDDLEWARE"][0] == "django.middleware.security.SecurityMiddleware" and len(bare["MIDDLEWARE"]) == 7
 
 
-def test_it_times_a_years_evaluation_and_the_dashboards_at_two_small_sizes(tmp_path):
-    """bench/evaluation_scale.py on the database of the test run (its own database or file), two tiny sizes: every
-    measure at both sizes, the queries the same at both, the records there."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
-    env.update(BENCH_WORK=str(tmp_path / "work"))
-    database_url = os.environ.get("DATABASE_URL", "")
-    db = "postgres" if database_url.startswith("postgres") else "sqlite"
-    if db == "postgres":
-        require_service(_pg_up(database_url), "PostgreSQL")
-        parts = urlsplit(database_url)
-        env.update(BENCH_PG_URL=urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")),
-                   BENCH_PG_DB=f"qs_eval_scale_smoke_{os.getpid()}")
-    env.pop("DATABASE_URL", None)
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "evaluation_scale.py"), "--db", db, "--sizes", "200,400",
-                           "--requests", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = json.loads(proc.stdout.strip().splitlines()[-1])
-    measures = ("evaluation, last year", "evaluation, current year", "group dashboard", "department dashboard")
-    for what in measures:
-        found = [r for r in rows if r["what"] == what]
-        assert [r["size"] for r in found] == [200, 400], (what, found)
-        assert found[0]["queries"] == found[1]["queries"] > 0, (what, found)
-        assert f"| {db} | {what} | 400 |" in proc.stdout
-    assert rows[-1]["feedback_records"] >= 400 and rows[-1]["survey_answers"] > 0, rows[-1]
-
-
-def _rush_env(tmp_path, name: str) -> tuple[dict, str]:
+def _own_database_env(tmp_path, name: str) -> tuple[dict, str]:
+    """The environment of a bench script run by a test, and its database kind: the test run's kind of database, in
+    a PostgreSQL database (``qs_<name>_smoke_<pid>``) or a directory of its own; no Redis (a bench flushes its
+    Redis database)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
     env.update(BENCH_WORK=str(tmp_path / "work"), BENCH_REDIS_URL="none")
     database_url = os.environ.get("DATABASE_URL", "")
@@ -154,6 +131,23 @@ def _rush_env(tmp_path, name: str) -> tuple[dict, str]:
     return env, db
 
 
+def test_it_times_a_years_evaluation_and_the_dashboards_at_two_small_sizes(tmp_path):
+    """bench/evaluation_scale.py on the database of the test run (its own database or file), two tiny sizes: every
+    measure at both sizes, the queries the same at both, the records there."""
+    env, db = _own_database_env(tmp_path, "eval_scale")
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "evaluation_scale.py"), "--db", db, "--sizes", "200,400",
+                           "--requests", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    measures = ("evaluation, last year", "evaluation, current year", "group dashboard", "department dashboard")
+    for what in measures:
+        found = [r for r in rows if r["what"] == what]
+        assert [r["size"] for r in found] == [200, 400], (what, found)
+        assert found[0]["queries"] == found[1]["queries"] > 0, (what, found)
+        assert f"| {db} | {what} | 400 |" in proc.stdout
+    assert rows[-1]["feedback_records"] >= 400 and rows[-1]["survey_answers"] > 0, rows[-1]
+
+
 @pytest.mark.parametrize("script, args, flow", [
     ("events_rush.py", ["--members", "40", "--seats", "10", "--scans", "10"], "registration"),
     ("recognition_vote_rush.py", ["--eligible", "120", "--cast", "40", "--small", "5", "--big", "12", "--samples", "2"], "vote"),
@@ -162,7 +156,7 @@ def test_it_runs_a_rush_small_beside_the_bare_and_the_signed_in_ceilings(tmp_pat
     """A registration rush and a vote rush at a tiny size on the database of the test run: every flow of the rush, of
     the bare ceiling and of the project's signed-in ceiling (the session, the account, one INSERT) succeeded, and the
     report carries the ratios to both."""
-    env, db = _rush_env(tmp_path, flow)
+    env, db = _own_database_env(tmp_path, flow)
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--db", db, "--concurrency", "2", "--rounds", "1",
                            *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
     assert proc.returncode == 0, proc.stderr[-3000:]
