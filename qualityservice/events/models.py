@@ -409,14 +409,18 @@ class RegistrationQuerySet(DepartmentScopedQuerySet):
 class Registration(models.Model):
     Status = RegistrationStatus
 
+    # Foreign keys without an index of their own where an index below leads with them (session, user), or with a
+    # partial one (most registrations come through no allocation or invitation): every index is written on every
+    # registration of a rush (docs/architecture.md, "the indexes of a table written on every submission").
     session = models.ForeignKey(Session, verbose_name=pgettext_lazy("events", "session"), on_delete=models.CASCADE,
-                                related_name="registrations")
+                                related_name="registrations", db_index=False)  # events_reg_status_idx
     allocation = models.ForeignKey(Allocation, verbose_name=pgettext_lazy("events", "reserved allocation"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="registrations")
-    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations")
+                                   blank=True, on_delete=models.PROTECT, related_name="registrations", db_index=False)
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations",
+                                   db_index=False)
     # A member's (or an invited staff member's) account; visitors of public events have none, only name and phone.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("events", "account"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="event_registrations")
+                             on_delete=models.SET_NULL, related_name="event_registrations", db_index=False)  # events_reg_user_idx
     name = models.CharField(pgettext_lazy("events", "name"), max_length=60, blank=True)
     phone = models.CharField(pgettext_lazy("events", "phone"), max_length=20, blank=True)
     status = models.CharField(pgettext_lazy("events", "status"), max_length=10, choices=RegistrationStatus.choices)
@@ -454,6 +458,8 @@ class Registration(models.Model):
             models.Index(fields=["session", "status"], name="events_reg_status_idx"),
             # My page: WHERE user_id = ? ORDER BY created_at DESC.
             models.Index(fields=["user", "-created_at"], name="events_reg_user_idx"),
+            models.Index(fields=["allocation"], name="events_reg_allocation_idx", condition=Q(allocation__isnull=False)),
+            models.Index(fields=["invitation"], name="events_reg_invitation_idx", condition=Q(invitation__isnull=False)),
         ]
 
     def __str__(self) -> str:

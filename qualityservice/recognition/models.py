@@ -150,7 +150,8 @@ class VoterRecord(models.Model):
     account, the same whichever channel the person signed in through; the unique constraint is the one ballot
     per person. Written in the same transaction as the Ballot, but sharing no key, order or time with it."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="voter_records")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="voter_records",
+                              db_index=False)  # recog_one_voter_record leads with it
     voter = models.CharField(max_length=64)
 
     class Meta:
@@ -165,7 +166,7 @@ class Ballot(models.Model):
     random receipt the voter keeps to check the ballot was counted."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots", db_index=False)  # recog_ballot_round_idx
     choices = models.JSONField(default=list)  # nomination ids, 1..K distinct
     receipt = models.CharField(max_length=16, unique=True)
     cast_on = models.DateField()
