@@ -159,7 +159,8 @@ def submit_flow(form_path: str, fields: Callable[[int], dict], success: re.Patte
 
 def signed_in_flow(form_path: str, session_keys: list[str], success: re.Pattern) -> Flow:
     """``submit_flow`` for a signed-in person: each flow takes the next of ``session_keys`` (Django session cookies,
-    used in turn, again from the first when all are used) in a fresh cookie jar, GETs the form and POSTs it."""
+    used in turn, again from the first when all are used) in a fresh cookie jar, then GETs the form and POSTs it."""
+    submit = submit_flow(form_path, lambda n: {"payload": f"row {n}"}, success)
     counter = {"n": 0}
     lock = threading.Lock()
 
@@ -168,14 +169,7 @@ def signed_in_flow(form_path: str, session_keys: list[str], success: re.Pattern)
             n = counter["n"]
             counter["n"] += 1
         client.cookies = {"sessionid": session_keys[n % len(session_keys)]}
-        status, _, body = client.request("GET", form_path)
-        if status != 200:
-            return False, 0.0
-        data = {"csrfmiddlewaretoken": client.csrf_from(body), "payload": f"row {n}"}
-        start = time.perf_counter()
-        status, headers, _ = client.request("POST", form_path, data)
-        elapsed = time.perf_counter() - start
-        return status in (302, 303) and bool(success.search(headers.get("location", ""))), elapsed
+        return submit(client)
 
     return flow
 

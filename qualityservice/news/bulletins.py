@@ -234,8 +234,10 @@ def add_article(bulletin: Bulletin, *, article_id, section: str, by, key=None) -
     with transaction.atomic():
         locked = _draft(bulletin)
         stored = scoped("news-bulletin-article", key)
-        if stored and BulletinArticle.objects.filter(submission_key=stored).exists():
-            return BulletinArticle.objects.get(submission_key=stored), False
+        # A repeated form is answered before the checks (its article is in the issue by now, no longer a candidate).
+        existing = BulletinArticle.objects.filter(submission_key=stored).first() if stored else None
+        if existing is not None:
+            return existing, False
         article = candidates(locked, by, limit=None).filter(pk=article_id).first() if str(article_id).isdigit() else None
         if article is None:
             raise ValidationError(pgettext(
@@ -249,7 +251,7 @@ def add_article(bulletin: Bulletin, *, article_id, section: str, by, key=None) -
             row.save()
             return row
 
-        return create_once(BulletinArticle, stored, create)
+        return create_once(BulletinArticle, stored, create, look_up_first=False)  # looked up above
 
 
 def change_article(bulletin: Bulletin, item_id, action: str) -> None:
@@ -266,17 +268,20 @@ def change_article(bulletin: Bulletin, item_id, action: str) -> None:
             other = index - 1 if action == "up" else index + 1
             if 0 <= other < len(rows):
                 rows[index], rows[other] = rows[other], rows[index]
+        moved = []
         for position, row in enumerate(rows, start=1):
             if row.position != position:
                 row.position = position
-                row.save(update_fields=["position"])
+                moved.append(row)
+        BulletinArticle.objects.bulk_update(moved, ["position"])
 
 
 def freeze_articles(bulletin: Bulletin) -> None:
     """On publication (inside the move): each article's text as it is now is kept in the issue."""
-    for row in BulletinArticle.objects.filter(bulletin=bulletin, article__isnull=False).select_related("article__department"):
+    rows = list(BulletinArticle.objects.filter(bulletin=bulletin, article__isnull=False).select_related("article__department"))
+    for row in rows:
         row.copy_from_article()
-        row.save(update_fields=["title", "department", "published_on", "summary", "url"])
+    BulletinArticle.objects.bulk_update(rows, ["title", "department", "published_on", "summary", "url"])
 
 
 def issue_label(bulletin: Bulletin) -> str:

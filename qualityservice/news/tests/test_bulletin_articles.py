@@ -185,3 +185,17 @@ def test_the_issue_pages_make_the_same_queries_with_2_or_20_articles(client, org
     with CaptureQueriesContext(connection) as many:
         client.get(large.get_public_url() + "?x=1")
     assert len(few) == len(many)
+
+
+def test_removing_an_article_closes_the_gap_in_the_order(client, org):
+    picked = [_article(org, f"稿件{i}") for i in range(3)]
+    bulletin = _bulletin(org)
+    client.force_login(org.supervisor)
+    for article in picked:
+        _pick(client, bulletin, article)
+    middle = BulletinArticle.objects.get(article=picked[1])
+    client.post(reverse("news:bulletin_article_change", args=[bulletin.pk, middle.pk]), {"action": "remove"})
+    rows = list(BulletinArticle.objects.filter(bulletin=bulletin).order_by("position"))
+    assert [(r.article_id, r.position) for r in rows] == [(picked[0].pk, 1), (picked[2].pk, 2)]
+    client.post(reverse("news:bulletin_article_change", args=[bulletin.pk, rows[1].pk]), {"action": "down"})  # already last
+    assert [r.article_id for r in BulletinArticle.objects.filter(bulletin=bulletin).order_by("position")] == [picked[0].pk, picked[2].pk]
